@@ -1,0 +1,106 @@
+// Package engine runs Gorgonia computation graphs.
+//
+// An Executor evaluates one built graph: the forward pass and, when the graph
+// holds gradient nodes, the backward pass, leaving parameter gradients on the
+// parameter nodes. The reference executor is Gorgonia's TapeMachine; it is
+// always available and is the oracle that faster executors are tested against.
+package engine
+
+import (
+	"fmt"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// Executor evaluates a graph.
+type Executor interface {
+	// Run evaluates the graph once with the current input values.
+	Run() error
+	// Name says which executor this is, for logs and summary.json.
+	Name() string
+	// Close releases what the executor holds.
+	Close() error
+}
+
+// Kinds lists the executors New accepts.
+var Kinds = []string{"tape"}
+
+// New returns the executor called kind for graph g. learn lists the nodes whose
+// gradients the caller reads after Run (empty for a forward-only graph).
+func New(kind string, g *G.ExprGraph, learn G.Nodes) (Executor, error) {
+	switch kind {
+	case "tape", "":
+		return NewTape(g, learn), nil
+	}
+	return nil, fmt.Errorf("executor %q is not known (allowed: %v)", kind, Kinds)
+}
+
+// Tape is the reference executor: Gorgonia's TapeMachine.
+type Tape struct {
+	vm G.VM
+}
+
+// NewTape compiles g into a TapeMachine. The gradients of learn are bound to
+// their nodes so Grad can read them after Run.
+func NewTape(g *G.ExprGraph, learn G.Nodes) *Tape {
+	var opts []G.VMOpt
+	if len(learn) > 0 {
+		opts = append(opts, G.BindDualValues(learn...))
+	}
+	return &Tape{vm: G.NewTapeMachine(g, opts...)}
+}
+
+// Run evaluates the graph and resets the tape for the next run.
+func (t *Tape) Run() error {
+	err := t.vm.RunAll()
+	t.vm.Reset()
+	return err
+}
+
+// Name returns "tape".
+func (t *Tape) Name() string { return "tape" }
+
+// Close releases the machine.
+func (t *Tape) Close() error { return t.vm.Close() }
+
+// Grad returns the float32 gradient left on node n by the last Run.
+func Grad(n *G.Node) ([]float32, error) {
+	v, err := n.Grad()
+	if err != nil {
+		return nil, fmt.Errorf("gradient of %s: %w", n.Name(), err)
+	}
+	t, ok := v.(tensor.Tensor)
+	if !ok {
+		return nil, fmt.Errorf("gradient of %s is a %T, not a tensor", n.Name(), v)
+	}
+	data, ok := t.Data().([]float32)
+	if !ok {
+		return nil, fmt.Errorf("gradient of %s holds %T, not float32", n.Name(), t.Data())
+	}
+	return data, nil
+}
+
+// Float32s returns the float32 data of node n's current value.
+func Float32s(n *G.Node) []float32 {
+	v := n.Value()
+	if v == nil {
+		return nil
+	}
+	switch d := v.Data().(type) {
+	case []float32:
+		return d
+	case float32:
+		return []float32{d}
+	}
+	return nil
+}
+
+// Scalar returns node n's value as a float64 (the first element of a tensor).
+func Scalar(n *G.Node) float64 {
+	d := Float32s(n)
+	if len(d) == 0 {
+		return 0
+	}
+	return float64(d[0])
+}

@@ -1,0 +1,204 @@
+package nets
+
+import (
+	"fmt"
+	"math"
+
+	G "gorgonia.org/gorgonia"
+)
+
+// VAEConfig describes a variational autoencoder (Kingma and Welling,
+// "Auto-Encoding Variational Bayes", 2014).
+type VAEConfig struct {
+	Arch       string  // "mlp" or "conv"
+	C, H, W    int     // input image shape
+	Hidden     []int   // MLP hidden widths of the encoder; the decoder mirrors them
+	Channels   []int   // conv variant: encoder channels, each a stride-2 4×4 convolution; the decoder mirrors them with upsample+conv blocks
+	Latent     int     // size of z
+	Activation string  // see Activations
+	Likelihood string  // "bernoulli" (binary cross-entropy summed over pixels) or "gaussian"
+	Sigma      float64 // standard deviation of the Gaussian likelihood
+	Beta       float64 // weight of the KL term (1 = the ELBO)
+	BatchNorm  bool
+	Dropout    float64
+}
+
+// Validate checks the configuration against the input shape.
+func (c VAEConfig) Validate() error {
+	switch c.Arch {
+	case "mlp":
+		if len(c.Hidden) == 0 {
+			return fmt.Errorf("vae: model.hidden must list at least one width for the mlp variant")
+		}
+	case "conv":
+		if len(c.Channels) == 0 {
+			return fmt.Errorf("vae: model.channels must list at least one channel count for the conv variant")
+		}
+		f := 1 << len(c.Channels)
+		if c.H%f != 0 || c.W%f != 0 {
+			return fmt.Errorf("vae: the conv variant halves the image %d times (model.channels has %d entries), so height and width must be multiples of %d; the data is %d×%d: use fewer channels", len(c.Channels), len(c.Channels), f, c.H, c.W)
+		}
+	default:
+		return fmt.Errorf("vae: model.arch %q is not known (allowed: mlp, conv)", c.Arch)
+	}
+	if c.Latent < 1 {
+		return fmt.Errorf("vae: model.latent must be at least 1")
+	}
+	if c.Likelihood != "bernoulli" && c.Likelihood != "gaussian" {
+		return fmt.Errorf("vae: model.likelihood %q is not known (allowed: bernoulli, gaussian)", c.Likelihood)
+	}
+	if c.Likelihood == "gaussian" && c.Sigma <= 0 {
+		return fmt.Errorf("vae: model.sigma must be > 0 for the gaussian likelihood")
+	}
+	return nil
+}
+
+// VAE is the graph of a variational autoencoder for one batch size.
+//
+// Inputs (filled by the trainer): X, the images flattened to (batch, C·H·W) in
+// [0,1]; Eps, standard normal noise (batch, latent) for the reparameterization
+// z = μ + exp(½·log σ²)·ε; RowWeight, one weight per row (1/rows for real rows,
+// 0 for padding), so a short last batch needs no second graph.
+//
+// RowLoss is the negative ELBO of each image in nats: the reconstruction term
+// (binary cross-entropy summed over pixels, computed from logits as
+// softplus(l) − x·l, or the Gaussian negative log-likelihood) plus β times
+// KL(q(z|x) ‖ N(0, I)) = −½ Σ (1 + log σ² − μ² − σ²). Loss is Σ RowWeight·RowLoss,
+// the mean over real rows: the figure PyTorch's VAE example prints, divided by
+// the number of images.
+type VAE struct {
+	Net    *Net
+	Config VAEConfig
+	Batch  int
+
+	X, Eps, RowWeight *G.Node
+	Mu, LogVar, Z     *G.Node
+	Logits            *G.Node // decoder output before the sigmoid, (batch, C·H·W)
+	Mean              *G.Node // decoded image in [0,1]
+	Recon, KL         *G.Node // per-row terms, (batch)
+	RowLoss, Loss     *G.Node
+}
+
+// NewVAE builds a VAE graph for the given batch size, drawing parameters from store.
+func NewVAE(store *Store, cfg VAEConfig, batch int, training bool) (*VAE, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	n := NewNet(store, training)
+	m := &VAE{Net: n, Config: cfg, Batch: batch}
+	d := cfg.C * cfg.H * cfg.W
+	m.X = n.Input("x", batch, d)
+	m.Eps = n.Input("eps", batch, cfg.Latent)
+	m.RowWeight = n.Input("row_weight", batch)
+
+	m.Mu, m.LogVar = vaeEncoder(n, cfg, m.X, batch)
+	n.Layer("reparameterize")
+	std := n.Op(G.Exp(n.Scale(m.LogVar, 0.5)))
+	m.Z = n.Op(G.Add(m.Mu, n.Op(G.HadamardProd(std, m.Eps))))
+	m.Logits = vaeDecoder(n, cfg, m.Z, batch)
+	m.Mean = n.Op(G.Sigmoid(m.Logits))
+
+	n.Layer("loss")
+	switch cfg.Likelihood {
+	case "bernoulli":
+		bce := n.Op(G.Sub(n.Op(G.Softplus(m.Logits)), n.Op(G.HadamardProd(m.X, m.Logits))))
+		m.Recon = n.Op(G.Sum(bce, 1))
+	case "gaussian":
+		diff := n.Op(G.Sub(m.X, m.Mean))
+		sq := n.Op(G.Sum(n.Op(G.Square(diff)), 1))
+		norm := float64(d) * math.Log(cfg.Sigma*math.Sqrt(2*math.Pi))
+		m.Recon = n.Op(G.Add(n.Scale(sq, 1/(2*cfg.Sigma*cfg.Sigma)), G.NewConstant(float32(norm))))
+	}
+	// KL = ½ Σ (μ² + σ² − log σ² − 1)
+	klTerms := n.Op(G.Sub(n.Op(G.Add(n.Op(G.Square(m.Mu)), n.Op(G.Exp(m.LogVar)))), n.Op(G.Add(m.LogVar, G.NewConstant(float32(1))))))
+	m.KL = n.Scale(n.Op(G.Sum(klTerms, 1)), 0.5)
+	m.RowLoss = n.Op(G.Add(m.Recon, n.Scale(m.KL, cfg.Beta)))
+	m.Loss = n.Op(G.Sum(n.Op(G.HadamardProd(m.RowLoss, m.RowWeight))))
+	if err := n.Err(); err != nil {
+		return nil, fmt.Errorf("vae: %w", err)
+	}
+	return m, nil
+}
+
+// VAEDecoder is a decoder-only graph: latent codes in, images out. It shares
+// the decoder's parameters with the VAE built from the same Store.
+type VAEDecoder struct {
+	Net    *Net
+	Z      *G.Node // (batch, latent)
+	Logits *G.Node
+	Mean   *G.Node // (batch, C·H·W) in [0,1]
+}
+
+// NewVAEDecoder builds a decoder-only graph for sampling and latent traversals.
+func NewVAEDecoder(store *Store, cfg VAEConfig, batch int) (*VAEDecoder, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	n := NewNet(store, false)
+	m := &VAEDecoder{Net: n}
+	m.Z = n.Input("z", batch, cfg.Latent)
+	m.Logits = vaeDecoder(n, cfg, m.Z, batch)
+	n.Layer("output")
+	m.Mean = n.Op(G.Sigmoid(m.Logits))
+	if err := n.Err(); err != nil {
+		return nil, fmt.Errorf("vae decoder: %w", err)
+	}
+	return m, nil
+}
+
+// vaeBlock is one hidden stage: optional batch norm, the activation, optional dropout.
+func vaeBlock(n *Net, cfg VAEConfig, name string, x *G.Node) *G.Node {
+	if cfg.BatchNorm {
+		x = n.BatchNorm(name+".bn", x)
+	}
+	x = n.Activate(cfg.Activation, x)
+	return n.Dropout(name+".drop", x, cfg.Dropout)
+}
+
+func vaeEncoder(n *Net, cfg VAEConfig, x *G.Node, batch int) (mu, logVar *G.Node) {
+	h := x
+	switch cfg.Arch {
+	case "mlp":
+		for i, width := range cfg.Hidden {
+			name := fmt.Sprintf("enc.fc%d", i+1)
+			h = vaeBlock(n, cfg, name, n.Dense(name, h, width))
+		}
+	case "conv":
+		h = n.Reshape("enc.in", h, batch, cfg.C, cfg.H, cfg.W)
+		for i, ch := range cfg.Channels {
+			name := fmt.Sprintf("enc.conv%d", i+1)
+			h = vaeBlock(n, cfg, name, n.Conv2D(name, h, ch, 4, 2, 1))
+		}
+		if n.Err() == nil {
+			s := h.Shape()
+			h = n.Reshape("enc.flat", h, batch, s[1]*s[2]*s[3])
+		}
+	}
+	return n.Dense("enc.mu", h, cfg.Latent), n.Dense("enc.logvar", h, cfg.Latent)
+}
+
+func vaeDecoder(n *Net, cfg VAEConfig, z *G.Node, batch int) *G.Node {
+	d := cfg.C * cfg.H * cfg.W
+	h := z
+	switch cfg.Arch {
+	case "mlp":
+		for i := len(cfg.Hidden) - 1; i >= 0; i-- {
+			name := fmt.Sprintf("dec.fc%d", len(cfg.Hidden)-i)
+			h = vaeBlock(n, cfg, name, n.Dense(name, h, cfg.Hidden[i]))
+		}
+		return n.Dense("dec.out", h, d)
+	case "conv":
+		k := len(cfg.Channels)
+		gh, gw := cfg.H>>k, cfg.W>>k
+		top := cfg.Channels[k-1]
+		h = vaeBlock(n, cfg, "dec.fc", n.Dense("dec.fc", h, top*gh*gw))
+		h = n.Reshape("dec.grid", h, batch, top, gh, gw)
+		for i := k - 2; i >= 0; i-- {
+			name := fmt.Sprintf("dec.up%d", k-1-i)
+			h = vaeBlock(n, cfg, name, n.UpConv(name, h, cfg.Channels[i]))
+		}
+		h = n.UpConv("dec.out", h, cfg.C)
+		return n.Reshape("dec.flat", h, batch, d)
+	}
+	return nil
+}
