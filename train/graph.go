@@ -1,0 +1,56 @@
+package train
+
+import (
+	"fmt"
+
+	G "gorgonia.org/gorgonia"
+
+	"genxai/engine"
+	"genxai/nets"
+)
+
+// Differentiate adds the gradient nodes of loss with respect to params to the
+// graph (reverse-mode, Gorgonia's symbolic differentiation).
+func Differentiate(loss *G.Node, params []Param) error {
+	nodes := make(G.Nodes, len(params))
+	for i, p := range params {
+		nodes[i] = p.Node
+	}
+	if _, err := G.Grad(loss, nodes...); err != nil {
+		return fmt.Errorf("building gradients: %w", err)
+	}
+	return nil
+}
+
+// FillDropout draws fresh inverted-dropout masks for a training graph.
+func FillDropout(n *nets.Net, rng interface{ Float64() float64 }) {
+	for _, d := range n.Dropouts() {
+		mask := engine.Float32s(d.Mask)
+		keep := float32(1 / (1 - d.P))
+		for i := range mask {
+			if rng.Float64() < d.P {
+				mask[i] = 0
+			} else {
+				mask[i] = keep
+			}
+		}
+	}
+}
+
+// UpdateRunningStats folds the batch statistics of a training graph's batch
+// norms into the running averages in the Store, as PyTorch does:
+// r ← (1 − momentum)·r + momentum·batch, with the unbiased batch variance.
+func UpdateRunningStats(n *nets.Net, momentum float32) {
+	for _, s := range n.BNStats() {
+		mean, variance := engine.Float32s(s.Mean), engine.Float32s(s.Var)
+		rm, rv := n.Store.Data(s.RunMean), n.Store.Data(s.RunVar)
+		unbias := float32(1)
+		if s.Count > 1 {
+			unbias = float32(s.Count) / float32(s.Count-1)
+		}
+		for i := range rm {
+			rm[i] = (1-momentum)*rm[i] + momentum*mean[i]
+			rv[i] = (1-momentum)*rv[i] + momentum*variance[i]*unbias
+		}
+	}
+}

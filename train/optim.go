@@ -1,0 +1,186 @@
+package train
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	G "gorgonia.org/gorgonia"
+
+	"genxai/engine"
+	"genxai/nets"
+)
+
+// Param is one learnable tensor of a graph: its Store name, its node (whose
+// gradient the executor fills) and the backing array the optimizer updates in
+// place.
+type Param struct {
+	Name string
+	Node *G.Node
+	Data []float32
+}
+
+// ParamsOf lists the learnable parameters of a built graph.
+func ParamsOf(n *nets.Net) []Param {
+	nodes, names := n.Params(), n.ParamNames()
+	ps := make([]Param, len(nodes))
+	for i, node := range nodes {
+		ps[i] = Param{Name: names[i], Node: node, Data: n.Store.Data(names[i])}
+	}
+	return ps
+}
+
+// OptimConfig holds an optimizer's hyper-parameters.
+type OptimConfig struct {
+	Kind        string  // "adam", "adamw" or "sgd"
+	Beta1       float64 // Adam's first-moment decay
+	Beta2       float64 // Adam's second-moment decay
+	Eps         float64 // Adam's denominator guard
+	Momentum    float64 // SGD's momentum (0 for plain SGD)
+	WeightDecay float64 // L2 added to the gradient (adam, sgd) or decoupled decay (adamw)
+	GradClip    float64 // clip the global L2 norm of the gradient to this value; 0 = off
+}
+
+// Optimizer updates parameters from their gradients. It implements
+//   - Adam (Kingma and Ba, 2015) with bias correction, weight decay as L2 added
+//     to the gradient, as torch.optim.Adam does;
+//   - AdamW (Loshchilov and Hutter, 2019): the decay multiplies the weights by
+//     (1 − lr·λ) before the Adam step;
+//   - SGD with heavy-ball momentum, v ← μv + g, w ← w − lr·v, as torch.optim.SGD.
+//
+// All state is float32 and lives in named slices so a checkpoint stores it
+// exactly and a resumed run continues bitwise.
+type Optimizer struct {
+	Config OptimConfig
+	Steps  int64                // updates done
+	m, v   map[string][]float32 // Adam moments, or SGD velocity in m
+}
+
+// NewOptimizer returns an optimizer with empty state.
+func NewOptimizer(c OptimConfig) (*Optimizer, error) {
+	switch c.Kind {
+	case "adam", "adamw", "sgd":
+	default:
+		return nil, fmt.Errorf("optimizer %q is not known (allowed: adam, adamw, sgd)", c.Kind)
+	}
+	return &Optimizer{Config: c, m: map[string][]float32{}, v: map[string][]float32{}}, nil
+}
+
+// Step reads each parameter's gradient, clips the global norm when configured,
+// and updates the parameters with learning rate lr. It returns the gradient's
+// global L2 norm before clipping.
+func (o *Optimizer) Step(params []Param, lr float64) (float64, error) {
+	grads := make([][]float32, len(params))
+	var sq float64
+	for i, p := range params {
+		g, err := engine.Grad(p.Node)
+		if err != nil {
+			return 0, err
+		}
+		if len(g) != len(p.Data) {
+			return 0, fmt.Errorf("gradient of %s has %d elements, the parameter %d", p.Name, len(g), len(p.Data))
+		}
+		grads[i] = g
+		for _, x := range g {
+			sq += float64(x) * float64(x)
+		}
+	}
+	norm := math.Sqrt(sq)
+	scale := float32(1)
+	if c := o.Config.GradClip; c > 0 && norm > c {
+		scale = float32(c / (norm + 1e-6))
+	}
+	o.Steps++
+	for i, p := range params {
+		o.update(p, grads[i], scale, lr)
+	}
+	return norm, nil
+}
+
+func (o *Optimizer) state(name string, n int, second bool) []float32 {
+	mp := o.m
+	if second {
+		mp = o.v
+	}
+	s, ok := mp[name]
+	if !ok {
+		s = make([]float32, n)
+		mp[name] = s
+	}
+	return s
+}
+
+func (o *Optimizer) update(p Param, g []float32, scale float32, lr float64) {
+	c := o.Config
+	w := p.Data
+	wd := float32(c.WeightDecay)
+	switch c.Kind {
+	case "sgd":
+		vel := o.state(p.Name, len(w), false)
+		mu, eta := float32(c.Momentum), float32(lr)
+		for i := range w {
+			gi := g[i]*scale + wd*w[i]
+			if mu != 0 {
+				vel[i] = mu*vel[i] + gi
+				gi = vel[i]
+			}
+			w[i] -= eta * gi
+		}
+	case "adam", "adamw":
+		m := o.state(p.Name, len(w), false)
+		v := o.state(p.Name, len(w), true)
+		b1, b2 := float32(c.Beta1), float32(c.Beta2)
+		t := float64(o.Steps)
+		bc1 := 1 - math.Pow(c.Beta1, t)
+		bc2 := 1 - math.Pow(c.Beta2, t)
+		stepSize := float32(lr / bc1)
+		sqrtBC2 := float32(math.Sqrt(bc2))
+		eps := float32(c.Eps)
+		decoupled := c.Kind == "adamw"
+		decay := float32(1 - lr*c.WeightDecay)
+		for i := range w {
+			gi := g[i] * scale
+			if decoupled {
+				w[i] *= decay
+			} else if wd != 0 {
+				gi += wd * w[i]
+			}
+			m[i] = b1*m[i] + (1-b1)*gi
+			v[i] = b2*v[i] + (1-b2)*gi*gi
+			denom := float32(math.Sqrt(float64(v[i])))/sqrtBC2 + eps
+			w[i] -= stepSize * m[i] / denom
+		}
+	}
+}
+
+// StateTensors returns the optimizer's state as named slices for a checkpoint,
+// each name prefixed with prefix ("opt." for a single optimizer).
+func (o *Optimizer) StateTensors(prefix string) map[string][]float32 {
+	out := map[string][]float32{}
+	for k, s := range o.m {
+		out[prefix+"m."+k] = s
+	}
+	for k, s := range o.v {
+		out[prefix+"v."+k] = s
+	}
+	return out
+}
+
+// LoadState restores the state written by StateTensors.
+func (o *Optimizer) LoadState(prefix string, tensors map[string][]float32, steps int64) {
+	o.m, o.v = map[string][]float32{}, map[string][]float32{}
+	names := make([]string, 0, len(tensors))
+	for k := range tensors {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		switch {
+		case len(k) > len(prefix)+2 && k[:len(prefix)+2] == prefix+"m.":
+			o.m[k[len(prefix)+2:]] = append([]float32(nil), tensors[k]...)
+		case len(k) > len(prefix)+2 && k[:len(prefix)+2] == prefix+"v.":
+			o.v[k[len(prefix)+2:]] = append([]float32(nil), tensors[k]...)
+		}
+	}
+	o.Steps = steps
+}

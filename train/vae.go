@@ -1,0 +1,258 @@
+package train
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+
+	"genxai/data"
+	"genxai/engine"
+	"genxai/nets"
+	"genxai/train/config"
+	"genxai/train/rundir"
+	"genxai/train/viz"
+)
+
+// evalBatch is the batch size of evaluation graphs.
+const evalBatch = 500
+
+// VAETask trains a nets.VAE on an image set.
+type VAETask struct {
+	cfg          nets.VAEConfig
+	store        *nets.Store
+	opt          *Optimizer
+	train, test  *data.Images
+	model        *nets.VAE // training graph
+	eval         *nets.VAE // evaluation graph
+	dec          *nets.VAEDecoder
+	exec, evalEx engine.Executor
+	decEx        engine.Executor
+	params       []Param
+	seed         int64
+	batch        int
+}
+
+// VAEConfigFrom reads a nets.VAEConfig from a training config for images of
+// shape c×h×w.
+func VAEConfigFrom(c *config.Config, ch, h, w int) nets.VAEConfig {
+	return nets.VAEConfig{
+		Arch: c.String("model.arch"), C: ch, H: h, W: w,
+		Hidden: c.Ints("model.hidden"), Channels: c.Ints("model.channels"), Latent: c.Int("model.latent"),
+		Activation: c.String("model.activation"), Likelihood: c.String("model.likelihood"),
+		Sigma: c.Float("model.sigma"), Beta: c.Float("model.beta"),
+		BatchNorm: c.Bool("model.batch_norm"), Dropout: c.Float("model.dropout"),
+	}
+}
+
+// NewVAETask loads the data named by data.path and builds the graphs.
+func NewVAETask(c *config.Config, opt OptimConfig, executor string) (*VAETask, error) {
+	train, test, err := data.OpenImages(c.String("data.path"))
+	if err != nil {
+		return nil, err
+	}
+	t := &VAETask{train: train, test: test, seed: int64(c.Int("seed")), batch: c.Int("train.batch_size")}
+	t.cfg = VAEConfigFrom(c, train.C, train.H, train.W)
+	t.store = nets.NewStore(t.seed)
+	if t.model, err = nets.NewVAE(t.store, t.cfg, t.batch, true); err != nil {
+		return nil, err
+	}
+	if t.eval, err = nets.NewVAE(t.store, t.cfg, evalBatch, false); err != nil {
+		return nil, err
+	}
+	if t.dec, err = nets.NewVAEDecoder(t.store, t.cfg, 64); err != nil {
+		return nil, err
+	}
+	t.params = ParamsOf(t.model.Net)
+	if err := Differentiate(t.model.Loss, t.params); err != nil {
+		return nil, err
+	}
+	if t.exec, err = engine.New(executor, t.model.Net.G, t.model.Net.Params()); err != nil {
+		return nil, err
+	}
+	if t.evalEx, err = engine.New(executor, t.eval.Net.G, nil); err != nil {
+		return nil, err
+	}
+	if t.decEx, err = engine.New(executor, t.dec.Net.G, nil); err != nil {
+		return nil, err
+	}
+	if t.opt, err = NewOptimizer(opt); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// Kind is "vae".
+func (t *VAETask) Kind() string { return "vae" }
+
+// Store holds the VAE's tensors.
+func (t *VAETask) Store() *nets.Store { return t.store }
+
+// Optimizers has the single optimizer under the prefix "opt.".
+func (t *VAETask) Optimizers() map[string]*Optimizer { return map[string]*Optimizer{"opt.": t.opt} }
+
+// TrainSize is the number of training images.
+func (t *VAETask) TrainSize() int { return t.train.N }
+
+// Executor names the executor.
+func (t *VAETask) Executor() string { return t.exec.Name() }
+
+// Config returns the model configuration.
+func (t *VAETask) Config() nets.VAEConfig { return t.cfg }
+
+// fillBatch copies images idx into the graph's inputs, pads the rest of the
+// batch with zero rows of weight 0, and draws ε.
+func fillVAEBatch(m *nets.VAE, im *data.Images, idx []int, rng *rand.Rand) {
+	x := m.Net.InputData("x")
+	for i := range x {
+		x[i] = 0
+	}
+	im.Gather(idx, x[:len(idx)*im.Dim()])
+	w := m.Net.InputData("row_weight")
+	for i := range w {
+		w[i] = 0
+		if i < len(idx) {
+			w[i] = 1 / float32(len(idx))
+		}
+	}
+	eps := m.Net.InputData("eps")
+	for i := range eps {
+		eps[i] = float32(rng.NormFloat64())
+	}
+}
+
+// Step trains on one batch.
+func (t *VAETask) Step(in StepInput) (StepResult, error) {
+	fillVAEBatch(t.model, t.train, in.Batch, in.Rng)
+	FillDropout(t.model.Net, in.Rng)
+	if err := t.exec.Run(); err != nil {
+		return StepResult{}, err
+	}
+	UpdateRunningStats(t.model.Net, 0.1)
+	norm, err := t.opt.Step(t.params, in.LR)
+	if err != nil {
+		return StepResult{}, err
+	}
+	return StepResult{Loss: engine.Scalar(t.model.Loss), Metrics: map[string]float64{"grad_norm": norm}}, nil
+}
+
+// Evaluate returns the test set's negative ELBO per image in nats
+// (test_loss), split into its reconstruction and KL terms. The noise ε is
+// drawn from a source fixed by the seed, so the figure is reproducible.
+func (t *VAETask) Evaluate(ctx context.Context) (map[string]float64, error) {
+	rng := rand.New(rand.NewSource(t.seed + 7919))
+	var loss, recon, kl float64
+	for start := 0; start < t.test.N; start += evalBatch {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		idx := seq(start, min(start+evalBatch, t.test.N))
+		fillVAEBatch(t.eval, t.test, idx, rng)
+		if err := t.evalEx.Run(); err != nil {
+			return nil, err
+		}
+		rl, rr, rk := engine.Float32s(t.eval.RowLoss), engine.Float32s(t.eval.Recon), engine.Float32s(t.eval.KL)
+		for i := range idx {
+			loss += float64(rl[i])
+			recon += float64(rr[i])
+			kl += float64(rk[i])
+		}
+	}
+	n := float64(t.test.N)
+	return map[string]float64{"test_loss": loss / n, "test_recon": recon / n, "test_kl": kl / n}, nil
+}
+
+// Decode maps latent codes (rows of length latent) to images in [0,1].
+func (t *VAETask) Decode(z [][]float32) ([][]float32, error) {
+	return DecodeVAE(t.dec, t.decEx, z)
+}
+
+// DecodeVAE runs a decoder graph over z in chunks of its batch size.
+func DecodeVAE(dec *nets.VAEDecoder, ex engine.Executor, z [][]float32) ([][]float32, error) {
+	batch := dec.Z.Shape()[0]
+	latent := dec.Z.Shape()[1]
+	var out [][]float32
+	for start := 0; start < len(z); start += batch {
+		in := dec.Net.InputData("z")
+		for i := range in {
+			in[i] = 0
+		}
+		end := min(start+batch, len(z))
+		for i := start; i < end; i++ {
+			copy(in[(i-start)*latent:], z[i])
+		}
+		if err := ex.Run(); err != nil {
+			return nil, err
+		}
+		mean := engine.Float32s(dec.Mean)
+		d := len(mean) / batch
+		for i := 0; i < end-start; i++ {
+			out = append(out, append([]float32(nil), mean[i*d:(i+1)*d]...))
+		}
+	}
+	return out, nil
+}
+
+// Artifacts writes samples_epochNNN.png (64 decodings of fixed prior draws),
+// reconstructions_epochNNN.png (test images above their reconstructions) and
+// the loss curve.
+func (t *VAETask) Artifacts(dir *rundir.Dir, epoch int) error {
+	rng := rand.New(rand.NewSource(t.seed + 104729))
+	z := make([][]float32, 64)
+	for i := range z {
+		z[i] = make([]float32, t.cfg.Latent)
+		for j := range z[i] {
+			z[i][j] = float32(rng.NormFloat64())
+		}
+	}
+	imgs, err := t.Decode(z)
+	if err != nil {
+		return err
+	}
+	c, h, w := t.train.C, t.train.H, t.train.W
+	scale := max(1, 56/h)
+	if err := viz.SavePNG(dir.File(fmt.Sprintf("samples_epoch%03d.png", epoch)), viz.Grid(imgs, c, h, w, 8, scale, 1)); err != nil {
+		return err
+	}
+	// Reconstructions: the means of q(z|x) decoded, for the first 16 test images.
+	idx := seq(0, min(16, t.test.N))
+	fillVAEBatch(t.eval, t.test, idx, rand.New(rand.NewSource(1)))
+	if err := t.evalEx.Run(); err != nil {
+		return err
+	}
+	mu := engine.Float32s(t.eval.Mu)
+	codes := make([][]float32, len(idx))
+	for i := range idx {
+		codes[i] = append([]float32(nil), mu[i*t.cfg.Latent:(i+1)*t.cfg.Latent]...)
+	}
+	rec, err := t.Decode(codes)
+	if err != nil {
+		return err
+	}
+	var grid [][]float32
+	for _, i := range idx {
+		grid = append(grid, t.test.Image(i))
+	}
+	grid = append(grid, rec...)
+	if err := viz.SavePNG(dir.File(fmt.Sprintf("reconstructions_epoch%03d.png", epoch)), viz.Grid(grid, c, h, w, len(idx), scale, 1)); err != nil {
+		return err
+	}
+	return PlotLoss(dir, "test_loss", "negative ELBO per image (nats)")
+}
+
+// Close releases the executors.
+func (t *VAETask) Close() error {
+	for _, e := range []engine.Executor{t.exec, t.evalEx, t.decEx} {
+		if e != nil {
+			e.Close()
+		}
+	}
+	return nil
+}
+
+func seq(a, b int) []int {
+	s := make([]int, 0, b-a)
+	for i := a; i < b; i++ {
+		s = append(s, i)
+	}
+	return s
+}
