@@ -136,7 +136,7 @@ func ReadCSV(path, label string) (*Table, error) {
 // every one of its cells parses as a number; otherwise its cells are class
 // names, numbered in order of first appearance (Table.LabelNames). Empty
 // cells, NaN and ±Inf are errors, as are rows whose cell count differs from
-// the header's. Every error is a *CSVError (or wraps the encoding/csv syntax
+// the header's; blank lines are skipped. Every error is a *CSVError (or wraps the encoding/csv syntax
 // error) naming the 1-based line, the column and the cell.
 func ParseCSV(r io.Reader, name, label string) (*Table, error) {
 	cr := csv.NewReader(r)
