@@ -31,6 +31,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -287,7 +288,16 @@ func formatFloat(x float64) string {
 	if x == math.Trunc(x) && math.Abs(x) < 1e15 {
 		return fmt.Sprintf("%.0f", x)
 	}
-	return fmt.Sprintf("%g", x)
+	s := strconv.FormatFloat(x, 'g', -1, 64)
+	// 1e-08 → 1e-8, as people write it.
+	if i := strings.IndexAny(s, "e"); i >= 0 && i+2 < len(s) {
+		exp := strings.TrimLeft(s[i+2:], "0")
+		if exp == "" {
+			exp = "0"
+		}
+		s = s[:i+2] + exp
+	}
+	return s
 }
 
 // validName reports whether a dotted key name is well formed.

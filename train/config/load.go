@@ -508,7 +508,7 @@ func (l *loader) envEntries(s *Schema) ([]entry, []error) {
 		for sec := range sectionEnv {
 			if strings.HasPrefix(n, sec) {
 				msg := "names no key of the " + s.Name + " schema"
-				if sug := suggest(n, keysOf(byEnv)); sug != "" {
+				if sug := suggest(n, keysOf(byEnv), true); sug != "" {
 					msg += ": did you mean " + sug + "?"
 				} else {
 					msg += ": see docs/config.md for the keys (variables are GENXAI_ and the key with dots as underscores)"
@@ -624,7 +624,7 @@ func (c *Config) unknownMsg(key string) string {
 		}
 	}
 	msg := "is not a known key of the " + c.schema.Name + " schema"
-	if sug := suggest(key, names); sug != "" {
+	if sug := suggest(key, names, knownSection(key, c.sections)); sug != "" {
 		return msg + ": did you mean " + sug + "?"
 	}
 	sec := parentOf(key)

@@ -192,18 +192,20 @@ func formatValue(v any) string {
 }
 
 // suggest returns the candidate nearest to name by edit distance, or "" if
-// none is close enough to be a plausible typo. A candidate equal but for
-// case, or with the same last segment (train.lr for lr), always qualifies.
-func suggest(name string, candidates []string) string {
+// none is close enough to be a plausible typo. When name lies in no known
+// section (moved reports that), a candidate with the same last segment
+// qualifies too: train.lr for lr or optim.lr.
+func suggest(name string, candidates []string, inSection bool) string {
 	lower := strings.ToLower(name)
 	best, bestD := "", 1<<30
 	limit := max(2, min(4, len(name)/3))
 	for _, c := range candidates {
 		d := levenshtein(lower, strings.ToLower(c))
-		if d > limit && !sameLast(lower, c) {
+		moved := !inSection && sameLast(lower, c)
+		if d > limit && !moved {
 			continue
 		}
-		if sameLast(lower, c) && d > limit {
+		if moved && d > limit {
 			d = limit // a moved key is as plausible as a typo
 		}
 		if d < bestD {
@@ -211,6 +213,17 @@ func suggest(name string, candidates []string) string {
 		}
 	}
 	return best
+}
+
+// knownSection reports whether some ancestor of the dotted name is one of
+// the sections.
+func knownSection(name string, sections map[string]bool) bool {
+	for p := parentOf(name); p != ""; p = parentOf(p) {
+		if sections[p] {
+			return true
+		}
+	}
+	return false
 }
 
 // sameLast reports whether two dotted names end in the same segment.
