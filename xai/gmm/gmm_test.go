@@ -196,7 +196,7 @@ func TestSingleComponentClosedForm(t *testing.T) {
 				q += (X[i*d+a] - mean[a]) * inv[a*d+b] / det * (X[i*d+b] - mean[b])
 			}
 		}
-		want += -0.5*(float64(d)*math.Log(2*math.Pi)+math.Log(det)+q) / float64(n)
+		want += -0.5 * (float64(d)*math.Log(2*math.Pi) + math.Log(det) + q) / float64(n)
 	}
 	if got := m.MeanLogLik(X, n); math.Abs(got-want) > 1e-9 {
 		t.Fatalf("mean log-likelihood = %.12f, want %.12f", got, want)
