@@ -11,7 +11,8 @@ Two sub-commands, both used by scripts/bench/gmm.sh:
                                           means and standard deviations
         digits_train.csv, digits_test.csv 8x8 digits, 75/25 split (seed 0),
                                           projected on the first 20 principal
-                                          components of the training part
+                                          components of the training part (exact SVD, so
+                                          the files are the same every run)
   compare --train CSV --test CSV --components K --covariance TYPE
           [--n-init N] [--seed S] [--reg-covar R] [--tol T] [--max-iter M]
           [--repeats R] [--genxai-summary FILE ...]
@@ -79,7 +80,7 @@ def prepare(out):
     li = header.index("label")
     X = np.array([[v for i, v in enumerate(row) if i != li] for row in rows])
     tr, te = train_test_split(X, test_size=0.25, random_state=0)
-    pca = PCA(n_components=20).fit(tr)
+    pca = PCA(n_components=20, svd_solver="full").fit(tr)
     names = ["pc%d" % i for i in range(20)]
     write_csv(os.path.join(out, "digits_train.csv"), pca.transform(tr), names)
     write_csv(os.path.join(out, "digits_test.csv"), pca.transform(te), names)

@@ -407,3 +407,38 @@ func TestBadInput(t *testing.T) {
 		t.Errorf("SelectByBIC with impossible K: model %v, bics %v, err %v", m, bics, err)
 	}
 }
+
+// benchData returns n×d points around k random centres.
+func benchData(n, d, k int) []float64 {
+	rng := rand.New(rand.NewSource(1))
+	centres := make([]float64, k*d)
+	for i := range centres {
+		centres[i] = 4 * rng.NormFloat64()
+	}
+	X := make([]float64, n*d)
+	for i := 0; i < n; i++ {
+		c := rng.Intn(k)
+		for j := 0; j < d; j++ {
+			X[i*d+j] = centres[c*d+j] + rng.NormFloat64()
+		}
+	}
+	return X
+}
+
+func benchmarkFit(b *testing.B, cov string) {
+	n, d, k := 1347, 20, 10
+	X := benchData(n, d, k)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Fit(X, n, d, Params{Components: k, Covariance: cov, Tol: -1, MaxIter: 20, Seed: int64(i)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkFitFull measures 20 EM iterations of a 10-component full model on
+// digits-sized data (1347×20), k-means initialization included.
+func BenchmarkFitFull(b *testing.B) { benchmarkFit(b, Full) }
+
+// BenchmarkFitDiag is BenchmarkFitFull with diagonal covariances.
+func BenchmarkFitDiag(b *testing.B) { benchmarkFit(b, Diag) }
