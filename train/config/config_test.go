@@ -358,6 +358,22 @@ func TestOverrideOrder(t *testing.T) {
 	}
 }
 
+// TestParse checks the in-memory entry points against their file twins.
+func TestParse(t *testing.T) {
+	c, err := ParseTraining("embedded vae.yaml", []byte(goodVAE), []string{"seed=9"})
+	if err != nil || c.Int("seed") != 9 || c.Source() != "embedded vae.yaml" {
+		t.Fatalf("ParseTraining: %v", err)
+	}
+	_, err = ParseTraining("embedded vae.yaml", []byte("model: {kind: vae}\nseed: -1\n"), nil)
+	if err == nil || !strings.Contains(err.Error(), "embedded vae.yaml:2: seed = -1 is out of range: must be ≥ 0") {
+		t.Errorf("ParseTraining: %v", err)
+	}
+	s, _ := TrainingSchema("vae")
+	if _, err := Parse("x", []byte("model: {kind: vae}\n"), s, nil); err != nil {
+		t.Errorf("Parse: %v", err)
+	}
+}
+
 // TestGenericSchema exercises Load with a schema of every type, as other
 // commands use it.
 func TestGenericSchema(t *testing.T) {

@@ -142,6 +142,12 @@ func Load(path string, schema Schema, sets []string) (*Config, error) {
 	return load(path, data, err, schema, sets, os.Environ())
 }
 
+// Parse is Load for a config held in memory, such as one embedded in the
+// binary; name stands for the file in messages.
+func Parse(name string, data []byte, schema Schema, sets []string) (*Config, error) {
+	return load(name, data, nil, schema, sets, os.Environ())
+}
+
 // load is Load with the file's bytes and the environment passed in.
 func load(path string, data []byte, readErr error, schema Schema, sets, environ []string) (*Config, error) {
 	if err := schema.check(); err != nil {

@@ -181,6 +181,12 @@ func LoadTraining(path string, sets []string) (*Config, error) {
 	return loadTraining(path, data, err, sets, os.Environ())
 }
 
+// ParseTraining is LoadTraining for a config held in memory, such as the
+// demo's config embedded in the binary; name stands for the file in messages.
+func ParseTraining(name string, data []byte, sets []string) (*Config, error) {
+	return loadTraining(name, data, nil, sets, os.Environ())
+}
+
 // loadTraining is LoadTraining with the file's bytes and environment passed in.
 func loadTraining(path string, data []byte, readErr error, sets, environ []string) (*Config, error) {
 	l := newLoader(path, data, readErr, sets, environ)
