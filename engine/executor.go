@@ -38,7 +38,8 @@ func New(kind string, g *G.ExprGraph, learn G.Nodes) (Executor, error) {
 
 // Tape is the reference executor: Gorgonia's TapeMachine.
 type Tape struct {
-	vm G.VM
+	vm    G.VM
+	learn G.Nodes
 }
 
 // NewTape compiles g into a TapeMachine. The gradients of learn are bound to
@@ -48,11 +49,20 @@ func NewTape(g *G.ExprGraph, learn G.Nodes) *Tape {
 	if len(learn) > 0 {
 		opts = append(opts, G.BindDualValues(learn...))
 	}
-	return &Tape{vm: G.NewTapeMachine(g, opts...)}
+	return &Tape{vm: G.NewTapeMachine(g, opts...), learn: learn}
 }
 
-// Run evaluates the graph and resets the tape for the next run.
+// Run zeroes the gradients of the learnable nodes (the TapeMachine
+// accumulates into them), evaluates the graph and resets the tape for the next
+// run. After Run each gradient is that of this run alone.
 func (t *Tape) Run() error {
+	for _, n := range t.learn {
+		if g, err := n.Grad(); err == nil {
+			if z, ok := g.(tensor.Tensor); ok {
+				z.Zero()
+			}
+		}
+	}
 	err := t.vm.RunAll()
 	t.vm.Reset()
 	return err

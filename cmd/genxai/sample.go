@@ -1,0 +1,45 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"genxai/train"
+)
+
+func init() {
+	var o train.SampleOptions
+	var run string
+	cmd := &cobra.Command{
+		Use:   "sample --run DIR [-n N] [--out FILE]",
+		Short: "Draw samples from a trained model",
+		Long: `Draw samples from the model trained in a run directory: an image grid for a
+VAE or GAN (--class K for a class-conditional GAN), text for a language model
+(--prompt, --tokens, --temperature, --top-k). The default output is
+DIR/samples.png.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if run == "" {
+				return fmt.Errorf("say which run to sample from: --run runs/vae-...")
+			}
+			path, err := train.Sample(run, o)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s\n", path)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&run, "run", "", "run directory of a trained model")
+	f.IntVarP(&o.N, "n", "n", 64, "number of images")
+	f.StringVar(&o.Out, "out", "", "output file (default DIR/samples.png)")
+	f.Int64Var(&o.Seed, "seed", 1, "noise seed")
+	f.IntVar(&o.Class, "class", -1, "class to condition on (conditional GAN)")
+	f.StringVar(&o.Prompt, "prompt", "", "text to continue (language model)")
+	f.IntVar(&o.Tokens, "tokens", 200, "characters to generate (language model)")
+	f.Float64Var(&o.Temperature, "temperature", 1.0, "sampling temperature (language model)")
+	f.IntVar(&o.TopK, "top-k", 0, "sample among the k most likely characters; 0 = all (language model)")
+	rootCmd.AddCommand(cmd)
+}

@@ -1,0 +1,46 @@
+"""PyTorch peer of train.BenchmarkVAEStep: one Adam step of the Fashion-MNIST
+MLP VAE (784-400-20-400-784, batch 128, Bernoulli likelihood) on random pixels.
+Prints milliseconds per step. Usage: vae_torch.py THREADS STEPS"""
+import sys, time
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+threads, steps = int(sys.argv[1]), int(sys.argv[2])
+torch.set_num_threads(threads)
+torch.manual_seed(1)
+
+class VAE(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(784, 400)
+        self.fc21 = nn.Linear(400, 20)
+        self.fc22 = nn.Linear(400, 20)
+        self.fc3 = nn.Linear(20, 400)
+        self.fc4 = nn.Linear(400, 784)
+
+    def forward(self, x):
+        h = F.relu(self.fc1(x))
+        mu, logvar = self.fc21(h), self.fc22(h)
+        z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
+        return self.fc4(F.relu(self.fc3(z))), mu, logvar
+
+model = VAE()
+opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+x = torch.rand(128, 784)
+
+def step():
+    logits, mu, logvar = model(x)
+    bce = F.binary_cross_entropy_with_logits(logits, x, reduction="sum")
+    kld = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+    loss = (bce + kld) / x.shape[0]
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+
+for _ in range(10):
+    step()
+t0 = time.perf_counter()
+for _ in range(steps):
+    step()
+print("%.4f" % ((time.perf_counter() - t0) / steps * 1e3))

@@ -1,0 +1,214 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"genxai/train/checkpoint"
+	"genxai/train/config"
+	"genxai/train/rundir"
+)
+
+const digitsVAE = `model:
+  kind: vae
+  hidden: [32]
+  latent: 4
+data:
+  path: builtin:digits
+seed: 3
+train:
+  epochs: 2
+  batch_size: 64
+  log_every: 10
+`
+
+func loadConfig(t *testing.T, yaml string, sets ...string) *config.Config {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	if err := os.WriteFile(path, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := config.LoadTraining(path, sets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func weights(t *testing.T, dir string) map[string][]float32 {
+	t.Helper()
+	ts, _, err := checkpoint.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string][]float32{}
+	for _, x := range ts {
+		m[x.Name] = x.F32
+	}
+	return m
+}
+
+func sameWeights(t *testing.T, a, b map[string][]float32) {
+	t.Helper()
+	if len(a) != len(b) {
+		t.Fatalf("checkpoints hold %d and %d tensors", len(a), len(b))
+	}
+	for name, x := range a {
+		y := b[name]
+		if len(x) != len(y) {
+			t.Fatalf("%s: %d vs %d elements", name, len(x), len(y))
+		}
+		for i := range x {
+			if math.Float32bits(x[i]) != math.Float32bits(y[i]) {
+				t.Fatalf("%s[%d]: %v vs %v: resumed run is not bitwise equal", name, i, x[i], y[i])
+			}
+		}
+	}
+}
+
+// Two epochs in one run and one epoch + resume + one epoch give bitwise equal
+// weights and optimizer state.
+func TestResumeIsBitwiseExact(t *testing.T) {
+	ctx := context.Background()
+	full := t.TempDir()
+	if _, err := Run(ctx, Request{Config: loadConfig(t, digitsVAE), OutDir: full, Log: io.Discard}); err != nil {
+		t.Fatal(err)
+	}
+	part := t.TempDir()
+	if _, err := Run(ctx, Request{Config: loadConfig(t, digitsVAE, "train.epochs=1"), OutDir: part, Log: io.Discard}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := config.LoadTraining(filepath.Join(part, "config.yaml"), []string{"train.epochs=2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(ctx, Request{Config: c, Resume: part, Log: io.Discard}); err != nil {
+		t.Fatal(err)
+	}
+	sameWeights(t, weights(t, full), weights(t, part))
+}
+
+// cancelAt cancels the run's context when it reaches a given step.
+type cancelAt struct {
+	Task
+	at     int64
+	cancel context.CancelFunc
+}
+
+func (c cancelAt) Step(in StepInput) (StepResult, error) {
+	if in.Step == c.at {
+		c.cancel()
+	}
+	return c.Task.Step(in)
+}
+
+// Ctrl-C mid-epoch writes a checkpoint; resuming from it ends where an
+// unbroken run ends.
+func TestInterruptWritesResumableCheckpoint(t *testing.T) {
+	full := t.TempDir()
+	if _, err := Run(context.Background(), Request{Config: loadConfig(t, digitsVAE), OutDir: full, Log: io.Discard}); err != nil {
+		t.Fatal(err)
+	}
+	c := loadConfig(t, digitsVAE)
+	task, err := NewVAETask(c, OptimConfigFrom(c), "tape")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	dir := t.TempDir()
+	rd := mustRunDir(t, dir)
+	o := Options{Seed: 3, Epochs: 2, BatchSize: 64, LogEvery: 10, Out: io.Discard}
+	sched := Schedule{Kind: "constant", Base: c.Float("train.lr")}
+	_, err = Loop(ctx, cancelAt{Task: task, at: 30, cancel: cancel}, o, sched, rd, Position{}, c.Settings())
+	var intr *Interrupted
+	if !errors.As(err, &intr) || intr.ExitCode() != 130 || intr.Step != 31 {
+		t.Fatalf("want an interruption after step 31 with exit code 130, got %v", err)
+	}
+	if err := rd.WriteConfig(c.Settings()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(context.Background(), Request{Config: c, Resume: dir, Log: io.Discard}); err != nil {
+		t.Fatal(err)
+	}
+	sameWeights(t, weights(t, full), weights(t, dir))
+}
+
+type nanAt struct {
+	Task
+	at int64
+}
+
+func (n nanAt) Step(in StepInput) (StepResult, error) {
+	r, err := n.Task.Step(in)
+	if in.Step == n.at {
+		r.Loss = math.NaN()
+	}
+	return r, err
+}
+
+// A NaN loss stops the run with the step number and names the last good checkpoint.
+func TestNaNLossStopsWithStepAndCheckpoint(t *testing.T) {
+	c := loadConfig(t, digitsVAE)
+	task, err := NewVAETask(c, OptimConfigFrom(c), "tape")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	o := Options{Seed: 3, Epochs: 2, BatchSize: 64, LogEvery: 10, Out: io.Discard}
+	_, err = Loop(context.Background(), nanAt{Task: task, at: 25}, o, Schedule{Base: 1e-3}, mustRunDir(t, dir), Position{}, c.Settings())
+	if err == nil {
+		t.Fatal("a NaN loss did not stop the run")
+	}
+	for _, want := range []string{"NaN", "step 25", dir + " (step 23)"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("message %q does not contain %q", err, want)
+		}
+	}
+}
+
+// The VAE's test loss falls during training and the run directory holds what
+// the contract promises.
+func TestVAETrainsAndWritesRunDirectory(t *testing.T) {
+	dir := t.TempDir()
+	sum, err := Run(context.Background(), Request{Config: loadConfig(t, digitsVAE, "train.epochs=3"), OutDir: dir, Log: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"config.yaml", "summary.json", "metrics.jsonl", "checkpoint.safetensors", "checkpoint.json", "loss.png", "samples_epoch003.png", "reconstructions_epoch003.png"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("run directory lacks %s", f)
+		}
+	}
+	for _, k := range []string{"test_loss", "epochs", "seconds", "device", "executor"} {
+		if _, ok := sum[k]; !ok {
+			t.Errorf("summary lacks %s", k)
+		}
+	}
+	// An untrained model's loss on 64 pixels in [0,1] is about 64·ln 2 ≈ 44 nats;
+	// three epochs must bring it well below.
+	if l := sum["test_loss"].(float64); !(l < 40) {
+		t.Errorf("test_loss after 3 epochs = %.2f, want < 40", l)
+	}
+	out, err := Sample(dir, SampleOptions{N: 10, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(out); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustRunDir(t *testing.T, dir string) *rundir.Dir {
+	t.Helper()
+	d, err := rundir.Create(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
