@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -24,16 +22,7 @@ GPU, and writes a complete run directory (default runs/demo): sample grids,
 reconstructions, the loss curve, a checkpoint and summary.json.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			tmp, err := os.MkdirTemp("", "genxai-demo")
-			if err != nil {
-				return err
-			}
-			defer os.RemoveAll(tmp)
-			path := filepath.Join(tmp, "vae-digits.yaml")
-			if err := os.WriteFile(path, configs.VAEDigits, 0o644); err != nil {
-				return err
-			}
-			c, err := config.LoadTraining(path, sets)
+			c, err := config.ParseTraining("configs/vae-digits.yaml (embedded)", configs.VAEDigits, sets)
 			if err != nil {
 				return err
 			}
