@@ -50,6 +50,14 @@ func NewVAETask(c *config.Config, opt OptimConfig, executor string) (*VAETask, e
 	if err != nil {
 		return nil, err
 	}
+	if ex := c.Ints("data.exclude_classes"); len(ex) > 0 {
+		if train, err = withoutClasses(train, ex); err != nil {
+			return nil, err
+		}
+		if test, err = withoutClasses(test, ex); err != nil {
+			return nil, err
+		}
+	}
 	t := &VAETask{train: train, test: test, seed: int64(c.Int("seed")), batch: c.Int("train.batch_size")}
 	t.cfg = VAEConfigFrom(c, train.C, train.H, train.W)
 	t.store = nets.NewStore(t.seed)
@@ -247,6 +255,27 @@ func (t *VAETask) Close() error {
 		}
 	}
 	return nil
+}
+
+// withoutClasses drops the images whose label is in ex.
+func withoutClasses(im *data.Images, ex []int) (*data.Images, error) {
+	drop := map[int]bool{}
+	for _, k := range ex {
+		if k >= im.Classes {
+			return nil, fmt.Errorf("data.exclude_classes: class %d does not exist (the data has classes 0..%d)", k, im.Classes-1)
+		}
+		drop[k] = true
+	}
+	var keep []int
+	for i, l := range im.Labels {
+		if !drop[l] {
+			keep = append(keep, i)
+		}
+	}
+	if len(keep) == 0 {
+		return nil, fmt.Errorf("data.exclude_classes %v leaves no images", ex)
+	}
+	return im.Subset(keep), nil
 }
 
 func seq(a, b int) []int {

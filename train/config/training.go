@@ -126,6 +126,7 @@ func vaeKeys() []Key {
 		FloatKey("model.beta", 1, "weight of the KL term; 1 is the ELBO, > 1 a β-VAE (Higgins et al. 2017)").AtLeast(0),
 		BoolKey("model.batch_norm", false, "batch normalization after each hidden layer (Ioffe & Szegedy 2015)"),
 		FloatKey("model.dropout", 0, "dropout probability after each hidden layer; 0 = off").AtLeast(0).LessThan(1),
+		IntListKey("data.exclude_classes", []int{}, "labels left out of training and evaluation, e.g. [9] to train on nine classes and score the tenth as anomalies").Range(0, 1000),
 	}
 }
 
