@@ -1,0 +1,256 @@
+package nets
+
+import (
+	"fmt"
+
+	G "gorgonia.org/gorgonia"
+)
+
+// GANConfig describes a generative adversarial network (Goodfellow et al.,
+// "Generative Adversarial Nets", 2014): an MLP pair, or a DCGAN-style pair
+// (Radford, Metz and Chintala, 2016) whose generator grows the image with
+// upsample+conv blocks and batch norm and whose discriminator is a stack of
+// stride-2 convolutions with LeakyReLU. With Classes > 0 both networks are
+// conditioned on a class (Mirza and Osindero, "Conditional Generative
+// Adversarial Nets", 2014): the one-hot label is concatenated to the
+// generator's noise and to the discriminator's input (as constant planes for
+// the convolutional discriminator).
+//
+// Generated images have values in [−1, 1] (tanh output); the trainer maps
+// real images from [0, 1] to [−1, 1].
+type GANConfig struct {
+	Arch      string // "mlp" or "dcgan"
+	C, H, W   int    // image shape
+	Classes   int    // > 0 for a conditional GAN: the number of classes
+	Latent    int    // size of the noise z
+	GHidden   []int  // mlp: generator hidden widths
+	DHidden   []int  // mlp: discriminator hidden widths
+	GChannels []int  // dcgan: generator channels, from the smallest grid up; each entry after the first is one upsample+conv block
+	DChannels []int  // dcgan: discriminator channels of its stride-2 4×4 convolutions
+	BatchNorm bool   // batch norm in the generator's hidden layers
+}
+
+// Validate checks the configuration against the image shape.
+func (c GANConfig) Validate() error {
+	switch c.Arch {
+	case "mlp":
+		if len(c.GHidden) == 0 || len(c.DHidden) == 0 {
+			return fmt.Errorf("gan: model.g_hidden and model.d_hidden must each list at least one width for the mlp variant")
+		}
+	case "dcgan":
+		if len(c.GChannels) == 0 || len(c.DChannels) == 0 {
+			return fmt.Errorf("gan: model.g_channels and model.d_channels must each list at least one channel count for the dcgan variant")
+		}
+		f := 1 << len(c.GChannels)
+		if c.H%f != 0 || c.W%f != 0 {
+			return fmt.Errorf("gan: the dcgan generator doubles its grid once per entry of model.g_channels (%d entries), so height and width must be multiples of %d; the data is %d×%d: use fewer generator channels", len(c.GChannels), f, c.H, c.W)
+		}
+		if c.H>>len(c.DChannels) < 1 || c.W>>len(c.DChannels) < 1 {
+			return fmt.Errorf("gan: the dcgan discriminator halves the image once per entry of model.d_channels (%d entries), which leaves nothing of a %d×%d image: use fewer discriminator channels", len(c.DChannels), c.H, c.W)
+		}
+	default:
+		return fmt.Errorf("gan: model.arch %q is not known (allowed: mlp, dcgan)", c.Arch)
+	}
+	if c.Latent < 1 {
+		return fmt.Errorf("gan: model.latent must be at least 1")
+	}
+	if c.Classes < 0 {
+		return fmt.Errorf("gan: the number of classes cannot be negative")
+	}
+	return nil
+}
+
+// GeneratorPrefix and DiscriminatorPrefix begin the parameter names of the
+// two networks, so a trainer can update each with its own optimizer.
+const (
+	GeneratorPrefix     = "gen."
+	DiscriminatorPrefix = "disc."
+)
+
+// Conditional reports whether the GAN is class-conditional.
+func (c GANConfig) Conditional() bool { return c.Classes > 0 }
+
+// GANGenerator is a generator-only graph: noise (and labels) in, images out.
+// Inputs: Z (batch, latent) and, for a conditional GAN, Label (batch,
+// classes), one-hot. Image is (batch, C·H·W) in [−1, 1].
+type GANGenerator struct {
+	Net      *Net
+	Z, Label *G.Node
+	Image    *G.Node
+}
+
+// NewGANGenerator builds a generator graph. A training graph uses batch
+// statistics (and exposes them for the running averages); an evaluation graph
+// the running averages.
+func NewGANGenerator(store *Store, cfg GANConfig, batch int, training bool) (*GANGenerator, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	n := NewNet(store, training)
+	m := &GANGenerator{Net: n}
+	m.Z = n.Input("z", batch, cfg.Latent)
+	if cfg.Conditional() {
+		m.Label = n.Input("label", batch, cfg.Classes)
+	}
+	m.Image = ganGenerator(n, cfg, m.Z, m.Label, batch)
+	if err := n.Err(); err != nil {
+		return nil, fmt.Errorf("gan generator: %w", err)
+	}
+	return m, nil
+}
+
+// GANDiscriminatorStep is the graph of the discriminator's update. Its batch
+// holds real and generated images together; Sign is +1 for a real row and −1
+// for a generated one, so the loss of the non-saturating GAN,
+//
+//	−log D(x) − log(1 − D(G(z))) = softplus(−l(x)) + softplus(l(G(z))),
+//
+// is Σ RowWeight·softplus(−Sign·Logit) with l the discriminator's logit. The
+// inputs are X (batch, C·H·W) in [−1, 1], Label and LabelMap (conditional
+// only; LabelMap is the one-hot label spread over the image, (batch, classes,
+// H, W), for the convolutional discriminator), Sign and RowWeight (batch).
+type GANDiscriminatorStep struct {
+	Net                  *Net
+	X, Label, LabelMap   *G.Node
+	Sign, RowWeight      *G.Node
+	Logit, RowLoss, Loss *G.Node
+}
+
+// NewGANDiscriminatorStep builds the discriminator's training graph.
+func NewGANDiscriminatorStep(store *Store, cfg GANConfig, batch int) (*GANDiscriminatorStep, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	n := NewNet(store, true)
+	m := &GANDiscriminatorStep{Net: n}
+	m.X = n.Input("x", batch, cfg.C*cfg.H*cfg.W)
+	m.Label, m.LabelMap = ganLabelInputs(n, cfg, batch)
+	m.Sign = n.Input("sign", batch)
+	m.RowWeight = n.Input("row_weight", batch)
+	m.Logit = ganDiscriminator(n, cfg, m.X, m.Label, m.LabelMap, batch)
+	n.Layer("loss")
+	if n.Err() == nil {
+		m.RowLoss = n.Op(G.Softplus(n.Op(G.Neg(n.Op(G.HadamardProd(m.Logit, m.Sign))))))
+		m.Loss = n.Op(G.Sum(n.Op(G.HadamardProd(m.RowLoss, m.RowWeight))))
+	}
+	if err := n.Err(); err != nil {
+		return nil, fmt.Errorf("gan discriminator: %w", err)
+	}
+	return m, nil
+}
+
+// GANGeneratorStep is the graph of the generator's update: generator and
+// discriminator in series, with the non-saturating generator loss of
+// Goodfellow et al. (2014), −log D(G(z)) = softplus(−l(G(z))), averaged with
+// RowWeight. The trainer takes gradients with respect to the generator's
+// parameters only (names starting with GeneratorPrefix).
+type GANGeneratorStep struct {
+	Net                *Net
+	Z, Label, LabelMap *G.Node
+	RowWeight          *G.Node
+	Image, Logit, Loss *G.Node
+}
+
+// NewGANGeneratorStep builds the generator's training graph.
+func NewGANGeneratorStep(store *Store, cfg GANConfig, batch int) (*GANGeneratorStep, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	n := NewNet(store, true)
+	m := &GANGeneratorStep{Net: n}
+	m.Z = n.Input("z", batch, cfg.Latent)
+	m.Label, m.LabelMap = ganLabelInputs(n, cfg, batch)
+	m.RowWeight = n.Input("row_weight", batch)
+	m.Image = ganGenerator(n, cfg, m.Z, m.Label, batch)
+	m.Logit = ganDiscriminator(n, cfg, m.Image, m.Label, m.LabelMap, batch)
+	n.Layer("loss")
+	if n.Err() == nil {
+		m.Loss = n.Op(G.Sum(n.Op(G.HadamardProd(n.Op(G.Softplus(n.Op(G.Neg(m.Logit)))), m.RowWeight))))
+	}
+	if err := n.Err(); err != nil {
+		return nil, fmt.Errorf("gan generator step: %w", err)
+	}
+	return m, nil
+}
+
+// ganLabelInputs adds the conditioning inputs a discriminator needs: the
+// one-hot labels and, for the convolutional one, the label planes.
+func ganLabelInputs(n *Net, cfg GANConfig, batch int) (label, labelMap *G.Node) {
+	if !cfg.Conditional() {
+		return nil, nil
+	}
+	label = n.Input("label", batch, cfg.Classes)
+	if cfg.Arch == "dcgan" {
+		labelMap = n.Input("label_map", batch, cfg.Classes, cfg.H, cfg.W)
+	}
+	return label, labelMap
+}
+
+// ganGenerator maps z (and the one-hot label) to images in [−1, 1].
+func ganGenerator(n *Net, cfg GANConfig, z, label *G.Node, batch int) *G.Node {
+	h := z
+	if label != nil {
+		n.Layer("gen.condition")
+		h = n.Op(G.Concat(1, z, label))
+	}
+	d := cfg.C * cfg.H * cfg.W
+	block := func(name string, x *G.Node) *G.Node {
+		if cfg.BatchNorm {
+			x = n.BatchNorm(name+".bn", x)
+		}
+		return n.Activate("relu", x)
+	}
+	switch cfg.Arch {
+	case "mlp":
+		for i, width := range cfg.GHidden {
+			name := fmt.Sprintf("gen.fc%d", i+1)
+			h = block(name, n.Dense(name, h, width))
+		}
+		h = n.Dense("gen.out", h, d)
+	case "dcgan":
+		k := len(cfg.GChannels)
+		gh, gw := cfg.H>>k, cfg.W>>k
+		h = block("gen.fc", n.Dense("gen.fc", h, cfg.GChannels[0]*gh*gw))
+		h = n.Reshape("gen.grid", h, batch, cfg.GChannels[0], gh, gw)
+		for i := 1; i < k; i++ {
+			name := fmt.Sprintf("gen.up%d", i)
+			h = block(name, n.UpConv(name, h, cfg.GChannels[i]))
+		}
+		h = n.UpConv("gen.out", h, cfg.C)
+		h = n.Reshape("gen.flat", h, batch, d)
+	}
+	return n.Activate("tanh", h)
+}
+
+// ganDiscriminator maps images in [−1, 1] (and labels) to one logit per row:
+// log D/(1−D), the log-odds that the image is real.
+func ganDiscriminator(n *Net, cfg GANConfig, x, label, labelMap *G.Node, batch int) *G.Node {
+	h := x
+	switch cfg.Arch {
+	case "mlp":
+		if label != nil {
+			n.Layer("disc.condition")
+			h = n.Op(G.Concat(1, x, label))
+		}
+		for i, width := range cfg.DHidden {
+			name := fmt.Sprintf("disc.fc%d", i+1)
+			h = n.Activate("leaky_relu", n.Dense(name, h, width))
+		}
+	case "dcgan":
+		h = n.Reshape("disc.in", h, batch, cfg.C, cfg.H, cfg.W)
+		if labelMap != nil {
+			n.Layer("disc.condition")
+			h = n.Op(G.Concat(1, h, labelMap))
+		}
+		for i, ch := range cfg.DChannels {
+			name := fmt.Sprintf("disc.conv%d", i+1)
+			h = n.Activate("leaky_relu", n.Conv2D(name, h, ch, 4, 2, 1))
+		}
+		if n.Err() == nil {
+			s := h.Shape()
+			h = n.Reshape("disc.flat", h, batch, s[1]*s[2]*s[3])
+		}
+	}
+	out := n.Dense("disc.out", h, 1)
+	return n.Reshape("disc.logit", out, batch)
+}
