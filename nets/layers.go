@@ -251,7 +251,7 @@ func (n *Net) BatchNorm(name string, x *G.Node) *G.Node {
 		variance = n.Reshape(name, n.Op(G.Mean(sq, axes...)), pshape...)
 		count := shape.TotalSize() / ch
 		n.bnStats = append(n.bnStats, BNStat{Name: name, Mean: mean, Var: variance, RunMean: runMean, RunVar: runVar, Count: count})
-		inv := n.Op(G.InverseSqrt(n.Op(G.Add(variance, G.NewConstant(float32(eps))))))
+		inv := n.Op(G.Inverse(n.Op(G.Sqrt(n.Op(G.Add(variance, G.NewConstant(float32(eps))))))))
 		if n.err != nil {
 			return nil
 		}
@@ -266,7 +266,7 @@ func (n *Net) BatchNorm(name string, x *G.Node) *G.Node {
 		return n.Op(G.BroadcastAdd(y, beta, nil, pattern))
 	}
 	// Evaluation: y = x·s + t with s = γ/√(running var + ε) and t = β − running mean·s.
-	inv := n.Op(G.InverseSqrt(n.Op(G.Add(rv, G.NewConstant(float32(eps))))))
+	inv := n.Op(G.Inverse(n.Op(G.Sqrt(n.Op(G.Add(rv, G.NewConstant(float32(eps))))))))
 	if n.err != nil {
 		return nil
 	}

@@ -2,7 +2,6 @@ package train
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -274,7 +273,7 @@ func LoadCheckpoint(dir string, task Task) (Position, error) {
 		}
 	}
 	for prefix, o := range task.Optimizers() {
-		steps, err := stateInt(meta.State, prefix+"steps")
+		steps, err := stateInt(meta, prefix+"steps")
 		if err != nil {
 			return Position{}, fmt.Errorf("%s: %w", dir, err)
 		}
@@ -305,18 +304,10 @@ func RestoreStore(st *nets.Store, ts []checkpoint.Tensor, dir string) error {
 	return nil
 }
 
-func stateInt(state map[string]any, key string) (int64, error) {
-	v, ok := state[key]
-	if !ok {
-		return 0, fmt.Errorf("checkpoint.json has no %q", key)
+func stateInt(meta checkpoint.Meta, key string) (int64, error) {
+	v, err := meta.Int64(key)
+	if err != nil {
+		return 0, fmt.Errorf("checkpoint.json: %w", err)
 	}
-	switch x := v.(type) {
-	case int64:
-		return x, nil
-	case int:
-		return int64(x), nil
-	case float64:
-		return int64(x), nil
-	}
-	return 0, errors.New("checkpoint.json: " + key + " is not a number")
+	return v, nil
 }
