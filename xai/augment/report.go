@@ -1,0 +1,275 @@
+package augment
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"genxai/train/rundir"
+	"genxai/train/viz"
+)
+
+// Write saves the results into the run directory: results.csv (one row per
+// n and ratio), runs.csv (one row per evaluated SVM), results.md (the table
+// with verdicts), accuracy.png (accuracy against ratio, one line per n with
+// ± one standard deviation over seeds, and each n's baseline as a dashed
+// level) and summary.json.
+func (r *Results) Write(dir *rundir.Dir) error {
+	if err := rundir.WriteFileAtomic(dir.File("results.csv"), r.writeCellsCSV); err != nil {
+		return fmt.Errorf("writing results.csv: %w", err)
+	}
+	if err := rundir.WriteFileAtomic(dir.File("runs.csv"), r.writeTrialsCSV); err != nil {
+		return fmt.Errorf("writing runs.csv: %w", err)
+	}
+	if err := rundir.WriteFileAtomic(dir.File("results.md"), func(w io.Writer) error {
+		_, err := io.WriteString(w, r.Markdown())
+		return err
+	}); err != nil {
+		return fmt.Errorf("writing results.md: %w", err)
+	}
+	if err := r.Plot(dir.File("accuracy.png")); err != nil {
+		return err
+	}
+	return dir.WriteSummary(r.Summary())
+}
+
+func ftoa(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
+
+func (r *Results) writeCellsCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"n_per_class", "ratio", "synthetic_per_class", "seeds", "accuracy_mean", "accuracy_sd",
+		"accuracy_min", "accuracy_max", "delta_vs_baseline", "delta_sd", "t", "p_value", "verdict"})
+	for _, c := range r.Cells {
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, a := range c.Accs {
+			lo, hi = math.Min(lo, a), math.Max(hi, a)
+		}
+		cw.Write([]string{strconv.Itoa(c.N), ftoa(c.Ratio), strconv.Itoa(c.Synthetic), strconv.Itoa(len(c.Accs)),
+			ftoa(c.Mean), ftoa(c.SD), ftoa(lo), ftoa(hi), ftoa(c.Delta), ftoa(c.DeltaSD), ftoa(c.T), ftoa(c.P), c.Verdict})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func (r *Results) writeTrialsCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"n_per_class", "repetition", "seed", "ratio", "synthetic_per_class", "train_rows", "accuracy", "gmm_components", "seconds"})
+	for _, t := range r.Trials {
+		comps := make([]string, len(t.Components))
+		for i, k := range t.Components {
+			comps[i] = strconv.Itoa(k)
+		}
+		cw.Write([]string{strconv.Itoa(t.N), strconv.Itoa(t.Rep), strconv.FormatInt(t.Seed, 10), ftoa(t.Ratio),
+			strconv.Itoa(t.Synthetic), strconv.Itoa(t.TrainRows), ftoa(t.Accuracy), strings.Join(comps, " "), ftoa(t.Seconds)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// describe summarizes the settings in one line.
+func (r *Results) describe() string {
+	s := r.Settings
+	feat := "raw features"
+	switch s.FeatureKind {
+	case "pca":
+		fit := "the unlabelled training pool"
+		if s.PCAFit == "labelled" {
+			fit = "each real labelled subset"
+		}
+		feat = fmt.Sprintf("PCA to %d dimensions fitted on %s", s.PCAComponents, fit)
+	}
+	if s.Standardize {
+		feat += ", standardized with the real subset's statistics"
+	}
+	return fmt.Sprintf("%s (%d classes, pool %d rows, test %d rows, %d raw features); %s; "+
+		"generator: per-class GMM (%s covariance, reg_covar %g, K ∈ %v by BIC, clip %v); SVM: %s kernel, C %g, gamma %s, standardize %v; %d seeds",
+		r.Dataset, len(r.Classes), r.PoolRows, r.TestRows, r.RawDim, feat,
+		s.GMMCovariance, s.GMMRegCovar, s.GMMComponents, s.Clip, s.SVMKernel, s.SVMC, s.SVMGamma, s.SVMStandardize, s.Seeds)
+}
+
+// Markdown renders the results table with the verdicts and a short reading
+// per subset size.
+func (r *Results) Markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Augmentation study: %s\n\n%s.\n\n", r.Dataset, r.describe())
+	b.WriteString("| n per class | ratio | synthetic per class | accuracy (mean ± sd) | Δ vs baseline (mean ± sd) | p (paired t) | verdict |\n")
+	b.WriteString("|---:|---:|---:|---:|---:|---:|---|\n")
+	for _, c := range r.Cells {
+		delta, p := "–", "–"
+		if c.Verdict != VerdictBaseline {
+			delta = fmt.Sprintf("%+.4f ± %.4f", c.Delta, c.DeltaSD)
+			p = fmt.Sprintf("%.3g", c.P)
+		}
+		fmt.Fprintf(&b, "| %d | %g | %d | %.4f ± %.4f | %s | %s | %s |\n", c.N, c.Ratio, c.Synthetic, c.Mean, c.SD, delta, p, c.Verdict)
+	}
+	fmt.Fprintf(&b, "\nVerdicts come from a two-sided paired t-test over the %d seeds at level %g (each seed's augmented SVM is paired with the baseline SVM on the same real subset): "+
+		"**helps** = significantly higher accuracy than the baseline, **does not help** = significantly lower, **within noise** = no significant difference. "+
+		"With this few seeds only clear effects reach significance.\n\n", r.Settings.Seeds, r.Settings.Alpha)
+	b.WriteString("Reading:\n\n")
+	for _, line := range r.readings() {
+		fmt.Fprintf(&b, "- %s\n", line)
+	}
+	comp := r.componentCounts()
+	if len(comp) > 0 {
+		b.WriteString("\nMixture sizes chosen by BIC (count of class mixtures with K components, over all seeds):\n\n")
+		for _, n := range r.Settings.NPerClass {
+			fmt.Fprintf(&b, "- n = %d: %s\n", n, comp[n])
+		}
+	}
+	return b.String()
+}
+
+// readings states, per n, the baseline, the best ratio and what the verdicts say.
+func (r *Results) readings() []string {
+	var out []string
+	for _, n := range r.Settings.NPerClass {
+		var base *Cell
+		var best *Cell
+		count := map[string]int{}
+		for i := range r.Cells {
+			c := &r.Cells[i]
+			if c.N != n {
+				continue
+			}
+			if c.Verdict == VerdictBaseline {
+				base = c
+				continue
+			}
+			count[c.Verdict]++
+			if best == nil || c.Delta > best.Delta {
+				best = c
+			}
+		}
+		if base == nil || best == nil {
+			continue
+		}
+		var words string
+		switch {
+		case count[VerdictHelps] > 0:
+			words = fmt.Sprintf("augmentation helps at %d of %d ratios", count[VerdictHelps], count[VerdictHelps]+count[VerdictDoesNotHelp]+count[VerdictNoise])
+		case count[VerdictDoesNotHelp] > 0 && count[VerdictNoise] == 0:
+			words = "augmentation does not help: every ratio is significantly worse than the baseline"
+		case count[VerdictDoesNotHelp] > 0:
+			words = fmt.Sprintf("augmentation does not help: %d ratio(s) significantly worse, the rest within noise", count[VerdictDoesNotHelp])
+		default:
+			words = "augmentation does not help measurably: every ratio is within noise of the baseline"
+		}
+		out = append(out, fmt.Sprintf("n = %d per class: baseline %.4f ± %.4f; best ratio %g gives %.4f (Δ %+.4f, p %.3g); %s.",
+			n, base.Mean, base.SD, best.Ratio, best.Mean, best.Delta, best.P, words))
+	}
+	return out
+}
+
+// componentCounts describes, per n, how often BIC chose each K.
+func (r *Results) componentCounts() map[int]string {
+	counts := map[int]map[int]int{}
+	seen := map[[2]int]bool{}
+	for _, t := range r.Trials {
+		if seen[[2]int{t.N, t.Rep}] || len(t.Components) == 0 {
+			continue
+		}
+		seen[[2]int{t.N, t.Rep}] = true
+		if counts[t.N] == nil {
+			counts[t.N] = map[int]int{}
+		}
+		for _, k := range t.Components {
+			counts[t.N][k]++
+		}
+	}
+	out := map[int]string{}
+	for n, m := range counts {
+		ks := make([]int, 0, len(m))
+		for k := range m {
+			ks = append(ks, k)
+		}
+		sort.Ints(ks)
+		parts := make([]string, len(ks))
+		for i, k := range ks {
+			parts[i] = fmt.Sprintf("K=%d ×%d", k, m[k])
+		}
+		out[n] = strings.Join(parts, ", ")
+	}
+	return out
+}
+
+// Plot draws accuracy against ratio, one line per n with ± one standard
+// deviation over the seeds, plus a flat line at each n's baseline mean.
+func (r *Results) Plot(path string) error {
+	var series []viz.Series
+	for _, n := range r.Settings.NPerClass {
+		var s viz.Series
+		s.Name = fmt.Sprintf("n=%d per class", n)
+		baseMean := math.NaN()
+		for _, c := range r.Cells {
+			if c.N != n {
+				continue
+			}
+			s.X = append(s.X, c.Ratio)
+			s.Y = append(s.Y, c.Mean)
+			s.YErr = append(s.YErr, c.SD)
+			if c.Ratio == 0 {
+				baseMean = c.Mean
+			}
+		}
+		if len(s.X) == 0 {
+			continue
+		}
+		series = append(series, s)
+		if !math.IsNaN(baseMean) && len(s.X) > 1 {
+			series = append(series, viz.Series{Name: fmt.Sprintf("n=%d baseline", n),
+				X: []float64{s.X[0], s.X[len(s.X)-1]}, Y: []float64{baseMean, baseMean}})
+		}
+	}
+	title := fmt.Sprintf("SVM accuracy with GMM augmentation, %s (mean ± sd over %d seeds)", r.Dataset, r.Settings.Seeds)
+	if err := viz.LinePlot(path, title, "synthetic-to-real ratio (0 = no augmentation)", "test accuracy", series); err != nil {
+		return fmt.Errorf("drawing %s: %w", path, err)
+	}
+	return nil
+}
+
+// Summary returns the headline numbers for summary.json.
+func (r *Results) Summary() map[string]any {
+	perN := map[string]any{}
+	for _, n := range r.Settings.NPerClass {
+		entry := map[string]any{}
+		verdicts := map[string]string{}
+		bestDelta := math.Inf(-1)
+		for _, c := range r.Cells {
+			if c.N != n {
+				continue
+			}
+			if c.Verdict == VerdictBaseline {
+				entry["baseline_accuracy_mean"] = c.Mean
+				entry["baseline_accuracy_sd"] = c.SD
+				continue
+			}
+			verdicts[ftoa(c.Ratio)] = c.Verdict
+			if c.Delta > bestDelta {
+				bestDelta = c.Delta
+				entry["best_ratio"] = c.Ratio
+				entry["best_accuracy_mean"] = c.Mean
+				entry["best_delta"] = c.Delta
+				entry["best_p_value"] = c.P
+			}
+		}
+		entry["verdicts"] = verdicts
+		perN[strconv.Itoa(n)] = entry
+	}
+	return map[string]any{
+		"dataset":     r.Dataset,
+		"classes":     len(r.Classes),
+		"pool_rows":   r.PoolRows,
+		"test_rows":   r.TestRows,
+		"raw_dim":     r.RawDim,
+		"feature_dim": r.FeatureDim,
+		"svms":        len(r.Trials),
+		"seeds":       r.Settings.Seeds,
+		"per_n":       perN,
+		"seconds":     r.Seconds,
+		"device":      "cpu",
+	}
+}
