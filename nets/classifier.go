@@ -111,9 +111,12 @@ func NewClassifier(store *Store, cfg ClassifierConfig, batch int, training bool)
 		m.Features = h // a cnn without a dense head: the flattened last block
 	}
 	m.Logits = n.Dense("out", h, cfg.Classes)
-	n.Layer("softmax")
-	m.Probs = n.Op(G.SoftMax(m.Logits, 1))
 	m.RowLoss = n.CrossEntropy("loss", m.Logits, m.Target)
+	// Probs as exp(log-softmax): Gorgonia v0.9.18 hashes SoftMax and
+	// LogSoftMax of one node alike, so a graph holding both would merge them
+	// (see TestSoftMaxAndLogSoftMaxMerge).
+	n.Layer("softmax")
+	m.Probs = n.Op(G.Exp(n.Op(G.LogSoftMax(m.Logits, 1))))
 	n.Layer("loss")
 	m.Loss = n.Op(G.Sum(n.Op(G.HadamardProd(m.RowLoss, m.RowWeight))))
 	if err := n.Err(); err != nil {

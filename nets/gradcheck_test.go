@@ -18,7 +18,7 @@ type gradCase struct {
 	training bool
 	inputs   map[string][]int // input name → shape, filled with N(0,1) values
 	build    func(n *Net, in map[string]*G.Node) *G.Node
-	wantOut  []int // expected output shape
+	wantOut  []int                                             // expected output shape
 	fill     func(name string, data []float32, rng *rand.Rand) // optional custom input filler
 	tol      float64
 }

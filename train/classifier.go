@@ -1,0 +1,367 @@
+package train
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+
+	"genxai/data"
+	"genxai/engine"
+	"genxai/nets"
+	"genxai/train/checkpoint"
+	"genxai/train/config"
+	"genxai/train/rundir"
+	"genxai/train/viz"
+)
+
+func init() {
+	Register("classifier", func(c *config.Config, o OptimConfig, e string) (Task, error) { return NewClassifierTask(c, o, e) })
+}
+
+// ClassifierTask trains a nets.Classifier on an image set with softmax
+// cross-entropy and scores it on the test set: accuracy, per-class accuracy
+// and the confusion matrix.
+type ClassifierTask struct {
+	cfg          nets.ClassifierConfig
+	store        *nets.Store
+	opt          *Optimizer
+	train, test  *data.Images
+	model        *nets.Classifier // training graph
+	eval         *nets.Classifier // evaluation graph
+	exec, evalEx engine.Executor
+	params       []Param
+	confusion    [][]int // of the last evaluation: confusion[true][predicted]
+}
+
+// ClassifierConfigFrom reads a nets.ClassifierConfig from a training config
+// for images of shape c×h×w in the given number of classes.
+func ClassifierConfigFrom(c *config.Config, ch, h, w, classes int) nets.ClassifierConfig {
+	return nets.ClassifierConfig{
+		Arch: c.String("model.arch"), C: ch, H: h, W: w, Classes: classes,
+		Hidden: c.Ints("model.hidden"), Channels: c.Ints("model.channels"),
+		Activation: c.String("model.activation"), Dropout: c.Float("model.dropout"),
+		BatchNorm: c.Bool("model.batch_norm"),
+	}
+}
+
+// NewClassifierTask loads the data named by data.path and builds the graphs.
+func NewClassifierTask(c *config.Config, opt OptimConfig, executor string) (*ClassifierTask, error) {
+	train, test, err := data.OpenImages(c.String("data.path"))
+	if err != nil {
+		return nil, err
+	}
+	batch := c.Int("train.batch_size")
+	t := &ClassifierTask{train: train, test: test}
+	t.cfg = ClassifierConfigFrom(c, train.C, train.H, train.W, train.Classes)
+	t.store = nets.NewStore(int64(c.Int("seed")))
+	if t.model, err = nets.NewClassifier(t.store, t.cfg, batch, true); err != nil {
+		return nil, err
+	}
+	if t.eval, err = nets.NewClassifier(t.store, t.cfg, evalBatch, false); err != nil {
+		return nil, err
+	}
+	t.params = ParamsOf(t.model.Net)
+	if err := Differentiate(t.model.Loss, t.params); err != nil {
+		return nil, err
+	}
+	if t.exec, err = engine.New(executor, t.model.Net.G, t.model.Net.Params()); err != nil {
+		return nil, err
+	}
+	if t.evalEx, err = engine.New(executor, t.eval.Net.G, nil); err != nil {
+		return nil, err
+	}
+	if t.opt, err = NewOptimizer(opt); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// Kind is "classifier".
+func (t *ClassifierTask) Kind() string { return "classifier" }
+
+// Store holds the classifier's tensors.
+func (t *ClassifierTask) Store() *nets.Store { return t.store }
+
+// Optimizers has the single optimizer under the prefix "opt.".
+func (t *ClassifierTask) Optimizers() map[string]*Optimizer {
+	return map[string]*Optimizer{"opt.": t.opt}
+}
+
+// TrainSize is the number of training images.
+func (t *ClassifierTask) TrainSize() int { return t.train.N }
+
+// Executor names the executor.
+func (t *ClassifierTask) Executor() string { return t.exec.Name() }
+
+// fillClassifierBatch copies images idx and their one-hot labels into the
+// graph's inputs; rows beyond len(idx) are zero with weight 0.
+func fillClassifierBatch(m *nets.Classifier, im *data.Images, idx []int) {
+	x := m.Net.InputData("x")
+	clear(x)
+	im.Gather(idx, x[:len(idx)*im.Dim()])
+	target := m.Net.InputData("target")
+	clear(target)
+	k := m.Config.Classes
+	for i, j := range idx {
+		target[i*k+im.Labels[j]] = 1
+	}
+	w := m.Net.InputData("row_weight")
+	for i := range w {
+		w[i] = 0
+		if i < len(idx) {
+			w[i] = 1 / float32(len(idx))
+		}
+	}
+}
+
+// Step trains on one batch.
+func (t *ClassifierTask) Step(in StepInput) (StepResult, error) {
+	fillClassifierBatch(t.model, t.train, in.Batch)
+	FillDropout(t.model.Net, in.Rng)
+	if err := t.exec.Run(); err != nil {
+		return StepResult{}, err
+	}
+	UpdateRunningStats(t.model.Net, 0.1)
+	norm, err := t.opt.Step(t.params, in.LR)
+	if err != nil {
+		return StepResult{}, err
+	}
+	return StepResult{Loss: engine.Scalar(t.model.Loss), Metrics: map[string]float64{"grad_norm": norm}}, nil
+}
+
+// Evaluate scores the test set: accuracy (the fraction of images whose most
+// probable class is their label) and test_loss (mean cross-entropy in nats).
+// It keeps the confusion matrix for Artifacts.
+func (t *ClassifierTask) Evaluate(ctx context.Context) (map[string]float64, error) {
+	k := t.cfg.Classes
+	t.confusion = make([][]int, k)
+	for i := range t.confusion {
+		t.confusion[i] = make([]int, k)
+	}
+	var loss float64
+	correct := 0
+	for start := 0; start < t.test.N; start += evalBatch {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		idx := seq(start, min(start+evalBatch, t.test.N))
+		fillClassifierBatch(t.eval, t.test, idx)
+		if err := t.evalEx.Run(); err != nil {
+			return nil, err
+		}
+		rl, logits := engine.Float32s(t.eval.RowLoss), engine.Float32s(t.eval.Logits)
+		for i, j := range idx {
+			loss += float64(rl[i])
+			pred := argmax(logits[i*k : (i+1)*k])
+			t.confusion[t.test.Labels[j]][pred]++
+			if pred == t.test.Labels[j] {
+				correct++
+			}
+		}
+	}
+	n := float64(t.test.N)
+	return map[string]float64{"accuracy": float64(correct) / n, "test_loss": loss / n}, nil
+}
+
+// PerClassAccuracy returns, from the last evaluation, the fraction of each
+// class's test images classified correctly (NaN for a class with none).
+func (t *ClassifierTask) PerClassAccuracy() []float64 { return perClassAccuracy(t.confusion) }
+
+func perClassAccuracy(confusion [][]int) []float64 {
+	acc := make([]float64, len(confusion))
+	for c, row := range confusion {
+		total := 0
+		for _, v := range row {
+			total += v
+		}
+		acc[c] = float64(row[c]) / float64(total)
+	}
+	return acc
+}
+
+// Artifacts writes confusion.png (row-normalized: the share of each true
+// class given each prediction), confusion.csv (counts), per_class.csv (the
+// accuracy of each class) and the loss curve.
+func (t *ClassifierTask) Artifacts(dir *rundir.Dir, epoch int) error {
+	if t.confusion == nil {
+		return nil
+	}
+	names := classNames(t.test)
+	norm := make([][]float64, len(t.confusion))
+	for i, row := range t.confusion {
+		total := 0
+		for _, v := range row {
+			total += v
+		}
+		norm[i] = make([]float64, len(row))
+		for j, v := range row {
+			if total > 0 {
+				norm[i][j] = float64(v) / float64(total)
+			}
+		}
+	}
+	title := fmt.Sprintf("Confusion matrix after epoch %d (rows: true class, columns: predicted; share of the row)", epoch)
+	if err := viz.Heatmap(dir.File("confusion.png"), title, names, names, norm, false); err != nil {
+		return err
+	}
+	err := rundir.WriteFileAtomic(dir.File("confusion.csv"), func(w io.Writer) error {
+		fmt.Fprint(w, "true\\predicted")
+		for _, nm := range names {
+			fmt.Fprintf(w, ",%s", csvField(nm))
+		}
+		fmt.Fprintln(w)
+		for i, row := range t.confusion {
+			fmt.Fprint(w, csvField(names[i]))
+			for _, v := range row {
+				fmt.Fprintf(w, ",%d", v)
+			}
+			fmt.Fprintln(w)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	acc := t.PerClassAccuracy()
+	err = rundir.WriteFileAtomic(dir.File("per_class.csv"), func(w io.Writer) error {
+		fmt.Fprintln(w, "class,name,accuracy,test_images")
+		for i, a := range acc {
+			total := 0
+			for _, v := range t.confusion[i] {
+				total += v
+			}
+			fmt.Fprintf(w, "%d,%s,%s,%d\n", i, csvField(names[i]), strconv.FormatFloat(a, 'f', 4, 64), total)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return PlotLoss(dir, "test_loss", "cross-entropy (nats)")
+}
+
+// Close releases the executors.
+func (t *ClassifierTask) Close() error {
+	for _, e := range []engine.Executor{t.exec, t.evalEx} {
+		if e != nil {
+			e.Close()
+		}
+	}
+	return nil
+}
+
+// TrainedClassifier is a classifier rebuilt from a run directory for scoring
+// images: the GAN's Fréchet distance and conditioning accuracy use it.
+type TrainedClassifier struct {
+	Model *nets.Classifier
+	exec  engine.Executor
+}
+
+// LoadClassifier rebuilds the evaluation graph of the classifier trained in
+// runDir, with its weights, for batches of the given size.
+func LoadClassifier(runDir string, batch int) (*TrainedClassifier, error) {
+	c, ts, meta, err := OpenRun(runDir)
+	if err != nil {
+		return nil, fmt.Errorf("loading the classifier of %s: %w", runDir, err)
+	}
+	if c.String("model.kind") != "classifier" || meta.Model != "classifier" {
+		return nil, fmt.Errorf("%s holds a %q model, not a classifier: train one with genxai train -c configs/cnn-fashion.yaml", runDir, c.String("model.kind"))
+	}
+	return loadClassifier(c, ts, batch)
+}
+
+func loadClassifier(c *config.Config, ts []checkpoint.Tensor, batch int) (*TrainedClassifier, error) {
+	train, _, err := data.OpenImages(c.String("data.path"))
+	if err != nil {
+		return nil, err
+	}
+	cfg := ClassifierConfigFrom(c, train.C, train.H, train.W, train.Classes)
+	store := nets.NewStore(int64(c.Int("seed")))
+	m, err := nets.NewClassifier(store, cfg, batch, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := RestoreStore(store, ts, "classifier checkpoint"); err != nil {
+		return nil, err
+	}
+	return &TrainedClassifier{Model: m, exec: engine.NewTape(m.Net.G, nil)}, nil
+}
+
+// Score runs the classifier over images (each C·H·W values in [0, 1]) and
+// returns their features (the last hidden layer) and predicted classes.
+func (tc *TrainedClassifier) Score(images [][]float32) (features [][]float64, pred []int, err error) {
+	m := tc.Model
+	batch := m.Batch
+	d := m.Config.C * m.Config.H * m.Config.W
+	k := m.Config.Classes
+	for start := 0; start < len(images); start += batch {
+		end := min(start+batch, len(images))
+		x := m.Net.InputData("x")
+		clear(x)
+		for i := start; i < end; i++ {
+			if len(images[i]) != d {
+				return nil, nil, fmt.Errorf("image %d has %d values, the classifier takes %d", i, len(images[i]), d)
+			}
+			copy(x[(i-start)*d:], images[i])
+		}
+		if err := tc.exec.Run(); err != nil {
+			return nil, nil, err
+		}
+		f, logits := engine.Float32s(m.Features), engine.Float32s(m.Logits)
+		fd := len(f) / batch
+		for i := 0; i < end-start; i++ {
+			row := make([]float64, fd)
+			for j := range row {
+				row[j] = float64(f[i*fd+j])
+			}
+			features = append(features, row)
+			pred = append(pred, argmax(logits[i*k:(i+1)*k]))
+		}
+	}
+	return features, pred, nil
+}
+
+// Close releases the executor.
+func (tc *TrainedClassifier) Close() error { return tc.exec.Close() }
+
+func argmax(v []float32) int {
+	best := 0
+	for i, x := range v {
+		if x > v[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+// classNames are the data set's class names, or the class numbers.
+func classNames(im *data.Images) []string {
+	names := make([]string, im.Classes)
+	for i := range names {
+		if i < len(im.ClassNames) && im.ClassNames[i] != "" {
+			names[i] = im.ClassNames[i]
+		} else {
+			names[i] = strconv.Itoa(i)
+		}
+	}
+	return names
+}
+
+// csvField quotes s when it holds a comma, quote or line break.
+func csvField(s string) string {
+	for _, r := range s {
+		if r == ',' || r == '"' || r == '\n' || r == '\r' {
+			q := `"`
+			for _, r := range s {
+				if r == '"' {
+					q += `""`
+				} else {
+					q += string(r)
+				}
+			}
+			return q + `"`
+		}
+	}
+	return s
+}

@@ -1,0 +1,112 @@
+package train
+
+import (
+	"context"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const digitsCNN = `model:
+  kind: classifier
+  arch: cnn
+  channels: [4, 8]
+  hidden: [16]
+  dropout: 0.1
+data:
+  path: builtin:digits
+seed: 5
+train:
+  epochs: 1
+  batch_size: 64
+  lr: 3.0e-3
+  log_every: 5
+`
+
+// TestClassifierLearns trains the small CNN on the 8×8 digits for a few steps
+// and checks that the training loss falls and the test accuracy beats chance.
+func TestClassifierLearns(t *testing.T) {
+	for _, arch := range []string{"cnn", "mlp"} {
+		c := loadConfig(t, digitsCNN, "model.arch="+arch)
+		task, err := NewClassifierTask(c, OptimConfigFrom(c), "tape")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var first, last float64
+		for step := 0; step < 80; step++ {
+			batch := make([]int, 64)
+			for i := range batch {
+				batch[i] = (step*64 + i) % task.TrainSize()
+			}
+			r, err := task.Step(StepInput{Batch: batch, Step: int64(step), LR: 1e-2, Rng: StepRand(5, int64(step))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if step < 5 {
+				first += r.Loss / 5
+			}
+			if step >= 75 {
+				last += r.Loss / 5
+			}
+		}
+		eval, err := task.Evaluate(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		task.Close()
+		t.Logf("%s: loss %.3f → %.3f, test accuracy %.3f", arch, first, last, eval["accuracy"])
+		if !(last < 0.7*first) {
+			t.Errorf("%s: the training loss went from %.3f to %.3f: want a clear fall", arch, first, last)
+		}
+		if eval["accuracy"] < 0.5 {
+			t.Errorf("%s: test accuracy %.3f after 80 steps, want > 0.5 (chance is 0.1)", arch, eval["accuracy"])
+		}
+	}
+}
+
+// TestClassifierRun trains through train.Run and checks the run directory:
+// summary accuracy, confusion matrix, per-class accuracy; then resumes.
+func TestClassifierRun(t *testing.T) {
+	c := loadConfig(t, digitsCNN)
+	dir := filepath.Join(t.TempDir(), "run")
+	s, err := Run(context.Background(), Request{Config: c, OutDir: dir, Log: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc, ok := s["accuracy"].(float64)
+	if !ok || math.IsNaN(acc) || acc <= 0.1 {
+		t.Errorf("summary accuracy = %v", s["accuracy"])
+	}
+	for _, f := range []string{"confusion.png", "confusion.csv", "per_class.csv", "summary.json", "checkpoint.safetensors"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("run directory lacks %s", f)
+		}
+	}
+	pc, err := os.ReadFile(filepath.Join(dir, "per_class.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Count(string(pc), "\n"); lines != 11 {
+		t.Errorf("per_class.csv has %d lines, want a header and 10 classes", lines)
+	}
+	tc, err := LoadClassifier(dir, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tc.Close()
+	feats, pred, err := tc.Score([][]float32{make([]float32, 64), make([]float32, 64)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(feats) != 2 || len(feats[0]) != 16 || len(pred) != 2 {
+		t.Errorf("Score gave %d feature rows of %d and %d predictions", len(feats), len(feats[0]), len(pred))
+	}
+	// Resume for one more epoch.
+	c2 := loadConfig(t, digitsCNN, "train.epochs=2")
+	if _, err := Run(context.Background(), Request{Config: c2, Resume: dir, Log: io.Discard}); err != nil {
+		t.Fatal(err)
+	}
+}
