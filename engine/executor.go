@@ -26,12 +26,25 @@ type Executor interface {
 // Kinds lists the executors New accepts.
 var Kinds = []string{"tape"}
 
+// Option adjusts an executor.
+type Option func(*options)
+
+type options struct{ keep G.Nodes }
+
+// Keep names the nodes whose values the caller reads after Run (losses,
+// logits, latent codes, batch statistics). An executor reuses the memory of an
+// intermediate node once nothing downstream needs it, so reading a node that
+// was not kept can give another node's numbers.
+func Keep(nodes ...*G.Node) Option {
+	return func(o *options) { o.keep = append(o.keep, nodes...) }
+}
+
 // New returns the executor called kind for graph g. learn lists the nodes whose
 // gradients the caller reads after Run (empty for a forward-only graph).
-func New(kind string, g *G.ExprGraph, learn G.Nodes) (Executor, error) {
+func New(kind string, g *G.ExprGraph, learn G.Nodes, opts ...Option) (Executor, error) {
 	switch kind {
 	case "tape", "":
-		return NewTape(g, learn), nil
+		return NewTape(g, learn, opts...), nil
 	}
 	return nil, fmt.Errorf("executor %q is not known (allowed: %v)", kind, Kinds)
 }
@@ -43,13 +56,25 @@ type Tape struct {
 }
 
 // NewTape compiles g into a TapeMachine. The gradients of learn are bound to
-// their nodes so Grad can read them after Run.
-func NewTape(g *G.ExprGraph, learn G.Nodes) *Tape {
-	var opts []G.VMOpt
-	if len(learn) > 0 {
-		opts = append(opts, G.BindDualValues(learn...))
+// their nodes so Grad can read them after Run; the values of kept nodes are
+// copied out after each run (Gorgonia's TraceExec with a watch list).
+func NewTape(g *G.ExprGraph, learn G.Nodes, opts ...Option) *Tape {
+	var o options
+	for _, f := range opts {
+		f(&o)
 	}
-	return &Tape{vm: G.NewTapeMachine(g, opts...), learn: learn}
+	var vmOpts []G.VMOpt
+	if len(learn) > 0 {
+		vmOpts = append(vmOpts, G.BindDualValues(learn...))
+	}
+	if len(o.keep) > 0 {
+		watch := make([]interface{}, len(o.keep))
+		for i, n := range o.keep {
+			watch[i] = n
+		}
+		vmOpts = append(vmOpts, G.TraceExec(), G.WithWatchlist(watch...))
+	}
+	return &Tape{vm: G.NewTapeMachine(g, vmOpts...), learn: learn}
 }
 
 // Run zeroes the gradients of the learnable nodes (the TapeMachine

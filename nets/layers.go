@@ -23,6 +23,7 @@ type Net struct {
 	inputs   map[string]*G.Node
 	bnStats  []BNStat
 	dropouts []Dropout
+	kept     G.Nodes
 	layer    string
 	err      error
 }
@@ -59,6 +60,20 @@ func (n *Net) Fail(layer string, err error) {
 		n.err = fmt.Errorf("building %s: %w", layer, err)
 	}
 }
+
+// Keep marks nodes whose values are read after a run (losses, logits, codes).
+// Executors reuse the memory of intermediate nodes, so only kept nodes can be
+// read reliably; see engine.Keep.
+func (n *Net) Keep(nodes ...*G.Node) {
+	for _, node := range nodes {
+		if node != nil && !n.kept.Contains(node) {
+			n.kept = append(n.kept, node)
+		}
+	}
+}
+
+// Kept lists the nodes marked by Keep.
+func (n *Net) Kept() G.Nodes { return n.kept }
 
 // Params returns the graph's learnable nodes in creation order.
 func (n *Net) Params() G.Nodes { return n.params }
@@ -250,6 +265,7 @@ func (n *Net) BatchNorm(name string, x *G.Node) *G.Node {
 		}
 		variance = n.Reshape(name, n.Op(G.Mean(sq, axes...)), pshape...)
 		count := shape.TotalSize() / ch
+		n.Keep(mean, variance)
 		n.bnStats = append(n.bnStats, BNStat{Name: name, Mean: mean, Var: variance, RunMean: runMean, RunVar: runVar, Count: count})
 		inv := n.Op(G.Inverse(n.Op(G.Sqrt(n.Op(G.Add(variance, G.NewConstant(float32(eps))))))))
 		if n.err != nil {

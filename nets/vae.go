@@ -114,6 +114,7 @@ func NewVAE(store *Store, cfg VAEConfig, batch int, training bool) (*VAE, error)
 	m.KL = n.Scale(n.Op(G.Sum(klTerms, 1)), 0.5)
 	m.RowLoss = n.Op(G.Add(m.Recon, n.Scale(m.KL, cfg.Beta)))
 	m.Loss = n.Op(G.Sum(n.Op(G.HadamardProd(m.RowLoss, m.RowWeight))))
+	n.Keep(m.Loss, m.RowLoss, m.Recon, m.KL, m.Mu, m.LogVar, m.Z, m.Mean)
 	if err := n.Err(); err != nil {
 		return nil, fmt.Errorf("vae: %w", err)
 	}
@@ -140,6 +141,7 @@ func NewVAEDecoder(store *Store, cfg VAEConfig, batch int) (*VAEDecoder, error) 
 	m.Logits = vaeDecoder(n, cfg, m.Z, batch)
 	n.Layer("output")
 	m.Mean = n.Op(G.Sigmoid(m.Logits))
+	n.Keep(m.Mean)
 	if err := n.Err(); err != nil {
 		return nil, fmt.Errorf("vae decoder: %w", err)
 	}

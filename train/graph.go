@@ -22,6 +22,17 @@ func Differentiate(loss *G.Node, params []Param) error {
 	return nil
 }
 
+// NewExecutor returns the executor called kind for a built graph, keeping the
+// values of the nodes the model marked with Keep. With grads, the gradients of
+// the graph's learnable parameters are kept too.
+func NewExecutor(kind string, n *nets.Net, grads bool) (engine.Executor, error) {
+	var learn G.Nodes
+	if grads {
+		learn = n.Params()
+	}
+	return engine.New(kind, n.G, learn, engine.Keep(n.Kept()...))
+}
+
 // FillDropout draws fresh inverted-dropout masks for a training graph.
 func FillDropout(n *nets.Net, rng interface{ Float64() float64 }) {
 	for _, d := range n.Dropouts() {

@@ -7,7 +7,6 @@ import (
 	"sort"
 
 	"genxai/data"
-	"genxai/engine"
 	"genxai/nets"
 	"genxai/train/checkpoint"
 	"genxai/train/config"
@@ -111,7 +110,10 @@ func sampleVAE(c *config.Config, ts []checkpoint.Tensor, _ checkpoint.Meta, o Sa
 	if err != nil {
 		return "", err
 	}
-	ex := engine.NewTape(dec.Net.G, nil)
+	ex, err := NewExecutor("tape", dec.Net, false)
+	if err != nil {
+		return "", err
+	}
 	defer ex.Close()
 	rng := rand.New(rand.NewSource(o.Seed))
 	z := make([][]float32, o.N)

@@ -74,13 +74,13 @@ func NewVAETask(c *config.Config, opt OptimConfig, executor string) (*VAETask, e
 	if err := Differentiate(t.model.Loss, t.params); err != nil {
 		return nil, err
 	}
-	if t.exec, err = engine.New(executor, t.model.Net.G, t.model.Net.Params()); err != nil {
+	if t.exec, err = NewExecutor(executor, t.model.Net, true); err != nil {
 		return nil, err
 	}
-	if t.evalEx, err = engine.New(executor, t.eval.Net.G, nil); err != nil {
+	if t.evalEx, err = NewExecutor(executor, t.eval.Net, false); err != nil {
 		return nil, err
 	}
-	if t.decEx, err = engine.New(executor, t.dec.Net.G, nil); err != nil {
+	if t.decEx, err = NewExecutor(executor, t.dec.Net, false); err != nil {
 		return nil, err
 	}
 	if t.opt, err = NewOptimizer(opt); err != nil {
