@@ -7,8 +7,9 @@ Two sub-commands:
                 (breast cancer with the bundled split; the first 5000 training
                 and 2000 test images of Fashion-MNIST, pixels / 255; the 8x8
                 digits, first 1198 rows for training, last 599 for testing)
-  fit ...       train sklearn.svm.SVC on --train, score --test, print one JSON
-                line: accuracy, n_support, fit_seconds, predict_seconds
+  fit ...       train sklearn.svm.SVC on --train (--repeat times), score
+                --test, print one JSON line: accuracy, n_support, fit_seconds
+                and fit_cpu_seconds (fastest fit), predict_seconds
 
 Run with /usr/bin/python3 (Debian's python3-sklearn). Nothing is downloaded.
 """
@@ -99,15 +100,20 @@ def fit(a):
     Xtr, ytr = load(a.train, a.label)
     Xte, yte = load(a.test, a.label)
     gamma = a.gamma if a.gamma in ("scale", "auto") else float(a.gamma)
-    t0 = time.perf_counter()
-    scaler = None
-    if a.standardize:
-        scaler = StandardScaler().fit(Xtr)
-        Xtr = scaler.transform(Xtr)
-    clf = SVC(C=a.C, kernel=a.kernel, gamma=gamma, tol=a.tol, cache_size=a.cache_mb,
-              shrinking=True, decision_function_shape="ovo")
-    clf.fit(Xtr, ytr)
-    fit_s = time.perf_counter() - t0
+    fit_s = fit_cpu = float("inf")
+    X0 = Xtr
+    for _ in range(a.repeat):
+        c0, t0 = time.process_time(), time.perf_counter()
+        scaler = None
+        Xtr = X0
+        if a.standardize:
+            scaler = StandardScaler().fit(Xtr)
+            Xtr = scaler.transform(Xtr)
+        clf = SVC(C=a.C, kernel=a.kernel, gamma=gamma, tol=a.tol, cache_size=a.cache_mb,
+                  shrinking=True, decision_function_shape="ovo")
+        clf.fit(Xtr, ytr)
+        fit_s = min(fit_s, time.perf_counter() - t0)
+        fit_cpu = min(fit_cpu, time.process_time() - c0)
     t0 = time.perf_counter()
     if scaler is not None:
         Xte = scaler.transform(Xte)
@@ -117,6 +123,7 @@ def fit(a):
         "accuracy": float(np.mean(pred == yte)),
         "n_support": int(clf.n_support_.sum()),
         "fit_seconds": fit_s,
+        "fit_cpu_seconds": fit_cpu,
         "predict_seconds": pred_s,
         "gamma": float(clf._gamma),
     }))
@@ -138,6 +145,7 @@ def main():
     f.add_argument("--tol", type=float, default=1e-3)
     f.add_argument("--cache-mb", type=float, default=200)
     f.add_argument("--standardize", action="store_true")
+    f.add_argument("--repeat", type=int, default=1, help="fits to time; the fastest is reported")
     a = ap.parse_args()
     if a.cmd == "prepare":
         prepare(a.dir, a.repo)

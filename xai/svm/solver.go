@@ -66,18 +66,17 @@ func (s *solver) swap(i, j int) {
 }
 
 // solveCSVC trains one binary C-SVC on rows x with labels y ∈ {+1, −1}.
-// x and y are permuted during the solve and restored to no particular
-// order; coef in the result is indexed like the x and y passed in.
+// x and y are not modified (the solver permutes its own copies); coef in
+// the result is indexed like the x and y passed in.
 func solveCSVC(k *kernelFunc, x [][]float64, y []int8, C, eps float64, shrink bool, cacheEntries int64, maxIter int) binaryResult {
 	l := len(x)
-	xs := append([][]float64(nil), x...)
 	ys := append([]int8(nil), y...)
 	s := &solver{
 		l: l, active: l, y: ys, C: C, eps: eps, shrink: shrink,
 		G: make([]float64, l), Gbar: make([]float64, l), alpha: make([]float64, l),
 		p: make([]float64, l), status: make([]int8, l), activeSet: make([]int, l),
 	}
-	s.q = newSVCQ(k, xs, ys, cacheEntries)
+	s.q = newSVCQ(k, x, ys, cacheEntries)
 	for i := range s.p {
 		s.p[i] = -1
 		s.G[i] = -1
