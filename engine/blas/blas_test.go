@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 
@@ -232,6 +233,10 @@ func TestUseInstallsForGorgoniaAndTensor(t *testing.T) {
 	}
 	if Config() == "" {
 		t.Fatal("empty OpenBLAS config")
+	}
+	// The kernel family asked for (by coreType or the user) is the one used.
+	if core := os.Getenv("OPENBLAS_CORETYPE"); core != "" && !strings.Contains(strings.ToLower(Config()), strings.ToLower(core)) {
+		t.Fatalf("OPENBLAS_CORETYPE=%s but OpenBLAS reports %q", core, Config())
 	}
 }
 
