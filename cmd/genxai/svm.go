@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -61,8 +60,8 @@ label per test row, with class probabilities under --probability).`,
 // are mapped through names (extended with names first seen in t); numeric
 // labels must be integers.
 func svmLabels(t *data.Table, path string, names *[]string) ([]int, error) {
-	y := make([]int, t.Rows)
 	if t.LabelNames != nil {
+		y := make([]int, t.Rows)
 		if *names == nil {
 			*names = []string{}
 		}
@@ -80,11 +79,9 @@ func svmLabels(t *data.Table, path string, names *[]string) ([]int, error) {
 	if *names != nil {
 		return nil, fmt.Errorf("svm: %s has numeric labels in column %q but the training file has text labels; use the same kind of label in both", path, t.Label)
 	}
-	for i, v := range t.Y {
-		if v != math.Trunc(v) || math.Abs(v) > 1<<30 {
-			return nil, fmt.Errorf("svm: %s: data row %d (counting from 1 after the header), column %q: label %v is not an integer; a classifier needs integer or text class labels", path, i+1, t.Label, v)
-		}
-		y[i] = int(v)
+	y, err := svm.TableLabels(t)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return y, nil
 }
@@ -97,6 +94,9 @@ func runSVM(cmd *cobra.Command, trainPath, testPath, label, out string, p svm.Pa
 		return fmt.Errorf("svm: --test is required: the CSV file to score")
 	case label == "":
 		return fmt.Errorf("svm: --label is required: the name of the class column")
+	}
+	if err := p.Validate(); err != nil {
+		return err
 	}
 	train, err := data.ReadCSV(trainPath, label)
 	if err != nil {
@@ -118,9 +118,6 @@ func runSVM(cmd *cobra.Command, trainPath, testPath, label, out string, p svm.Pa
 	ytr, err := svmLabels(train, trainPath, &names)
 	if err != nil {
 		return err
-	}
-	if train.LabelNames == nil {
-		names = nil
 	}
 	yte, err := svmLabels(test, testPath, &names)
 	if err != nil {

@@ -216,3 +216,18 @@ func variance(x []float64) float64 {
 
 // formatFloat writes v so that resolveGamma reads back the same number.
 func formatFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+// Validate checks p without data: the kernel name, C, gamma's spelling,
+// degree, tol, cache size, iteration bound and worker count. Fit calls it
+// too; a command line calls it first to fail before doing any work.
+func (p Params) Validate() error {
+	if _, err := p.resolve(); err != nil {
+		return err
+	}
+	switch strings.ToLower(strings.TrimSpace(p.Gamma)) {
+	case "", "scale", "auto":
+		return nil
+	}
+	_, err := resolveGamma(p.Gamma, nil, 1)
+	return err
+}

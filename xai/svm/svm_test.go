@@ -152,7 +152,7 @@ func bruteForceDual(Q [][]float64, y []int8, C float64) float64 {
 			return s
 		}
 		lo, hi := -1e6, 1e6 // g is non-increasing in mu
-		for it := 0; it < 200; it++ {
+		for it := 0; it < 100; it++ {
 			mid := (lo + hi) / 2
 			if g(mid) > 0 {
 				lo = mid
@@ -176,7 +176,7 @@ func bruteForceDual(Q [][]float64, y []int8, C float64) float64 {
 	a := make([]float64, l)
 	z := append([]float64(nil), a...)
 	tk := 1.0
-	for it := 0; it < 20000; it++ {
+	for it := 0; it < 5000; it++ {
 		grad := make([]float64, l)
 		for i := range z {
 			for j := range z {
@@ -608,5 +608,29 @@ func TestCacheAgainstReference(t *testing.T) {
 		if used+c.free != int64(3*l) || c.free < 0 {
 			t.Fatalf("step %d: %d entries used + %d free ≠ budget %d", step, used, c.free, 3*l)
 		}
+	}
+}
+
+func TestValidate(t *testing.T) {
+	p := DefaultParams()
+	if err := p.Validate(); err != nil {
+		t.Fatalf("defaults: %v", err)
+	}
+	for _, g := range []string{"scale", "auto", "0.5", " 2 "} {
+		p.Gamma = g
+		if err := p.Validate(); err != nil {
+			t.Errorf("gamma %q: %v", g, err)
+		}
+	}
+	for _, g := range []string{"0", "-1", "nan", "inf", "fast"} {
+		p.Gamma = g
+		if err := p.Validate(); err == nil {
+			t.Errorf("gamma %q accepted", g)
+		}
+	}
+	p = DefaultParams()
+	p.Tol = -1
+	if err := p.Validate(); err == nil || !strings.Contains(err.Error(), "tol") {
+		t.Errorf("negative tol: %v", err)
 	}
 }
