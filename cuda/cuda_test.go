@@ -1,0 +1,89 @@
+package cuda
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestProbeMissingLibrary(t *testing.T) {
+	res := probe("libcuda-genxai-test-missing.so.1")
+	if len(res.devices) != 0 || res.version != 0 {
+		t.Fatalf("devices %v version %d from a missing library", res.devices, res.version)
+	}
+	if !strings.Contains(res.reason, "not found: no NVIDIA driver on this machine") {
+		t.Fatalf("reason %q", res.reason)
+	}
+}
+
+func TestProbeNotADriver(t *testing.T) {
+	// A real shared library that is not the CUDA driver: the missing
+	// symbols become a reason, not a crash.
+	res := probe("libm.so.6")
+	if len(res.devices) != 0 || !strings.Contains(res.reason, "missing") {
+		t.Fatalf("libm.so.6: %+v", res)
+	}
+}
+
+func TestProbeThisMachine(t *testing.T) {
+	devs, ver, why := Probe()
+	if len(devs) == 0 {
+		if why == "" {
+			t.Fatal("no devices and no reason")
+		}
+		t.Logf("no GPU: %s", why)
+		return
+	}
+	if why != "" {
+		t.Fatalf("devices found but reason %q", why)
+	}
+	if ver < 1000 {
+		t.Fatalf("driver version %d", ver)
+	}
+	for i, d := range devs {
+		if d.Index != i || d.Name == "" || d.MemoryBytes < 1<<28 || !strings.Contains(d.ComputeCapability, ".") || d.ComputeCapability == "0.0" {
+			t.Fatalf("device %+v", d)
+		}
+		t.Log(d)
+	}
+}
+
+func TestChoose(t *testing.T) {
+	none := func() ([]Device, int, string) {
+		return nil, 0, "libcuda.so.1 not found: no NVIDIA driver on this machine"
+	}
+	h100 := func() ([]Device, int, string) {
+		return []Device{{Index: 0, Name: "NVIDIA H100", MemoryBytes: 80 << 30, ComputeCapability: "9.0"}}, 12040, ""
+	}
+	for _, in := range []string{"cpu", " CPU "} {
+		dev, why, err := choose(in, none)
+		if err != nil || dev != "cpu" || why == "" {
+			t.Fatalf("%q: %q %q %v", in, dev, why, err)
+		}
+	}
+	for _, in := range []string{"auto", "", "Auto"} {
+		dev, why, err := choose(in, none)
+		if err != nil || dev != "cpu" || !strings.Contains(why, "no NVIDIA driver") {
+			t.Fatalf("%q without GPU: %q %q %v", in, dev, why, err)
+		}
+		dev, why, err = choose(in, h100)
+		if err != nil || dev != "cpu" || !strings.Contains(why, "NVIDIA H100") || !strings.Contains(why, "not implemented") {
+			t.Fatalf("%q with GPU: %q %q %v", in, dev, why, err)
+		}
+	}
+	_, _, err := choose("cuda", h100)
+	if err == nil || !strings.Contains(err.Error(), "not implemented") || !strings.Contains(err.Error(), "NVIDIA H100") {
+		t.Fatalf("cuda with GPU: %v", err)
+	}
+	_, _, err = choose("cuda", none)
+	if err == nil || !strings.Contains(err.Error(), "not implemented") || !strings.Contains(err.Error(), "no NVIDIA driver") {
+		t.Fatalf("cuda without GPU: %v", err)
+	}
+	_, _, err = choose("tpu", none)
+	if err == nil || !strings.Contains(err.Error(), `"tpu"`) || !strings.Contains(err.Error(), "auto, cpu or cuda") {
+		t.Fatalf("tpu: %v", err)
+	}
+	// The exported function works on this machine.
+	if dev, why, err := Choose("auto"); err != nil || dev != "cpu" || why == "" {
+		t.Fatalf("Choose(auto) = %q %q %v", dev, why, err)
+	}
+}
