@@ -12,6 +12,7 @@ import (
 
 	"genxai/data"
 	"genxai/train/rundir"
+	"genxai/train/viz"
 	"genxai/xai/svm"
 )
 
@@ -28,8 +29,9 @@ libsvm (second-order working-set selection, shrinking, an LRU kernel cache),
 one-vs-one for more than two classes, on the numeric columns of --train, and
 predicts --test. Labels may be integers or strings. The run directory
 receives summary.json (accuracy, n_support, fit_seconds, predict_seconds, …),
-config.yaml (the resolved flags) and predictions.csv (true and predicted
-label per test row, with class probabilities under --probability).`,
+config.yaml (the resolved flags), predictions.csv (true and predicted
+label per test row, with class probabilities under --probability) and
+confusion.png (test confusion matrix, rows true, columns predicted).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runSVM(cmd, trainPath, testPath, label, out, p)
@@ -243,6 +245,17 @@ func runSVM(cmd *cobra.Command, trainPath, testPath, label, out string, p svm.Pa
 		return nil
 	})
 	if err != nil {
+		return err
+	}
+	counts := make([][]float64, len(conf))
+	for i, row := range conf {
+		counts[i] = make([]float64, len(row))
+		for j, v := range row {
+			counts[i][j] = float64(v)
+		}
+	}
+	if err := viz.Heatmap(dir.File("confusion.png"), fmt.Sprintf("Confusion matrix, test accuracy %.4f (rows: true, columns: predicted)", acc),
+		allNames, allNames, counts, false); err != nil {
 		return err
 	}
 	if err := dir.WriteSummary(summary); err != nil {
