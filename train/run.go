@@ -43,9 +43,12 @@ func Kinds() []string {
 // Request describes one training run.
 type Request struct {
 	Config *config.Config
-	OutDir string    // the run directory; for a resumed run, the directory resumed from unless set
-	Resume string    // a run directory to continue from its checkpoint, or ""
-	Log    io.Writer // progress and messages; os.Stdout when nil
+	OutDir string // the run directory; for a resumed run, the directory resumed from unless set
+	Resume string // a run directory to continue from its checkpoint, or ""
+	// Overwrite allows a new run into a directory that holds an earlier run
+	// (its metrics are discarded); without it that is an error.
+	Overwrite bool
+	Log       io.Writer // progress and messages; os.Stdout when nil
 }
 
 // OptimConfigFrom reads the optimizer settings of a training config.
@@ -103,6 +106,16 @@ func Run(ctx context.Context, req Request) (map[string]any, error) {
 			return nil, err
 		}
 		fmt.Fprintf(log, "resuming %s at epoch %d, step %d\n", req.Resume, pos.Epoch+1, pos.Step)
+	}
+	if req.Resume == "" {
+		if _, err := os.Stat(filepath.Join(out, "checkpoint.json")); err == nil {
+			if !req.Overwrite {
+				return nil, fmt.Errorf("%s already holds a run: continue it with --resume %s, or choose another --out (or pass --force to start over there)", out, out)
+			}
+		}
+		if err := os.Remove(filepath.Join(out, "metrics.jsonl")); err != nil && !os.IsNotExist(err) {
+			return nil, err
+		}
 	}
 	dir, err := rundir.Create(out)
 	if err != nil {

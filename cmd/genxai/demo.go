@@ -26,7 +26,7 @@ reconstructions, the loss curve, a checkpoint and summary.json.`,
 			if err != nil {
 				return err
 			}
-			if err := runTraining(cmd.Context(), train.Request{Config: c, OutDir: out, Log: cmd.OutOrStdout()}); err != nil {
+			if err := runTraining(cmd.Context(), train.Request{Config: c, OutDir: out, Overwrite: true, Log: cmd.OutOrStdout()}); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "look at %s: samples_epoch*.png, reconstructions_epoch*.png, loss.png\n", out)

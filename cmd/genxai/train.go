@@ -17,6 +17,7 @@ import (
 
 func init() {
 	var cfgPath, out, resume string
+	var force bool
 	var sets []string
 	cmd := &cobra.Command{
 		Use:   "train -c FILE [--set key=value]... [--out DIR] [--resume DIR]",
@@ -41,13 +42,14 @@ exits with status 130.`,
 			if err != nil {
 				return err
 			}
-			return runTraining(cmd.Context(), train.Request{Config: c, OutDir: out, Resume: resume, Log: cmd.OutOrStdout()})
+			return runTraining(cmd.Context(), train.Request{Config: c, OutDir: out, Resume: resume, Overwrite: force, Log: cmd.OutOrStdout()})
 		},
 	}
 	cmd.Flags().StringVarP(&cfgPath, "config", "c", "", "YAML config file")
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "override a config key: --set train.lr=3e-4 (repeatable)")
 	cmd.Flags().StringVar(&out, "out", "", "run directory (default runs/<kind>-<time>, or the resumed directory)")
 	cmd.Flags().StringVar(&resume, "resume", "", "continue the run in this directory from its checkpoint")
+	cmd.Flags().BoolVar(&force, "force", false, "start a new run in a --out directory that holds an earlier run")
 	rootCmd.AddCommand(cmd)
 }
 
