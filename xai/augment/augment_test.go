@@ -134,7 +134,7 @@ func TestRunBreastCancer(t *testing.T) {
 	if err := res.Write(dir); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"results.csv", "runs.csv", "results.md", "accuracy.png", "summary.json"} {
+	for _, f := range []string{"results.csv", "runs.csv", "results.md", "accuracy.png", "accuracy-delta.png", "summary.json"} {
 		if fi, err := os.Stat(dir.File(f)); err != nil || fi.Size() == 0 {
 			t.Errorf("%s not written: %v", f, err)
 		}

@@ -16,8 +16,9 @@ import (
 // Write saves the results into the run directory: results.csv (one row per
 // n and ratio), runs.csv (one row per evaluated SVM), results.md (the table
 // with verdicts), accuracy.png (accuracy against ratio, one line per n with
-// ± one standard deviation over seeds, and each n's baseline as a dashed
-// level) and summary.json.
+// ± one standard deviation over seeds, and each n's baseline as a flat
+// line), accuracy-delta.png (the paired difference to the baseline) and
+// summary.json.
 func (r *Results) Write(dir *rundir.Dir) error {
 	if err := rundir.WriteFileAtomic(dir.File("results.csv"), r.writeCellsCSV); err != nil {
 		return fmt.Errorf("writing results.csv: %w", err)
@@ -32,6 +33,9 @@ func (r *Results) Write(dir *rundir.Dir) error {
 		return fmt.Errorf("writing results.md: %w", err)
 	}
 	if err := r.Plot(dir.File("accuracy.png")); err != nil {
+		return err
+	}
+	if err := r.PlotDelta(dir.File("accuracy-delta.png")); err != nil {
 		return err
 	}
 	return dir.WriteSummary(r.Summary())
@@ -108,7 +112,8 @@ func (r *Results) Markdown() string {
 	}
 	fmt.Fprintf(&b, "\nVerdicts come from a two-sided paired t-test over the %d seeds at level %g (each seed's augmented SVM is paired with the baseline SVM on the same real subset): "+
 		"**helps** = significantly higher accuracy than the baseline, **does not help** = significantly lower, **within noise** = no significant difference. "+
-		"With this few seeds only clear effects reach significance.\n\n", r.Settings.Seeds, r.Settings.Alpha)
+		"With this few seeds only clear effects reach significance; and since the table makes %d comparisons, about %.1f of them would come out significant by chance alone, "+
+		"so an isolated verdict with p near %g is weak evidence.\n\n", r.Settings.Seeds, r.Settings.Alpha, r.comparisons(), float64(r.comparisons())*r.Settings.Alpha, r.Settings.Alpha)
 	b.WriteString("Reading:\n\n")
 	for _, line := range r.readings() {
 		fmt.Fprintf(&b, "- %s\n", line)
@@ -121,6 +126,17 @@ func (r *Results) Markdown() string {
 		}
 	}
 	return b.String()
+}
+
+// comparisons counts the augmented cells, each one test against its baseline.
+func (r *Results) comparisons() int {
+	k := 0
+	for _, c := range r.Cells {
+		if c.Verdict != VerdictBaseline {
+			k++
+		}
+	}
+	return k
 }
 
 // readings states, per n, the baseline, the best ratio and what the verdicts say.
@@ -226,6 +242,38 @@ func (r *Results) Plot(path string) error {
 	}
 	title := fmt.Sprintf("SVM accuracy with GMM augmentation, %s (mean ± sd over %d seeds)", r.Dataset, r.Settings.Seeds)
 	if err := viz.LinePlot(path, title, "synthetic-to-real ratio (0 = no augmentation)", "test accuracy", series); err != nil {
+		return fmt.Errorf("drawing %s: %w", path, err)
+	}
+	return nil
+}
+
+// PlotDelta draws the mean paired accuracy difference to the baseline
+// against ratio, one line per n with ± one standard deviation of the
+// differences, and a zero line: points above zero are gains.
+func (r *Results) PlotDelta(path string) error {
+	var series []viz.Series
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, n := range r.Settings.NPerClass {
+		s := viz.Series{Name: fmt.Sprintf("n=%d per class", n)}
+		for _, c := range r.Cells {
+			if c.N != n {
+				continue
+			}
+			s.X = append(s.X, c.Ratio)
+			s.Y = append(s.Y, c.Delta)
+			s.YErr = append(s.YErr, c.DeltaSD)
+			lo, hi = math.Min(lo, c.Ratio), math.Max(hi, c.Ratio)
+		}
+		if len(s.X) > 0 {
+			series = append(series, s)
+		}
+	}
+	if len(series) == 0 {
+		return fmt.Errorf("drawing %s: no results", path)
+	}
+	series = append(series, viz.Series{Name: "no change", X: []float64{lo, hi}, Y: []float64{0, 0}})
+	title := fmt.Sprintf("Accuracy gain over no augmentation, %s (paired, mean ± sd over %d seeds)", r.Dataset, r.Settings.Seeds)
+	if err := viz.LinePlot(path, title, "synthetic-to-real ratio", "accuracy − baseline accuracy", series); err != nil {
 		return fmt.Errorf("drawing %s: %w", path, err)
 	}
 	return nil
