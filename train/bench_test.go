@@ -4,7 +4,7 @@ import (
 	"math/rand"
 	"testing"
 
-	"genxai/engine"
+	"genxai/engine/blas"
 	"genxai/nets"
 )
 
@@ -12,6 +12,7 @@ import (
 // Fashion-MNIST MLP VAE, 784-400-20-400-784, batch 128, on random pixels.
 // scripts/bench/vae_cpu.sh runs it beside the same step in PyTorch.
 func BenchmarkVAEStep(b *testing.B) {
+	b.Logf("BLAS: %s", blas.Use())
 	cfg := nets.VAEConfig{Arch: "mlp", C: 1, H: 28, W: 28, Hidden: []int{400}, Latent: 20, Activation: "relu", Likelihood: "bernoulli", Beta: 1}
 	m, err := nets.NewVAE(nets.NewStore(1), cfg, 128, true)
 	if err != nil {
@@ -21,7 +22,10 @@ func BenchmarkVAEStep(b *testing.B) {
 	if err := Differentiate(m.Loss, params); err != nil {
 		b.Fatal(err)
 	}
-	ex := engine.NewTape(m.Net.G, m.Net.Params())
+	ex, err := NewExecutor("tape", m.Net, true)
+	if err != nil {
+		b.Fatal(err)
+	}
 	opt, _ := NewOptimizer(OptimConfig{Kind: "adam", Beta1: 0.9, Beta2: 0.999, Eps: 1e-8})
 	rng := rand.New(rand.NewSource(1))
 	for i, x := range [][]float32{m.Net.InputData("x"), m.Net.InputData("eps")} {
