@@ -118,7 +118,7 @@ func NewClassifier(store *Store, cfg ClassifierConfig, batch int, training bool)
 	n.Layer("softmax")
 	m.Probs = n.Op(G.Exp(n.Op(G.LogSoftMax(m.Logits, 1))))
 	n.Layer("loss")
-	m.Loss = n.Op(G.Sum(n.Op(G.HadamardProd(m.RowLoss, m.RowWeight))))
+	m.Loss = n.WeightedSum(m.RowLoss, m.RowWeight)
 	if err := n.Err(); err != nil {
 		return nil, fmt.Errorf("classifier: %w", err)
 	}
@@ -143,4 +143,16 @@ func (n *Net) CrossEntropy(name string, logits, target *G.Node) *G.Node {
 		return nil
 	}
 	return n.Op(G.Neg(picked))
+}
+
+// WeightedSum is Σ_i values_i·weights_i for two vectors, as their inner
+// product. Unlike Sum(HadamardProd(values, weights)) it leaves values intact:
+// Gorgonia's TapeMachine lets an elementwise product overwrite an input that
+// no other node reads, and the trainers read per-row losses after a run
+// (see TestWeightedSumKeepsRows).
+func (n *Net) WeightedSum(values, weights *G.Node) *G.Node {
+	if n.err != nil {
+		return nil
+	}
+	return n.Op(G.Mul(values, weights))
 }

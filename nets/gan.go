@@ -131,7 +131,7 @@ func NewGANDiscriminatorStep(store *Store, cfg GANConfig, batch int) (*GANDiscri
 	n.Layer("loss")
 	if n.Err() == nil {
 		m.RowLoss = n.Op(G.Softplus(n.Op(G.Neg(n.Op(G.HadamardProd(m.Logit, m.Sign))))))
-		m.Loss = n.Op(G.Sum(n.Op(G.HadamardProd(m.RowLoss, m.RowWeight))))
+		m.Loss = n.WeightedSum(m.RowLoss, m.RowWeight)
 	}
 	if err := n.Err(); err != nil {
 		return nil, fmt.Errorf("gan discriminator: %w", err)
@@ -165,7 +165,7 @@ func NewGANGeneratorStep(store *Store, cfg GANConfig, batch int) (*GANGeneratorS
 	m.Logit = ganDiscriminator(n, cfg, m.Image, m.Label, m.LabelMap, batch)
 	n.Layer("loss")
 	if n.Err() == nil {
-		m.Loss = n.Op(G.Sum(n.Op(G.HadamardProd(n.Op(G.Softplus(n.Op(G.Neg(m.Logit)))), m.RowWeight))))
+		m.Loss = n.WeightedSum(n.Op(G.Softplus(n.Op(G.Neg(m.Logit)))), m.RowWeight)
 	}
 	if err := n.Err(); err != nil {
 		return nil, fmt.Errorf("gan generator step: %w", err)

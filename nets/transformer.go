@@ -86,7 +86,7 @@ func NewTransformer(store *Store, cfg TransformerConfig, batch int, training boo
 	}
 	m.RowLoss = n.CrossEntropy("loss", m.Logits, m.Target)
 	n.Layer("loss")
-	m.Loss = n.Op(G.Sum(n.Op(G.HadamardProd(m.RowLoss, m.RowWeight))))
+	m.Loss = n.WeightedSum(m.RowLoss, m.RowWeight)
 	if err := n.Err(); err != nil {
 		return nil, fmt.Errorf("transformer: %w", err)
 	}

@@ -1,0 +1,423 @@
+package train
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"genxai/data"
+	"genxai/engine"
+	"genxai/nets"
+	"genxai/train/checkpoint"
+	"genxai/train/config"
+	"genxai/train/rundir"
+)
+
+func init() {
+	Register("lm", func(c *config.Config, o OptimConfig, e string) (Task, error) { return NewLMTask(c, o, e) })
+	RegisterSampler("lm", sampleLM)
+}
+
+// lmEvalBatch is the number of validation windows scored per run of the
+// evaluation graph.
+const lmEvalBatch = 64
+
+// VocabTensor is the Store name of the vocabulary: the code points of the
+// corpus's distinct characters in increasing order, as float32 (exact for
+// every Unicode code point). Keeping it in the Store puts it in the
+// checkpoint, so a run can be sampled without its corpus.
+const VocabTensor = "vocab"
+
+// Corpus is a text split for character-level language modelling.
+type Corpus struct {
+	Vocab      []rune       // distinct characters, sorted by code point
+	Index      map[rune]int // character → token id
+	Train, Val []int        // token ids: the first 90% and the last 10% of the text
+}
+
+// NewCorpus builds the vocabulary of text and splits it: the first 90% of its
+// characters for training, the last 10% for validation.
+func NewCorpus(text string) *Corpus {
+	runes := []rune(text)
+	seen := map[rune]bool{}
+	for _, r := range runes {
+		seen[r] = true
+	}
+	c := &Corpus{Index: map[rune]int{}}
+	for r := range seen {
+		c.Vocab = append(c.Vocab, r)
+	}
+	sort.Slice(c.Vocab, func(i, j int) bool { return c.Vocab[i] < c.Vocab[j] })
+	for i, r := range c.Vocab {
+		c.Index[r] = i
+	}
+	ids := make([]int, len(runes))
+	for i, r := range runes {
+		ids[i] = c.Index[r]
+	}
+	split := len(ids) * 9 / 10
+	c.Train, c.Val = ids[:split], ids[split:]
+	return c
+}
+
+// LMTask trains a nets.Transformer on a text corpus. One training example is
+// a window of model.block characters starting at a position of the training
+// text; the epoch's permutation of positions (from the Loop) picks the
+// windows, so train.steps rather than train.epochs normally ends a run.
+type LMTask struct {
+	cfg          nets.TransformerConfig
+	corpus       *Corpus
+	store        *nets.Store
+	opt          *Optimizer
+	model, eval  *nets.Transformer
+	gen          *nets.Transformer // batch 1, for sampling
+	exec, evalEx engine.Executor
+	genEx        engine.Executor
+	params       []Param
+	seed         int64
+	evalBatches  int
+}
+
+// TransformerConfigFrom reads a nets.TransformerConfig from a training config
+// for a vocabulary of the given size.
+func TransformerConfigFrom(c *config.Config, vocab int) nets.TransformerConfig {
+	return nets.TransformerConfig{
+		Vocab: vocab, Block: c.Int("model.block"), Layers: c.Int("model.layers"),
+		Heads: c.Int("model.heads"), Embed: c.Int("model.embed"), Dropout: c.Float("model.dropout"),
+	}
+}
+
+// NewLMTask reads the corpus named by data.path and builds the graphs.
+func NewLMTask(c *config.Config, opt OptimConfig, executor string) (*LMTask, error) {
+	path := c.String("data.path")
+	if strings.HasPrefix(path, "builtin:") {
+		return nil, fmt.Errorf("data.path is %q, but a language model reads a UTF-8 text file: set data.path to one (for example data/corpus/genxai.txt)", path)
+	}
+	text, err := data.ReadText(path)
+	if err != nil {
+		return nil, err
+	}
+	corpus := NewCorpus(text)
+	t := &LMTask{corpus: corpus, seed: int64(c.Int("seed")), evalBatches: c.Int("model.eval_batches")}
+	t.cfg = TransformerConfigFrom(c, len(corpus.Vocab))
+	T := t.cfg.Block
+	if len(corpus.Train) <= T || len(corpus.Val) <= T {
+		return nil, fmt.Errorf("%s has %d characters: its last 10%% (%d) is the validation text and each part needs more than model.block = %d characters; use a longer text or a smaller model.block", path, len(corpus.Train)+len(corpus.Val), len(corpus.Val), T)
+	}
+	t.store = nets.NewStore(t.seed)
+	if err := storeVocab(t.store, corpus.Vocab); err != nil {
+		return nil, err
+	}
+	if t.model, err = nets.NewTransformer(t.store, t.cfg, c.Int("train.batch_size"), true); err != nil {
+		return nil, err
+	}
+	if t.eval, err = nets.NewTransformer(t.store, t.cfg, lmEvalBatch, false); err != nil {
+		return nil, err
+	}
+	if t.gen, err = nets.NewTransformer(t.store, t.cfg, 1, false); err != nil {
+		return nil, err
+	}
+	t.params = ParamsOf(t.model.Net)
+	if err := Differentiate(t.model.Loss, t.params); err != nil {
+		return nil, err
+	}
+	if t.exec, err = engine.New(executor, t.model.Net.G, t.model.Net.Params()); err != nil {
+		return nil, err
+	}
+	if t.evalEx, err = engine.New(executor, t.eval.Net.G, nil); err != nil {
+		return nil, err
+	}
+	if t.genEx, err = engine.New(executor, t.gen.Net.G, nil); err != nil {
+		return nil, err
+	}
+	if t.opt, err = NewOptimizer(opt); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// storeVocab puts the vocabulary into the Store as the buffer VocabTensor.
+func storeVocab(st *nets.Store, vocab []rune) error {
+	_, err := st.Get(VocabTensor, []int{len(vocab)}, 1, 1, func(_ *rand.Rand, _, _ int, d []float32) {
+		for i, r := range vocab {
+			d[i] = float32(r)
+		}
+	}, false)
+	return err
+}
+
+// Kind is "lm".
+func (t *LMTask) Kind() string { return "lm" }
+
+// Store holds the model's tensors and the vocabulary.
+func (t *LMTask) Store() *nets.Store { return t.store }
+
+// Optimizers has the single optimizer under the prefix "opt.".
+func (t *LMTask) Optimizers() map[string]*Optimizer { return map[string]*Optimizer{"opt.": t.opt} }
+
+// TrainSize is the number of windows of the training text: every start
+// position that leaves room for the block and its next character.
+func (t *LMTask) TrainSize() int { return len(t.corpus.Train) - t.cfg.Block }
+
+// Executor names the executor.
+func (t *LMTask) Executor() string { return t.exec.Name() }
+
+// Corpus returns the task's corpus.
+func (t *LMTask) Corpus() *Corpus { return t.corpus }
+
+// fillLMBatch writes the windows starting at starts of ids into the graph's
+// inputs: one-hot characters and one-hot next characters. Rows of windows
+// beyond len(starts) are zero with weight 0.
+func fillLMBatch(m *nets.Transformer, ids []int, starts []int) {
+	T, V := m.Config.Block, m.Config.Vocab
+	tok, tgt, w := m.Net.InputData("tokens"), m.Net.InputData("target"), m.Net.InputData("row_weight")
+	clear(tok)
+	clear(tgt)
+	clear(w)
+	weight := 1 / float32(len(starts)*T)
+	for b, s := range starts {
+		for i := 0; i < T; i++ {
+			row := b*T + i
+			tok[row*V+ids[s+i]] = 1
+			tgt[row*V+ids[s+i+1]] = 1
+			w[row] = weight
+		}
+	}
+}
+
+// Step trains on one batch of windows; the batch indices are their start
+// positions in the training text.
+func (t *LMTask) Step(in StepInput) (StepResult, error) {
+	fillLMBatch(t.model, t.corpus.Train, in.Batch)
+	FillDropout(t.model.Net, in.Rng)
+	if err := t.exec.Run(); err != nil {
+		return StepResult{}, err
+	}
+	norm, err := t.opt.Step(t.params, in.LR)
+	if err != nil {
+		return StepResult{}, err
+	}
+	return StepResult{Loss: engine.Scalar(t.model.Loss), Metrics: map[string]float64{"grad_norm": norm}}, nil
+}
+
+// Evaluate scores the validation text cut into consecutive windows of
+// model.block characters (all of them, or the first model.eval_batches
+// batches of 64): val_loss is the mean cross-entropy per predicted character
+// in nats, bits_per_char the same in bits.
+func (t *LMTask) Evaluate(ctx context.Context) (map[string]float64, error) {
+	T := t.cfg.Block
+	val := t.corpus.Val
+	var starts []int
+	for s := 0; s+T < len(val); s += T {
+		starts = append(starts, s)
+	}
+	if t.evalBatches > 0 && len(starts) > t.evalBatches*lmEvalBatch {
+		starts = starts[:t.evalBatches*lmEvalBatch]
+	}
+	var sum float64
+	for b := 0; b < len(starts); b += lmEvalBatch {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		chunk := starts[b:min(b+lmEvalBatch, len(starts))]
+		fillLMBatch(t.eval, val, chunk)
+		if err := t.evalEx.Run(); err != nil {
+			return nil, err
+		}
+		rl := engine.Float32s(t.eval.RowLoss)
+		for i := 0; i < len(chunk)*T; i++ {
+			sum += float64(rl[i])
+		}
+	}
+	loss := sum / float64(len(starts)*T)
+	return map[string]float64{"val_loss": loss, "bits_per_char": loss / math.Ln2}, nil
+}
+
+// Artifacts writes sample_epochNNN.txt (400 characters drawn with a fixed
+// seed at temperature 1 from the first characters of the validation text)
+// and the loss curve.
+func (t *LMTask) Artifacts(dir *rundir.Dir, epoch int) error {
+	prompt := t.corpus.Val[:min(16, len(t.corpus.Val))]
+	out, err := Generate(t.gen, t.genEx, prompt, 400, 1, 0, rand.New(rand.NewSource(t.seed+31337)))
+	if err != nil {
+		return err
+	}
+	text := decode(t.corpus.Vocab, append(append([]int(nil), prompt...), out...))
+	err = rundir.WriteFileAtomic(dir.File(fmt.Sprintf("sample_epoch%03d.txt", epoch)), func(w io.Writer) error {
+		_, err := w.Write([]byte(text + "\n"))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return PlotLoss(dir, "val_loss", "cross-entropy per character (nats)")
+}
+
+// Close releases the executors.
+func (t *LMTask) Close() error {
+	for _, e := range []engine.Executor{t.exec, t.evalEx, t.genEx} {
+		if e != nil {
+			e.Close()
+		}
+	}
+	return nil
+}
+
+// Generate continues prompt (token ids) by n tokens with a batch-1 model
+// graph: at each step the last model.block tokens go in, the logits at the
+// last position are divided by temperature, restricted to the topK most
+// likely tokens (0 = all), and a token is drawn from their softmax with rng.
+// A temperature of 0 picks the most likely token. An empty prompt starts from
+// token 0.
+func Generate(m *nets.Transformer, ex engine.Executor, prompt []int, n int, temperature float64, topK int, rng *rand.Rand) ([]int, error) {
+	if m.Batch != 1 {
+		return nil, fmt.Errorf("generation needs a batch-1 graph, got batch %d", m.Batch)
+	}
+	if temperature < 0 || math.IsNaN(temperature) {
+		return nil, fmt.Errorf("--temperature must be ≥ 0, got %g", temperature)
+	}
+	if topK < 0 {
+		return nil, fmt.Errorf("--top-k must be ≥ 0, got %d", topK)
+	}
+	T, V := m.Config.Block, m.Config.Vocab
+	ctx := append([]int(nil), prompt...)
+	if len(ctx) == 0 {
+		ctx = []int{0}
+	}
+	var out []int
+	probs := make([]float64, V)
+	order := make([]int, V)
+	for len(out) < n {
+		window := ctx[max(0, len(ctx)-T):]
+		tok := m.Net.InputData("tokens")
+		clear(tok)
+		for i, id := range window {
+			tok[i*V+id] = 1
+		}
+		if err := ex.Run(); err != nil {
+			return nil, err
+		}
+		logits := engine.Float32s(m.Logits)[(len(window)-1)*V : len(window)*V]
+		next := sampleLogits(logits, temperature, topK, rng, probs, order)
+		out = append(out, next)
+		ctx = append(ctx, next)
+	}
+	return out, nil
+}
+
+// sampleLogits draws a token from softmax(logits/temperature) over the topK
+// most likely tokens.
+func sampleLogits(logits []float32, temperature float64, topK int, rng *rand.Rand, probs []float64, order []int) int {
+	if temperature == 0 {
+		return argmax(logits)
+	}
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return logits[order[a]] > logits[order[b]] })
+	k := len(order)
+	if topK > 0 && topK < k {
+		k = topK
+	}
+	top := float64(logits[order[0]])
+	var total float64
+	for j := 0; j < k; j++ {
+		p := math.Exp((float64(logits[order[j]]) - top) / temperature)
+		probs[j] = p
+		total += p
+	}
+	u := rng.Float64() * total
+	for j := 0; j < k; j++ {
+		u -= probs[j]
+		if u < 0 {
+			return order[j]
+		}
+	}
+	return order[k-1]
+}
+
+func decode(vocab []rune, ids []int) string {
+	var b strings.Builder
+	for _, id := range ids {
+		b.WriteRune(vocab[id])
+	}
+	return b.String()
+}
+
+// LoadLM rebuilds a trained language model (batch 1, for generation) and its
+// vocabulary from a run's config and checkpoint tensors.
+func LoadLM(c *config.Config, ts []checkpoint.Tensor) (*nets.Transformer, []rune, error) {
+	var vocab []rune
+	for _, x := range ts {
+		if x.Name == VocabTensor {
+			for _, v := range x.F32 {
+				vocab = append(vocab, rune(v))
+			}
+		}
+	}
+	if len(vocab) == 0 {
+		return nil, nil, fmt.Errorf("the checkpoint has no %q tensor: it was not written by a language model", VocabTensor)
+	}
+	store := nets.NewStore(int64(c.Int("seed")))
+	if err := storeVocab(store, vocab); err != nil {
+		return nil, nil, err
+	}
+	m, err := nets.NewTransformer(store, TransformerConfigFrom(c, len(vocab)), 1, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := RestoreStore(store, ts, "checkpoint"); err != nil {
+		return nil, nil, err
+	}
+	return m, vocab, nil
+}
+
+// sampleLM writes o.Tokens characters continuing o.Prompt to o.Out (a text
+// file; the default DIR/samples.png becomes DIR/samples.txt).
+func sampleLM(c *config.Config, ts []checkpoint.Tensor, _ checkpoint.Meta, o SampleOptions) (string, error) {
+	if o.Tokens < 1 {
+		return "", fmt.Errorf("--tokens must be at least 1, got %d", o.Tokens)
+	}
+	m, vocab, err := LoadLM(c, ts)
+	if err != nil {
+		return "", err
+	}
+	index := map[rune]int{}
+	for i, r := range vocab {
+		index[r] = i
+	}
+	var prompt []int
+	var unknown []string
+	for _, r := range o.Prompt {
+		id, ok := index[r]
+		if !ok {
+			unknown = append(unknown, fmt.Sprintf("%q", r))
+			continue
+		}
+		prompt = append(prompt, id)
+	}
+	if len(unknown) > 0 {
+		return "", fmt.Errorf("--prompt holds characters the model never saw in its corpus: %s; use only characters of the training text", strings.Join(unknown, ", "))
+	}
+	ex := engine.NewTape(m.Net.G, nil)
+	defer ex.Close()
+	out, err := Generate(m, ex, prompt, o.Tokens, o.Temperature, o.TopK, rand.New(rand.NewSource(o.Seed)))
+	if err != nil {
+		return "", err
+	}
+	path := o.Out
+	if filepath.Base(path) == "samples.png" {
+		path = strings.TrimSuffix(path, ".png") + ".txt"
+	}
+	text := o.Prompt + decode(vocab, out)
+	if err := os.WriteFile(path, []byte(text+"\n"), 0o644); err != nil {
+		return "", fmt.Errorf("writing the sample: %w", err)
+	}
+	return path, nil
+}

@@ -1,0 +1,131 @@
+package train
+
+import (
+	"context"
+	"io"
+	"math"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const tinyLM = `model:
+  kind: lm
+  block: 16
+  layers: 1
+  heads: 2
+  embed: 16
+data:
+  path: ../data/corpus/genxai.txt
+seed: 4
+train:
+  steps: 60
+  batch_size: 8
+  optimizer: adamw
+  weight_decay: 0.1
+  lr: 1.0e-2
+  schedule: cosine
+  warmup_steps: 5
+  grad_clip: 1.0
+  log_every: 20
+`
+
+func TestCorpusSplit(t *testing.T) {
+	c := NewCorpus("abcabcabcX")
+	if string(c.Vocab) != "Xabc" {
+		t.Errorf("vocabulary %q, want %q (sorted by code point)", string(c.Vocab), "Xabc")
+	}
+	if len(c.Train) != 9 || len(c.Val) != 1 || c.Val[0] != c.Index['X'] {
+		t.Errorf("split %v / %v, want the first 9 characters and then X", c.Train, c.Val)
+	}
+}
+
+// TestLMLearns trains the tiny transformer for 60 steps and checks that the
+// training loss falls well below the uniform guess, log(vocabulary).
+func TestLMLearns(t *testing.T) {
+	c := loadConfig(t, tinyLM)
+	task, err := NewLMTask(c, OptimConfigFrom(c), "tape")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer task.Close()
+	sched := Schedule{Kind: "cosine", Base: 1e-2, Warmup: 5, Total: 60}
+	uniform := math.Log(float64(len(task.Corpus().Vocab)))
+	var first, last float64
+	for step := int64(0); step < 60; step++ {
+		rng := rand.New(rand.NewSource(step))
+		batch := make([]int, 8)
+		for i := range batch {
+			batch[i] = rng.Intn(task.TrainSize())
+		}
+		r, err := task.Step(StepInput{Batch: batch, Step: step, LR: sched.At(step), Rng: StepRand(4, step)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if step < 3 {
+			first += r.Loss / 3
+		}
+		if step >= 50 {
+			last += r.Loss / 10
+		}
+	}
+	if math.Abs(first-uniform) > 0.5 {
+		t.Errorf("first loss %.3f, want near log(vocab) = %.3f for a fresh model", first, uniform)
+	}
+	if !(last < uniform-0.5) {
+		t.Errorf("loss %.3f → %.3f after 60 steps, want below %.3f", first, last, uniform-0.5)
+	}
+	eval, err := task.Evaluate(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(eval["bits_per_char"]-eval["val_loss"]/math.Ln2) > 1e-9 || !(eval["val_loss"] < uniform) {
+		t.Errorf("evaluation %v", eval)
+	}
+	t.Logf("loss %.3f → %.3f (uniform %.3f), val_loss %.3f", first, last, uniform, eval["val_loss"])
+}
+
+// TestLMRunAndSample trains through Run, then samples twice with one seed
+// (identical text) and once with another.
+func TestLMRunAndSample(t *testing.T) {
+	c := loadConfig(t, tinyLM, "train.steps=20")
+	dir := filepath.Join(t.TempDir(), "run")
+	s, err := Run(context.Background(), Request{Config: c, OutDir: dir, Log: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"val_loss", "bits_per_char"} {
+		if _, ok := s[k].(float64); !ok {
+			t.Errorf("summary has no %s: %v", k, s)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "sample_epoch001.txt")); err != nil {
+		t.Error(err)
+	}
+	sample := func(seed int64, out string) string {
+		path, err := Sample(dir, SampleOptions{Prompt: "The model ", Tokens: 40, Temperature: 0.8, TopK: 5, Seed: seed, Out: filepath.Join(dir, out)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(string(b), "The model ") || len([]rune(string(b))) != len("The model ")+40+1 {
+			t.Errorf("sample %q: want the prompt, 40 characters and a newline", b)
+		}
+		return string(b)
+	}
+	a, b, other := sample(1, "a.txt"), sample(1, "b.txt"), sample(2, "c.txt")
+	if a != b {
+		t.Errorf("two samples with seed 1 differ:\n%q\n%q", a, b)
+	}
+	if a == other {
+		t.Errorf("seeds 1 and 2 gave the same sample %q", a)
+	}
+	if _, err := Sample(dir, SampleOptions{Prompt: "ü€", Tokens: 5, Temperature: 1}); err == nil || !strings.Contains(err.Error(), "never saw") {
+		t.Errorf("a prompt with unknown characters: err = %v", err)
+	}
+}
