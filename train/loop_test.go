@@ -212,3 +212,72 @@ func mustRunDir(t *testing.T, dir string) *rundir.Dir {
 	}
 	return d
 }
+
+// The convolutional variant (stride-2 convolutions down, upsample+conv up, batch
+// norm) and the Gaussian likelihood train too: the test loss falls.
+func TestVAEVariantsLearn(t *testing.T) {
+	for _, sets := range [][]string{
+		{"model.arch=conv", "model.channels=[8,16]", "model.batch_norm=true"},
+		{"model.likelihood=gaussian", "model.sigma=0.3", "model.dropout=0.1"},
+	} {
+		c := loadConfig(t, digitsVAE, append(sets, "train.epochs=2")...)
+		task, err := NewVAETask(c, OptimConfigFrom(c), "tape")
+		if err != nil {
+			t.Fatal(err)
+		}
+		before, err := task.Evaluate(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := Options{Seed: 3, Epochs: 2, BatchSize: 64, LogEvery: 10, Out: io.Discard}
+		res, err := Loop(context.Background(), task, o, Schedule{Base: 3e-3}, mustRunDir(t, t.TempDir()), Position{}, c.Settings())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, b := before["test_loss"], res.Final["test_loss"]; !(b < a-1) {
+			t.Errorf("%v: test loss %.3f before, %.3f after two epochs", sets, a, b)
+		}
+	}
+}
+
+// Sampling is deterministic for a seed.
+func TestSampleDeterministic(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Run(context.Background(), Request{Config: loadConfig(t, digitsVAE, "train.epochs=1"), OutDir: dir, Log: io.Discard}); err != nil {
+		t.Fatal(err)
+	}
+	var imgs [][]byte
+	for i, seed := range []int64{5, 5, 6} {
+		out := filepath.Join(dir, "s"+string(rune('a'+i))+".png")
+		if _, err := Sample(dir, SampleOptions{N: 16, Seed: seed, Out: out}); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		imgs = append(imgs, b)
+	}
+	if string(imgs[0]) != string(imgs[1]) {
+		t.Error("two samplings with seed 5 differ")
+	}
+	if string(imgs[0]) == string(imgs[2]) {
+		t.Error("seeds 5 and 6 gave the same samples")
+	}
+}
+
+// A new run refuses a directory that holds a run, unless told to overwrite.
+func TestRunRefusesOccupiedDirectory(t *testing.T) {
+	dir := t.TempDir()
+	c := loadConfig(t, digitsVAE, "train.steps=3")
+	if _, err := Run(context.Background(), Request{Config: c, OutDir: dir, Log: io.Discard}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Run(context.Background(), Request{Config: c, OutDir: dir, Log: io.Discard})
+	if err == nil || !strings.Contains(err.Error(), "--resume") {
+		t.Fatalf("want a refusal naming --resume, got %v", err)
+	}
+	if _, err := Run(context.Background(), Request{Config: c, OutDir: dir, Overwrite: true, Log: io.Discard}); err != nil {
+		t.Fatal(err)
+	}
+}
