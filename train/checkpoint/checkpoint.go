@@ -68,14 +68,14 @@ type Meta struct {
 // dir/checkpoint.json, each atomically, in that order. It sets
 // meta.Format to FormatVersion and meta.TensorsSHA256 to the SHA-256 of the
 // safetensors bytes. The safetensors "__metadata__" carries the model name,
-// step and format ("genxai") for readers that see only that file.
+// step and producer ("genxai") for readers that see only that file.
 //
 // A crash between the two writes leaves new weights next to the old
 // checkpoint.json; Load then refuses the pair because the hash differs,
 // rather than resuming from mismatched state.
 func Save(dir string, ts []Tensor, meta Meta) error {
 	var buf bytes.Buffer
-	stMeta := map[string]string{"format": "genxai", "model": meta.Model, "step": strconv.FormatInt(meta.Step, 10)}
+	stMeta := map[string]string{"producer": "genxai", "model": meta.Model, "step": strconv.FormatInt(meta.Step, 10)}
 	if err := EncodeSafetensors(&buf, ts, stMeta); err != nil {
 		return fmt.Errorf("saving checkpoint in %s: %w", dir, err)
 	}
