@@ -8,7 +8,7 @@
 // Sgemm, Dgemm, Sgemv, Dgemv — plus Sdot, Ddot, Saxpy and Daxpy, calling the
 // CBLAS entry points (cblas_sgemm, …) in row-major order. Every other routine
 // is gonum's. Calls too small to repay the cost of crossing into C (about a
-// microsecond through purego's reflection-based call) stay in Go, as do calls
+// couple of microseconds through purego's reflection-based call) stay in Go, as do calls
 // with arguments gonum would reject: those reach gonum, which panics with its
 // usual message, so a bad call can never make OpenBLAS read out of bounds.
 //
@@ -261,11 +261,15 @@ type OpenBLAS struct {
 
 var _ gorgonia.BLAS = OpenBLAS{}
 
-// Thresholds below which calls stay in Go: the purego call costs about a
-// microsecond, which gonum spends on roughly this much work. They are
-// variables so that tests can send every call to OpenBLAS.
+// Thresholds below which calls stay in Go. A call through purego's
+// reflection-based binding costs about 2 µs; BenchmarkSgemmSmall (one
+// thread, this repository's 2-core machine) shows OpenBLAS ahead of gonum
+// from 16×16×16 on and behind at 8×8×8. The gemv and vector thresholds are
+// estimates from the same call cost (gonum does 64×64 multiply-adds or a
+// 4096-long dot in about that time). They are variables so that tests can
+// send every call to OpenBLAS.
 var (
-	minGemmWork = 32 * 32 * 32 // m*n*k
+	minGemmWork = 16 * 16 * 16 // m*n*k
 	minGemvWork = 64 * 64      // m*n
 	minVecLen   = 4096         // n for dot and axpy
 )
