@@ -7,9 +7,9 @@
 // the level-2 and level-3 routines that carry neural-network training —
 // Sgemm, Dgemm, Sgemv, Dgemv — plus Sdot, Ddot, Saxpy and Daxpy, calling the
 // CBLAS entry points (cblas_sgemm, …) in row-major order. Every other routine
-// is gonum's. Calls too small to repay the cost of crossing into C (about a
-// couple of microseconds through purego's reflection-based call) stay in Go, as do calls
-// with arguments gonum would reject: those reach gonum, which panics with its
+// is gonum's. Calls too small to repay the cost of crossing into C (about
+// 2 µs through purego's reflection-based call) stay in Go, as do calls with
+// arguments gonum would reject: those reach gonum, which panics with its
 // usual message, so a bad call can never make OpenBLAS read out of bounds.
 //
 // Use installs the chosen implementation into gorgonia.org/gorgonia (which
