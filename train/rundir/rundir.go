@@ -1,5 +1,5 @@
 // Package rundir creates and writes run directories, the one place where a
-// genxai command leaves its results (see docs/DESIGN.md, "Run directory
+// genxai command leaves its results (see docs/design.md, "Run directory
 // contract"):
 //
 //	config.yaml      the fully resolved config
