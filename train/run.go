@@ -86,7 +86,7 @@ func Run(ctx context.Context, req Request) (map[string]any, error) {
 		blas.SetThreads(n)
 	}
 	blasName := blas.Use()
-	fmt.Fprintf(log, "device: %s (%s)\nBLAS: %s\n", device, why, blasName)
+	fmt.Fprintf(log, "%s\nBLAS: %s\n", why, blasName)
 
 	task, err := build(c, OptimConfigFrom(c), c.String("train.executor"))
 	if err != nil {
