@@ -326,6 +326,11 @@ func FitEBM(x, y []float64, features []string, classes []string, opt EBMOptions)
 		for k := range avg {
 			avg[k] -= mu
 		}
+		if len(bt.feats) == 1 && w[0] == 0 {
+			// No missing values in training: a missing value later gets the
+			// average contribution, 0.
+			avg[0] = 0
+		}
 		m.Intercept += mu
 		sd := make([]float64, nb)
 		if len(tables[t]) > 1 {
@@ -333,6 +338,9 @@ func FitEBM(x, y []float64, features []string, classes []string, opt EBMOptions)
 				mb := weightedMean(tb, w)
 				for k, v := range tb {
 					d := v - mb - avg[k]
+					if len(bt.feats) == 1 && k == 0 && w[0] == 0 {
+						d = 0
+					}
 					sd[k] += d * d
 				}
 			}

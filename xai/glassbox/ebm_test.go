@@ -230,3 +230,28 @@ func TestEBMRejectsBadInput(t *testing.T) {
 		t.Error("learning rate 2 accepted")
 	}
 }
+
+func TestEBMMissingValues(t *testing.T) {
+	// Feature a is missing in a tenth of the rows, and missingness itself
+	// raises y: the missing bin must learn a positive score.
+	x, y, _ := additiveData(2000, 0.1, 8)
+	for i := 0; i < len(y); i += 10 {
+		x[3*i] = math.NaN()
+		y[i] += 1
+	}
+	m, err := FitEBM(x, y, []string{"a", "b", "c"}, nil, EBMOptions{Regression: true, OuterBags: 2, LearningRate: 0.05, MaxBins: 32, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := m.Terms[0].Scores[0]; s < 0.6 {
+		t.Errorf("missing-value bin score %.3f, want about 1", s)
+	}
+	// Without missing training values a missing input gets the average, 0.
+	m2, err := FitEBM(x[3*1:3*10], y[1:10], []string{"a", "b", "c"}, nil, EBMOptions{Regression: true, OuterBags: 1, MinSamplesLeaf: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m2.Terms[1].Scores[0] != 0 {
+		t.Errorf("unseen missing bin has score %v, want 0", m2.Terms[1].Scores[0])
+	}
+}
