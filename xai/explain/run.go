@@ -171,3 +171,35 @@ func (r *Run) Classifier(batch int, randomize bool, seed int64) (*nets.Classifie
 	}
 	return m, nil
 }
+
+// GANConfig returns the configuration of a GAN run.
+func (r *Run) GANConfig() (nets.GANConfig, error) {
+	if err := r.Expect("this explanation", "gan"); err != nil {
+		return nets.GANConfig{}, err
+	}
+	tr, _, err := r.Images()
+	if err != nil {
+		return nets.GANConfig{}, err
+	}
+	return train.GANConfigFrom(r.Config, tr.C, tr.H, tr.W, tr.Classes), nil
+}
+
+// Discriminator rebuilds the discriminator of a GAN run with its trained
+// weights. The discriminator has no batch norm or dropout, so its training
+// graph computes the same logits as an evaluation graph would. It reads
+// images in [−1, 1].
+func (r *Run) Discriminator(batch int) (*nets.GANDiscriminatorStep, nets.GANConfig, error) {
+	cfg, err := r.GANConfig()
+	if err != nil {
+		return nil, cfg, err
+	}
+	store := nets.NewStore(r.Seed())
+	m, err := nets.NewGANDiscriminatorStep(store, cfg, batch)
+	if err != nil {
+		return nil, cfg, err
+	}
+	if err := r.Restore(store); err != nil {
+		return nil, cfg, err
+	}
+	return m, cfg, nil
+}

@@ -1,0 +1,372 @@
+package saliency
+
+import (
+	"fmt"
+	"math"
+	"math/rand"
+	"slices"
+
+	"genxai/data"
+	"genxai/engine"
+	"genxai/nets"
+	"genxai/xai/explain"
+)
+
+// Options are the settings of `genxai explain saliency`.
+type Options struct {
+	Run       string   // classifier or GAN run directory
+	Out       string   // output directory
+	Inputs    string   // images to explain, e.g. "test:0,test:5"; "" = the first 8 test images
+	Methods   []string // subset of Methods; empty = all
+	Target    int      // classifier: the class whose logit is explained; −1 = each image's predicted class
+	Steps     int      // Integrated Gradients steps
+	Baseline  string   // Integrated Gradients baseline: black or blur
+	BlurSigma float64  // standard deviation in pixels of the blurred baseline
+	Samples   int      // SmoothGrad samples
+	Noise     float64  // SmoothGrad noise, a fraction of each image's value range
+	Sanity    bool     // also run the model-randomization check (classifier only)
+	Seed      int64    // seed of the SmoothGrad noise and the randomized weights
+	Executor  string
+}
+
+// Flags returns the options as config.yaml settings.
+func (o Options) Flags() map[string]any {
+	return map[string]any{"run": o.Run, "input": o.Inputs, "methods": o.Methods, "target": o.Target, "steps": o.Steps,
+		"baseline": o.Baseline, "blur_sigma": o.BlurSigma, "samples": o.Samples, "noise": o.Noise,
+		"sanity": o.Sanity, "seed": o.Seed, "executor": o.Executor}
+}
+
+// scorerBatch is the row count of the graphs built for attribution.
+const scorerBatch = 128
+
+// model is a run rebuilt for attribution.
+type model struct {
+	scorer  *explain.Scorer
+	outputs []string // names of the outputs
+	what    string   // "logit of class …" or "discriminator logit"
+}
+
+// buildModel wraps the classifier's logits or the discriminator's logit in a
+// Scorer. With randomize, a classifier keeps freshly initialized weights.
+func buildModel(run *explain.Run, executor string, randomize bool, seed int64) (*model, error) {
+	_, testSet, err := run.Images()
+	if err != nil {
+		return nil, err
+	}
+	switch run.Kind {
+	case "classifier":
+		m, err := run.Classifier(scorerBatch, randomize, seed)
+		if err != nil {
+			return nil, err
+		}
+		s, err := explain.NewScorer(m.Net, m.X, m.Logits, executor)
+		if err != nil {
+			return nil, err
+		}
+		names := make([]string, m.Config.Classes)
+		for k := range names {
+			names[k] = explain.ClassName(testSet, k)
+		}
+		return &model{scorer: s, outputs: names, what: "class logit"}, nil
+	case "gan":
+		if randomize {
+			return nil, fmt.Errorf("the model-randomization check is implemented for classifiers only")
+		}
+		d, cfg, err := run.Discriminator(scorerBatch)
+		if err != nil {
+			return nil, err
+		}
+		s, err := explain.NewScorer(d.Net, d.X, d.Logit, executor)
+		if err != nil {
+			return nil, err
+		}
+		// The discriminator reads images in [−1, 1]: x' = 2x − 1.
+		s.Scale, s.Shift = 2, -1
+		if cfg.Conditional() {
+			s.Condition = ganCondition(d, cfg)
+		}
+		return &model{scorer: s, outputs: []string{"real"}, what: "discriminator logit"}, nil
+	}
+	return nil, run.Expect("explain saliency", "classifier", "gan")
+}
+
+// ganCondition fills a conditional discriminator's label inputs for a row.
+func ganCondition(d *nets.GANDiscriminatorStep, cfg nets.GANConfig) func(slot, class int) {
+	return func(slot, class int) {
+		k := cfg.Classes
+		class = max(0, min(k-1, class))
+		label := engine.Float32s(d.Label)
+		row := label[slot*k : (slot+1)*k]
+		clear(row)
+		row[class] = 1
+		if d.LabelMap != nil {
+			hw := cfg.H * cfg.W
+			planes := engine.Float32s(d.LabelMap)[slot*k*hw : (slot+1)*k*hw]
+			clear(planes)
+			for j := class * hw; j < (class+1)*hw; j++ {
+				planes[j] = 1
+			}
+		}
+	}
+}
+
+// Run explains the chosen images of a classifier or GAN run with each
+// method and writes saliency_<method>.png (input | attribution | overlay per
+// image, each attribution divided by its largest magnitude) and
+// summary.json: the explained output and its value per image, the
+// Integrated Gradients completeness error (ig_completeness_error, the
+// largest relative gap |Σ attributions − (f(x) − f(x'))| / |f(x) − f(x')|
+// over the images) and, with Sanity, the Spearman rank correlation between
+// the |attribution| maps of the trained model and of the same architecture
+// with freshly initialized weights (Adebayo et al., 2018), per method.
+func Run(o Options) (map[string]any, error) {
+	methods := o.Methods
+	if len(methods) == 0 {
+		methods = Methods
+	}
+	for _, m := range methods {
+		if !slices.Contains(Methods, m) {
+			return nil, fmt.Errorf("--methods: %q is not a saliency method (allowed: %v)", m, Methods)
+		}
+	}
+	if o.Baseline != "black" && o.Baseline != "blur" {
+		return nil, fmt.Errorf("--baseline %q is not known (allowed: black, blur)", o.Baseline)
+	}
+	if o.Steps < 1 || o.Steps > 100000 {
+		return nil, fmt.Errorf("--steps must be in 1..100000, got %d", o.Steps)
+	}
+	if o.Samples < 1 || o.Samples > 10000 {
+		return nil, fmt.Errorf("--samples must be in 1..10000, got %d", o.Samples)
+	}
+	if !(o.Noise >= 0) || !(o.BlurSigma > 0) {
+		return nil, fmt.Errorf("--noise must be ≥ 0 and --blur-sigma > 0 (got %v and %v)", o.Noise, o.BlurSigma)
+	}
+	inputs, err := explain.ParseInputs(o.Inputs)
+	if err != nil {
+		return nil, err
+	}
+	run, err := explain.Open(o.Run)
+	if err != nil {
+		return nil, err
+	}
+	if err := run.Expect("explain saliency", "classifier", "gan"); err != nil {
+		return nil, err
+	}
+	if o.Sanity && run.Kind != "classifier" {
+		return nil, fmt.Errorf("--sanity (model randomization) needs a classifier run; %s holds a %q model", o.Run, run.Kind)
+	}
+	trainSet, testSet, err := run.Images()
+	if err != nil {
+		return nil, err
+	}
+	if len(inputs) == 0 {
+		inputs = explain.FirstTest(8, testSet)
+	}
+	pixels, labels, err := explain.Resolve(inputs, trainSet, testSet)
+	if err != nil {
+		return nil, err
+	}
+	m, err := buildModel(run, o.Executor, false, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer m.scorer.Close()
+	if o.Target >= len(m.outputs) || (run.Kind == "classifier" && o.Target < -1) {
+		return nil, fmt.Errorf("--target %d is out of range: the model has classes 0..%d (or -1 for each image's predicted class)", o.Target, len(m.outputs)-1)
+	}
+	qs, preds, err := queries(m, run.Kind, pixels, labels, o.Target)
+	if err != nil {
+		return nil, err
+	}
+	out, err := explain.Begin(o.Out, "saliency", o.Flags())
+	if err != nil {
+		return nil, err
+	}
+	summary := map[string]any{"run": o.Run, "model": run.Kind, "executor": m.scorer.Executor(), "explained": m.what}
+	var rows []map[string]any
+	for i, in := range inputs {
+		r := map[string]any{"input": in.String(), "label": labels[i], "output": qs[i].Output, "value": preds[i].value}
+		if run.Kind == "classifier" {
+			r["predicted"] = preds[i].class
+		}
+		rows = append(rows, r)
+	}
+	summary["inputs"] = rows
+
+	attrs := map[string][][]float32{}
+	rng := rand.New(rand.NewSource(o.Seed))
+	for _, name := range methods {
+		a, ig, err := attribute(m.scorer, name, qs, testSet, o, rng)
+		if err != nil {
+			return nil, err
+		}
+		attrs[name] = a
+		if ig != nil {
+			worst := 0.0
+			for _, g := range ig.Gap {
+				worst = math.Max(worst, g)
+			}
+			summary["ig_completeness_error"] = worst
+			summary["ig_completeness_errors"] = ig.Gap
+			summary["ig_f_input"] = ig.FInput
+			summary["ig_f_baseline"] = ig.FBaseline
+			summary["ig_attribution_sum"] = ig.Sum
+			summary["ig_steps"] = o.Steps
+			summary["ig_baseline"] = o.Baseline
+		}
+		if err := drawMethod(out, name, o, pixels, inputs, labels, qs, preds, a, m, testSet, ig); err != nil {
+			return nil, err
+		}
+	}
+	if o.Sanity {
+		rnd, err := buildModel(run, o.Executor, true, o.Seed+1_000_003)
+		if err != nil {
+			return nil, err
+		}
+		defer rnd.scorer.Close()
+		corr := map[string]float64{}
+		for _, name := range methods {
+			ra, _, err := attribute(rnd.scorer, name, qs, testSet, o, rand.New(rand.NewSource(o.Seed)))
+			if err != nil {
+				return nil, err
+			}
+			var sum float64
+			for i := range qs {
+				sum += Spearman(absOf(attrs[name][i]), absOf(ra[i]))
+			}
+			corr[name] = sum / float64(len(qs))
+		}
+		summary["randomization_spearman"] = corr
+	}
+	if err := out.Finish("saliency", summary); err != nil {
+		return nil, err
+	}
+	return summary, nil
+}
+
+// prediction is the model's output for an image.
+type prediction struct {
+	class int
+	value float64
+}
+
+// queries builds the explained output of each image: the target class or the
+// predicted one for a classifier, the single logit for a discriminator
+// (conditioned on the image's label when the GAN is conditional).
+func queries(m *model, kind string, pixels [][]float32, labels []int, target int) ([]explain.Query, []prediction, error) {
+	qs := make([]explain.Query, len(pixels))
+	for i := range pixels {
+		qs[i] = explain.Query{X: pixels[i], Class: labels[i]}
+	}
+	r, err := m.scorer.Eval(qs)
+	if err != nil {
+		return nil, nil, err
+	}
+	preds := make([]prediction, len(pixels))
+	for i := range qs {
+		best := 0
+		for k, v := range r.Outputs[i] {
+			if v > r.Outputs[i][best] {
+				best = k
+			}
+		}
+		out := 0
+		if kind == "classifier" {
+			out = best
+			if target >= 0 {
+				out = target
+			}
+		}
+		qs[i].Output = out
+		preds[i] = prediction{class: best, value: float64(r.Outputs[i][out])}
+	}
+	return qs, preds, nil
+}
+
+// attribute runs one method.
+func attribute(s *explain.Scorer, name string, qs []explain.Query, set *data.Images, o Options, rng *rand.Rand) ([][]float32, *IGResult, error) {
+	switch name {
+	case Gradient:
+		a, err := VanillaGradient(s, qs)
+		return a, nil, err
+	case GradInput:
+		a, err := GradientTimesInput(s, qs)
+		return a, nil, err
+	case SmoothGrad:
+		a, err := SmoothGradient(s, qs, o.Samples, o.Noise, rng)
+		return a, nil, err
+	case IG:
+		base := make([][]float32, len(qs))
+		for i, q := range qs {
+			if o.Baseline == "blur" {
+				base[i] = BlurBaseline(q.X, set.C, set.H, set.W, o.BlurSigma)
+			} else {
+				base[i] = BlackBaseline(q.X)
+			}
+		}
+		r, err := IntegratedGradients(s, qs, base, o.Steps)
+		if err != nil {
+			return nil, nil, err
+		}
+		return r.Attr, r, nil
+	}
+	return nil, nil, fmt.Errorf("unknown saliency method %q (allowed: %v)", name, Methods)
+}
+
+// titles describe the methods on the pictures.
+var titles = map[string]string{
+	Gradient:   "Vanilla gradient df/dx",
+	GradInput:  "Gradient x input",
+	SmoothGrad: "SmoothGrad (mean gradient over noisy copies)",
+	IG:         "Integrated Gradients",
+}
+
+// drawMethod writes saliency_<name>.png.
+func drawMethod(out *explain.Out, name string, o Options, pixels [][]float32, inputs []explain.Input, labels []int,
+	qs []explain.Query, preds []prediction, attr [][]float32, m *model, set *data.Images, ig *IGResult) error {
+	c, h, w := set.C, set.H, set.W
+	var tiles [][]float32
+	var rowLabels []string
+	for i := range pixels {
+		a := explain.ChannelSum(attr[i], c, h, w)
+		scale := explain.MaxAbs(a)
+		norm := make([]float64, len(a))
+		for j, v := range a {
+			norm[j] = v / scale
+		}
+		tiles = append(tiles,
+			explain.GrayTile(pixels[i], c, h, w),
+			explain.ColorTile(norm, h, w, -1, 1, true),
+			explain.OverlayTile(pixels[i], c, h, w, norm, 1))
+		lab := fmt.Sprintf("%s %s: %s %.2f", inputs[i], explain.ClassName(set, labels[i]), m.outputs[qs[i].Output], preds[i].value)
+		if len(m.outputs) == 1 {
+			lab = fmt.Sprintf("%s %s: D logit %.2f", inputs[i], explain.ClassName(set, labels[i]), preds[i].value)
+		}
+		if ig != nil {
+			lab += fmt.Sprintf(" gap %.1e", ig.Gap[i])
+		}
+		rowLabels = append(rowLabels, lab)
+	}
+	title := fmt.Sprintf("%s of the %s", titles[name], m.what)
+	if name == IG {
+		title += fmt.Sprintf(" (%d steps, %s baseline)", o.Steps, o.Baseline)
+	}
+	if name == SmoothGrad {
+		title += fmt.Sprintf(" (%d samples, noise %.2f)", o.Samples, o.Noise)
+	}
+	sheet := explain.Sheet(explain.SheetSpec{
+		Title: title, Columns: []string{"input", "attribution", "overlay"}, RowLabels: rowLabels,
+		Tiles: tiles, H: h, W: w, Cols: 3,
+		Bar: &explain.Bar{Lo: -1, Hi: 1, Diverging: true, Label: "attr / max|attr|"},
+	})
+	return out.PNG("saliency_"+name+".png", sheet)
+}
+
+// absOf returns |v| as float64.
+func absOf(v []float32) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = math.Abs(float64(x))
+	}
+	return out
+}
