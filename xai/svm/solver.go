@@ -240,8 +240,9 @@ func (s *solver) selectWorkingSet() (int, int, bool) {
 	gmax2 := math.Inf(-1)
 	gmaxIdx, gminIdx := -1, -1
 	objMin := math.Inf(1)
-	G, y, st := s.G, s.y, s.status
-	for t := 0; t < s.active; t++ {
+	n := s.active
+	G, y, st := s.G[:n], s.y[:n], s.status[:n]
+	for t := range G {
 		if y[t] == 1 {
 			if st[t] != atUpper && -G[t] >= gmax {
 				gmax = -G[t]
@@ -256,11 +257,11 @@ func (s *solver) selectWorkingSet() (int, int, bool) {
 	if i == -1 {
 		return -1, -1, true
 	}
-	Qi := s.q.column(i, s.active)
-	QD := s.q.qd
+	Qi := s.q.column(i, n)[:n]
+	QD := s.q.qd[:n]
 	yi := float64(y[i])
 	qdi := QD[i]
-	for j := 0; j < s.active; j++ {
+	for j := range G {
 		if y[j] == 1 {
 			if st[j] != atLower {
 				gd := gmax + G[j]

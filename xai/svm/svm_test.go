@@ -634,3 +634,20 @@ func TestValidate(t *testing.T) {
 		t.Errorf("negative tol: %v", err)
 	}
 }
+
+func TestMaxIterWarns(t *testing.T) {
+	rng := rand.New(rand.NewSource(29))
+	X, y := blobs(rng, 200, 3, 2, 0.5)
+	p := DefaultParams()
+	p.MaxIter = 5
+	m, err := Fit(X, 200, 3, y, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := m.Warnings(); len(w) != 1 || !strings.Contains(w[0], "iteration bound") {
+		t.Errorf("warnings %q, want one about the iteration bound", w)
+	}
+	if it := m.Iterations(); it[0] != 5 {
+		t.Errorf("%d iterations, want 5", it[0])
+	}
+}
