@@ -1,0 +1,622 @@
+package train
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"image"
+	"math"
+	"math/rand"
+	"os"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
+	G "gorgonia.org/gorgonia"
+
+	"genxai/data"
+	"genxai/engine"
+	"genxai/nets"
+	"genxai/train/checkpoint"
+	"genxai/train/config"
+	"genxai/train/rundir"
+	"genxai/train/viz"
+)
+
+func init() {
+	Register("gan", func(c *config.Config, o OptimConfig, e string) (Task, error) { return NewGANTask(c, o, e) })
+	RegisterSampler("gan", sampleGAN)
+}
+
+// ganSampleBatch is the batch size of the generator graph used for pictures
+// and metrics.
+const ganSampleBatch = 100
+
+// GANTask trains a nets GAN with the non-saturating loss: each step makes
+// model.d_steps discriminator updates (real and generated images in one
+// batch) and one generator update, with separate optimizers. After each epoch
+// it scores generated images with a trained classifier when
+// metrics.classifier_run names one: the Fréchet distance between the
+// classifier's features of generated and real test images (fd_classifier) and,
+// for a conditional GAN, the share of generated images the classifier assigns
+// to their conditioning class (conditioning_accuracy).
+type GANTask struct {
+	cfg         nets.GANConfig
+	store       *nets.Store
+	gOpt, dOpt  *Optimizer
+	train, test *data.Images
+	batch       int
+	dSteps      int
+	dLRScale    float64 // discriminator learning rate / generator learning rate
+	seed        int64
+
+	fake                     *nets.GANGenerator         // training-mode generator: fakes for the discriminator
+	dStep                    *nets.GANDiscriminatorStep // batch 2·batch: real rows then generated rows
+	gStep                    *nets.GANGeneratorStep
+	sampler                  *nets.GANGenerator // evaluation-mode generator, batch ganSampleBatch
+	fakeEx, dEx, gEx, sampEx engine.Executor
+	dParams, gParams         []Param
+
+	judge         *TrainedClassifier // nil when metrics are skipped
+	metricSamples int
+	realMu        []float64
+	realCov       *mat.SymDense
+
+	dSum, gSum float64 // losses summed since the last evaluation
+	lossN      int
+}
+
+// GANConfigFrom reads a nets.GANConfig from a training config for images of
+// shape c×h×w in the given number of classes.
+func GANConfigFrom(c *config.Config, ch, h, w, classes int) nets.GANConfig {
+	cfg := nets.GANConfig{
+		Arch: c.String("model.arch"), C: ch, H: h, W: w, Latent: c.Int("model.latent"),
+		GHidden: c.Ints("model.g_hidden"), DHidden: c.Ints("model.d_hidden"),
+		GChannels: c.Ints("model.g_channels"), DChannels: c.Ints("model.d_channels"),
+		BatchNorm: c.Bool("model.batch_norm"),
+	}
+	if c.Bool("model.conditional") {
+		cfg.Classes = classes
+	}
+	return cfg
+}
+
+// NewGANTask loads the data named by data.path, builds the graphs and, when
+// metrics.classifier_run is set, loads the classifier that scores samples.
+func NewGANTask(c *config.Config, opt OptimConfig, executor string) (*GANTask, error) {
+	train, test, err := data.OpenImages(c.String("data.path"))
+	if err != nil {
+		return nil, err
+	}
+	t := &GANTask{train: train, test: test, batch: c.Int("train.batch_size"), dSteps: c.Int("model.d_steps"),
+		seed: int64(c.Int("seed")), metricSamples: c.Int("metrics.samples"), dLRScale: 1}
+	if dlr := c.Float("model.d_lr"); dlr > 0 {
+		t.dLRScale = dlr / c.Float("train.lr")
+	}
+	t.cfg = GANConfigFrom(c, train.C, train.H, train.W, train.Classes)
+	t.store = nets.NewStore(t.seed)
+	if t.gStep, err = nets.NewGANGeneratorStep(t.store, t.cfg, t.batch); err != nil {
+		return nil, err
+	}
+	if t.dStep, err = nets.NewGANDiscriminatorStep(t.store, t.cfg, 2*t.batch); err != nil {
+		return nil, err
+	}
+	if t.fake, err = nets.NewGANGenerator(t.store, t.cfg, t.batch, true); err != nil {
+		return nil, err
+	}
+	if t.sampler, err = nets.NewGANGenerator(t.store, t.cfg, ganSampleBatch, false); err != nil {
+		return nil, err
+	}
+	t.dParams = ParamsOf(t.dStep.Net)
+	for _, p := range ParamsOf(t.gStep.Net) {
+		if len(p.Name) > len(nets.GeneratorPrefix) && p.Name[:len(nets.GeneratorPrefix)] == nets.GeneratorPrefix {
+			t.gParams = append(t.gParams, p)
+		}
+	}
+	if err := Differentiate(t.dStep.Loss, t.dParams); err != nil {
+		return nil, err
+	}
+	if err := Differentiate(t.gStep.Loss, t.gParams); err != nil {
+		return nil, err
+	}
+	nodes := func(ps []Param) G.Nodes {
+		out := make(G.Nodes, len(ps))
+		for i, p := range ps {
+			out[i] = p.Node
+		}
+		return out
+	}
+	if t.dEx, err = engine.New(executor, t.dStep.Net.G, nodes(t.dParams)); err != nil {
+		return nil, err
+	}
+	if t.gEx, err = engine.New(executor, t.gStep.Net.G, nodes(t.gParams)); err != nil {
+		return nil, err
+	}
+	if t.fakeEx, err = engine.New(executor, t.fake.Net.G, nil); err != nil {
+		return nil, err
+	}
+	if t.sampEx, err = engine.New(executor, t.sampler.Net.G, nil); err != nil {
+		return nil, err
+	}
+	if t.gOpt, err = NewOptimizer(opt); err != nil {
+		return nil, err
+	}
+	if t.dOpt, err = NewOptimizer(opt); err != nil {
+		return nil, err
+	}
+	if run := c.String("metrics.classifier_run"); run != "" {
+		if err := t.loadJudge(run); err != nil {
+			t.Close()
+			return nil, fmt.Errorf("metrics.classifier_run: %w", err)
+		}
+	} else {
+		fmt.Fprintln(os.Stderr, "gan: metrics.classifier_run is empty, so fd_classifier and conditioning_accuracy are skipped; train a classifier (configs/cnn-fashion.yaml) and name its run directory there to get them")
+	}
+	return t, nil
+}
+
+// loadJudge loads the scoring classifier and the features of real test images.
+func (t *GANTask) loadJudge(run string) error {
+	judge, err := LoadClassifier(run, 500)
+	if err != nil {
+		return err
+	}
+	jc := judge.Model.Config
+	if jc.C != t.cfg.C || jc.H != t.cfg.H || jc.W != t.cfg.W || jc.Classes != t.train.Classes {
+		judge.Close()
+		return fmt.Errorf("the classifier in %s takes %d×%d×%d images in %d classes, the GAN's data is %d×%d×%d in %d classes: train the classifier on the same data", run, jc.C, jc.H, jc.W, jc.Classes, t.cfg.C, t.cfg.H, t.cfg.W, t.train.Classes)
+	}
+	n := min(t.metricSamples, t.test.N)
+	real := make([][]float32, n)
+	for i := range real {
+		real[i] = t.test.Image(i)
+	}
+	feats, _, err := judge.Score(real)
+	if err != nil {
+		judge.Close()
+		return err
+	}
+	t.realMu, t.realCov = meanCov(feats)
+	t.judge = judge
+	return nil
+}
+
+// Kind is "gan".
+func (t *GANTask) Kind() string { return "gan" }
+
+// Store holds both networks' tensors.
+func (t *GANTask) Store() *nets.Store { return t.store }
+
+// Optimizers are the generator's ("g.") and the discriminator's ("d.").
+func (t *GANTask) Optimizers() map[string]*Optimizer {
+	return map[string]*Optimizer{"g.": t.gOpt, "d.": t.dOpt}
+}
+
+// TrainSize is the number of training images.
+func (t *GANTask) TrainSize() int { return t.train.N }
+
+// Executor names the executor.
+func (t *GANTask) Executor() string { return t.dEx.Name() }
+
+// Config returns the model configuration.
+func (t *GANTask) Config() nets.GANConfig { return t.cfg }
+
+// fillNoise draws z ~ N(0, I) and, for a conditional GAN, writes one-hot
+// labels (and label planes when labelMap is non-nil) for classes.
+func fillNoise(z []float32, rng *rand.Rand) {
+	for i := range z {
+		z[i] = float32(rng.NormFloat64())
+	}
+}
+
+func fillLabels(label, labelMap []float32, classes []int, k, hw, offset int) {
+	for i, c := range classes {
+		row := offset + i
+		if label != nil {
+			for j := 0; j < k; j++ {
+				label[row*k+j] = 0
+			}
+			label[row*k+c] = 1
+		}
+		if labelMap != nil {
+			planes := labelMap[row*k*hw : (row+1)*k*hw]
+			clear(planes)
+			p := planes[c*hw : (c+1)*hw]
+			for j := range p {
+				p[j] = 1
+			}
+		}
+	}
+}
+
+// Step makes model.d_steps discriminator updates and one generator update.
+// The first discriminator update uses the Loop's batch of real images; the
+// others draw theirs from the step's random source. Generated images are
+// conditioned on the labels of the real batch, so classes appear as often
+// as in the data.
+func (t *GANTask) Step(in StepInput) (StepResult, error) {
+	B, d, k := t.batch, t.cfg.C*t.cfg.H*t.cfg.W, t.cfg.Classes
+	hw := t.cfg.H * t.cfg.W
+	var dLoss, dNorm float64
+	for s := 0; s < t.dSteps; s++ {
+		idx := in.Batch
+		if s > 0 {
+			idx = make([]int, len(in.Batch))
+			for i := range idx {
+				idx[i] = in.Rng.Intn(t.train.N)
+			}
+		}
+		n := len(idx)
+		labels := make([]int, n)
+		t.train.GatherLabels(idx, labels)
+		// Generated images from the training-mode generator.
+		fillNoise(t.fake.Net.InputData("z"), in.Rng)
+		if k > 0 {
+			fillLabels(t.fake.Net.InputData("label"), nil, labels, k, hw, 0)
+		}
+		if err := t.fakeEx.Run(); err != nil {
+			return StepResult{}, err
+		}
+		x := t.dStep.Net.InputData("x")
+		clear(x)
+		t.train.Gather(idx, x[:n*d])
+		for i := range x[:n*d] {
+			x[i] = 2*x[i] - 1
+		}
+		copy(x[B*d:], engine.Float32s(t.fake.Image)[:n*d])
+		sign, w := t.dStep.Net.InputData("sign"), t.dStep.Net.InputData("row_weight")
+		clear(w)
+		for i := 0; i < B; i++ {
+			sign[i], sign[B+i] = 1, -1
+			if i < n {
+				w[i], w[B+i] = 1/float32(n), 1/float32(n)
+			}
+		}
+		if k > 0 {
+			lab, lmap := t.dStep.Net.InputData("label"), t.dStep.Net.InputData("label_map")
+			fillLabels(lab, lmap, labels, k, hw, 0)
+			fillLabels(lab, lmap, labels, k, hw, B)
+		}
+		if err := t.dEx.Run(); err != nil {
+			return StepResult{}, err
+		}
+		norm, err := t.dOpt.Step(t.dParams, in.LR*t.dLRScale)
+		if err != nil {
+			return StepResult{}, err
+		}
+		dLoss, dNorm = engine.Scalar(t.dStep.Loss), norm
+	}
+	// Generator update.
+	n := len(in.Batch)
+	labels := make([]int, n)
+	t.train.GatherLabels(in.Batch, labels)
+	fillNoise(t.gStep.Net.InputData("z"), in.Rng)
+	if k > 0 {
+		fillLabels(t.gStep.Net.InputData("label"), t.gStep.Net.InputData("label_map"), labels, k, hw, 0)
+	}
+	w := t.gStep.Net.InputData("row_weight")
+	clear(w)
+	for i := 0; i < n; i++ {
+		w[i] = 1 / float32(n)
+	}
+	if err := t.gEx.Run(); err != nil {
+		return StepResult{}, err
+	}
+	UpdateRunningStats(t.gStep.Net, 0.1)
+	gNorm, err := t.gOpt.Step(t.gParams, in.LR)
+	if err != nil {
+		return StepResult{}, err
+	}
+	gLoss := engine.Scalar(t.gStep.Loss)
+	t.dSum += dLoss
+	t.gSum += gLoss
+	t.lossN++
+	return StepResult{Loss: gLoss, Metrics: map[string]float64{"d_loss": dLoss, "g_loss": gLoss, "d_grad_norm": dNorm, "g_grad_norm": gNorm}}, nil
+}
+
+// Generate draws one image per entry of classes (ignored, and its length
+// only counted, for an unconditional GAN) from the evaluation-mode generator,
+// with values in [0, 1].
+func (t *GANTask) Generate(classes []int, rng *rand.Rand) ([][]float32, error) {
+	return generateGAN(t.sampler, t.sampEx, t.cfg, classes, rng)
+}
+
+func generateGAN(g *nets.GANGenerator, ex engine.Executor, cfg nets.GANConfig, classes []int, rng *rand.Rand) ([][]float32, error) {
+	batch := g.Z.Shape()[0]
+	d := cfg.C * cfg.H * cfg.W
+	var out [][]float32
+	for start := 0; start < len(classes); start += batch {
+		end := min(start+batch, len(classes))
+		fillNoise(g.Net.InputData("z"), rng)
+		if cfg.Conditional() {
+			lab := g.Net.InputData("label")
+			clear(lab)
+			fillLabels(lab, nil, classes[start:end], cfg.Classes, cfg.H*cfg.W, 0)
+		}
+		if err := ex.Run(); err != nil {
+			return nil, err
+		}
+		img := engine.Float32s(g.Image)
+		for i := 0; i < end-start; i++ {
+			x := make([]float32, d)
+			for j := range x {
+				x[j] = (img[i*d+j] + 1) / 2
+			}
+			out = append(out, x)
+		}
+	}
+	return out, nil
+}
+
+// Evaluate reports the mean discriminator and generator losses since the
+// last evaluation and, with a classifier, fd_classifier and (conditional
+// GANs) conditioning_accuracy over metrics.samples generated images drawn
+// with a source fixed by the seed.
+func (t *GANTask) Evaluate(ctx context.Context) (map[string]float64, error) {
+	res := map[string]float64{}
+	if t.lossN > 0 {
+		res["d_loss_mean"] = t.dSum / float64(t.lossN)
+		res["g_loss_mean"] = t.gSum / float64(t.lossN)
+		t.dSum, t.gSum, t.lossN = 0, 0, 0
+	}
+	if t.judge == nil {
+		return res, nil
+	}
+	classes := make([]int, t.metricSamples)
+	for i := range classes {
+		if t.cfg.Conditional() {
+			classes[i] = i % t.cfg.Classes
+		}
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	imgs, err := t.Generate(classes, rand.New(rand.NewSource(t.seed+7717)))
+	if err != nil {
+		return nil, err
+	}
+	feats, pred, err := t.judge.Score(imgs)
+	if err != nil {
+		return nil, err
+	}
+	mu, cov := meanCov(feats)
+	fd, err := FrechetDistance(t.realMu, t.realCov, mu, cov)
+	if err != nil {
+		return nil, err
+	}
+	res["fd_classifier"] = fd
+	if t.cfg.Conditional() {
+		hit := 0
+		for i, p := range pred {
+			if p == classes[i] {
+				hit++
+			}
+		}
+		res["conditioning_accuracy"] = float64(hit) / float64(len(pred))
+	}
+	return res, nil
+}
+
+// meanCov returns the mean and the sample covariance of the rows of x.
+func meanCov(x [][]float64) ([]float64, *mat.SymDense) {
+	n, d := len(x), len(x[0])
+	m := mat.NewDense(n, d, nil)
+	for i, row := range x {
+		m.SetRow(i, row)
+	}
+	mu := make([]float64, d)
+	for j := range mu {
+		mu[j] = stat.Mean(mat.Col(nil, j, m), nil)
+	}
+	cov := mat.NewSymDense(d, nil)
+	stat.CovarianceMatrix(cov, m, nil)
+	return mu, cov
+}
+
+// FrechetDistance is the squared Fréchet (2-Wasserstein) distance between
+// the Gaussians N(μ1, Σ1) and N(μ2, Σ2) (Dowson and Landau, 1982):
+//
+//	‖μ1 − μ2‖² + tr Σ1 + tr Σ2 − 2 tr (Σ1^½ Σ2 Σ1^½)^½,
+//
+// the formula of the FID (Heusel et al., "GANs Trained by a Two Time-Scale
+// Update Rule Converge to a Local Nash Equilibrium", 2017), here in the
+// feature space of the project's own classifier. tr (Σ1 Σ2)^½ is computed as
+// tr (Σ1^½ Σ2 Σ1^½)^½, a symmetric positive semi-definite matrix, from two
+// symmetric eigendecompositions; eigenvalues that rounding pushes below zero
+// count as zero.
+func FrechetDistance(mu1 []float64, s1 *mat.SymDense, mu2 []float64, s2 *mat.SymDense) (float64, error) {
+	d := len(mu1)
+	if len(mu2) != d || s1.SymmetricDim() != d || s2.SymmetricDim() != d {
+		return 0, fmt.Errorf("fréchet distance: dimensions differ (%d, %d, %d×%d, %d×%d)", d, len(mu2), s1.SymmetricDim(), s1.SymmetricDim(), s2.SymmetricDim(), s2.SymmetricDim())
+	}
+	var diff float64
+	for i := range mu1 {
+		diff += (mu1[i] - mu2[i]) * (mu1[i] - mu2[i])
+	}
+	root1, err := sqrtSym(s1)
+	if err != nil {
+		return 0, err
+	}
+	var prod mat.Dense
+	prod.Mul(root1, s2)
+	prod.Mul(&prod, root1)
+	sym := mat.NewSymDense(d, nil)
+	for i := 0; i < d; i++ {
+		for j := i; j < d; j++ {
+			sym.SetSym(i, j, (prod.At(i, j)+prod.At(j, i))/2)
+		}
+	}
+	var eig mat.EigenSym
+	if !eig.Factorize(sym, false) {
+		return 0, fmt.Errorf("fréchet distance: the eigendecomposition did not converge")
+	}
+	var trRoot float64
+	for _, l := range eig.Values(nil) {
+		if l > 0 {
+			trRoot += math.Sqrt(l)
+		}
+	}
+	return diff + mat.Trace(s1) + mat.Trace(s2) - 2*trRoot, nil
+}
+
+// sqrtSym is the symmetric positive semi-definite square root V·diag(√λ)·Vᵀ.
+func sqrtSym(s *mat.SymDense) (*mat.Dense, error) {
+	var eig mat.EigenSym
+	if !eig.Factorize(s, true) {
+		return nil, fmt.Errorf("fréchet distance: the eigendecomposition did not converge")
+	}
+	vals := eig.Values(nil)
+	var v mat.Dense
+	eig.VectorsTo(&v)
+	d := len(vals)
+	scaled := mat.NewDense(d, d, nil)
+	for i := 0; i < d; i++ {
+		for j := 0; j < d; j++ {
+			scaled.Set(i, j, v.At(i, j)*math.Sqrt(math.Max(vals[j], 0)))
+		}
+	}
+	var root mat.Dense
+	root.Mul(scaled, v.T())
+	return &root, nil
+}
+
+// Artifacts writes samples_epochNNN.png from noise fixed by the seed (the same
+// every epoch, so progress is visible; a conditional GAN draws one row per
+// class) and loss.png with both networks' losses.
+func (t *GANTask) Artifacts(dir *rundir.Dir, epoch int) error {
+	img, err := t.sampleGrid(rand.New(rand.NewSource(t.seed+104729)), -1)
+	if err != nil {
+		return err
+	}
+	if err := viz.SavePNG(dir.File(fmt.Sprintf("samples_epoch%03d.png", epoch)), img); err != nil {
+		return err
+	}
+	return plotGANLoss(dir)
+}
+
+// sampleGrid draws a grid: for a conditional GAN, 10 images of each class in
+// rows labelled with the class names (only class when class ≥ 0); otherwise
+// 64 images.
+func (t *GANTask) sampleGrid(rng *rand.Rand, class int) (*image.RGBA, error) {
+	return ganGrid(t.sampler, t.sampEx, t.cfg, classNames(t.train), rng, class, 100)
+}
+
+// ganGrid draws n images into a grid. A conditional GAN with class < 0 draws
+// n/classes images of each class, one labelled row per class; with class ≥ 0,
+// n images of that class.
+func ganGrid(g *nets.GANGenerator, ex engine.Executor, cfg nets.GANConfig, names []string, rng *rand.Rand, class, n int) (*image.RGBA, error) {
+	classes := make([]int, n)
+	cols := min(n, 8)
+	var labels []string
+	switch {
+	case cfg.Conditional() && class < 0:
+		per := max(1, n/cfg.Classes)
+		classes = classes[:0]
+		for c := 0; c < cfg.Classes; c++ {
+			for j := 0; j < per; j++ {
+				classes = append(classes, c)
+			}
+		}
+		cols, labels = per, names
+	case cfg.Conditional():
+		for i := range classes {
+			classes[i] = class
+		}
+	}
+	imgs, err := generateGAN(g, ex, cfg, classes, rng)
+	if err != nil {
+		return nil, err
+	}
+	return viz.GridWithLabels(imgs, cfg.C, cfg.H, cfg.W, cols, max(1, 56/cfg.H), 1, labels), nil
+}
+
+// Close releases the executors and the classifier.
+func (t *GANTask) Close() error {
+	for _, e := range []engine.Executor{t.fakeEx, t.dEx, t.gEx, t.sampEx} {
+		if e != nil {
+			e.Close()
+		}
+	}
+	if t.judge != nil {
+		t.judge.Close()
+	}
+	return nil
+}
+
+// plotGANLoss draws loss.png from metrics.jsonl: the discriminator's and the
+// generator's losses at each logged step.
+func plotGANLoss(dir *rundir.Dir) error {
+	f, err := os.Open(dir.File("metrics.jsonl"))
+	if err != nil {
+		return fmt.Errorf("reading metrics for the loss plot: %w", err)
+	}
+	defer f.Close()
+	dl := viz.Series{Name: "discriminator"}
+	gl := viz.Series{Name: "generator"}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var rec map[string]any
+		if json.Unmarshal(sc.Bytes(), &rec) != nil {
+			continue
+		}
+		step, _ := rec["step"].(float64)
+		if v, ok := rec["d_loss"].(float64); ok {
+			dl.X, dl.Y = append(dl.X, step), append(dl.Y, v)
+		}
+		if v, ok := rec["g_loss"].(float64); ok {
+			gl.X, gl.Y = append(gl.X, step), append(gl.Y, v)
+		}
+	}
+	if len(dl.X) == 0 {
+		return nil
+	}
+	return viz.LinePlot(dir.File("loss.png"), "GAN losses (non-saturating)", "generator step", "loss (nats)", []viz.Series{dl, gl})
+}
+
+// LoadGANGenerator rebuilds a trained GAN's evaluation-mode generator from a
+// run's config and checkpoint.
+func LoadGANGenerator(c *config.Config, ts []checkpoint.Tensor, batch int) (*nets.GANGenerator, nets.GANConfig, []string, error) {
+	train, _, err := data.OpenImages(c.String("data.path"))
+	if err != nil {
+		return nil, nets.GANConfig{}, nil, err
+	}
+	cfg := GANConfigFrom(c, train.C, train.H, train.W, train.Classes)
+	store := nets.NewStore(int64(c.Int("seed")))
+	g, err := nets.NewGANGenerator(store, cfg, batch, false)
+	if err != nil {
+		return nil, cfg, nil, err
+	}
+	// The checkpoint also holds the discriminator; only the generator's tensors are needed.
+	if err := RestoreStore(store, ts, "checkpoint"); err != nil {
+		return nil, cfg, nil, err
+	}
+	return g, cfg, classNames(train), nil
+}
+
+// sampleGAN draws o.N images (--class K: all of class K) into a PNG grid.
+func sampleGAN(c *config.Config, ts []checkpoint.Tensor, _ checkpoint.Meta, o SampleOptions) (string, error) {
+	if o.N < 1 {
+		return "", fmt.Errorf("-n must be at least 1, got %d", o.N)
+	}
+	g, cfg, names, err := LoadGANGenerator(c, ts, ganSampleBatch)
+	if err != nil {
+		return "", err
+	}
+	if o.Class >= 0 && !cfg.Conditional() {
+		return "", fmt.Errorf("--class %d: this GAN is not conditional (model.conditional is false), so it cannot be asked for a class; leave --class out", o.Class)
+	}
+	if o.Class >= cfg.Classes && cfg.Conditional() {
+		return "", fmt.Errorf("--class %d is out of range: the model knows classes 0..%d", o.Class, cfg.Classes-1)
+	}
+	ex := engine.NewTape(g.Net.G, nil)
+	defer ex.Close()
+	img, err := ganGrid(g, ex, cfg, names, rand.New(rand.NewSource(o.Seed)), o.Class, o.N)
+	if err != nil {
+		return "", err
+	}
+	if err := viz.SavePNG(o.Out, img); err != nil {
+		return "", err
+	}
+	return o.Out, nil
+}
