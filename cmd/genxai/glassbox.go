@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -134,6 +136,10 @@ func glassboxConfig(cmd *cobra.Command, schema config.Schema, flags []glassboxFl
 		sets = append(sets, gf.key+"="+v)
 	}
 	path, _ := fs.GetString("config")
+	if path == "" && !fs.Changed("train") && os.Getenv(config.EnvName("train")) == "" &&
+		!slices.ContainsFunc(sets, func(s string) bool { return strings.HasPrefix(strings.TrimSpace(s), "train=") }) {
+		return nil, fmt.Errorf("glassbox %s: no training data: give --train CSV (or --train builtin:breast_cancer), or a config with -c (see configs/glassbox-*.yaml)", cmd.Name())
+	}
 	if path == "" {
 		return config.Parse("command line", []byte("{}\n"), schema, sets)
 	}
