@@ -28,9 +28,9 @@ func init() {
 examples plus synthetic ones at each synthetic-to-real ratio, and scores it on
 the untouched real test set, repeated over several seeds. The run directory
 receives results.csv, results.md (mean ± sd accuracy, the paired difference to
-the no-augmentation baseline and a verdict), accuracy.png, runs.csv,
-metrics.jsonl, summary.json and config.yaml. Keys are listed in docs/augment.md;
-override any with --set key=value.`,
+the no-augmentation baseline and a verdict), accuracy.png, accuracy-delta.png,
+runs.csv, metrics.jsonl, summary.json and config.yaml. Keys are listed in
+docs/augment.md; override any with --set key=value.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cfgPath == "" && len(args) == 1 {
