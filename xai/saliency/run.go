@@ -338,9 +338,9 @@ func drawMethod(out *explain.Out, name string, o Options, pixels [][]float32, in
 			explain.GrayTile(pixels[i], c, h, w),
 			explain.ColorTile(norm, h, w, -1, 1, true),
 			explain.OverlayTile(pixels[i], c, h, w, norm, 1))
-		lab := fmt.Sprintf("%s %s: %s %.2f", inputs[i], explain.ClassName(set, labels[i]), m.outputs[qs[i].Output], preds[i].value)
+		lab := fmt.Sprintf("%s y=%s logit(%s)=%.2f", inputs[i], explain.ClassName(set, labels[i]), m.outputs[qs[i].Output], preds[i].value)
 		if len(m.outputs) == 1 {
-			lab = fmt.Sprintf("%s %s: D logit %.2f", inputs[i], explain.ClassName(set, labels[i]), preds[i].value)
+			lab = fmt.Sprintf("%s y=%s D logit=%.2f", inputs[i], explain.ClassName(set, labels[i]), preds[i].value)
 		}
 		if ig != nil {
 			lab += fmt.Sprintf(" gap %.1e", ig.Gap[i])
@@ -355,7 +355,7 @@ func drawMethod(out *explain.Out, name string, o Options, pixels [][]float32, in
 		title += fmt.Sprintf(" (%d samples, noise %.2f)", o.Samples, o.Noise)
 	}
 	sheet := explain.Sheet(explain.SheetSpec{
-		Title: title, Columns: []string{"input", "attribution", "overlay"}, RowLabels: rowLabels,
+		Title: title, Columns: []string{"input", "saliency", "overlay"}, RowLabels: rowLabels,
 		Tiles: tiles, H: h, W: w, Cols: 3,
 		Bar: &explain.Bar{Lo: -1, Hi: 1, Diverging: true, Label: "attr / max|attr|"},
 	})
