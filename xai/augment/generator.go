@@ -73,15 +73,16 @@ func (g *GMMGenerator) Components() []int {
 var ErrNotAvailable = errors.New("not available yet in this build")
 
 // OpenGANGenerator would load a trained class-conditional GAN run as a
-// Generator. This build has no class-conditional GAN model family, so it
-// always returns an error wrapping ErrNotAvailable that says what to use
+// Generator. The augmentation pipeline does not drive a GAN yet (the GAN
+// model family landed in package train while this package was written), so
+// it always returns an error wrapping ErrNotAvailable that says what to use
 // instead; the Generator interface is where it plugs in.
 func OpenGANGenerator(run string) (Generator, error) {
-	return nil, fmt.Errorf("generator.kind gan (run %q): sampling a trained class-conditional GAN is %w (no conditional GAN model family in genxai yet); use generator.kind gmm", run, ErrNotAvailable)
+	return nil, fmt.Errorf("generator.kind gan (run %q): sampling a trained class-conditional GAN is %w (the augment pipeline cannot load GAN runs yet); use generator.kind gmm", run, ErrNotAvailable)
 }
 
-// classifierFeatures would embed rows with a trained classifier run. The
-// classifier model family is not in this build.
+// classifierFeatures would embed rows with a trained classifier run; the
+// augment pipeline cannot load classifier runs yet.
 func classifierFeatures(run string) error {
-	return fmt.Errorf("features.kind classifier (run %q): the embedding of a trained classifier is %w (no classifier model family in genxai yet); use features.kind raw or pca", run, ErrNotAvailable)
+	return fmt.Errorf("features.kind classifier (run %q): the embedding of a trained classifier is %w (the augment pipeline cannot load classifier runs yet); use features.kind raw or pca", run, ErrNotAvailable)
 }
