@@ -1,0 +1,172 @@
+package nets
+
+import (
+	"math/rand"
+	"testing"
+
+	"genxai/engine"
+
+	G "gorgonia.org/gorgonia"
+)
+
+func TestDenseGradients(t *testing.T) {
+	checkGradients(t, gradCase{name: "dense", inputs: map[string][]int{"x": {3, 4}}, wantOut: []int{3, 5},
+		build: func(n *Net, in map[string]*G.Node) *G.Node { return n.Dense("fc", in["x"], 5) }})
+}
+
+func TestConv2DGradients(t *testing.T) {
+	checkGradients(t, gradCase{name: "conv", inputs: map[string][]int{"x": {2, 2, 6, 6}}, wantOut: []int{2, 3, 3, 3},
+		build: func(n *Net, in map[string]*G.Node) *G.Node { return n.Conv2D("conv", in["x"], 3, 4, 2, 1) }})
+}
+
+func TestUpConvGradients(t *testing.T) {
+	checkGradients(t, gradCase{name: "upconv", inputs: map[string][]int{"x": {2, 2, 3, 3}}, wantOut: []int{2, 3, 6, 6},
+		build: func(n *Net, in map[string]*G.Node) *G.Node { return n.UpConv("up", in["x"], 3) }})
+}
+
+func TestMaxPoolGradients(t *testing.T) {
+	// distinct, well-separated values, so a step of 5e-3 never changes the maximum
+	distinct := func(_ string, d []float32, rng *rand.Rand) {
+		for i, p := range rng.Perm(len(d)) {
+			d[i] = float32(p) * 0.1
+		}
+	}
+	checkGradients(t, gradCase{name: "maxpool", inputs: map[string][]int{"x": {2, 2, 4, 4}}, wantOut: []int{2, 2, 2, 2}, fill: distinct,
+		build: func(n *Net, in map[string]*G.Node) *G.Node { return n.MaxPool2D("pool", in["x"], 2) }})
+}
+
+func TestBatchNormGradients(t *testing.T) {
+	for _, shape := range [][]int{{5, 3}, {3, 2, 3, 3}} {
+		checkGradients(t, gradCase{name: "batchnorm", training: true, inputs: map[string][]int{"x": shape}, wantOut: shape,
+			build: func(n *Net, in map[string]*G.Node) *G.Node { return n.BatchNorm("bn", in["x"]) }})
+	}
+}
+
+// TestBatchNormEvalUsesRunningStats checks the evaluation graph against
+// (x − mean)/√(var + ε) with the Store's running statistics.
+func TestBatchNormEvalUsesRunningStats(t *testing.T) {
+	st := NewStore(1)
+	n := NewNet(st, false)
+	x := n.Input("x", 2, 2)
+	y := n.BatchNorm("bn", x)
+	if err := n.Err(); err != nil {
+		t.Fatal(err)
+	}
+	copy(st.Data("bn.running_mean"), []float32{1, -1})
+	copy(st.Data("bn.running_var"), []float32{4, 0.25})
+	copy(n.InputData("x"), []float32{3, 0, 1, -1})
+	ex := engine.NewTape(n.G, nil)
+	defer ex.Close()
+	if err := ex.Run(); err != nil {
+		t.Fatal(err)
+	}
+	want := []float32{1, 2, 0, 0}
+	for i, v := range engine.Float32s(y) {
+		if d := v - want[i]; d > 1e-3 || d < -1e-3 {
+			t.Errorf("y[%d] = %g, want %g", i, v, want[i])
+		}
+	}
+}
+
+func TestActivationGradients(t *testing.T) {
+	for _, kind := range Activations {
+		t.Run(kind, func(t *testing.T) {
+			checkGradients(t, gradCase{name: kind, inputs: map[string][]int{"x": {3, 4}}, wantOut: []int{3, 4},
+				build: func(n *Net, in map[string]*G.Node) *G.Node { return n.Activate(kind, in["x"]) }})
+		})
+	}
+}
+
+func TestDropoutGradients(t *testing.T) {
+	checkGradients(t, gradCase{name: "dropout", training: true, inputs: map[string][]int{"x": {3, 4}}, wantOut: []int{3, 4},
+		build: func(n *Net, in map[string]*G.Node) *G.Node {
+			y := n.Dropout("drop", in["x"], 0.5)
+			mask := n.InputData("drop.mask")
+			for i := range mask {
+				mask[i] = float32(2 * (i % 2))
+			}
+			return y
+		}})
+}
+
+func TestCrossEntropyGradients(t *testing.T) {
+	onehot := func(name string, d []float32, rng *rand.Rand) {
+		if name != "target" {
+			for i := range d {
+				d[i] = float32(rng.NormFloat64())
+			}
+			return
+		}
+		clear(d)
+		for r := 0; r < len(d)/4; r++ {
+			d[r*4+rng.Intn(4)] = 1
+		}
+	}
+	checkGradients(t, gradCase{name: "crossentropy", inputs: map[string][]int{"logits": {3, 4}, "target": {3, 4}}, wantOut: []int{3}, fill: onehot,
+		build: func(n *Net, in map[string]*G.Node) *G.Node { return n.CrossEntropy("ce", in["logits"], in["target"]) }})
+}
+
+// TestInverseSqrtGradientIsWrong documents why the normalization layers
+// write 1/√v as Inverse(Sqrt(v)): in Gorgonia v0.9.18 the gradient of
+// InverseSqrt disagrees with finite differences. If this test starts
+// failing, Gorgonia was fixed and the workaround may go.
+func TestInverseSqrtGradientIsWrong(t *testing.T) {
+	n := NewNet(NewStore(1), false)
+	x := n.Input("x", 3)
+	copy(n.InputData("x"), []float32{1, 2, 3})
+	loss := n.Op(G.Sum(n.Op(G.InverseSqrt(x))))
+	if _, err := G.Grad(loss, x); err != nil {
+		t.Fatal(err)
+	}
+	ex := engine.NewTape(n.G, G.Nodes{x})
+	defer ex.Close()
+	if err := ex.Run(); err != nil {
+		t.Fatal(err)
+	}
+	g, err := engine.Grad(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// d/dx x^(−½) = −½ x^(−3/2): −0.5 at x = 1
+	if d := float64(g[0]) + 0.5; d > -1e-3 && d < 1e-3 {
+		t.Log("Gorgonia's InverseSqrt gradient is right now; the Inverse(Sqrt) workaround is no longer needed")
+	} else {
+		t.Logf("InverseSqrt gradient at 1: %g, true value −0.5 (known Gorgonia bug)", g[0])
+	}
+}
+
+// TestSoftMaxAndLogSoftMaxMerge documents why Classifier.Probs is computed as
+// Exp(LogSoftMax): Gorgonia v0.9.18 hashes SoftMax and LogSoftMax of one node
+// alike, so a graph with both returns one node for the two.
+func TestSoftMaxAndLogSoftMaxMerge(t *testing.T) {
+	n := NewNet(NewStore(1), false)
+	x := n.Input("x", 1, 3)
+	a := n.Op(G.SoftMax(x, 1))
+	b := n.Op(G.LogSoftMax(x, 1))
+	if a != b {
+		t.Log("SoftMax and LogSoftMax are distinct nodes now; the workaround in NewClassifier is no longer needed")
+	}
+}
+
+// TestWeightedSumKeepsRows checks that reading per-row losses after a run
+// gives the rows themselves, not rows scaled by their weights (see WeightedSum).
+func TestWeightedSumKeepsRows(t *testing.T) {
+	n := NewNet(NewStore(1), false)
+	x := n.Input("x", 3)
+	w := n.Input("w", 3)
+	rows := n.Op(G.Square(x))
+	total := n.WeightedSum(rows, w)
+	copy(n.InputData("x"), []float32{1, 2, 3})
+	copy(n.InputData("w"), []float32{0.5, 0.5, 0.5})
+	ex := engine.NewTape(n.G, nil)
+	defer ex.Close()
+	if err := ex.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if got := engine.Float32s(rows); got[0] != 1 || got[1] != 4 || got[2] != 9 {
+		t.Errorf("rows read back as %v, want [1 4 9]", got)
+	}
+	if got := engine.Scalar(total); got != 7 {
+		t.Errorf("weighted sum %g, want 7", got)
+	}
+}
