@@ -1,0 +1,71 @@
+package counterfactual
+
+import (
+	"path/filepath"
+	"testing"
+
+	"genxai/xai/explain/explaintest"
+)
+
+const classifierMLP = `
+model: {kind: classifier, arch: mlp, hidden: [32]}
+seed: 2
+device: cpu
+data: {path: "builtin:digits"}
+train: {epochs: 8, batch_size: 32, lr: 3.0e-3}
+`
+
+const vaeDigits = `
+model: {kind: vae, arch: mlp, hidden: [64], latent: 8}
+seed: 3
+device: cpu
+data: {path: "builtin:digits"}
+train: {epochs: 15, batch_size: 32, lr: 3.0e-3}
+`
+
+func options(clf, vae, out string) Options {
+	return Options{Run: clf, VAE: vae, Out: out, Target: 3, N: 100, Steps: 300, LR: 0.05, Lambda: 0.01,
+		Confidence: 0.5, Show: 12, Executor: "tape"}
+}
+
+func TestCounterfactualSuccessRate(t *testing.T) {
+	clf := explaintest.Train(t, classifierMLP)
+	vae := explaintest.Train(t, vaeDigits)
+	out := t.TempDir()
+	s, err := Run(options(clf, vae, out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	explaintest.CheckPNG(t, filepath.Join(out, "counterfactuals.png"), 4*64, 12*64)
+	if s["images"].(int) != 100 {
+		t.Fatalf("%v images, want 100", s["images"])
+	}
+	rate := s["success_rate"].(float64)
+	if rate < 0.9 {
+		t.Errorf("success rate %.2f on 100 test images, want ≥ 0.9", rate)
+	}
+	zd, pd := s["mean_latent_distance"].(float64), s["mean_pixel_distance"].(float64)
+	if !(zd > 0) || !(pd > 0) {
+		t.Errorf("mean distances %v (latent) and %v (pixels), want > 0", zd, pd)
+	}
+	t.Logf("success %.2f, latent distance %.3f, pixel distance %.3f, mean steps %.1f", rate, zd, pd, s["mean_steps"])
+}
+
+func TestCounterfactualRejectsMismatch(t *testing.T) {
+	clf := explaintest.Train(t, classifierMLP)
+	vae := explaintest.Train(t, vaeDigits)
+	cases := []func(*Options){
+		func(o *Options) { o.Target = 10 },
+		func(o *Options) { o.VAE = "" },
+		func(o *Options) { o.VAE = clf }, // not a VAE
+		func(o *Options) { o.Run = vae }, // not a classifier
+		func(o *Options) { o.Confidence = 1 },
+	}
+	for i, f := range cases {
+		o := options(clf, vae, t.TempDir())
+		f(&o)
+		if _, err := Run(o); err == nil {
+			t.Errorf("case %d: no error", i)
+		}
+	}
+}
