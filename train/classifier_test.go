@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"genxai/engine/blas"
+	"genxai/train/config"
 )
 
 const digitsCNN = `model:
@@ -110,3 +113,58 @@ func TestClassifierRun(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// benchTask builds a task from a repository config with overrides, skipping
+// when its data is not on this machine. The peers in scripts/bench use the
+// same shapes.
+func benchTask(b *testing.B, file string, sets ...string) Task {
+	b.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "configs", file))
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := config.ParseTraining(file, raw, sets)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if p := c.String("data.path"); !strings.HasPrefix(p, "builtin:") {
+		if _, err := os.Stat(p); err != nil {
+			b.Skipf("data %s is not here: %v", p, err)
+		}
+	}
+	build := builders[c.String("model.kind")]
+	task, err := build(c, OptimConfigFrom(c), "tape")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { task.Close() })
+	return task
+}
+
+// benchSteps times task steps on batches of consecutive examples.
+func benchSteps(b *testing.B, task Task, batch int) {
+	b.Logf("BLAS: %s", blas.Use())
+	step := func(i int) {
+		idx := make([]int, batch)
+		for j := range idx {
+			idx[j] = (i*batch + j) % task.TrainSize()
+		}
+		if _, err := task.Step(StepInput{Batch: idx, Step: int64(i), LR: 1e-4, Rng: StepRand(1, int64(i))}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	step(0)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		step(i + 1)
+	}
+}
+
+// BenchmarkCNNStep is one Adam step of configs/cnn-fashion.yaml's CNN
+// (conv 32, pool, conv 64, pool, dense 128, dropout, 10 classes) on a batch
+// of 64 Fashion-MNIST images. Peer: scripts/bench/cnn_torch.py.
+func BenchmarkCNNStep(b *testing.B) {
+	benchSteps(b, benchTask(b, "cnn-fashion.yaml", "data.path="+fashionDir), 64)
+}
+
+const fashionDir = "/usr/share/datasets/fashion-mnist"

@@ -143,3 +143,11 @@ func TestFrechetDistance(t *testing.T) {
 		t.Errorf("Σ2 = 4Σ1: %g, want tr Σ1 = 4", fd)
 	}
 }
+
+// BenchmarkDCGANStep is one step of configs/cgan-fashion.yaml's conditional
+// DCGAN on batches of 64: a generator pass for the fakes, a discriminator
+// update on 64 real and 64 generated images, a generator update. Peer:
+// scripts/bench/dcgan_torch.py.
+func BenchmarkDCGANStep(b *testing.B) {
+	benchSteps(b, benchTask(b, "cgan-fashion.yaml", "data.path="+fashionDir, `metrics.classifier_run=""`), 64)
+}

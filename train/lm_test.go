@@ -129,3 +129,11 @@ func TestLMRunAndSample(t *testing.T) {
 		t.Errorf("a prompt with unknown characters: err = %v", err)
 	}
 }
+
+// BenchmarkTransformerStep is one AdamW step of configs/ar-shakespeare.yaml's
+// transformer (4 layers, 4 heads, embedding 128, block 64, batch 12), on the
+// project corpus (the vocabulary size, 60-odd characters, is close to Tiny
+// Shakespeare's 65). Peer: scripts/bench/transformer_torch.py.
+func BenchmarkTransformerStep(b *testing.B) {
+	benchSteps(b, benchTask(b, "ar-shakespeare.yaml", "data.path=../data/corpus/genxai.txt"), 12)
+}

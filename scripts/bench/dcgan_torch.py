@@ -1,0 +1,71 @@
+"""PyTorch peer of train.BenchmarkDCGANStep: one step of the conditional
+DCGAN of configs/cgan-fashion.yaml on batches of 64. Generator: [z(64), one-hot
+(10)] -> dense 64*7*7 -> BN, ReLU -> upsample x2, 3x3 conv 32 -> BN, ReLU ->
+upsample x2, 3x3 conv 1 -> tanh. Discriminator: [image, 10 label planes] ->
+4x4 stride-2 conv 32, LeakyReLU 0.2 -> 4x4 stride-2 conv 64, LeakyReLU -> dense 1.
+A step: generate 64 fakes, one discriminator update on 64 real + 64 fake in one
+batch, one generator update on fresh noise (non-saturating loss, Adam 2e-4,
+beta1 0.5). Prints milliseconds per step. Usage: dcgan_torch.py THREADS STEPS"""
+import sys, time
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+threads, steps = int(sys.argv[1]), int(sys.argv[2])
+torch.set_num_threads(threads)
+torch.manual_seed(1)
+B, Z, K = 64, 64, 10
+
+class Gen(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(Z + K, 64 * 7 * 7)
+        self.bn0 = nn.BatchNorm1d(64 * 7 * 7)
+        self.up1 = nn.Conv2d(64, 32, 3, padding=1)
+        self.bn1 = nn.BatchNorm2d(32)
+        self.out = nn.Conv2d(32, 1, 3, padding=1)
+
+    def forward(self, z, y):
+        h = F.relu(self.bn0(self.fc(torch.cat([z, y], 1)))).view(-1, 64, 7, 7)
+        h = F.relu(self.bn1(self.up1(F.interpolate(h, scale_factor=2, mode="nearest"))))
+        return torch.tanh(self.out(F.interpolate(h, scale_factor=2, mode="nearest")))
+
+class Disc(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(1 + K, 32, 4, 2, 1)
+        self.c2 = nn.Conv2d(32, 64, 4, 2, 1)
+        self.fc = nn.Linear(64 * 7 * 7, 1)
+
+    def forward(self, x, y):
+        planes = y[:, :, None, None].expand(-1, -1, 28, 28)
+        h = F.leaky_relu(self.c1(torch.cat([x, planes], 1)), 0.2)
+        h = F.leaky_relu(self.c2(h), 0.2)
+        return self.fc(h.flatten(1)).squeeze(1)
+
+G, D = Gen(), Disc()
+og = torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999))
+od = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
+real = torch.rand(B, 1, 28, 28) * 2 - 1
+y = F.one_hot(torch.randint(0, K, (B,)), K).float()
+sign = torch.cat([torch.ones(B), -torch.ones(B)])
+
+def step():
+    with torch.no_grad():
+        fake = G(torch.randn(B, Z), y)
+    logits = D(torch.cat([real, fake]), torch.cat([y, y]))
+    dloss = F.softplus(-sign * logits).sum() / B
+    od.zero_grad()
+    dloss.backward()
+    od.step()
+    gloss = F.softplus(-D(G(torch.randn(B, Z), y), y)).mean()
+    og.zero_grad()
+    gloss.backward()
+    og.step()
+
+for _ in range(3):
+    step()
+t0 = time.perf_counter()
+for _ in range(steps):
+    step()
+print("%.4f" % ((time.perf_counter() - t0) / steps * 1e3))
