@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"errors"
 	"io"
 	"math"
 	"math/rand"
@@ -136,4 +137,43 @@ func TestLMRunAndSample(t *testing.T) {
 // Shakespeare's 65). Peer: scripts/bench/transformer_torch.py.
 func BenchmarkTransformerStep(b *testing.B) {
 	benchSteps(b, benchTask(b, "ar-shakespeare.yaml", "data.path=../data/corpus/genxai.txt"), 12)
+}
+
+// TestLMResumeIsBitwise runs 20 steps straight, and again interrupted (as by
+// Ctrl-C) once step 10 is logged and then resumed: the checkpoints must match
+// bit for bit.
+func TestLMResumeIsBitwise(t *testing.T) {
+	tmp := t.TempDir()
+	straight, split := filepath.Join(tmp, "straight"), filepath.Join(tmp, "split")
+	sets := []string{"train.steps=20", "train.log_every=10", "model.eval_batches=1"}
+	if _, err := Run(context.Background(), Request{Config: loadConfig(t, tinyLM, sets...), OutDir: straight, Log: io.Discard}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stopper := &cancelOn{text: "step 10/", cancel: cancel}
+	_, err := Run(ctx, Request{Config: loadConfig(t, tinyLM, sets...), OutDir: split, Log: stopper})
+	var in *Interrupted
+	if !errors.As(err, &in) || in.Step >= 20 {
+		t.Fatalf("the interrupted run returned %v", err)
+	}
+	if _, err := Run(context.Background(), Request{Config: loadConfig(t, tinyLM, sets...), Resume: split, Log: io.Discard}); err != nil {
+		t.Fatal(err)
+	}
+	sameWeights(t, weights(t, straight), weights(t, split))
+}
+
+// cancelOn is a log writer that cancels a context once text is written.
+type cancelOn struct {
+	text   string
+	cancel func()
+	seen   strings.Builder
+}
+
+func (c *cancelOn) Write(p []byte) (int, error) {
+	c.seen.Write(p)
+	if strings.Contains(c.seen.String(), c.text) {
+		c.cancel()
+	}
+	return len(p), nil
 }
