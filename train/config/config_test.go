@@ -67,7 +67,7 @@ func TestBadConfigs(t *testing.T) {
 		{"enum", "model: {kind: vae}\ndevice: gpu\n", nil, nil,
 			[]string{"FILE:2:", "device = gpu", "one of auto, cpu, cuda"}},
 		{"kind enum", "model: {kind: vea}\n", nil, nil,
-			[]string{"FILE:1:", "model.kind = vea", "one of vae"}},
+			[]string{"FILE:1:", "model.kind = vea", oneOfKinds()}},
 		{"bool", "model: {kind: vae, batch_norm: yes}\n", nil, nil,
 			[]string{"FILE:1:", "model.batch_norm = yes", "true or false", "found a string"}},
 		{"nan", "model: {kind: vae}\ntrain: {lr: .nan}\n", nil, nil,
@@ -91,7 +91,7 @@ func TestBadConfigs(t *testing.T) {
 		{"duplicate key", "model: {kind: vae}\nseed: 1\nseed: 2\n", nil, nil,
 			[]string{"FILE:3:", "not valid YAML", "seed", "already defined at line 2"}},
 		{"missing kind", "seed: 1\n", nil, nil,
-			[]string{"FILE:", "model.kind", "required", "one of vae"}},
+			[]string{"FILE:", "model.kind", "required", oneOfKinds()}},
 		{"empty file", "", nil, nil,
 			[]string{"FILE:", "is empty"}},
 		{"comments only", "# nothing here\n\n", nil, nil,
@@ -124,8 +124,8 @@ func TestBadConfigs(t *testing.T) {
 			[]string{"--set model.hidden=[512,x]", "model.hidden = [512, x]", "element 1 (x)", "list of ints"}},
 		{"set broken list", goodVAE, []string{"model.hidden=[512,256"}, nil,
 			[]string{"--set model.hidden=[512,256", "model.hidden = [512,256", "not valid YAML"}},
-		{"set kind", goodVAE, []string{"model.kind=gan"}, nil,
-			[]string{"--set model.kind=gan", "model.kind = gan", "one of vae"}},
+		{"set kind", goodVAE, []string{"model.kind=gpt"}, nil,
+			[]string{"--set model.kind=gpt", "model.kind = gpt", oneOfKinds()}},
 		{"set empty value", goodVAE, []string{"train.lr="}, nil,
 			[]string{"--set train.lr=", "train.lr = null", "no value"}},
 		{"env wrong type", goodVAE, nil, map[string]string{"GENXAI_TRAIN_LR": "fast"},
@@ -137,7 +137,7 @@ func TestBadConfigs(t *testing.T) {
 		{"env unknown key", goodVAE, nil, map[string]string{"GENXAI_TRAIN_EPOCH": "3"},
 			[]string{"GENXAI_TRAIN_EPOCH = 3", "names no key", "did you mean GENXAI_TRAIN_EPOCHS?"}},
 		{"env kind", "seed: 1\n", nil, map[string]string{"GENXAI_MODEL_KIND": "xyz"},
-			[]string{"GENXAI_MODEL_KIND:", "model.kind = xyz", "one of vae"}},
+			[]string{"GENXAI_MODEL_KIND:", "model.kind = xyz", oneOfKinds()}},
 	}
 	if len(cases) < 20 {
 		t.Fatalf("only %d bad configs", len(cases))
@@ -468,7 +468,7 @@ func TestSchemaErrors(t *testing.T) {
 		}()
 		RegisterKind("clash", IntKey("seed", 1, ""))
 	}()
-	if _, err := TrainingSchema("nope"); err == nil || !strings.Contains(err.Error(), "known kinds are vae") {
+	if _, err := TrainingSchema("nope"); err == nil || !strings.Contains(err.Error(), "known kinds are "+strings.Join(Kinds(), ", ")) {
 		t.Errorf("TrainingSchema(nope): %v", err)
 	}
 }
@@ -624,3 +624,6 @@ func FuzzLoad(f *testing.F) {
 		_ = c.Settings()
 	})
 }
+
+// oneOfKinds is how messages list the registered training kinds.
+func oneOfKinds() string { return "one of " + strings.Join(Kinds(), ", ") }
