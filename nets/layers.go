@@ -329,17 +329,13 @@ func (n *Net) Activate(kind string, x *G.Node) *G.Node {
 	case "leaky_relu":
 		return n.Op(G.LeakyRelu(x, 0.2))
 	case "elu":
-		// elu(x) = max(x,0) + min(exp(x)−1, 0)
+		// elu(x) = max(x, 0) + exp(min(x, 0)) − 1, with min(x, 0) = −relu(−x)
 		pos := n.Op(G.Rectify(x))
-		em1 := n.Op(G.Expm1(x))
+		minNeg := n.Op(G.Neg(n.Op(G.Rectify(n.Op(G.Neg(x))))))
 		if n.err != nil {
 			return nil
 		}
-		neg := n.Op(G.MinBetween(em1, G.NewConstant(float32(0))))
-		if n.err != nil {
-			return nil
-		}
-		return n.Op(G.Add(pos, neg))
+		return n.Op(G.Add(pos, n.Op(G.Expm1(minNeg))))
 	case "tanh":
 		return n.Op(G.Tanh(x))
 	case "sigmoid":
