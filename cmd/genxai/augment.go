@@ -23,10 +23,13 @@ func init() {
 	cmd := &cobra.Command{
 		Use:   "augment -c configs/augment-NAME.yaml [--set key=value]... [--out DIR]",
 		Short: "Measure whether generated data helps an SVM trained on few real examples",
-		Long: `augment draws n real labelled examples per class, fits a generator per class
-(a Gaussian mixture with its size chosen by BIC), trains an SVM on the real
-examples plus synthetic ones at each synthetic-to-real ratio, and scores it on
-the untouched real test set, repeated over several seeds. The run directory
+		Long: `augment draws n real labelled examples per class, maps them to features (raw,
+PCA, or the embedding of a trained classifier run), takes a generator (a
+Gaussian mixture per class with its size chosen by BIC, or a trained
+class-conditional GAN run), trains an SVM on the real examples plus synthetic
+ones at each synthetic-to-real ratio, and scores it on the untouched real test
+set, repeated over several seeds. Data, settings and run directories are
+checked before the output directory is created. The run directory
 receives results.csv, results.md (mean ± sd accuracy, the paired difference to
 the no-augmentation baseline and a verdict), accuracy.png, accuracy-delta.png,
 runs.csv, metrics.jsonl, summary.json and config.yaml. Keys are listed in
@@ -58,6 +61,13 @@ func runAugment(cmd *cobra.Command, cfgPath string, sets []string, out string) e
 		name = strings.TrimPrefix(name, "augment-")
 		out = filepath.Join("runs", "augment-"+name+"-"+time.Now().Format("20060102-150405"))
 	}
+	// Everything that can be checked (key combinations, data, the trained
+	// runs and their shapes) is checked before the run directory exists.
+	study, err := augment.Open(augment.FromConfig(c))
+	if err != nil {
+		return fmt.Errorf("augment %s: %w", cfgPath, err)
+	}
+	defer study.Close()
 	dir, err := rundir.Create(out)
 	if err != nil {
 		return err
@@ -72,7 +82,7 @@ func runAugment(cmd *cobra.Command, cfgPath string, sets []string, out string) e
 	defer metrics.Close()
 	errw := cmd.ErrOrStderr()
 	prog := newAugmentProgress(errw)
-	res, err := augment.Run(augment.FromConfig(c), augment.Options{Progress: prog.update, Log: metrics.Log})
+	res, err := study.Run(augment.Options{Progress: prog.update, Log: metrics.Log})
 	prog.finish()
 	if err != nil {
 		return fmt.Errorf("augment %s: %w", cfgPath, err)

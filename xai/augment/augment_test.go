@@ -1,7 +1,6 @@
 package augment
 
 import (
-	"errors"
 	"math"
 	"math/rand"
 	"os"
@@ -146,19 +145,6 @@ func TestRunBreastCancer(t *testing.T) {
 	csvText, _ := os.ReadFile(dir.File("results.csv"))
 	if lines := strings.Count(string(csvText), "\n"); lines != 3 {
 		t.Errorf("results.csv has %d lines, want header + 2", lines)
-	}
-}
-
-func TestRunNotAvailable(t *testing.T) {
-	s := smallBreastCancer()
-	s.GeneratorKind, s.GANRun = "gan", "runs/some-gan"
-	if _, err := Run(s, Options{}); !errors.Is(err, ErrNotAvailable) || !strings.Contains(err.Error(), "generator.kind gmm") {
-		t.Errorf("gan: err = %v", err)
-	}
-	s = smallBreastCancer()
-	s.FeatureKind, s.ClassifierRun = "classifier", "runs/clf"
-	if _, err := Run(s, Options{}); !errors.Is(err, ErrNotAvailable) || !strings.Contains(err.Error(), "features.kind raw or pca") {
-		t.Errorf("classifier: err = %v", err)
 	}
 }
 

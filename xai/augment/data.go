@@ -23,8 +23,10 @@ type Dataset struct {
 	Classes int
 	// ClassNames names each class.
 	ClassNames []string
-	// Images is true when the features are pixels in [0,1].
+	// Images is true when the features are pixels in [0,1]; Shape then
+	// holds the image shape (nil for tables).
 	Images bool
+	Shape  *ImageShape
 	// PoolN and PoolY are the size and labels of the training pool.
 	PoolN int
 	PoolY []int
@@ -108,8 +110,9 @@ func loadImages(src string) (*Dataset, error) {
 		return nil, fmt.Errorf("data.source %s: %w", src, err)
 	}
 	d := train.Dim()
+	shape := shapeOf(train)
 	ds := &Dataset{
-		Name: src, D: d, Classes: train.Classes, ClassNames: train.ClassNames, Images: true,
+		Name: src, D: d, Classes: train.Classes, ClassNames: shape.ClassNames, Images: true, Shape: &shape,
 		PoolN: train.N, PoolY: train.Labels, TestN: test.N, TestY: test.Labels,
 		TestX: make([]float64, test.N*d),
 	}

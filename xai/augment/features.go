@@ -168,26 +168,45 @@ func (s *Scaler) Invert(X []float64) {
 // generator and the SVM see, and back where that is possible, so generated
 // samples can be clipped to the raw range.
 type featureMap struct {
-	pca    *PCA    // nil for raw features
-	scaler *Scaler // nil without features.standardize
+	pca    *PCA      // features.kind pca
+	embed  *Embedder // features.kind classifier (no inverse)
+	scaler *Scaler   // nil without features.standardize
 	dim    int
+
+	lastPred []int // with embed: the classifier's prediction for each row of the last call
 }
 
-// forward maps n raw rows to features.
-func (f *featureMap) forward(X []float64, n int) []float64 {
-	out := X
-	if f.pca != nil {
-		out = f.pca.Transform(X, n)
-	} else {
-		out = append([]float64(nil), X...)
+// features maps n raw rows to unscaled features: the classifier embedding,
+// the PCA scores, or a copy of the rows.
+func (f *featureMap) features(X []float64, n int) ([]float64, error) {
+	switch {
+	case f.embed != nil:
+		out, pred, err := f.embed.Embed(X, n)
+		if err != nil {
+			return nil, err
+		}
+		f.lastPred = pred
+		return out, nil
+	case f.pca != nil:
+		return f.pca.Transform(X, n), nil
+	}
+	return append([]float64(nil), X...), nil
+}
+
+// forward maps n raw rows to features, standardized when a scaler is set.
+func (f *featureMap) forward(X []float64, n int) ([]float64, error) {
+	out, err := f.features(X, n)
+	if err != nil {
+		return nil, err
 	}
 	if f.scaler != nil {
 		f.scaler.Apply(out)
 	}
-	return out
+	return out, nil
 }
 
-// backward maps n feature rows to raw rows.
+// backward maps n feature rows to raw rows; the classifier embedding has no
+// inverse, so it must not be called with one.
 func (f *featureMap) backward(Z []float64, n int) []float64 {
 	out := append([]float64(nil), Z...)
 	if f.scaler != nil {

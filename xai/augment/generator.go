@@ -1,7 +1,6 @@
 package augment
 
 import (
-	"errors"
 	"fmt"
 	"math/rand"
 
@@ -10,9 +9,10 @@ import (
 
 // Generator draws synthetic labelled samples. Sample returns n rows for
 // class, row-major, in the feature space the SVM is trained in (the space
-// of the real features after features.kind and features.standardize); a
-// generator that works in pixel space (a GAN) maps its output through the
-// same features before returning it.
+// of the real features after features.kind and features.standardize). The
+// GMMGenerator is fitted in that space; the GANGenerator works in pixel space
+// and maps its images through the same features (GANGenerator.WithFeatures)
+// before returning them.
 type Generator interface {
 	Sample(class int, n int, rng *rand.Rand) ([]float64, error)
 }
@@ -66,23 +66,4 @@ func (g *GMMGenerator) Components() []int {
 		out[c] = m.K
 	}
 	return out
-}
-
-// ErrNotAvailable is returned (wrapped) for pipeline parts whose model
-// family is not part of this build yet.
-var ErrNotAvailable = errors.New("not available yet in this build")
-
-// OpenGANGenerator would load a trained class-conditional GAN run as a
-// Generator. The augmentation pipeline does not drive a GAN yet (the GAN
-// model family landed in package train while this package was written), so
-// it always returns an error wrapping ErrNotAvailable that says what to use
-// instead; the Generator interface is where it plugs in.
-func OpenGANGenerator(run string) (Generator, error) {
-	return nil, fmt.Errorf("generator.kind gan (run %q): sampling a trained class-conditional GAN is %w (the augment pipeline cannot load GAN runs yet); use generator.kind gmm", run, ErrNotAvailable)
-}
-
-// classifierFeatures would embed rows with a trained classifier run; the
-// augment pipeline cannot load classifier runs yet.
-func classifierFeatures(run string) error {
-	return fmt.Errorf("features.kind classifier (run %q): the embedding of a trained classifier is %w (the augment pipeline cannot load classifier runs yet); use features.kind raw or pca", run, ErrNotAvailable)
 }

@@ -61,14 +61,18 @@ func (r *Results) writeCellsCSV(w io.Writer) error {
 
 func (r *Results) writeTrialsCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"n_per_class", "repetition", "seed", "ratio", "synthetic_per_class", "train_rows", "accuracy", "gmm_components", "seconds"})
+	cw.Write([]string{"n_per_class", "repetition", "seed", "ratio", "synthetic_per_class", "train_rows", "accuracy", "gmm_components", "synthetic_agreement", "seconds"})
 	for _, t := range r.Trials {
 		comps := make([]string, len(t.Components))
 		for i, k := range t.Components {
 			comps[i] = strconv.Itoa(k)
 		}
+		agree := ""
+		if t.Agreement != nil {
+			agree = ftoa(*t.Agreement)
+		}
 		cw.Write([]string{strconv.Itoa(t.N), strconv.Itoa(t.Rep), strconv.FormatInt(t.Seed, 10), ftoa(t.Ratio),
-			strconv.Itoa(t.Synthetic), strconv.Itoa(t.TrainRows), ftoa(t.Accuracy), strings.Join(comps, " "), ftoa(t.Seconds)})
+			strconv.Itoa(t.Synthetic), strconv.Itoa(t.TrainRows), ftoa(t.Accuracy), strings.Join(comps, " "), agree, ftoa(t.Seconds)})
 	}
 	cw.Flush()
 	return cw.Error()
@@ -85,14 +89,50 @@ func (r *Results) describe() string {
 			fit = "each real labelled subset"
 		}
 		feat = fmt.Sprintf("PCA to %d dimensions fitted on %s", s.PCAComponents, fit)
+	case "classifier":
+		feat = fmt.Sprintf("the %d-dimensional penultimate-layer embedding of the classifier in %s", r.EmbeddingDim, s.ClassifierRun)
 	}
 	if s.Standardize {
 		feat += ", standardized with the real subset's statistics"
 	}
 	return fmt.Sprintf("%s (%d classes, pool %d rows, test %d rows, %d raw features); %s; "+
-		"generator: per-class GMM (%s covariance, reg_covar %g, K ∈ %v by BIC, clip %v); SVM: %s kernel, C %g, gamma %s, standardize %v; %d seeds",
+		"generator: %s; SVM: %s kernel, C %g, gamma %s, standardize %v; %d seeds",
 		r.Dataset, len(r.Classes), r.PoolRows, r.TestRows, r.RawDim, feat,
-		s.GMMCovariance, s.GMMRegCovar, s.GMMComponents, s.Clip, s.SVMKernel, s.SVMC, s.SVMGamma, s.SVMStandardize, s.Seeds)
+		r.generatorWords(), s.SVMKernel, s.SVMC, s.SVMGamma, s.SVMStandardize, s.Seeds)
+}
+
+// generatorWords describes the generator.
+func (r *Results) generatorWords() string {
+	s := r.Settings
+	if s.GeneratorKind == "gan" {
+		return fmt.Sprintf("class-conditional %s GAN from %s (latent %d), its images mapped through the same features", r.GANArch, s.GANRun, r.GANLatent)
+	}
+	return fmt.Sprintf("per-class GMM (%s covariance, reg_covar %g, K ∈ %v by BIC, clip %v)", s.GMMCovariance, s.GMMRegCovar, s.GMMComponents, s.Clip)
+}
+
+// generatorName is the generator's short name for titles.
+func (r *Results) generatorName() string {
+	if r.Settings.GeneratorKind == "gan" {
+		return "cGAN"
+	}
+	return "GMM"
+}
+
+// agreement returns, per n, the mean share of GAN samples the classifier
+// assigned to their requested class, over the trials that drew any.
+func (r *Results) agreement() map[int]float64 {
+	sum, cnt := map[int]float64{}, map[int]int{}
+	for _, t := range r.Trials {
+		if t.Agreement != nil {
+			sum[t.N] += *t.Agreement
+			cnt[t.N]++
+		}
+	}
+	out := map[int]float64{}
+	for n, c := range cnt {
+		out[n] = sum[n] / float64(c)
+	}
+	return out
 }
 
 // Markdown renders the results table with the verdicts and a short reading
@@ -123,6 +163,14 @@ func (r *Results) Markdown() string {
 		b.WriteString("\nMixture sizes chosen by BIC (count of class mixtures with K components, over all seeds):\n\n")
 		for _, n := range r.Settings.NPerClass {
 			fmt.Fprintf(&b, "- n = %d: %s\n", n, comp[n])
+		}
+	}
+	if agree := r.agreement(); len(agree) > 0 {
+		b.WriteString("\nShare of the GAN's images that the feature classifier assigns to the class they were generated for (mean over seeds and ratios):\n\n")
+		for _, n := range r.Settings.NPerClass {
+			if a, ok := agree[n]; ok {
+				fmt.Fprintf(&b, "- n = %d: %.3f\n", n, a)
+			}
 		}
 	}
 	return b.String()
@@ -240,7 +288,7 @@ func (r *Results) Plot(path string) error {
 				X: []float64{s.X[0], s.X[len(s.X)-1]}, Y: []float64{baseMean, baseMean}})
 		}
 	}
-	title := fmt.Sprintf("SVM accuracy with GMM augmentation, %s (mean ± sd over %d seeds)", r.Dataset, r.Settings.Seeds)
+	title := fmt.Sprintf("SVM accuracy with %s augmentation, %s (mean ± sd over %d seeds)", r.generatorName(), r.Dataset, r.Settings.Seeds)
 	if err := viz.LinePlot(path, title, "synthetic-to-real ratio (0 = no augmentation)", "test accuracy", series); err != nil {
 		return fmt.Errorf("drawing %s: %w", path, err)
 	}
@@ -307,7 +355,9 @@ func (r *Results) Summary() map[string]any {
 		entry["verdicts"] = verdicts
 		perN[strconv.Itoa(n)] = entry
 	}
-	return map[string]any{
+	out := map[string]any{
+		"generator":   r.Settings.GeneratorKind,
+		"features":    r.Settings.FeatureKind,
 		"dataset":     r.Dataset,
 		"classes":     len(r.Classes),
 		"pool_rows":   r.PoolRows,
@@ -320,4 +370,19 @@ func (r *Results) Summary() map[string]any {
 		"seconds":     r.Seconds,
 		"device":      "cpu",
 	}
+	if r.Settings.GeneratorKind == "gan" {
+		out["gan_run"] = r.Settings.GANRun
+	}
+	if r.Settings.FeatureKind == "classifier" {
+		out["classifier_run"] = r.Settings.ClassifierRun
+		out["embedding_dim"] = r.EmbeddingDim
+	}
+	if agree := r.agreement(); len(agree) > 0 {
+		m := map[string]float64{}
+		for n, a := range agree {
+			m[strconv.Itoa(n)] = a
+		}
+		out["synthetic_agreement"] = m
+	}
+	return out
 }
