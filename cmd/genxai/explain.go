@@ -12,6 +12,7 @@ import (
 	"genxai/xai/featviz"
 	"genxai/xai/latent"
 	"genxai/xai/saliency"
+	"genxai/xai/tokens"
 )
 
 // explainCmd groups the explanation methods; each reads a trained run
@@ -68,7 +69,7 @@ func printSummary(w io.Writer, out string, s map[string]any) {
 
 func init() {
 	rootCmd.AddCommand(explainCmd)
-	explainCmd.AddCommand(saliencyCmd(), featvizCmd(), latentCmd(), anomalyCmd(), counterfactualCmd())
+	explainCmd.AddCommand(saliencyCmd(), featvizCmd(), tokensCmd(), latentCmd(), anomalyCmd(), counterfactualCmd())
 }
 
 func saliencyCmd() *cobra.Command {
@@ -256,5 +257,43 @@ with success_rate, mean_latent_distance and mean_pixel_distance.`,
 	fs.Float64Var(&o.Lambda, "lambda", 0.01, "weight of the squared latent distance")
 	fs.Float64Var(&o.Confidence, "confidence", 0.5, "target probability needed for success")
 	fs.IntVar(&o.Show, "show", 16, "images drawn in counterfactuals.png")
+	return cmd
+}
+
+func tokensCmd() *cobra.Command {
+	var f explainFlags
+	o := tokens.Options{}
+	cmd := &cobra.Command{
+		Use:   "tokens --run DIR --out DIR --prompt TEXT [--tokens N]",
+		Short: "Token importance heatmaps and attention maps of a language model",
+		Long: `Continue --prompt by --tokens characters and explain each generated character:
+the importance of every earlier character (norm of embedding x gradient of the
+log-probability), drawn in tokens.png and in tokens.html (point at a character
+to see its row), and the attention weights of every layer and head
+(attention_l<L>_h<H>.png).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := f.check(); err != nil {
+				return err
+			}
+			o.Run, o.Out, o.Executor = f.run, f.out, f.executor
+			s, err := tokens.Run(o)
+			if err != nil {
+				return err
+			}
+			printSummary(cmd.OutOrStdout(), f.out, s)
+			fmt.Fprintf(cmd.OutOrStdout(), "  text: %q + %q\n", s["prompt"], s["continuation"])
+			return nil
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&f.run, "run", "", "run directory of the trained language model")
+	fs.StringVar(&f.out, "out", "", "output directory for the explanation")
+	fs.StringVar(&f.executor, "executor", "tape", "graph executor (tape = Gorgonia's TapeMachine)")
+	fs.StringVar(&o.Prompt, "prompt", "", "text to continue")
+	fs.IntVar(&o.Tokens, "tokens", 20, "characters to generate (fewer than model.block)")
+	fs.Float64Var(&o.Temperature, "temperature", 0, "sampling temperature (0 = the most likely character)")
+	fs.IntVar(&o.TopK, "top-k", 0, "sample among the k most likely characters (0 = all)")
+	fs.Int64Var(&o.Seed, "seed", 1, "sampling seed")
 	return cmd
 }
