@@ -163,7 +163,8 @@ func Loop(ctx context.Context, task Task, o Options, sched Schedule, dir *rundir
 		if epoch == pos.Epoch {
 			first = pos.Batch
 		}
-		for bi := first; bi < len(batches) && step < total; bi++ {
+		bi := first
+		for ; bi < len(batches) && step < total; bi++ {
 			if ctx.Err() != nil {
 				prog.Printf("\ninterrupted: writing a checkpoint at step %d\n", step)
 				if err := save(Position{Epoch: epoch, Batch: bi, Step: step}); err != nil {
@@ -216,7 +217,13 @@ func Loop(ctx context.Context, task Task, o Options, sched Schedule, dir *rundir
 		if err := task.Artifacts(dir, epoch+1); err != nil {
 			return nil, fmt.Errorf("drawing after epoch %d: %w", epoch+1, err)
 		}
-		if err := save(Position{Epoch: epoch + 1, Batch: 0, Step: step}); err != nil {
+		// A run cut short by train.steps stops inside an epoch: the checkpoint
+		// keeps that place, so extending the run continues the same order.
+		next := Position{Epoch: epoch + 1, Batch: 0, Step: step}
+		if bi < len(batches) {
+			next = Position{Epoch: epoch, Batch: bi, Step: step}
+		}
+		if err := save(next); err != nil {
 			return nil, err
 		}
 		res.Final = eval

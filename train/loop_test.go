@@ -281,3 +281,25 @@ func TestRunRefusesOccupiedDirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A run stopped by train.steps inside an epoch and extended with --resume and
+// a larger train.steps ends bitwise where an unbroken run ends.
+func TestExtendingStepsIsBitwiseExact(t *testing.T) {
+	ctx := context.Background()
+	full := t.TempDir()
+	if _, err := Run(ctx, Request{Config: loadConfig(t, digitsVAE, "train.steps=40"), OutDir: full, Log: io.Discard}); err != nil {
+		t.Fatal(err)
+	}
+	part := t.TempDir()
+	if _, err := Run(ctx, Request{Config: loadConfig(t, digitsVAE, "train.steps=30"), OutDir: part, Log: io.Discard}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := config.LoadTraining(filepath.Join(part, "config.yaml"), []string{"train.steps=40"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(ctx, Request{Config: c, Resume: part, Log: io.Discard}); err != nil {
+		t.Fatal(err)
+	}
+	sameWeights(t, weights(t, full), weights(t, part))
+}

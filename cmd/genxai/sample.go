@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -26,6 +28,13 @@ DIR/samples.png.`,
 			path, err := train.Sample(run, o)
 			if err != nil {
 				return err
+			}
+			if strings.HasSuffix(path, ".txt") {
+				text, err := os.ReadFile(path)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s\n", text)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s\n", path)
 			return nil
