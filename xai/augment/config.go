@@ -33,7 +33,7 @@ func Schema() config.Schema {
 			config.IntKey("generator.gmm_n_init", 1, "EM restarts per mixture").AtLeast(1),
 			config.IntKey("generator.gmm_max_iter", 100, "EM iterations per restart").AtLeast(1),
 			config.StringKey("generator.gan_run", "", "run directory of a trained class-conditional GAN, for generator.kind gan"),
-			config.BoolKey("generator.clip", true, "clip generated samples to the valid range: pixels to [0,1] (through the PCA inverse when features are PCA), table columns to the range of the real labelled subset"),
+			config.BoolKey("generator.clip", true, "clip GMM samples to the valid range: pixels to [0,1] (through the PCA inverse when features are PCA), table columns to the range of the real labelled subset, classifier embeddings to the range of the real subset's embedding (GAN images are valid pixels already)"),
 			config.FloatListKey("ratios", []float64{0, 0.5, 1, 2, 4}, "synthetic-to-real ratios per class; 0 is the no-augmentation baseline and must be present").AtLeast(0).Len(1, 0),
 			config.IntKey("seeds", 5, "repetitions, each with its own real subset, mixtures and synthetic draws").Range(2, 1000),
 			config.IntKey("seed", 0, "base seed; repetition s uses seed+s"),

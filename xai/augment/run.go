@@ -148,36 +148,44 @@ func Open(s Settings) (*Study, error) {
 			return nil, fmt.Errorf("features.kind classifier needs an image data set (data.source %s, fashion-mnist or an IDX directory), but data.source is %q, a table; use features.kind raw or pca for tables", data.BuiltinDigits, s.Source)
 		}
 	}
-	ds, err := LoadDataset(s)
-	if err != nil {
-		return nil, err
-	}
-	st := &Study{Settings: s, Data: ds, byClass: ds.PoolByClass()}
+	// The trained runs first: a missing or wrong run is the likeliest
+	// mistake and is found without loading the data.
+	st := &Study{Settings: s}
 	fail := func(err error) (*Study, error) {
 		st.Close()
 		return nil, err
 	}
-	for _, n := range s.NPerClass {
-		for c, idx := range st.byClass {
-			if len(idx) < n {
-				return nil, fmt.Errorf("real.n_per_class %d: class %q has only %d rows in the training pool of %s; use at most %d", n, ds.ClassNames[c], len(idx), ds.Name, len(idx))
-			}
-		}
-	}
+	var err error
 	if s.GeneratorKind == "gan" {
 		if st.GAN, err = OpenGANGenerator(s.GANRun); err != nil {
 			return fail(err)
-		}
-		if why := ds.Shape.matches(st.GAN.Shape); why != "" {
-			return fail(fmt.Errorf("generator.gan_run %q does not fit data.source %s: %s; train the GAN on the same data", s.GANRun, ds.Name, why))
 		}
 	}
 	if s.FeatureKind == "classifier" {
 		if st.Embedder, err = OpenEmbedder(s.ClassifierRun); err != nil {
 			return fail(err)
 		}
+	}
+	ds, err := LoadDataset(s)
+	if err != nil {
+		return fail(err)
+	}
+	st.Data, st.byClass = ds, ds.PoolByClass()
+	if st.GAN != nil {
+		if why := ds.Shape.matches(st.GAN.Shape); why != "" {
+			return fail(fmt.Errorf("generator.gan_run %q does not fit data.source %s: %s; train the GAN on the same data", s.GANRun, ds.Name, why))
+		}
+	}
+	if st.Embedder != nil {
 		if why := ds.Shape.matches(st.Embedder.Shape); why != "" {
 			return fail(fmt.Errorf("features.classifier_run %q does not fit data.source %s: %s; train the classifier on the same data", s.ClassifierRun, ds.Name, why))
+		}
+	}
+	for _, n := range s.NPerClass {
+		for c, idx := range st.byClass {
+			if len(idx) < n {
+				return fail(fmt.Errorf("real.n_per_class %d: class %q has only %d rows in the training pool of %s; use at most %d", n, ds.ClassNames[c], len(idx), ds.Name, len(idx)))
+			}
 		}
 	}
 	if s.FeatureKind == "pca" && s.PCAFit == "pool" {
