@@ -248,7 +248,7 @@ with success_rate, mean_latent_distance and mean_pixel_distance.`,
 		},
 	}
 	fs := cmd.Flags()
-	f.add(fs, "images to change (default the first --n test images not of the target class)")
+	f.add(fs, "images to change (default the first --n test images neither labelled nor classified as the target)")
 	fs.StringVar(&o.VAE, "vae", "", "run directory of a VAE trained on the same data")
 	fs.IntVar(&o.Target, "target", 0, "class the counterfactuals should be assigned to")
 	fs.IntVar(&o.N, "n", 100, "number of default images")

@@ -32,7 +32,7 @@ type Options struct {
 	VAE        string  // VAE run directory (same image shape)
 	Out        string  // output directory
 	Target     int     // the class the counterfactuals should be assigned to
-	Inputs     string  // images; "" = the first N test images not of the target class
+	Inputs     string  // images; "" = the first N test images neither labelled nor classified as the target
 	N          int     // number of default images
 	Steps      int     // at most this many Adam steps per image
 	LR         float64 // Adam step size in latent units
@@ -116,23 +116,29 @@ func Run(o Options) (map[string]any, error) {
 	if o.Target < 0 || o.Target >= trainSet.Classes {
 		return nil, fmt.Errorf("--target %d is not a class of the classifier (allowed: 0..%d)", o.Target, trainSet.Classes-1)
 	}
+	rows := 100
+	if len(inputs) > 0 {
+		rows = min(len(inputs), 100)
+	} else {
+		rows = min(o.N, 100)
+	}
+	s, err := newSearcher(crun, vrun, rows, o.Executor)
+	if err != nil {
+		return nil, err
+	}
+	defer s.close()
 	if len(inputs) == 0 {
-		for i := 0; i < testSet.N && len(inputs) < o.N; i++ {
-			if testSet.Labels[i] != o.Target {
-				inputs = append(inputs, explain.Input{Split: "test", Index: i})
-			}
+		if inputs, err = s.defaultInputs(testSet.N, testSet.Labels, testSet.Image, o); err != nil {
+			return nil, err
+		}
+		if len(inputs) == 0 {
+			return nil, fmt.Errorf("the classifier assigns every test image to class %d already: nothing to change", o.Target)
 		}
 	}
 	pixels, labels, err := explain.Resolve(inputs, trainSet, testSet)
 	if err != nil {
 		return nil, err
 	}
-	rows := min(len(pixels), 100)
-	s, err := newSearcher(crun, vrun, rows, o.Executor)
-	if err != nil {
-		return nil, err
-	}
-	defer s.close()
 	var results []Result
 	for start := 0; start < len(pixels); start += rows {
 		end := min(start+rows, len(pixels))
@@ -240,6 +246,35 @@ func (s *searcher) classify(xs [][]float32, target int) ([]float64, [][]float32,
 		probs[i] = softmax(lg[i*s.k : (i+1)*s.k])
 	}
 	return r.Score, r.Grad, probs, nil
+}
+
+// defaultInputs picks the first o.N test images that are neither labelled
+// nor classified as the target, so every search has something to change.
+func (s *searcher) defaultInputs(n int, labels []int, image func(int) []float32, o Options) ([]explain.Input, error) {
+	var out []explain.Input
+	for start := 0; start < n && len(out) < o.N; start += s.rows {
+		var idx []int
+		var xs [][]float32
+		for i := start; i < min(start+s.rows, n); i++ {
+			if labels[i] != o.Target {
+				idx = append(idx, i)
+				xs = append(xs, image(i))
+			}
+		}
+		if len(xs) == 0 {
+			continue
+		}
+		_, _, probs, err := s.classify(xs, o.Target)
+		if err != nil {
+			return nil, err
+		}
+		for k, i := range idx {
+			if argmax(probs[k]) != o.Target && len(out) < o.N {
+				out = append(out, explain.Input{Split: "test", Index: i})
+			}
+		}
+	}
+	return out, nil
 }
 
 // search runs the latent search for up to s.rows images.
