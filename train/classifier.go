@@ -201,7 +201,7 @@ func (t *ClassifierTask) Artifacts(dir *rundir.Dir, epoch int) error {
 			}
 		}
 	}
-	title := fmt.Sprintf("Confusion matrix after epoch %d (rows: true class, columns: predicted; share of the row)", epoch)
+	title := fmt.Sprintf("Confusion, epoch %d (row: true class, share)", epoch)
 	if err := viz.Heatmap(dir.File("confusion.png"), title, names, names, norm, false); err != nil {
 		return err
 	}
