@@ -21,9 +21,21 @@ var (
 	cache = map[string]string{}
 )
 
+// Main runs a package's tests (call it from TestMain) and then removes the
+// run directories Train made.
+func Main(m *testing.M) {
+	code := m.Run()
+	mu.Lock()
+	for _, dir := range cache {
+		os.RemoveAll(dir)
+	}
+	mu.Unlock()
+	os.Exit(code)
+}
+
 // Train trains the model the YAML training config describes into a fresh
 // run directory and returns its path. Runs are cached by config text for the
-// life of the test binary, so several tests can share one.
+// life of the test binary, so several tests can share one; Main removes them.
 func Train(t testing.TB, yaml string) string {
 	t.Helper()
 	mu.Lock()
