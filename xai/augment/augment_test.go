@@ -20,7 +20,7 @@ func TestRepositoryConfigs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]bool{"augment-fashion.yaml": false, "augment-breast-cancer.yaml": false, "augment-fashion-gan.yaml": false}
+	want := map[string]bool{"augment-fashion.yaml": false, "augment-breast-cancer.yaml": false, "augment-fashion-gan.yaml": false, "augment-digits-gan.yaml": false}
 	for _, f := range files {
 		c, err := config.Load(f, Schema(), nil)
 		if err != nil {
