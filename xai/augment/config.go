@@ -146,8 +146,16 @@ func (s *Settings) check() error {
 		return fmt.Errorf("augment: ratios %v lack 0, the no-augmentation baseline", s.Ratios)
 	case s.Seeds < 2:
 		return fmt.Errorf("augment: seeds = %d; the paired comparison needs at least 2", s.Seeds)
+	case s.GeneratorKind != "gmm" && s.GeneratorKind != "gan":
+		return fmt.Errorf("augment: generator.kind %q is not known; use gmm or gan", s.GeneratorKind)
+	case s.FeatureKind != "raw" && s.FeatureKind != "pca" && s.FeatureKind != "classifier":
+		return fmt.Errorf("augment: features.kind %q is not known; use raw, pca or classifier", s.FeatureKind)
 	case len(s.GMMComponents) == 0 && s.GeneratorKind == "gmm":
 		return fmt.Errorf("augment: generator.gmm_components is empty")
+	case s.GeneratorKind == "gan" && s.GANRun == "":
+		return fmt.Errorf("augment: generator.gan_run is empty; generator.kind gan needs the run directory of a trained class-conditional GAN")
+	case s.FeatureKind == "classifier" && s.ClassifierRun == "":
+		return fmt.Errorf("augment: features.classifier_run is empty; features.kind classifier needs the run directory of a trained classifier")
 	}
 	for _, n := range s.NPerClass {
 		if n < 1 {

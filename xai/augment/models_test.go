@@ -314,6 +314,10 @@ func TestOpenRefusesBadCombinations(t *testing.T) {
 		{"missing classifier run", func(s *Settings) { s.ClassifierRun = missing }, []string{"features.classifier_run", "configs/cnn-fashion.yaml"}},
 		{"GAN on a table", func(s *Settings) { s.Source, s.FeatureKind = data.BuiltinBreastCancer, "raw" }, []string{"generator.kind gan", "table"}},
 		{"classifier features on a table", func(s *Settings) { s.Source, s.GeneratorKind = data.BuiltinBreastCancer, "gmm" }, []string{"features.kind classifier", "table"}},
+		{"empty GAN run", func(s *Settings) { s.GANRun = "" }, []string{"generator.gan_run is empty"}},
+		{"empty classifier run", func(s *Settings) { s.ClassifierRun = "" }, []string{"features.classifier_run is empty"}},
+		{"unknown generator", func(s *Settings) { s.GeneratorKind = "vae" }, []string{`generator.kind "vae"`, "gmm or gan"}},
+		{"subset larger than a class", func(s *Settings) { s.NPerClass = []int{140} }, []string{"real.n_per_class 140", "use at most 134"}},
 	}
 	for _, c := range cases {
 		s := smallDigits(clsRun, ganRun)
