@@ -336,6 +336,34 @@ func TestOpenRefusesBadCombinations(t *testing.T) {
 	}
 }
 
+// TestOpenRefusesModelsOfOtherData opens the digits GAN and classifier
+// against Fashion-MNIST (when installed): both must be refused with the
+// shapes named.
+func TestOpenRefusesModelsOfOtherData(t *testing.T) {
+	clsRun, ganRun, _ := trainedRuns(t)
+	if _, err := os.Stat(filepath.Join(data.DefaultFashionDir, "t10k-labels-idx1-ubyte.gz")); err != nil {
+		t.Skipf("Fashion-MNIST is not installed: %v", err)
+	}
+	for _, feat := range []string{"raw", "classifier"} {
+		s := smallDigits(clsRun, ganRun)
+		s.Source, s.FeatureKind, s.TestMaxRows = "fashion-mnist", feat, 100
+		key := map[string]string{"raw": "generator.gan_run", "classifier": "features.classifier_run"}[feat]
+		if feat == "classifier" {
+			s.GeneratorKind = "gmm"
+		}
+		st, err := Open(s)
+		if err == nil {
+			st.Close()
+			t.Fatalf("%s: digits model accepted for Fashion-MNIST", key)
+		}
+		for _, want := range []string{key, "1×8×8 images in 10 classes", "1×28×28 images in 10 classes", "same data"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error %q does not mention %q", err, want)
+			}
+		}
+	}
+}
+
 // TestShapeMismatch checks the comparison of a model's data with the
 // pipeline's: image shape, class count and class names.
 func TestShapeMismatch(t *testing.T) {
