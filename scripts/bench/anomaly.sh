@@ -19,5 +19,9 @@ fi
 "$bin" explain anomaly --run "$run" --out "$runs/anomaly-elbo" --samples 1
 "$bin" explain anomaly --run "$run" --out "$runs/anomaly-iw$k" --samples "$k"
 for d in "$runs/anomaly-elbo" "$runs/anomaly-iw$k"; do
-  /usr/bin/python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print(f"{sys.argv[2]}: {s[\"score\"]}: ROC-AUC {s[\"roc_auc\"]:.4f} ({s[\"positives\"]} held-out vs {s[\"negatives\"]} test images)")' "$d/summary.json" "$d"
+  /usr/bin/python3 - "$d/summary.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+print("%s: ROC-AUC %.4f (%d held-out vs %d test images)" % (s["score"], s["roc_auc"], s["positives"], s["negatives"]))
+PY
 done
