@@ -126,17 +126,32 @@ func (g *GANGenerator) WithFeatures(f func(X []float64, n int) ([]float64, error
 	return &v
 }
 
-// Images draws n images of class, row-major n×(C·H·W) pixels in [0, 1]. The
-// noise comes from rng, n·latent standard normals in row order, so the
-// result does not depend on the batch size of the graph.
+// Images draws n images of class, row-major n×(C·H·W) pixels in [0, 1]; see
+// ImagesOf.
 func (g *GANGenerator) Images(class, n int, rng *rand.Rand) ([]float64, error) {
-	k := g.Config.Classes
-	if class < 0 || class >= k {
-		return nil, fmt.Errorf("GAN %s: class %d out of range [0,%d)", g.Run, class, k)
-	}
 	if n < 0 {
 		return nil, fmt.Errorf("GAN %s: %d images asked for", g.Run, n)
 	}
+	classes := make([]int, n)
+	for i := range classes {
+		classes[i] = class
+	}
+	return g.ImagesOf(classes, rng)
+}
+
+// ImagesOf draws one image per entry of classes, row-major
+// len(classes)×(C·H·W) pixels in [0, 1], filling whole batches of the
+// graph whatever the mix of classes. The noise comes from rng, latent
+// standard normals per image in row order, so the result does not depend
+// on the batch size of the graph.
+func (g *GANGenerator) ImagesOf(classes []int, rng *rand.Rand) ([]float64, error) {
+	k := g.Config.Classes
+	for _, c := range classes {
+		if c < 0 || c >= k {
+			return nil, fmt.Errorf("GAN %s: class %d out of range [0,%d)", g.Run, c, k)
+		}
+	}
+	n := len(classes)
 	d := g.Shape.Dim()
 	batch := g.gen.Z.Shape()[0]
 	latent := g.Config.Latent
@@ -149,8 +164,8 @@ func (g *GANGenerator) Images(class, n int, rng *rand.Rand) ([]float64, error) {
 			z[i] = float32(rng.NormFloat64())
 		}
 		clear(label)
-		for i := 0; i < rows; i++ {
-			label[i*k+class] = 1
+		for i, c := range classes[start : start+rows] {
+			label[i*k+c] = 1
 		}
 		if err := g.exec.Run(); err != nil {
 			return nil, fmt.Errorf("GAN %s: running the generator: %w", g.Run, err)
@@ -174,6 +189,18 @@ func (g *GANGenerator) Sample(class, n int, rng *rand.Rand) ([]float64, error) {
 		return X, err
 	}
 	return g.features(X, n)
+}
+
+// SampleOf draws one image per entry of classes (ImagesOf) and returns them
+// in the feature space set by WithFeatures. Drawing all classes in one call
+// fills the graph's batches, which per-class Sample calls of a few images
+// each would mostly leave empty.
+func (g *GANGenerator) SampleOf(classes []int, rng *rand.Rand) ([]float64, error) {
+	X, err := g.ImagesOf(classes, rng)
+	if err != nil || g.features == nil {
+		return X, err
+	}
+	return g.features(X, len(classes))
 }
 
 // Close releases the generator's executor.

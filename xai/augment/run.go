@@ -369,6 +369,7 @@ func (st *Study) runOne(n, rep int, seed int64, report func(string, int), logf f
 	}
 
 	var gen Generator
+	var gan *GANGenerator
 	var comps []int
 	// Clipping of GMM samples: in raw space through the inverse feature map
 	// where there is one (pixels to [0,1], table columns to the real
@@ -378,7 +379,8 @@ func (st *Study) runOne(n, rep int, seed int64, report func(string, int), logf f
 	var rawClip, featClip *clipper
 	switch s.GeneratorKind {
 	case "gan":
-		gen = st.GAN.WithFeatures(fm.forward)
+		gan = st.GAN.WithFeatures(fm.forward)
+		gen = gan
 		report(fmt.Sprintf("n=%d rep=%d: real subset of %d rows; GAN samples mapped to %d features", n, rep, nReal, d), 0)
 	default:
 		t0 := time.Now()
@@ -411,37 +413,50 @@ func (st *Study) runOne(n, rep int, seed int64, report func(string, int), logf f
 		agree, drawn := 0, 0
 		if m > 0 {
 			rng := rand.New(rand.NewSource(streamSeed(seed, n, 100+uint64(ri))))
+			synY := make([]int, 0, k*m)
 			for c := 0; c < k; c++ {
-				syn, err := gen.Sample(c, m, rng)
-				if err != nil {
+				for i := 0; i < m; i++ {
+					synY = append(synY, c)
+				}
+			}
+			var syn []float64
+			if s.GeneratorKind == "gan" {
+				// All classes in one call: m rows of class 0, then class 1, ...
+				if syn, err = gan.SampleOf(synY, rng); err != nil {
 					return nil, fmt.Errorf("generator: %w", err)
 				}
-				if len(syn) != m*d {
-					return nil, fmt.Errorf("generator: %d values for %d samples of %d features", len(syn), m, d)
-				}
-				if s.GeneratorKind == "gan" && fm.embed != nil {
-					for _, p := range fm.lastPred {
-						if p == c {
+				if fm.embed != nil {
+					for i, p := range fm.lastPred {
+						if p == synY[i] {
 							agree++
 						}
 					}
-					drawn += m
+					drawn += len(synY)
+				}
+			} else {
+				for c := 0; c < k; c++ {
+					part, err := gen.Sample(c, m, rng)
+					if err != nil {
+						return nil, fmt.Errorf("generator: %w", err)
+					}
+					syn = append(syn, part...)
 				}
 				switch {
 				case rawClip != nil:
-					raw := fm.backward(syn, m)
+					raw := fm.backward(syn, k*m)
 					rawClip.apply(raw)
-					if syn, err = fm.forward(raw, m); err != nil {
+					if syn, err = fm.forward(raw, k*m); err != nil {
 						return nil, err
 					}
 				case featClip != nil:
 					featClip.apply(syn)
 				}
-				X = append(X, syn...)
-				for i := 0; i < m; i++ {
-					y = append(y, c)
-				}
 			}
+			if len(syn) != k*m*d {
+				return nil, fmt.Errorf("generator: %d values for %d samples of %d features", len(syn), k*m, d)
+			}
+			X = append(X, syn...)
+			y = append(y, synY...)
 		}
 		rows := len(y)
 		p := svm.DefaultParams()
