@@ -202,6 +202,19 @@ func TestGANSamplesFollowTheirClass(t *testing.T) {
 			t.Fatalf("image values differ at %d for the same noise: %v vs %v", i, a[i], b[i])
 		}
 	}
+	// Mixed classes in one call give the images of per-class calls on the same stream.
+	mixed, err := gan.ImagesOf([]int{2, 2, 7}, rand.New(rand.NewSource(5)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r5 := rand.New(rand.NewSource(5))
+	two, _ := gan.Images(2, 2, r5)
+	seven, _ := gan.Images(7, 1, r5)
+	for i, v := range append(two, seven...) {
+		if mixed[i] != v {
+			t.Fatalf("ImagesOf differs from per-class Images at value %d: %v vs %v", i, mixed[i], v)
+		}
+	}
 	if _, err := gan.Images(10, 1, rng); err == nil {
 		t.Error("class 10 of 10: no error")
 	}
