@@ -368,8 +368,8 @@ func (st *Study) runOne(n, rep int, seed int64, report func(string, int), logf f
 		return nil, fmt.Errorf("features of the test set: %w", err)
 	}
 
-	var gen Generator
-	var gan *GANGenerator
+	var gen Generator     // generator.kind gmm
+	var gan *GANGenerator // generator.kind gan
 	var comps []int
 	// Clipping of GMM samples: in raw space through the inverse feature map
 	// where there is one (pixels to [0,1], table columns to the real
@@ -380,7 +380,6 @@ func (st *Study) runOne(n, rep int, seed int64, report func(string, int), logf f
 	switch s.GeneratorKind {
 	case "gan":
 		gan = st.GAN.WithFeatures(fm.forward)
-		gen = gan
 		report(fmt.Sprintf("n=%d rep=%d: real subset of %d rows; GAN samples mapped to %d features", n, rep, nReal, d), 0)
 	default:
 		t0 := time.Now()
