@@ -55,6 +55,7 @@ train:
   log_every: 1000
 metrics:
   samples: 10
+  classifier_run: %q
 `
 )
 
@@ -77,10 +78,11 @@ func trainedRuns(t *testing.T) (cls, cgan, ugan string) {
 		if modelsErr != nil {
 			return
 		}
+		cls := filepath.Join(modelsDir, "cls") // trained first; the GANs' metrics use it
 		for _, r := range []struct{ name, yaml string }{
 			{"cls", digitsClassifierYAML},
-			{"cgan", fmt.Sprintf(digitsCGANYAML, 20)},
-			{"ugan", strings.NewReplacer("conditional: true", "conditional: false", "epochs: 1\n", "epochs: 1\n  steps: 2\n").Replace(fmt.Sprintf(digitsCGANYAML, 1))},
+			{"cgan", fmt.Sprintf(digitsCGANYAML, 20, cls)},
+			{"ugan", strings.NewReplacer("conditional: true", "conditional: false", "epochs: 1\n", "epochs: 1\n  steps: 2\n").Replace(fmt.Sprintf(digitsCGANYAML, 1, cls))},
 		} {
 			if modelsErr = trainRun(filepath.Join(modelsDir, r.name), r.yaml); modelsErr != nil {
 				modelsErr = fmt.Errorf("training %s: %w", r.name, modelsErr)
