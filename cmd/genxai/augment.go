@@ -68,6 +68,9 @@ func runAugment(cmd *cobra.Command, cfgPath string, sets []string, out string) e
 		return fmt.Errorf("augment %s: %w", cfgPath, err)
 	}
 	defer study.Close()
+	for _, w := range study.Warnings {
+		fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s\n", w)
+	}
 	dir, err := rundir.Create(out)
 	if err != nil {
 		return err

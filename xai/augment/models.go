@@ -3,6 +3,8 @@ package augment
 import (
 	"fmt"
 	"math/rand"
+	"os"
+	"path/filepath"
 	"strconv"
 
 	"genxai/data"
@@ -60,6 +62,13 @@ func shapeOf(im *data.Images) ImageShape {
 	return ImageShape{C: im.C, H: im.H, W: im.W, Classes: im.Classes, ClassNames: names}
 }
 
+// unfinished reports whether a run directory lacks summary.json, which
+// train.Run writes only when training completes.
+func unfinished(run string) bool {
+	_, err := os.Stat(filepath.Join(run, "summary.json"))
+	return err != nil
+}
+
 // runNotFound explains a run directory that cannot be opened, with the
 // config key that named it and how to produce one.
 func runNotFound(key, run string, err error, how string) error {
@@ -80,6 +89,9 @@ type GANGenerator struct {
 	Config nets.GANConfig
 	// Shape is the image shape and the classes it was trained on.
 	Shape ImageShape
+	// Unfinished is true when the run has a checkpoint but no summary.json:
+	// its training was interrupted, and the last checkpoint is used.
+	Unfinished bool
 
 	gen      *nets.GANGenerator
 	exec     engine.Executor
@@ -113,7 +125,7 @@ func OpenGANGenerator(run string) (*GANGenerator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("generator.gan_run %q: %w", run, err)
 	}
-	return &GANGenerator{Run: run, Config: cfg, gen: g, exec: ex,
+	return &GANGenerator{Run: run, Config: cfg, gen: g, exec: ex, Unfinished: unfinished(run),
 		Shape: ImageShape{C: cfg.C, H: cfg.H, W: cfg.W, Classes: cfg.Classes, ClassNames: names}}, nil
 }
 
@@ -220,6 +232,8 @@ type Embedder struct {
 	Shape ImageShape
 	// Dim is the width of the embedding.
 	Dim int
+	// Unfinished is true when the run has a checkpoint but no summary.json.
+	Unfinished bool
 
 	model *nets.Classifier
 	exec  engine.Executor
@@ -257,7 +271,7 @@ func OpenEmbedder(run string) (*Embedder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("features.classifier_run %q: %w", run, err)
 	}
-	return &Embedder{Run: run, Config: cfg, Shape: shape, Dim: m.Features.Shape()[1], model: m, exec: ex}, nil
+	return &Embedder{Run: run, Config: cfg, Shape: shape, Dim: m.Features.Shape()[1], Unfinished: unfinished(run), model: m, exec: ex}, nil
 }
 
 // Embed returns the n×Dim embedding of the n images in X (row-major, C·H·W

@@ -255,6 +255,9 @@ func TestRunGANWithClassifierFeatures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(st.Warnings) != 0 {
+		t.Errorf("finished runs give warnings %v", st.Warnings)
+	}
 	res, err := st.Run(Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -399,5 +402,34 @@ func TestShapeMismatch(t *testing.T) {
 	nine.Classes = 9
 	if why := digits.matches(nine); why == "" {
 		t.Error("9 vs 10 classes: no complaint")
+	}
+}
+
+// TestUnfinishedRunWarns copies the GAN run without its summary.json, as an
+// interrupted training leaves it: it is used, with a warning.
+func TestUnfinishedRunWarns(t *testing.T) {
+	clsRun, ganRun, _ := trainedRuns(t)
+	dir := filepath.Join(t.TempDir(), "interrupted")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"config.yaml", "checkpoint.json", "checkpoint.safetensors"} {
+		b, err := os.ReadFile(filepath.Join(ganRun, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := smallDigits(clsRun, dir)
+	s.FeatureKind = "raw"
+	st, err := Open(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if len(st.Warnings) != 1 || !strings.Contains(st.Warnings[0], "generator.gan_run") || !strings.Contains(st.Warnings[0], "did not finish") {
+		t.Errorf("warnings %q", st.Warnings)
 	}
 }

@@ -140,6 +140,9 @@ func (r *Results) agreement() map[int]float64 {
 func (r *Results) Markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Augmentation study: %s\n\n%s.\n\n", r.Dataset, r.describe())
+	for _, w := range r.Warnings {
+		fmt.Fprintf(&b, "**Warning:** %s.\n\n", w)
+	}
 	b.WriteString("| n per class | ratio | synthetic per class | accuracy (mean ± sd) | Δ vs baseline (mean ± sd) | p (paired t) | verdict |\n")
 	b.WriteString("|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, c := range r.Cells {
@@ -376,6 +379,9 @@ func (r *Results) Summary() map[string]any {
 	if r.Settings.FeatureKind == "classifier" {
 		out["classifier_run"] = r.Settings.ClassifierRun
 		out["embedding_dim"] = r.EmbeddingDim
+	}
+	if len(r.Warnings) > 0 {
+		out["warnings"] = r.Warnings
 	}
 	if agree := r.agreement(); len(agree) > 0 {
 		m := map[string]float64{}

@@ -99,9 +99,11 @@ type Results struct {
 	// EmbeddingDim is the width of the classifier embedding of
 	// features.kind classifier (0 otherwise).
 	EmbeddingDim int
-	Trials       []Trial
-	Cells        []Cell
-	Seconds      float64
+	// Warnings are the study's warnings (Study.Warnings).
+	Warnings []string
+	Trials   []Trial
+	Cells    []Cell
+	Seconds  float64
 }
 
 // Study is an augmentation study ready to run: its settings checked, its
@@ -116,6 +118,9 @@ type Study struct {
 	GAN *GANGenerator
 	// Embedder is the classifier of features.kind classifier, nil otherwise.
 	Embedder *Embedder
+	// Warnings says what is questionable but allowed, e.g. a model whose
+	// training did not finish.
+	Warnings []string
 
 	byClass  [][]int
 	poolPCA  *PCA      // features.kind pca with pca_fit pool
@@ -165,6 +170,12 @@ func Open(s Settings) (*Study, error) {
 		if st.Embedder, err = OpenEmbedder(s.ClassifierRun); err != nil {
 			return fail(err)
 		}
+	}
+	if st.GAN != nil && st.GAN.Unfinished {
+		st.Warnings = append(st.Warnings, fmt.Sprintf("generator.gan_run %s has no summary.json: its training did not finish, so its last checkpoint is used", s.GANRun))
+	}
+	if st.Embedder != nil && st.Embedder.Unfinished {
+		st.Warnings = append(st.Warnings, fmt.Sprintf("features.classifier_run %s has no summary.json: its training did not finish, so its last checkpoint is used", s.ClassifierRun))
 	}
 	ds, err := LoadDataset(s)
 	if err != nil {
@@ -244,7 +255,7 @@ func Run(s Settings, opt Options) (*Results, error) {
 func (st *Study) Run(opt Options) (*Results, error) {
 	start := time.Now()
 	s, ds := st.Settings, st.Data
-	res := &Results{Settings: s, Dataset: ds.Name, Classes: ds.ClassNames, PoolRows: ds.PoolN, TestRows: ds.TestN, RawDim: ds.D}
+	res := &Results{Settings: s, Dataset: ds.Name, Classes: ds.ClassNames, PoolRows: ds.PoolN, TestRows: ds.TestN, RawDim: ds.D, Warnings: st.Warnings}
 	if st.GAN != nil {
 		res.GANArch = st.GAN.Config.Arch
 		res.GANLatent = st.GAN.Config.Latent
