@@ -122,6 +122,7 @@ func NewClassifier(store *Store, cfg ClassifierConfig, batch int, training bool)
 	if err := n.Err(); err != nil {
 		return nil, fmt.Errorf("classifier: %w", err)
 	}
+	m.Net.Keep(m.Features, m.Logits, m.Probs, m.RowLoss, m.Loss)
 	return m, nil
 }
 

@@ -96,6 +96,7 @@ func NewGANGenerator(store *Store, cfg GANConfig, batch int, training bool) (*GA
 	if err := n.Err(); err != nil {
 		return nil, fmt.Errorf("gan generator: %w", err)
 	}
+	m.Net.Keep(m.Image)
 	return m, nil
 }
 
@@ -136,6 +137,7 @@ func NewGANDiscriminatorStep(store *Store, cfg GANConfig, batch int) (*GANDiscri
 	if err := n.Err(); err != nil {
 		return nil, fmt.Errorf("gan discriminator: %w", err)
 	}
+	m.Net.Keep(m.Logit, m.RowLoss, m.Loss)
 	return m, nil
 }
 
@@ -170,6 +172,7 @@ func NewGANGeneratorStep(store *Store, cfg GANConfig, batch int) (*GANGeneratorS
 	if err := n.Err(); err != nil {
 		return nil, fmt.Errorf("gan generator step: %w", err)
 	}
+	m.Net.Keep(m.Image, m.Logit, m.Loss)
 	return m, nil
 }
 

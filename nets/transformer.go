@@ -90,6 +90,7 @@ func NewTransformer(store *Store, cfg TransformerConfig, batch int, training boo
 	if err := n.Err(); err != nil {
 		return nil, fmt.Errorf("transformer: %w", err)
 	}
+	m.Net.Keep(m.Logits, m.RowLoss, m.Loss)
 	return m, nil
 }
 

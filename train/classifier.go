@@ -65,10 +65,10 @@ func NewClassifierTask(c *config.Config, opt OptimConfig, executor string) (*Cla
 	if err := Differentiate(t.model.Loss, t.params); err != nil {
 		return nil, err
 	}
-	if t.exec, err = engine.New(executor, t.model.Net.G, t.model.Net.Params()); err != nil {
+	if t.exec, err = NewExecutor(executor, t.model.Net, true); err != nil {
 		return nil, err
 	}
-	if t.evalEx, err = engine.New(executor, t.eval.Net.G, nil); err != nil {
+	if t.evalEx, err = NewExecutor(executor, t.eval.Net, false); err != nil {
 		return nil, err
 	}
 	if t.opt, err = NewOptimizer(opt); err != nil {
@@ -285,7 +285,7 @@ func loadClassifier(c *config.Config, ts []checkpoint.Tensor, batch int) (*Train
 	if err := RestoreStore(store, ts, "classifier checkpoint"); err != nil {
 		return nil, err
 	}
-	return &TrainedClassifier{Model: m, exec: engine.NewTape(m.Net.G, nil)}, nil
+	return &TrainedClassifier{Model: m, exec: engine.NewTape(m.Net.G, nil, engine.Keep(m.Net.Kept()...))}, nil
 }
 
 // Score runs the classifier over images (each C·H·W values in [0, 1]) and

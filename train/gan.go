@@ -126,16 +126,16 @@ func NewGANTask(c *config.Config, opt OptimConfig, executor string) (*GANTask, e
 		}
 		return out
 	}
-	if t.dEx, err = engine.New(executor, t.dStep.Net.G, nodes(t.dParams)); err != nil {
+	if t.dEx, err = engine.New(executor, t.dStep.Net.G, nodes(t.dParams), engine.Keep(t.dStep.Net.Kept()...)); err != nil {
 		return nil, err
 	}
-	if t.gEx, err = engine.New(executor, t.gStep.Net.G, nodes(t.gParams)); err != nil {
+	if t.gEx, err = engine.New(executor, t.gStep.Net.G, nodes(t.gParams), engine.Keep(t.gStep.Net.Kept()...)); err != nil {
 		return nil, err
 	}
-	if t.fakeEx, err = engine.New(executor, t.fake.Net.G, nil); err != nil {
+	if t.fakeEx, err = NewExecutor(executor, t.fake.Net, false); err != nil {
 		return nil, err
 	}
-	if t.sampEx, err = engine.New(executor, t.sampler.Net.G, nil); err != nil {
+	if t.sampEx, err = NewExecutor(executor, t.sampler.Net, false); err != nil {
 		return nil, err
 	}
 	if t.gOpt, err = NewOptimizer(opt); err != nil {
@@ -609,7 +609,7 @@ func sampleGAN(c *config.Config, ts []checkpoint.Tensor, _ checkpoint.Meta, o Sa
 	if o.Class >= cfg.Classes && cfg.Conditional() {
 		return "", fmt.Errorf("--class %d is out of range: the model knows classes 0..%d", o.Class, cfg.Classes-1)
 	}
-	ex := engine.NewTape(g.Net.G, nil)
+	ex := engine.NewTape(g.Net.G, nil, engine.Keep(g.Net.Kept()...))
 	defer ex.Close()
 	img, err := ganGrid(g, ex, cfg, names, rand.New(rand.NewSource(o.Seed)), o.Class, o.N)
 	if err != nil {

@@ -127,13 +127,13 @@ func NewLMTask(c *config.Config, opt OptimConfig, executor string) (*LMTask, err
 	if err := Differentiate(t.model.Loss, t.params); err != nil {
 		return nil, err
 	}
-	if t.exec, err = engine.New(executor, t.model.Net.G, t.model.Net.Params()); err != nil {
+	if t.exec, err = NewExecutor(executor, t.model.Net, true); err != nil {
 		return nil, err
 	}
-	if t.evalEx, err = engine.New(executor, t.eval.Net.G, nil); err != nil {
+	if t.evalEx, err = NewExecutor(executor, t.eval.Net, false); err != nil {
 		return nil, err
 	}
-	if t.genEx, err = engine.New(executor, t.gen.Net.G, nil); err != nil {
+	if t.genEx, err = NewExecutor(executor, t.gen.Net, false); err != nil {
 		return nil, err
 	}
 	if t.opt, err = NewOptimizer(opt); err != nil {
@@ -405,7 +405,7 @@ func sampleLM(c *config.Config, ts []checkpoint.Tensor, _ checkpoint.Meta, o Sam
 	if len(unknown) > 0 {
 		return "", fmt.Errorf("--prompt holds characters the model never saw in its corpus: %s; use only characters of the training text", strings.Join(unknown, ", "))
 	}
-	ex := engine.NewTape(m.Net.G, nil)
+	ex := engine.NewTape(m.Net.G, nil, engine.Keep(m.Net.Kept()...))
 	defer ex.Close()
 	out, err := Generate(m, ex, prompt, o.Tokens, o.Temperature, o.TopK, rand.New(rand.NewSource(o.Seed)))
 	if err != nil {
