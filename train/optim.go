@@ -45,7 +45,9 @@ type OptimConfig struct {
 //   - Adam (Kingma and Ba, 2015) with bias correction, weight decay as L2 added
 //     to the gradient, as torch.optim.Adam does;
 //   - AdamW (Loshchilov and Hutter, 2019): the decay multiplies the weights by
-//     (1 − lr·λ) before the Adam step;
+//     (1 − lr·λ) before the Adam step. As in GPT-2 and nanoGPT it applies to
+//     weight matrices and convolution filters only (tensors of two or more
+//     dimensions), not to biases, embeddings' gains or normalization scales;
 //   - SGD with heavy-ball momentum, v ← μv + g, w ← w − lr·v, as torch.optim.SGD.
 //
 // All state is float32 and lives in named slices so a checkpoint stores it
@@ -138,6 +140,9 @@ func (o *Optimizer) update(p Param, g []float32, scale float32, lr float64) {
 		eps := float32(c.Eps)
 		decoupled := c.Kind == "adamw"
 		decay := float32(1 - lr*c.WeightDecay)
+		if decoupled && p.Node != nil && p.Node.Shape().Dims() < 2 {
+			decay = 1
+		}
 		for i := range w {
 			gi := g[i] * scale
 			if decoupled {

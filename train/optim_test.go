@@ -99,3 +99,41 @@ func TestScheduleWarmupAndCosine(t *testing.T) {
 		t.Error("constant schedule changed")
 	}
 }
+
+// AdamW decays matrices but not vectors (biases, normalization scales).
+func TestAdamWDecaysOnlyMatrices(t *testing.T) {
+	g := G.NewGraph()
+	mk := func(name string, shape ...int) Param {
+		n := 1
+		for _, d := range shape {
+			n *= d
+		}
+		data := make([]float32, n)
+		for i := range data {
+			data[i] = 1
+		}
+		v := tensor.New(tensor.WithShape(shape...), tensor.WithBacking(data))
+		node := G.NewTensor(g, tensor.Float32, len(shape), G.WithShape(shape...), G.WithName(name), G.WithValue(v))
+		return Param{Name: name, Node: node, Data: data}
+	}
+	w, b := mk("w", 2, 2), mk("b", 2)
+	loss := G.Must(G.Add(G.Must(G.Sum(G.Must(G.Mul(G.NewConstant(float32(0)), w.Node)))), G.Must(G.Sum(G.Must(G.Mul(G.NewConstant(float32(0)), b.Node))))))
+	ps := []Param{w, b}
+	if err := Differentiate(loss, ps); err != nil {
+		t.Fatal(err)
+	}
+	ex := engine.NewTape(g, G.Nodes{w.Node, b.Node})
+	o, _ := NewOptimizer(OptimConfig{Kind: "adamw", Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: 0.5})
+	if err := ex.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.Step(ps, 0.1); err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(float64(w.Data[0])-0.95) > 1e-6 {
+		t.Errorf("matrix weight %v after one decayed step with zero gradient, want 0.95", w.Data[0])
+	}
+	if b.Data[0] != 1 {
+		t.Errorf("bias %v changed; AdamW must not decay vectors", b.Data[0])
+	}
+}
