@@ -118,16 +118,7 @@ func fillClassifierBatch(m *nets.Classifier, im *data.Images, idx []int) {
 // Step trains on one batch.
 func (t *ClassifierTask) Step(in StepInput) (StepResult, error) {
 	fillClassifierBatch(t.model, t.train, in.Batch)
-	FillDropout(t.model.Net, in.Rng)
-	if err := t.exec.Run(); err != nil {
-		return StepResult{}, err
-	}
-	UpdateRunningStats(t.model.Net, 0.1)
-	norm, err := t.opt.Step(t.params, in.LR)
-	if err != nil {
-		return StepResult{}, err
-	}
-	return StepResult{Loss: engine.Scalar(t.model.Loss), Metrics: map[string]float64{"grad_norm": norm}}, nil
+	return optimizeStep(t.exec, t.model.Net, t.opt, t.params, t.model.Loss, in)
 }
 
 // Evaluate scores the test set: accuracy (the fraction of images whose most

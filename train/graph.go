@@ -33,6 +33,23 @@ func NewExecutor(kind string, n *nets.Net, grads bool) (engine.Executor, error) 
 	return engine.New(kind, n.G, learn, engine.Keep(n.Kept()...))
 }
 
+// optimizeStep is the body of a single-network training step once the batch is
+// in the graph's inputs: fresh dropout masks, forward and backward, the
+// batch-norm running statistics, the optimizer update. It reports the loss and
+// the gradient norm.
+func optimizeStep(ex engine.Executor, net *nets.Net, opt *Optimizer, params []Param, loss *G.Node, in StepInput) (StepResult, error) {
+	FillDropout(net, in.Rng)
+	if err := ex.Run(); err != nil {
+		return StepResult{}, err
+	}
+	UpdateRunningStats(net, 0.1)
+	norm, err := opt.Step(params, in.LR)
+	if err != nil {
+		return StepResult{}, err
+	}
+	return StepResult{Loss: engine.Scalar(loss), Metrics: map[string]float64{"grad_norm": norm}}, nil
+}
+
 // FillDropout draws fresh inverted-dropout masks for a training graph.
 func FillDropout(n *nets.Net, rng interface{ Float64() float64 }) {
 	for _, d := range n.Dropouts() {

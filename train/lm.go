@@ -195,15 +195,7 @@ func fillLMBatch(m *nets.Transformer, ids []int, starts []int) {
 // positions in the training text.
 func (t *LMTask) Step(in StepInput) (StepResult, error) {
 	fillLMBatch(t.model, t.corpus.Train, in.Batch)
-	FillDropout(t.model.Net, in.Rng)
-	if err := t.exec.Run(); err != nil {
-		return StepResult{}, err
-	}
-	norm, err := t.opt.Step(t.params, in.LR)
-	if err != nil {
-		return StepResult{}, err
-	}
-	return StepResult{Loss: engine.Scalar(t.model.Loss), Metrics: map[string]float64{"grad_norm": norm}}, nil
+	return optimizeStep(t.exec, t.model.Net, t.opt, t.params, t.model.Loss, in)
 }
 
 // Evaluate scores the validation text cut into consecutive windows of

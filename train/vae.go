@@ -131,16 +131,7 @@ func fillVAEBatch(m *nets.VAE, im *data.Images, idx []int, rng *rand.Rand) {
 // Step trains on one batch.
 func (t *VAETask) Step(in StepInput) (StepResult, error) {
 	fillVAEBatch(t.model, t.train, in.Batch, in.Rng)
-	FillDropout(t.model.Net, in.Rng)
-	if err := t.exec.Run(); err != nil {
-		return StepResult{}, err
-	}
-	UpdateRunningStats(t.model.Net, 0.1)
-	norm, err := t.opt.Step(t.params, in.LR)
-	if err != nil {
-		return StepResult{}, err
-	}
-	return StepResult{Loss: engine.Scalar(t.model.Loss), Metrics: map[string]float64{"grad_norm": norm}}, nil
+	return optimizeStep(t.exec, t.model.Net, t.opt, t.params, t.model.Loss, in)
 }
 
 // Evaluate returns the test set's negative ELBO per image in nats
