@@ -61,17 +61,10 @@ func NewClassifierTask(c *config.Config, opt OptimConfig, executor string) (*Cla
 	if t.eval, err = nets.NewClassifier(t.store, t.cfg, evalBatch, false); err != nil {
 		return nil, err
 	}
-	t.params = ParamsOf(t.model.Net)
-	if err := Differentiate(t.model.Loss, t.params); err != nil {
-		return nil, err
-	}
-	if t.exec, err = NewExecutor(executor, t.model.Net, true); err != nil {
+	if t.params, t.exec, t.opt, err = prepareTraining(t.model.Net, t.model.Loss, executor, opt); err != nil {
 		return nil, err
 	}
 	if t.evalEx, err = NewExecutor(executor, t.eval.Net, false); err != nil {
-		return nil, err
-	}
-	if t.opt, err = NewOptimizer(opt); err != nil {
 		return nil, err
 	}
 	return t, nil

@@ -33,6 +33,25 @@ func NewExecutor(kind string, n *nets.Net, grads bool) (engine.Executor, error) 
 	return engine.New(kind, n.G, learn, engine.Keep(n.Kept()...))
 }
 
+// prepareTraining makes a training graph ready to step: it adds the gradient
+// nodes of loss, builds the executor that fills them and creates the optimizer.
+func prepareTraining(net *nets.Net, loss *G.Node, executor string, oc OptimConfig) ([]Param, engine.Executor, *Optimizer, error) {
+	params := ParamsOf(net)
+	if err := Differentiate(loss, params); err != nil {
+		return nil, nil, nil, err
+	}
+	ex, err := NewExecutor(executor, net, true)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	opt, err := NewOptimizer(oc)
+	if err != nil {
+		ex.Close()
+		return nil, nil, nil, err
+	}
+	return params, ex, opt, nil
+}
+
 // optimizeStep is the body of a single-network training step once the batch is
 // in the graph's inputs: fresh dropout masks, forward and backward, the
 // batch-norm running statistics, the optimizer update. It reports the loss and

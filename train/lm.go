@@ -123,20 +123,13 @@ func NewLMTask(c *config.Config, opt OptimConfig, executor string) (*LMTask, err
 	if t.gen, err = nets.NewTransformer(t.store, t.cfg, 1, false); err != nil {
 		return nil, err
 	}
-	t.params = ParamsOf(t.model.Net)
-	if err := Differentiate(t.model.Loss, t.params); err != nil {
-		return nil, err
-	}
-	if t.exec, err = NewExecutor(executor, t.model.Net, true); err != nil {
+	if t.params, t.exec, t.opt, err = prepareTraining(t.model.Net, t.model.Loss, executor, opt); err != nil {
 		return nil, err
 	}
 	if t.evalEx, err = NewExecutor(executor, t.eval.Net, false); err != nil {
 		return nil, err
 	}
 	if t.genEx, err = NewExecutor(executor, t.gen.Net, false); err != nil {
-		return nil, err
-	}
-	if t.opt, err = NewOptimizer(opt); err != nil {
 		return nil, err
 	}
 	return t, nil
