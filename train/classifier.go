@@ -27,6 +27,7 @@ type ClassifierTask struct {
 	store        *nets.Store
 	opt          *Optimizer
 	train, test  *data.Images
+	val          *data.Images     // held out of train by data.val_fraction, or nil
 	model        *nets.Classifier // training graph
 	eval         *nets.Classifier // evaluation graph
 	exec, evalEx engine.Executor
@@ -52,7 +53,8 @@ func NewClassifierTask(c *config.Config, opt OptimConfig, executor string) (*Cla
 		return nil, err
 	}
 	batch := c.Int("train.batch_size")
-	t := &ClassifierTask{train: train, test: test}
+	train, val := holdOut(train, c.Float("data.val_fraction"), int64(c.Int("seed")))
+	t := &ClassifierTask{train: train, test: test, val: val}
 	t.cfg = ClassifierConfigFrom(c, train.C, train.H, train.W, train.Classes)
 	t.store = nets.NewStore(int64(c.Int("seed")))
 	if t.model, err = nets.NewClassifier(t.store, t.cfg, batch, true); err != nil {
@@ -115,37 +117,54 @@ func (t *ClassifierTask) Step(in StepInput) (StepResult, error) {
 }
 
 // Evaluate scores the test set: accuracy (the fraction of images whose most
-// probable class is their label) and test_loss (mean cross-entropy in nats).
-// It keeps the confusion matrix for Artifacts.
+// probable class is their label) and test_loss (mean cross-entropy in nats),
+// plus val_accuracy and val_loss on the held-out training images when
+// data.val_fraction is set. It keeps the test confusion matrix for Artifacts.
 func (t *ClassifierTask) Evaluate(ctx context.Context) (map[string]float64, error) {
-	k := t.cfg.Classes
-	t.confusion = make([][]int, k)
-	for i := range t.confusion {
-		t.confusion[i] = make([]int, k)
+	acc, loss, confusion, err := t.score(ctx, t.test)
+	if err != nil {
+		return nil, err
 	}
-	var loss float64
-	correct := 0
-	for start := 0; start < t.test.N; start += evalBatch {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		idx := seq(start, min(start+evalBatch, t.test.N))
-		fillClassifierBatch(t.eval, t.test, idx)
-		if err := t.evalEx.Run(); err != nil {
+	t.confusion = confusion
+	res := map[string]float64{"accuracy": acc, "test_loss": loss}
+	if t.val != nil {
+		if res["val_accuracy"], res["val_loss"], _, err = t.score(ctx, t.val); err != nil {
 			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// score classifies the images: accuracy, mean cross-entropy in nats and the
+// confusion matrix confusion[true][predicted].
+func (t *ClassifierTask) score(ctx context.Context, im *data.Images) (acc, loss float64, confusion [][]int, err error) {
+	k := t.cfg.Classes
+	confusion = make([][]int, k)
+	for i := range confusion {
+		confusion[i] = make([]int, k)
+	}
+	correct := 0
+	for start := 0; start < im.N; start += evalBatch {
+		if ctx.Err() != nil {
+			return 0, 0, nil, ctx.Err()
+		}
+		idx := seq(start, min(start+evalBatch, im.N))
+		fillClassifierBatch(t.eval, im, idx)
+		if err := t.evalEx.Run(); err != nil {
+			return 0, 0, nil, err
 		}
 		rl, logits := engine.Float32s(t.eval.RowLoss), engine.Float32s(t.eval.Logits)
 		for i, j := range idx {
 			loss += float64(rl[i])
 			pred := argmax(logits[i*k : (i+1)*k])
-			t.confusion[t.test.Labels[j]][pred]++
-			if pred == t.test.Labels[j] {
+			confusion[im.Labels[j]][pred]++
+			if pred == im.Labels[j] {
 				correct++
 			}
 		}
 	}
-	n := float64(t.test.N)
-	return map[string]float64{"accuracy": float64(correct) / n, "test_loss": loss / n}, nil
+	n := float64(im.N)
+	return float64(correct) / n, loss / n, confusion, nil
 }
 
 // PerClassAccuracy returns, from the last evaluation, the fraction of each

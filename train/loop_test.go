@@ -303,3 +303,22 @@ func TestExtendingStepsIsBitwiseExact(t *testing.T) {
 	}
 	sameWeights(t, weights(t, full), weights(t, part))
 }
+
+// data.val_fraction holds training images out and scores them every epoch.
+func TestValidationSplit(t *testing.T) {
+	c := loadConfig(t, digitsVAE, "data.val_fraction=0.2", "train.epochs=1")
+	task, err := NewVAETask(c, OptimConfigFrom(c), "tape")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if task.TrainSize() != 1437-287 || task.val == nil || task.val.N != 287 {
+		t.Fatalf("train %d images, validation %v; want 1150 and 287", task.TrainSize(), task.val)
+	}
+	sum, err := Run(context.Background(), Request{Config: c, OutDir: t.TempDir(), Log: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := sum["val_loss"].(float64); !ok || !(v > 0) {
+		t.Errorf("summary val_loss = %v", sum["val_loss"])
+	}
+}

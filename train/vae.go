@@ -22,8 +22,9 @@ type VAETask struct {
 	store        *nets.Store
 	opt          *Optimizer
 	train, test  *data.Images
-	model        *nets.VAE // training graph
-	eval         *nets.VAE // evaluation graph
+	val          *data.Images // held out of train by data.val_fraction, or nil
+	model        *nets.VAE    // training graph
+	eval         *nets.VAE    // evaluation graph
 	dec          *nets.VAEDecoder
 	exec, evalEx engine.Executor
 	decEx        engine.Executor
@@ -58,7 +59,8 @@ func NewVAETask(c *config.Config, opt OptimConfig, executor string) (*VAETask, e
 			return nil, err
 		}
 	}
-	t := &VAETask{train: train, test: test, seed: int64(c.Int("seed")), batch: c.Int("train.batch_size")}
+	train, val := holdOut(train, c.Float("data.val_fraction"), int64(c.Int("seed")))
+	t := &VAETask{train: train, test: test, val: val, seed: int64(c.Int("seed")), batch: c.Int("train.batch_size")}
 	t.cfg = VAEConfigFrom(c, train.C, train.H, train.W)
 	t.store = nets.NewStore(t.seed)
 	if t.model, err = nets.NewVAE(t.store, t.cfg, t.batch, true); err != nil {
@@ -128,19 +130,34 @@ func (t *VAETask) Step(in StepInput) (StepResult, error) {
 }
 
 // Evaluate returns the test set's negative ELBO per image in nats
-// (test_loss), split into its reconstruction and KL terms. The noise ε is
-// drawn from a source fixed by the seed, so the figure is reproducible.
+// (test_loss), split into its reconstruction and KL terms, and val_loss on the
+// held-out part of the training set when there is one. The noise ε is drawn
+// from a source fixed by the seed, so the figures are reproducible.
 func (t *VAETask) Evaluate(ctx context.Context) (map[string]float64, error) {
-	rng := rand.New(rand.NewSource(t.seed + 7919))
-	var loss, recon, kl float64
-	for start := 0; start < t.test.N; start += evalBatch {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		idx := seq(start, min(start+evalBatch, t.test.N))
-		fillVAEBatch(t.eval, t.test, idx, rng)
-		if err := t.evalEx.Run(); err != nil {
+	loss, recon, kl, err := t.score(ctx, t.test)
+	if err != nil {
+		return nil, err
+	}
+	res := map[string]float64{"test_loss": loss, "test_recon": recon, "test_kl": kl}
+	if t.val != nil {
+		if res["val_loss"], _, _, err = t.score(ctx, t.val); err != nil {
 			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// score returns the mean negative ELBO of the images and its two terms.
+func (t *VAETask) score(ctx context.Context, im *data.Images) (loss, recon, kl float64, err error) {
+	rng := rand.New(rand.NewSource(t.seed + 7919))
+	for start := 0; start < im.N; start += evalBatch {
+		if ctx.Err() != nil {
+			return 0, 0, 0, ctx.Err()
+		}
+		idx := seq(start, min(start+evalBatch, im.N))
+		fillVAEBatch(t.eval, im, idx, rng)
+		if err := t.evalEx.Run(); err != nil {
+			return 0, 0, 0, err
 		}
 		rl, rr, rk := engine.Float32s(t.eval.RowLoss), engine.Float32s(t.eval.Recon), engine.Float32s(t.eval.KL)
 		for i := range idx {
@@ -149,8 +166,8 @@ func (t *VAETask) Evaluate(ctx context.Context) (map[string]float64, error) {
 			kl += float64(rk[i])
 		}
 	}
-	n := float64(t.test.N)
-	return map[string]float64{"test_loss": loss / n, "test_recon": recon / n, "test_kl": kl / n}, nil
+	n := float64(im.N)
+	return loss / n, recon / n, kl / n, nil
 }
 
 // Decode maps latent codes (rows of length latent) to images in [0,1].
@@ -260,6 +277,20 @@ func withoutClasses(im *data.Images, ex []int) (*data.Images, error) {
 		return nil, fmt.Errorf("data.exclude_classes %v leaves no images", ex)
 	}
 	return im.Subset(keep), nil
+}
+
+// holdOut splits a training set into the images trained on and a validation
+// set of the given fraction, drawn with the seed; with fraction 0 it returns
+// the set unchanged and no validation set.
+func holdOut(im *data.Images, fraction float64, seed int64) (train, val *data.Images) {
+	if fraction <= 0 {
+		return im, nil
+	}
+	tr, va := data.SplitIndices(im.N, fraction, seed)
+	if len(va) == 0 || len(tr) == 0 {
+		return im, nil
+	}
+	return im.Subset(tr), im.Subset(va)
 }
 
 func seq(a, b int) []int {

@@ -12,6 +12,7 @@ func classifierKeys() []Key {
 		StringKey("model.activation", "relu", "activation of the hidden layers").OneOf("relu", "leaky_relu", "elu", "tanh", "sigmoid", "gelu"),
 		FloatKey("model.dropout", 0, "dropout probability after each hidden dense layer (Srivastava et al. 2014); 0 = off").AtLeast(0).LessThan(1),
 		BoolKey("model.batch_norm", false, "batch normalization before each activation (Ioffe & Szegedy 2015)"),
+		valFractionKey(),
 	}
 }
 

@@ -91,7 +91,6 @@ func sharedKeys(kinds, executors []string) []Key {
 		IntKey("seed", 1, "seed for data order, initialization and noise; equal seeds give identical CPU runs").AtLeast(0),
 		StringKey("device", "auto", "where to train: auto picks CUDA when a GPU answers, else the CPU").OneOf("auto", "cpu", "cuda"),
 		StringKey("data.path", "builtin:digits", `data set: "builtin:digits" (embedded 8×8 digits) or a Fashion-MNIST directory of IDX files`),
-		FloatKey("data.val_fraction", 0, "fraction of the training set held out for validation; 0 = none").Range(0, 0.5),
 		IntKey("train.epochs", 10, "passes over the training set (ignored when train.steps > 0)").Range(1, 100000),
 		IntKey("train.steps", 0, "optimizer steps to run; 0 = use train.epochs").AtLeast(0),
 		IntKey("train.batch_size", 128, "examples per optimizer step").Range(1, 65536),
@@ -126,11 +125,19 @@ func vaeKeys() []Key {
 		FloatKey("model.beta", 1, "weight of the KL term; 1 is the ELBO, > 1 a β-VAE (Higgins et al. 2017)").AtLeast(0),
 		BoolKey("model.batch_norm", false, "batch normalization after each hidden layer (Ioffe & Szegedy 2015)"),
 		FloatKey("model.dropout", 0, "dropout probability after each hidden layer; 0 = off").AtLeast(0).LessThan(1),
+		valFractionKey(),
 		IntListKey("data.exclude_classes", []int{}, "labels left out of training and evaluation, e.g. [9] to train on nine classes and score the tenth as anomalies").Range(0, 1000),
 	}
 }
 
 func init() { RegisterKind("vae", vaeKeys()...) }
+
+// valFractionKey is data.val_fraction, the share of the training images held
+// out (drawn with the seed) and scored after every epoch as val_*. Kinds that
+// have it: vae and classifier.
+func valFractionKey() Key {
+	return FloatKey("data.val_fraction", 0, "fraction of the training images held out for validation (drawn with the seed), scored after every epoch as val_*; 0 = none").Range(0, 0.5)
+}
 
 // TrainingSchema returns the schema of training configs of one kind: the
 // shared keys (model.kind, seed, device, data.*, train.*) and the kind's own.
