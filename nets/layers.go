@@ -196,7 +196,7 @@ func (n *Net) UpConv(name string, x *G.Node, out int) *G.Node {
 		return nil
 	}
 	n.layer = name
-	up := n.Op(G.Upsample2D(x, 2))
+	up := n.Op(Upsample(x, 2))
 	return n.Conv2D(name, up, out, 3, 1, 1)
 }
 
