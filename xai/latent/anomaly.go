@@ -40,25 +40,11 @@ func Anomaly(o AnomalyOptions) (map[string]any, error) {
 	if o.Limit < 0 {
 		return nil, fmt.Errorf("--limit must be ≥ 0 (0 = the whole test set), got %d", o.Limit)
 	}
-	inputs, err := explain.ParseInputs(o.Inputs)
+	v, err := openVAE("explain anomaly", o.Run, o.Inputs, o.Executor)
 	if err != nil {
 		return nil, err
 	}
-	run, err := explain.Open(o.Run)
-	if err != nil {
-		return nil, err
-	}
-	if err := run.Expect("explain anomaly", "vae"); err != nil {
-		return nil, err
-	}
-	trainSet, testSet, err := run.Images()
-	if err != nil {
-		return nil, err
-	}
-	m, err := Load(run, o.Executor)
-	if err != nil {
-		return nil, err
-	}
+	inputs, run, trainSet, testSet, m := v.inputs, v.run, v.trainSet, v.test, v.model
 	defer m.Close()
 	out, err := explain.Begin(o.Out, "anomaly", o.Flags())
 	if err != nil {

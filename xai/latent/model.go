@@ -11,6 +11,7 @@ import (
 	"math"
 	"math/rand"
 
+	"genxai/data"
 	"genxai/engine"
 	"genxai/nets"
 	"genxai/xai/explain"
@@ -230,4 +231,38 @@ func logSumExp(v []float64) float64 {
 		s += math.Exp(x - m)
 	}
 	return m + math.Log(s)
+}
+
+// vaeRun is what every latent method starts from: the parsed --input
+// references, the VAE run, its images and the rebuilt model.
+type vaeRun struct {
+	inputs         []explain.Input
+	run            *explain.Run
+	trainSet, test *data.Images
+	model          *Model
+}
+
+// openVAE parses the inputs, opens runDir, checks that it holds a VAE (the
+// message names command) and rebuilds the model. Close the model when done.
+func openVAE(command, runDir, inputs, executor string) (*vaeRun, error) {
+	in, err := explain.ParseInputs(inputs)
+	if err != nil {
+		return nil, err
+	}
+	run, err := explain.Open(runDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := run.Expect(command, "vae"); err != nil {
+		return nil, err
+	}
+	trainSet, testSet, err := run.Images()
+	if err != nil {
+		return nil, err
+	}
+	m, err := Load(run, executor)
+	if err != nil {
+		return nil, err
+	}
+	return &vaeRun{inputs: in, run: run, trainSet: trainSet, test: testSet, model: m}, nil
 }

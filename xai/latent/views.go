@@ -48,25 +48,11 @@ func Views(o ViewOptions) (map[string]any, error) {
 	if o.MaxDims < 0 {
 		return nil, fmt.Errorf("--max-dims must be ≥ 0, got %d", o.MaxDims)
 	}
-	inputs, err := explain.ParseInputs(o.Inputs)
+	v, err := openVAE("explain latent", o.Run, o.Inputs, o.Executor)
 	if err != nil {
 		return nil, err
 	}
-	run, err := explain.Open(o.Run)
-	if err != nil {
-		return nil, err
-	}
-	if err := run.Expect("explain latent", "vae"); err != nil {
-		return nil, err
-	}
-	trainSet, testSet, err := run.Images()
-	if err != nil {
-		return nil, err
-	}
-	m, err := Load(run, o.Executor)
-	if err != nil {
-		return nil, err
-	}
+	inputs, trainSet, testSet, m := v.inputs, v.trainSet, v.test, v.model
 	defer m.Close()
 	out, err := explain.Begin(o.Out, "latent", o.Flags())
 	if err != nil {
