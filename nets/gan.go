@@ -2,6 +2,7 @@ package nets
 
 import (
 	"fmt"
+	"math"
 
 	G "gorgonia.org/gorgonia"
 )
@@ -14,7 +15,12 @@ import (
 // conditioned on a class (Mirza and Osindero, "Conditional Generative
 // Adversarial Nets", 2014): the one-hot label is concatenated to the
 // generator's noise and to the discriminator's input (as constant planes for
-// the convolutional discriminator).
+// the convolutional discriminator). With Projection the discriminator also
+// reads the class at its end, as the projection discriminator of Miyato and
+// Koyama ("cGANs with Projection Discriminator", 2018): the logit gains
+// ⟨V·y, φ(x)⟩, the inner product of a learned class embedding with the
+// discriminator's last features, which ties every feature to the class far
+// more directly than input planes alone.
 //
 // Generated images have values in [−1, 1] (tanh output); the trainer maps
 // real images from [0, 1] to [−1, 1].
@@ -28,6 +34,9 @@ type GANConfig struct {
 	GChannels []int  // dcgan: generator channels, from the smallest grid up; each entry after the first is one upsample+conv block
 	DChannels []int  // dcgan: discriminator channels of its stride-2 4×4 convolutions
 	BatchNorm bool   // batch norm in the generator's hidden layers
+	// Projection adds the class projection term to a conditional
+	// discriminator's logit (Miyato and Koyama, 2018).
+	Projection bool
 }
 
 // Validate checks the configuration against the image shape.
@@ -56,6 +65,9 @@ func (c GANConfig) Validate() error {
 	}
 	if c.Classes < 0 {
 		return fmt.Errorf("gan: the number of classes cannot be negative")
+	}
+	if c.Projection && c.Classes == 0 {
+		return fmt.Errorf("gan: model.projection conditions the discriminator on the class, so it needs model.conditional: true")
 	}
 	return nil
 }
@@ -254,6 +266,14 @@ func ganDiscriminator(n *Net, cfg GANConfig, x, label, labelMap *G.Node, batch i
 			h = n.Reshape("disc.flat", h, batch, s[1]*s[2]*s[3])
 		}
 	}
-	out := n.Dense("disc.out", h, 1)
-	return n.Reshape("disc.logit", out, batch)
+	logit := n.Reshape("disc.logit", n.Dense("disc.out", h, 1), batch)
+	if cfg.Projection && label != nil && n.Err() == nil {
+		// ⟨V·y, φ(x)⟩ per row; V starts Glorot-normal (std √(2/(classes+F))).
+		f := h.Shape()[1]
+		embed, _ := n.Embedding("disc.embed", label, f, math.Sqrt(2/float64(cfg.Classes+f)))
+		n.Layer("disc.projection")
+		proj := n.Op(G.Sum(n.Op(G.HadamardProd(embed, h)), 1))
+		logit = n.Op(G.Add(logit, proj))
+	}
+	return logit
 }

@@ -121,7 +121,9 @@ func TestTransformerShapesAndGradients(t *testing.T) {
 func TestGANShapesAndGradients(t *testing.T) {
 	for _, cfg := range []GANConfig{
 		{Arch: "dcgan", C: 1, H: 8, W: 8, Classes: 3, Latent: 3, GChannels: []int{4, 2}, DChannels: []int{2, 3}, BatchNorm: true},
+		{Arch: "dcgan", C: 1, H: 8, W: 8, Classes: 3, Latent: 3, GChannels: []int{4, 2}, DChannels: []int{2, 3}, BatchNorm: true, Projection: true},
 		{Arch: "mlp", C: 1, H: 4, W: 4, Latent: 3, GHidden: []int{5}, DHidden: []int{5}, BatchNorm: true},
+		{Arch: "mlp", C: 1, H: 4, W: 4, Classes: 2, Latent: 3, GHidden: []int{5}, DHidden: []int{5}, Projection: true},
 	} {
 		st := NewStore(3)
 		g, err := NewGANGeneratorStep(st, cfg, 2)
@@ -173,11 +175,19 @@ func TestGANShapesAndGradients(t *testing.T) {
 				w[i] = 0.5
 			}
 		})
+		hasEmbed := false
 		for _, name := range d.Net.ParamNames() {
 			if !strings.HasPrefix(name, DiscriminatorPrefix) {
 				t.Errorf("%s: discriminator graph holds %s", cfg.Arch, name)
 			}
+			hasEmbed = hasEmbed || name == "disc.embed.weight"
 		}
+		if hasEmbed != cfg.Projection {
+			t.Errorf("%s: projection %v but class embedding present %v", cfg.Arch, cfg.Projection, hasEmbed)
+		}
+	}
+	if _, err := NewGANDiscriminatorStep(NewStore(1), GANConfig{Arch: "mlp", C: 1, H: 4, W: 4, Latent: 2, GHidden: []int{2}, DHidden: []int{2}, Projection: true}, 2); err == nil || !strings.Contains(err.Error(), "model.conditional") {
+		t.Errorf("projection without classes: got %v, want an error naming model.conditional", err)
 	}
 	if _, err := NewGANGenerator(NewStore(1), GANConfig{Arch: "dcgan", C: 1, H: 6, W: 6, Latent: 2, GChannels: []int{2, 2}, DChannels: []int{2}}, 1, false); err == nil {
 		t.Error("a 6×6 image with two generator doublings should be refused")

@@ -73,7 +73,7 @@ func GANConfigFrom(c *config.Config, ch, h, w, classes int) nets.GANConfig {
 		Arch: c.String("model.arch"), C: ch, H: h, W: w, Latent: c.Int("model.latent"),
 		GHidden: c.Ints("model.g_hidden"), DHidden: c.Ints("model.d_hidden"),
 		GChannels: c.Ints("model.g_channels"), DChannels: c.Ints("model.d_channels"),
-		BatchNorm: c.Bool("model.batch_norm"),
+		BatchNorm: c.Bool("model.batch_norm"), Projection: c.Bool("model.projection"),
 	}
 	if c.Bool("model.conditional") {
 		cfg.Classes = classes

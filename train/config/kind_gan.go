@@ -8,6 +8,7 @@ func ganKeys() []Key {
 	return []Key{
 		StringKey("model.arch", "dcgan", "mlp (fully connected pair) or dcgan (upsample+conv generator with batch norm, strided-conv LeakyReLU discriminator)").OneOf("mlp", "dcgan"),
 		BoolKey("model.conditional", false, "condition both networks on the class: the one-hot label is concatenated to the noise and to the discriminator's input"),
+		BoolKey("model.projection", false, "conditional only: the discriminator also reads the class at its end, adding ⟨V·y, φ(x)⟩ (a learned class embedding times its last features) to its logit — the projection discriminator of Miyato & Koyama 2018, which conditions far more strongly than input planes alone"),
 		IntKey("model.latent", 64, "dimension of the generator's noise z ~ N(0, I)").Range(1, 4096),
 		IntListKey("model.g_hidden", []int{256, 512}, "mlp only: widths of the generator's hidden layers").Range(1, 65536).Len(1, 0),
 		IntListKey("model.d_hidden", []int{512, 256}, "mlp only: widths of the discriminator's hidden layers").Range(1, 65536).Len(1, 0),
