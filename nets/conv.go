@@ -104,21 +104,32 @@ func (g convGeom) span(k, in, size int) (lo, hi int) {
 	return min(lo, hi), hi
 }
 
+// spans lists span(k, in, size) for every kernel offset k < kernel, so the
+// divisions in span run once per image rather than once per patch row.
+func (g convGeom) spans(kernel, in, size int) [][2]int {
+	sp := make([][2]int, kernel)
+	for k := range sp {
+		sp[k][0], sp[k][1] = g.span(k, in, size)
+	}
+	return sp
+}
+
 // im2col writes the patches of one image x (C, H, W) into cols
 // (C·KH·KW, OH·OW): row (c, ki, kj), column (oy, ox) holds
 // x[c, oy·s − p + ki, ox·s − p + kj], or 0 in the padding.
 func (g convGeom) im2col(x, cols []float32) {
 	hw, ohw := g.h*g.w, g.oh*g.ow
+	ys, xs := g.spans(g.kh, g.h, g.oh), g.spans(g.kw, g.w, g.ow)
 	for c := 0; c < g.c; c++ {
 		plane := x[c*hw : (c+1)*hw]
 		for ki := 0; ki < g.kh; ki++ {
-			ylo, yhi := g.span(ki, g.h, g.oh)
+			ylo, yhi := ys[ki][0], ys[ki][1]
 			for kj := 0; kj < g.kw; kj++ {
 				row := cols[((c*g.kh+ki)*g.kw+kj)*ohw:][:ohw]
 				clear(row[:ylo*g.ow])
 				clear(row[yhi*g.ow:])
 				if ylo < yhi {
-					g.im2colRows(plane, row[ylo*g.ow:yhi*g.ow], ylo, ki, kj)
+					g.im2colRows(plane, row[ylo*g.ow:yhi*g.ow], ylo, ki, kj, xs[kj][0], xs[kj][1])
 				}
 			}
 		}
@@ -126,10 +137,10 @@ func (g convGeom) im2col(x, cols []float32) {
 }
 
 // im2colRows fills the output rows ylo, ylo+1, … (those whose input row is
-// inside the image) of the patch row for kernel offset (ki, kj).
-func (g convGeom) im2colRows(plane, dst []float32, ylo, ki, kj int) {
+// inside the image) of the patch row for kernel offset (ki, kj); the output
+// columns [xlo, xhi) read inside the image.
+func (g convGeom) im2colRows(plane, dst []float32, ylo, ki, kj, xlo, xhi int) {
 	ow, s := g.ow, g.stride
-	xlo, xhi := g.span(kj, g.w, ow)
 	shift := kj - g.pad // output column ox reads input column ox·s + shift
 	iy := ylo*s - g.pad + ki
 	if s == 1 && ow == g.w {
@@ -174,16 +185,17 @@ func (g convGeom) im2colRows(plane, dst []float32, ylo, ki, kj int) {
 // fall in the padding with zeros.
 func (g convGeom) col2im(cols, x []float32) {
 	hw, ohw := g.h*g.w, g.oh*g.ow
+	ys, xs := g.spans(g.kh, g.h, g.oh), g.spans(g.kw, g.w, g.ow)
 	for c := 0; c < g.c; c++ {
 		plane := x[c*hw : (c+1)*hw]
 		for ki := 0; ki < g.kh; ki++ {
-			ylo, yhi := g.span(ki, g.h, g.oh)
+			ylo, yhi := ys[ki][0], ys[ki][1]
 			if ylo == yhi {
 				continue
 			}
 			for kj := 0; kj < g.kw; kj++ {
 				row := cols[((c*g.kh+ki)*g.kw+kj)*ohw:][:ohw]
-				g.col2imRows(row[ylo*g.ow:yhi*g.ow], plane, ylo, ki, kj)
+				g.col2imRows(row[ylo*g.ow:yhi*g.ow], plane, ylo, ki, kj, xs[kj][0], xs[kj][1])
 			}
 		}
 	}
@@ -191,9 +203,8 @@ func (g convGeom) col2im(cols, x []float32) {
 
 // col2imRows is the adjoint of im2colRows: it adds the output rows ylo, …
 // of one patch row onto the input plane.
-func (g convGeom) col2imRows(src, plane []float32, ylo, ki, kj int) {
+func (g convGeom) col2imRows(src, plane []float32, ylo, ki, kj, xlo, xhi int) {
 	ow, s := g.ow, g.stride
-	xlo, xhi := g.span(kj, g.w, ow)
 	shift := kj - g.pad
 	iy := ylo*s - g.pad + ki
 	if s == 1 && ow == g.w {
