@@ -169,8 +169,8 @@ func (n *Net) Dense(name string, x *G.Node, out int) *G.Node {
 }
 
 // Conv2D is a 2-D convolution over NCHW input with a square kernel k, the
-// given stride and zero padding, followed by a per-channel bias. Gorgonia
-// lowers it to im2col and a matrix product.
+// given stride and zero padding, followed by a per-channel bias. The
+// convolution is this package's Conv2D (im2col and one GEMM per image).
 func (n *Net) Conv2D(name string, x *G.Node, out, k, stride, pad int) *G.Node {
 	if n.err != nil {
 		return nil
@@ -180,7 +180,7 @@ func (n *Net) Conv2D(name string, x *G.Node, out, k, stride, pad int) *G.Node {
 	fanIn := in * k * k
 	w := n.Param(name+".weight", []int{out, in, k, k}, fanIn, out*k*k, UniformFanIn, true)
 	b := n.Param(name+".bias", []int{1, out, 1, 1}, fanIn, out*k*k, UniformFanIn, true)
-	y := n.Op(G.Conv2d(x, w, tensor.Shape{k, k}, []int{pad, pad}, []int{stride, stride}, []int{1, 1}))
+	y := n.Op(Conv2D(x, w, stride, pad))
 	if n.err != nil {
 		return nil
 	}
