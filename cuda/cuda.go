@@ -111,7 +111,12 @@ func probe(lib string) (res probeResult) {
 	if runtime.GOOS != "linux" {
 		return probeResult{reason: fmt.Sprintf("CUDA discovery is implemented for Linux only, this is %s", runtime.GOOS)}
 	}
+	// dlerror's message is per OS thread: pin the goroutine so the message
+	// read after a failed dlopen is this call's (unpinned, a test saw an
+	// empty one once).
+	runtime.LockOSThread()
 	h, err := purego.Dlopen(lib, purego.RTLD_NOW|purego.RTLD_LOCAL)
+	runtime.UnlockOSThread()
 	if err != nil {
 		msg := err.Error()
 		if strings.Contains(msg, "No such file") || strings.Contains(msg, "cannot open shared object") {
