@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"image"
+	"io"
 	"math"
 	"math/rand"
 	"os"
+	"strconv"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
@@ -64,6 +66,11 @@ type GANTask struct {
 
 	dSum, gSum float64 // losses summed since the last evaluation
 	lossN      int
+
+	// condConfusion counts, for a conditional GAN's last evaluation, the
+	// generated images of each conditioning class (rows) by the class the
+	// judge assigned them (columns).
+	condConfusion [][]int
 }
 
 // GANConfigFrom reads a nets.GANConfig from a training config for images of
@@ -386,8 +393,15 @@ func (t *GANTask) Evaluate(ctx context.Context) (map[string]float64, error) {
 	}
 	res["fd_classifier"] = fd
 	if t.cfg.Conditional() {
+		t.condConfusion = make([][]int, t.cfg.Classes)
+		for k := range t.condConfusion {
+			t.condConfusion[k] = make([]int, t.cfg.Classes)
+		}
 		hit := 0
 		for i, p := range pred {
+			if p >= 0 && p < t.cfg.Classes {
+				t.condConfusion[classes[i]][p]++
+			}
 			if p == classes[i] {
 				hit++
 			}
@@ -395,6 +409,37 @@ func (t *GANTask) Evaluate(ctx context.Context) (map[string]float64, error) {
 		res["conditioning_accuracy"] = float64(hit) / float64(len(pred))
 	}
 	return res, nil
+}
+
+// writeConditioning writes conditioning.csv: per conditioning class, the
+// share of its generated images the judge assigns to it, and the class it
+// most often mistakes them for. It tells which classes hold
+// conditioning_accuracy down.
+func (t *GANTask) writeConditioning(dir *rundir.Dir) error {
+	if t.condConfusion == nil {
+		return nil
+	}
+	names := classNames(t.train)
+	acc := perClassAccuracy(t.condConfusion)
+	return rundir.WriteFileAtomic(dir.File("conditioning.csv"), func(w io.Writer) error {
+		fmt.Fprintln(w, "class,name,accuracy,generated,most_mistaken_for,share_mistaken")
+		for k, row := range t.condConfusion {
+			total, worst := 0, -1
+			for j, v := range row {
+				total += v
+				if j != k && v > 0 && (worst < 0 || v > row[worst]) {
+					worst = j
+				}
+			}
+			wName, wShare := "", 0.0
+			if worst >= 0 {
+				wName, wShare = names[worst], float64(row[worst])/float64(total)
+			}
+			fmt.Fprintf(w, "%d,%s,%s,%d,%s,%s\n", k, csvField(names[k]), strconv.FormatFloat(acc[k], 'f', 4, 64), total,
+				csvField(wName), strconv.FormatFloat(wShare, 'f', 4, 64))
+		}
+		return nil
+	})
 }
 
 // meanCov returns the mean and the sample covariance of the rows of x.
@@ -489,6 +534,9 @@ func (t *GANTask) Artifacts(dir *rundir.Dir, epoch int) error {
 		return err
 	}
 	if err := viz.SavePNG(dir.File(fmt.Sprintf("samples_epoch%03d.png", epoch)), img); err != nil {
+		return err
+	}
+	if err := t.writeConditioning(dir); err != nil {
 		return err
 	}
 	return plotGANLoss(dir)

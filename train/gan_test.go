@@ -3,11 +3,13 @@ package train
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"io"
 	"math"
 	"math/rand"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -102,6 +104,7 @@ func TestGANRunMetricsAndSample(t *testing.T) {
 			t.Error(err)
 		}
 	}
+	checkConditioningCSV(t, filepath.Join(dir, "conditioning.csv"), acc)
 	a, b := filepath.Join(tmp, "a.png"), filepath.Join(tmp, "b.png")
 	for _, out := range []string{a, b} {
 		if _, err := Sample(dir, SampleOptions{N: 8, Class: 3, Seed: 9, Out: out}); err != nil {
@@ -171,4 +174,36 @@ func TestGANResumeIsBitwise(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameWeights(t, weights(t, straight), weights(t, split))
+}
+
+// checkConditioningCSV checks that conditioning.csv has one row per digit
+// and that its per-class accuracies, weighted by the images generated, give
+// the summary's conditioning_accuracy.
+func checkConditioningCSV(t *testing.T, path string, acc float64) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 11 || rows[0][0] != "class" || rows[0][2] != "accuracy" {
+		t.Fatalf("conditioning.csv: %d rows, header %v; want a header and 10 classes", len(rows), rows[0])
+	}
+	var hits, total float64
+	for _, r := range rows[1:] {
+		a, err1 := strconv.ParseFloat(r[2], 64)
+		n, err2 := strconv.ParseFloat(r[3], 64)
+		if err1 != nil || err2 != nil || a < 0 || a > 1 {
+			t.Fatalf("conditioning.csv row %v", r)
+		}
+		hits += a * n
+		total += n
+	}
+	if math.Abs(hits/total-acc) > 1e-3 {
+		t.Errorf("conditioning.csv gives %.4f overall, summary conditioning_accuracy %.4f", hits/total, acc)
+	}
 }
