@@ -2,9 +2,10 @@
 DCGAN of configs/cgan-fashion.yaml on batches of 64. Generator: [z(64), one-hot
 (10)] -> dense 64*7*7 -> BN, ReLU -> upsample x2, 3x3 conv 32 -> BN, ReLU ->
 upsample x2, 3x3 conv 1 -> tanh. Discriminator: [image, 10 label planes] ->
-4x4 stride-2 conv 32, LeakyReLU 0.2 -> 4x4 stride-2 conv 64, LeakyReLU -> dense 1.
+4x4 stride-2 conv 32, LeakyReLU 0.2 -> 4x4 stride-2 conv 64, LeakyReLU -> dense 1,
+plus the projection term <embed(y), features> (Miyato & Koyama 2018).
 A step: generate 64 fakes, one discriminator update on 64 real + 64 fake in one
-batch, one generator update on fresh noise (non-saturating loss, Adam 2e-4,
+batch, one generator update on fresh noise (non-saturating loss, Adam 4e-4,
 beta1 0.5). Prints milliseconds per step. Usage: dcgan_torch.py THREADS STEPS"""
 import sys, time
 import torch
@@ -36,16 +37,17 @@ class Disc(nn.Module):
         self.c1 = nn.Conv2d(1 + K, 32, 4, 2, 1)
         self.c2 = nn.Conv2d(32, 64, 4, 2, 1)
         self.fc = nn.Linear(64 * 7 * 7, 1)
+        self.embed = nn.Linear(K, 64 * 7 * 7, bias=False)
 
     def forward(self, x, y):
         planes = y[:, :, None, None].expand(-1, -1, 28, 28)
         h = F.leaky_relu(self.c1(torch.cat([x, planes], 1)), 0.2)
-        h = F.leaky_relu(self.c2(h), 0.2)
-        return self.fc(h.flatten(1)).squeeze(1)
+        h = F.leaky_relu(self.c2(h), 0.2).flatten(1)
+        return self.fc(h).squeeze(1) + (self.embed(y) * h).sum(1)
 
 G, D = Gen(), Disc()
-og = torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999))
-od = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
+og = torch.optim.Adam(G.parameters(), lr=4e-4, betas=(0.5, 0.999))
+od = torch.optim.Adam(D.parameters(), lr=4e-4, betas=(0.5, 0.999))
 real = torch.rand(B, 1, 28, 28) * 2 - 1
 y = F.one_hot(torch.randint(0, K, (B,)), K).float()
 sign = torch.cat([torch.ones(B), -torch.ones(B)])
