@@ -184,7 +184,7 @@ func (n *Net) Conv2D(name string, x *G.Node, out, k, stride, pad int) *G.Node {
 	if n.err != nil {
 		return nil
 	}
-	return n.Op(G.BroadcastAdd(y, b, nil, []byte{0, 2, 3}))
+	return n.Op(AddChannelBias(y, b))
 }
 
 // UpConv doubles the spatial size by nearest-neighbour upsampling and then
