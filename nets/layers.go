@@ -206,7 +206,7 @@ func (n *Net) MaxPool2D(name string, x *G.Node, k int) *G.Node {
 		return nil
 	}
 	n.layer = name
-	return n.Op(G.MaxPool2D(x, tensor.Shape{k, k}, []int{0, 0}, []int{k, k}))
+	return n.Op(MaxPool2D(x, k))
 }
 
 // Reshape reshapes x.
