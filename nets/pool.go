@@ -23,10 +23,13 @@ import (
 // rows then columns and replaces its running maximum only on a strictly
 // greater value.
 //
-// Two differences, neither reachable from finite inputs: a window that is
-// all −Inf pools to −Inf (Gorgonia starts from −MaxFloat32, returns that
-// and routes no gradient), and a NaN in the first element of a window
-// pools to NaN and routes no gradient (Gorgonia skips NaNs).
+// Differences, none reachable from finite inputs of one sign of zero: a
+// window that is all −Inf pools to −Inf (Gorgonia starts from −MaxFloat32,
+// returns that and records no element, whose gradient then indexes −1); a
+// NaN in a 2×2 window, or first in a larger one, pools to NaN and routes no
+// gradient (Gorgonia skips NaNs); a 2×2 window whose maximum is 0 held as
+// both −0 and +0 pools to +0 (Gorgonia returns the first), with the
+// gradient still on the first of them.
 func MaxPool2D(x *G.Node, k int) (*G.Node, error) {
 	if _, err := poolGeometry(x.Shape(), k); err != nil {
 		return nil, err
@@ -71,17 +74,10 @@ func (g poolGeom) forward(x, y []float32) {
 				r0 := plane[2*oy*w:][: 2*ow : 2*ow]
 				r1 := plane[(2*oy+1)*w:][: 2*ow : 2*ow]
 				for ox := range dst {
-					m := r0[2*ox]
-					if v := r0[2*ox+1]; v > m {
-						m = v
-					}
-					if v := r1[2*ox]; v > m {
-						m = v
-					}
-					if v := r1[2*ox+1]; v > m {
-						m = v
-					}
-					dst[ox] = m
+					// The builtin max has no branch to mispredict;
+					// it differs from a scan only for NaN and
+					// signed zeros (max(−0, +0) is +0).
+					dst[ox] = max(max(r0[2*ox], r0[2*ox+1]), max(r1[2*ox], r1[2*ox+1]))
 				}
 				continue
 			}
@@ -123,20 +119,25 @@ func (g poolGeom) backward(x, y, dy, dx []float32) {
 			if k == 2 {
 				r0 := plane[base:][: 2*ow : 2*ow]
 				r1 := plane[base+w:][: 2*ow : 2*ow]
-				g0 := grad[base:][: 2*ow : 2*ow]
-				g1 := grad[base+w:][: 2*ow : 2*ow]
+				g0 := grad[base : base+2*w]
 				for ox, m := range ys {
-					d := dys[ox]
-					switch i := 2 * ox; m {
-					case r0[i]:
-						g0[i] = d
-					case r0[i+1]:
-						g0[i+1] = d
-					case r1[i]:
-						g1[i] = d
-					case r1[i+1]:
-						g1[i+1] = d
+					if m != m {
+						continue // NaN: no element equals it
 					}
+					// The first of the four equal to m, found by
+					// conditional moves rather than branches.
+					i := 2 * ox
+					o := w + i + 1
+					if r1[i] == m {
+						o = w + i
+					}
+					if r0[i+1] == m {
+						o = i + 1
+					}
+					if r0[i] == m {
+						o = i
+					}
+					g0[o] = dys[ox]
 				}
 				continue
 			}
