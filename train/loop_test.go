@@ -185,10 +185,13 @@ func TestVAETrainsAndWritesRunDirectory(t *testing.T) {
 			t.Errorf("run directory lacks %s", f)
 		}
 	}
-	for _, k := range []string{"test_loss", "epochs", "seconds", "device", "executor"} {
+	for _, k := range []string{"test_loss", "epochs", "seconds", "device", "executor", "blas_threads", "threads"} {
 		if _, ok := sum[k]; !ok {
 			t.Errorf("summary lacks %s", k)
 		}
+	}
+	if n := sum["blas_threads"]; n != 1 {
+		t.Errorf("summary blas_threads = %v; train.blas_threads defaults to 1", n)
 	}
 	// An untrained model's loss on 64 pixels in [0,1] is about 64·ln 2 ≈ 44 nats;
 	// three epochs must bring it well below.

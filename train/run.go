@@ -83,6 +83,8 @@ func Run(ctx context.Context, req Request) (map[string]any, error) {
 	}
 	if n := c.Int("train.threads"); n > 0 {
 		runtime.GOMAXPROCS(n)
+	}
+	if n := c.Int("train.blas_threads"); n > 0 {
 		blas.SetThreads(n)
 	}
 	blasName := blas.Use()
@@ -145,6 +147,8 @@ func Run(ctx context.Context, req Request) (map[string]any, error) {
 		"device_reason": why,
 		"executor":      task.Executor(),
 		"blas":          blasName,
+		"blas_threads":  blas.Threads(),
+		"threads":       runtime.GOMAXPROCS(0),
 		"parameters":    task.Store().NumParams(),
 	}
 	if res.Stopped != "" {

@@ -253,6 +253,7 @@ func TestDefaultsAndTypes(t *testing.T) {
 		{c.Int("train.log_every"), 50},
 		{c.String("train.executor"), "tape"},
 		{c.Int("train.threads"), 0},
+		{c.Int("train.blas_threads"), 1},
 		{c.String("model.arch"), "mlp"},
 		{c.Ints("model.channels"), []int{32, 64}},
 		{c.String("model.activation"), "relu"},

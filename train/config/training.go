@@ -107,7 +107,8 @@ func sharedKeys(kinds, executors []string) []Key {
 		FloatKey("train.grad_clip", 0, "clip the global L2 norm of the gradients to this value; 0 = off").AtLeast(0),
 		IntKey("train.log_every", 50, "log metrics every this many steps").AtLeast(1),
 		StringKey("train.executor", "tape", "how the graph runs: tape is Gorgonia's TapeMachine, the reference").OneOf(executors...),
-		IntKey("train.threads", 0, "CPU threads; 0 = all cores").AtLeast(0),
+		IntKey("train.threads", 0, "CPU threads for Go's own work (GOMAXPROCS); 0 = all cores").AtLeast(0),
+		IntKey("train.blas_threads", 1, "OpenBLAS threads per matrix product; 0 = OpenBLAS's own choice (OPENBLAS_NUM_THREADS, else all cores). 1 is the default because this project's products are small: on two cores a second OpenBLAS thread spun in sched_yield (half the CPU time as system time) and made the conditional DCGAN and the transformer no faster, 5–8% slower").AtLeast(0),
 	}
 }
 
