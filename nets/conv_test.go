@@ -253,34 +253,10 @@ func benchConv(b *testing.B, grads bool) {
 			build convBuilder
 		}{{"ours", oursConv}, {"gorgonia", gorgoniaConv}} {
 			b.Run(bc.name+"/"+impl.name, func(b *testing.B) {
-				c := bc.c
+				c, build := bc.c, impl.build
 				rng := rand.New(rand.NewSource(1))
-				g := G.NewGraph()
-				x := G.NewTensor(g, tensor.Float32, 4, G.WithShape(c.n, c.c, c.h, c.w), G.WithName("x"),
-					G.WithValue(randomTensor(rng, c.n, c.c, c.h, c.w)))
-				w := G.NewTensor(g, tensor.Float32, 4, G.WithShape(c.o, c.c, c.k, c.k), G.WithName("w"),
-					G.WithValue(randomTensor(rng, c.o, c.c, c.k, c.k)))
-				out := G.Must(impl.build(x, w, c))
-				var learn G.Nodes
-				if grads {
-					dy := G.NewTensor(g, tensor.Float32, 4, G.WithShape(out.Shape()...), G.WithName("dy"),
-						G.WithValue(randomTensor(rng, out.Shape()...)))
-					if _, err := G.Backpropagate(G.Nodes{out}, G.Nodes{dy}, G.Nodes{x, w}); err != nil {
-						b.Fatal(err)
-					}
-					learn = G.Nodes{x, w}
-				}
-				ex := engine.NewTape(g, learn)
-				defer ex.Close()
-				if err := ex.Run(); err != nil {
-					b.Fatal(err)
-				}
-				b.ResetTimer()
-				for i := 0; i < b.N; i++ {
-					if err := ex.Run(); err != nil {
-						b.Fatal(err)
-					}
-				}
+				vals := []*tensor.Dense{randomTensor(rng, c.n, c.c, c.h, c.w), randomTensor(rng, c.o, c.c, c.k, c.k)}
+				benchOp(b, vals, func(in G.Nodes) (*G.Node, error) { return build(in[0], in[1], c) }, grads)
 			})
 		}
 	}
