@@ -1,5 +1,5 @@
 // Package configs holds the ready YAML configs, one per job. Each is loaded
-// and validated by a test (train/config). The demo's config is embedded in the
+// and validated by a test (config). The demo's config is embedded in the
 // binary so `genxai demo` works from any directory.
 package configs
 

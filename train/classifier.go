@@ -9,10 +9,10 @@ import (
 	"genxai/data"
 	"genxai/engine"
 	"genxai/nets"
-	"genxai/train/checkpoint"
-	"genxai/train/config"
-	"genxai/train/rundir"
-	"genxai/train/viz"
+	"genxai/runs/checkpoint"
+	"genxai/config"
+	"genxai/runs"
+	"genxai/viz"
 )
 
 func init() {
@@ -186,7 +186,7 @@ func perClassAccuracy(confusion [][]int) []float64 {
 // Artifacts writes confusion.png (row-normalized: the share of each true
 // class given each prediction), confusion.csv (counts), per_class.csv (the
 // accuracy of each class) and the loss curve.
-func (t *ClassifierTask) Artifacts(dir *rundir.Dir, epoch int) error {
+func (t *ClassifierTask) Artifacts(dir *runs.Dir, epoch int) error {
 	if t.confusion == nil {
 		return nil
 	}
@@ -208,7 +208,7 @@ func (t *ClassifierTask) Artifacts(dir *rundir.Dir, epoch int) error {
 	if err := viz.Heatmap(dir.File("confusion.png"), title, names, names, norm, false); err != nil {
 		return err
 	}
-	err := rundir.WriteFileAtomic(dir.File("confusion.csv"), func(w io.Writer) error {
+	err := runs.WriteFileAtomic(dir.File("confusion.csv"), func(w io.Writer) error {
 		fmt.Fprint(w, "true\\predicted")
 		for _, nm := range names {
 			fmt.Fprintf(w, ",%s", csvField(nm))
@@ -227,7 +227,7 @@ func (t *ClassifierTask) Artifacts(dir *rundir.Dir, epoch int) error {
 		return err
 	}
 	acc := t.PerClassAccuracy()
-	err = rundir.WriteFileAtomic(dir.File("per_class.csv"), func(w io.Writer) error {
+	err = runs.WriteFileAtomic(dir.File("per_class.csv"), func(w io.Writer) error {
 		fmt.Fprintln(w, "class,name,accuracy,test_images")
 		for i, a := range acc {
 			total := 0

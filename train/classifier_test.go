@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"genxai/engine/blas"
-	"genxai/train/config"
+	"genxai/config"
 )
 
 const digitsCNN = `model:

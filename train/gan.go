@@ -19,10 +19,10 @@ import (
 	"genxai/data"
 	"genxai/engine"
 	"genxai/nets"
-	"genxai/train/checkpoint"
-	"genxai/train/config"
-	"genxai/train/rundir"
-	"genxai/train/viz"
+	"genxai/runs/checkpoint"
+	"genxai/config"
+	"genxai/runs"
+	"genxai/viz"
 )
 
 func init() {
@@ -415,13 +415,13 @@ func (t *GANTask) Evaluate(ctx context.Context) (map[string]float64, error) {
 // share of its generated images the judge assigns to it, and the class it
 // most often mistakes them for. It tells which classes hold
 // conditioning_accuracy down.
-func (t *GANTask) writeConditioning(dir *rundir.Dir) error {
+func (t *GANTask) writeConditioning(dir *runs.Dir) error {
 	if t.condConfusion == nil {
 		return nil
 	}
 	names := classNames(t.train)
 	acc := perClassAccuracy(t.condConfusion)
-	return rundir.WriteFileAtomic(dir.File("conditioning.csv"), func(w io.Writer) error {
+	return runs.WriteFileAtomic(dir.File("conditioning.csv"), func(w io.Writer) error {
 		fmt.Fprintln(w, "class,name,accuracy,generated,most_mistaken_for,share_mistaken")
 		for k, row := range t.condConfusion {
 			total, worst := 0, -1
@@ -528,7 +528,7 @@ func sqrtSym(s *mat.SymDense) (*mat.Dense, error) {
 // Artifacts writes samples_epochNNN.png from noise fixed by the seed (the same
 // every epoch, so progress is visible; a conditional GAN draws one row per
 // class) and loss.png with both networks' losses.
-func (t *GANTask) Artifacts(dir *rundir.Dir, epoch int) error {
+func (t *GANTask) Artifacts(dir *runs.Dir, epoch int) error {
 	img, err := t.sampleGrid(rand.New(rand.NewSource(t.seed+104729)), -1)
 	if err != nil {
 		return err
@@ -593,7 +593,7 @@ func (t *GANTask) Close() error {
 
 // plotGANLoss draws loss.png from metrics.jsonl: the discriminator's and the
 // generator's losses at each logged step.
-func plotGANLoss(dir *rundir.Dir) error {
+func plotGANLoss(dir *runs.Dir) error {
 	f, err := os.Open(dir.File("metrics.jsonl"))
 	if err != nil {
 		return fmt.Errorf("reading metrics for the loss plot: %w", err)

@@ -14,9 +14,9 @@ import (
 	"genxai/data"
 	"genxai/engine"
 	"genxai/nets"
-	"genxai/train/checkpoint"
-	"genxai/train/config"
-	"genxai/train/rundir"
+	"genxai/runs/checkpoint"
+	"genxai/config"
+	"genxai/runs"
 )
 
 func init() {
@@ -227,14 +227,14 @@ func (t *LMTask) Evaluate(ctx context.Context) (map[string]float64, error) {
 // Artifacts writes sample_epochNNN.txt (400 characters drawn with a fixed
 // seed at temperature 1 from the first characters of the validation text)
 // and the loss curve.
-func (t *LMTask) Artifacts(dir *rundir.Dir, epoch int) error {
+func (t *LMTask) Artifacts(dir *runs.Dir, epoch int) error {
 	prompt := t.corpus.Val[:min(16, len(t.corpus.Val))]
 	out, err := Generate(t.gen, t.genEx, prompt, 400, 1, 0, rand.New(rand.NewSource(t.seed+31337)))
 	if err != nil {
 		return err
 	}
 	text := decode(t.corpus.Vocab, append(append([]int(nil), prompt...), out...))
-	err = rundir.WriteFileAtomic(dir.File(fmt.Sprintf("sample_epoch%03d.txt", epoch)), func(w io.Writer) error {
+	err = runs.WriteFileAtomic(dir.File(fmt.Sprintf("sample_epoch%03d.txt", epoch)), func(w io.Writer) error {
 		_, err := w.Write([]byte(text + "\n"))
 		return err
 	})

@@ -11,8 +11,8 @@ import (
 
 	"genxai/data"
 	"genxai/nets"
-	"genxai/train/checkpoint"
-	"genxai/train/rundir"
+	"genxai/runs/checkpoint"
+	"genxai/runs"
 )
 
 // Task is one model family's side of training. The Loop owns the order of the
@@ -33,7 +33,7 @@ type Task interface {
 	// first key of Headline names the one the progress line shows.
 	Evaluate(ctx context.Context) (map[string]float64, error)
 	// Artifacts writes the per-epoch pictures into the run directory.
-	Artifacts(dir *rundir.Dir, epoch int) error
+	Artifacts(dir *runs.Dir, epoch int) error
 	// Executor names the executor the task runs on, for summary.json.
 	Executor() string
 	// Close releases the executors.
@@ -116,7 +116,7 @@ func StepRand(seed, step int64) *rand.Rand {
 // Loop trains task from position pos, evaluating, drawing and checkpointing
 // after every epoch, and checkpointing on interruption. sched gives the
 // learning rate of each step.
-func Loop(ctx context.Context, task Task, o Options, sched Schedule, dir *rundir.Dir, pos Position, settings map[string]any) (*Outcome, error) {
+func Loop(ctx context.Context, task Task, o Options, sched Schedule, dir *runs.Dir, pos Position, settings map[string]any) (*Outcome, error) {
 	out := o.Out
 	if out == nil {
 		out = os.Stdout

@@ -10,9 +10,9 @@ import (
 	"strings"
 	"testing"
 
-	"genxai/train/checkpoint"
-	"genxai/train/config"
-	"genxai/train/rundir"
+	"genxai/runs/checkpoint"
+	"genxai/config"
+	"genxai/runs"
 )
 
 const digitsVAE = `model:
@@ -207,9 +207,9 @@ func TestVAETrainsAndWritesRunDirectory(t *testing.T) {
 	}
 }
 
-func mustRunDir(t *testing.T, dir string) *rundir.Dir {
+func mustRunDir(t *testing.T, dir string) *runs.Dir {
 	t.Helper()
-	d, err := rundir.Create(dir)
+	d, err := runs.Create(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,15 +6,15 @@ import (
 	"fmt"
 	"os"
 
-	"genxai/train/rundir"
-	"genxai/train/viz"
+	"genxai/runs"
+	"genxai/viz"
 )
 
 // PlotLoss draws loss.png from the run's metrics.jsonl: the running training
 // loss against the step, and the held-out metric evalKey at the end of each
 // epoch. Reading the file rather than memory keeps the curve whole across
 // resumed runs.
-func PlotLoss(dir *rundir.Dir, evalKey, ylabel string) error {
+func PlotLoss(dir *runs.Dir, evalKey, ylabel string) error {
 	f, err := os.Open(dir.File("metrics.jsonl"))
 	if err != nil {
 		return fmt.Errorf("reading metrics for the loss plot: %w", err)

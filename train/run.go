@@ -16,8 +16,8 @@ import (
 
 	"genxai/cuda"
 	"genxai/engine/blas"
-	"genxai/train/config"
-	"genxai/train/rundir"
+	"genxai/config"
+	"genxai/runs"
 )
 
 // TaskBuilder makes a Task from a validated training config.
@@ -119,7 +119,7 @@ func Run(ctx context.Context, req Request) (map[string]any, error) {
 			return nil, err
 		}
 	}
-	dir, err := rundir.Create(out)
+	dir, err := runs.Create(out)
 	if err != nil {
 		return nil, err
 	}

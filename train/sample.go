@@ -8,9 +8,9 @@ import (
 
 	"genxai/data"
 	"genxai/nets"
-	"genxai/train/checkpoint"
-	"genxai/train/config"
-	"genxai/train/viz"
+	"genxai/runs/checkpoint"
+	"genxai/config"
+	"genxai/viz"
 )
 
 // SampleOptions are the flags of `genxai sample`. Each model family uses the

@@ -8,9 +8,9 @@ import (
 	"genxai/data"
 	"genxai/engine"
 	"genxai/nets"
-	"genxai/train/config"
-	"genxai/train/rundir"
-	"genxai/train/viz"
+	"genxai/config"
+	"genxai/runs"
+	"genxai/viz"
 )
 
 // evalBatch is the batch size of evaluation graphs.
@@ -204,7 +204,7 @@ func DecodeVAE(dec *nets.VAEDecoder, ex engine.Executor, z [][]float32) ([][]flo
 // Artifacts writes samples_epochNNN.png (64 decodings of fixed prior draws),
 // reconstructions_epochNNN.png (test images above their reconstructions) and
 // the loss curve.
-func (t *VAETask) Artifacts(dir *rundir.Dir, epoch int) error {
+func (t *VAETask) Artifacts(dir *runs.Dir, epoch int) error {
 	rng := rand.New(rand.NewSource(t.seed + 104729))
 	z := make([][]float32, 64)
 	for i := range z {

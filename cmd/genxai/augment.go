@@ -12,8 +12,8 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"genxai/train/config"
-	"genxai/train/rundir"
+	"genxai/config"
+	"genxai/runs"
 	"genxai/xai/augment"
 )
 
@@ -71,7 +71,7 @@ func runAugment(cmd *cobra.Command, cfgPath string, sets []string, out string) e
 	for _, w := range study.Warnings {
 		fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s\n", w)
 	}
-	dir, err := rundir.Create(out)
+	dir, err := runs.Create(out)
 	if err != nil {
 		return err
 	}

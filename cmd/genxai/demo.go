@@ -7,7 +7,7 @@ import (
 
 	"genxai/configs"
 	"genxai/train"
-	"genxai/train/config"
+	"genxai/config"
 )
 
 func init() {

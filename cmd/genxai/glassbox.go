@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"genxai/train/config"
+	"genxai/config"
 	"genxai/xai/glassbox"
 )
 

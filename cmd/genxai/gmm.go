@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"genxai/data"
-	"genxai/train/rundir"
+	"genxai/runs"
 	"genxai/xai/gmm"
 )
 
@@ -94,7 +94,7 @@ func runGMM(cmd *cobra.Command, trainPath, testPath, label, out string, p gmm.Pa
 	if out == "" {
 		out = "runs/gmm-" + time.Now().Format("20060102-150405")
 	}
-	dir, err := rundir.Create(out)
+	dir, err := runs.Create(out)
 	if err != nil {
 		return err
 	}

@@ -11,8 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"genxai/data"
-	"genxai/train/rundir"
-	"genxai/train/viz"
+	"genxai/runs"
+	"genxai/viz"
 	"genxai/xai/svm"
 )
 
@@ -134,7 +134,7 @@ func runSVM(cmd *cobra.Command, trainPath, testPath, label, out string, p svm.Pa
 	if out == "" {
 		out = "runs/svm-" + time.Now().Format("20060102-150405")
 	}
-	dir, err := rundir.Create(out)
+	dir, err := runs.Create(out)
 	if err != nil {
 		return err
 	}
@@ -220,7 +220,7 @@ func runSVM(cmd *cobra.Command, trainPath, testPath, label, out string, p svm.Pa
 	if err := dir.WriteConfig(settings); err != nil {
 		return err
 	}
-	err = rundir.WriteFileAtomic(dir.File("predictions.csv"), func(w io.Writer) error {
+	err = runs.WriteFileAtomic(dir.File("predictions.csv"), func(w io.Writer) error {
 		head := []string{"row", "true", "predicted"}
 		for _, n := range classNames {
 			head = append(head, "p_"+n)

@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"genxai/train"
-	"genxai/train/config"
+	"genxai/config"
 )
 
 func init() {

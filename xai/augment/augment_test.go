@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"genxai/train/config"
-	"genxai/train/rundir"
+	"genxai/config"
+	"genxai/runs"
 	"genxai/xai/gmm"
 )
 
@@ -126,7 +126,7 @@ func TestRunBreastCancer(t *testing.T) {
 		}
 	}
 	// The report files.
-	dir, err := rundir.Create(t.TempDir())
+	dir, err := runs.Create(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

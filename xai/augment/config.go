@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"slices"
 
-	"genxai/train/config"
+	"genxai/config"
 	"genxai/xai/gmm"
 )
 

@@ -13,7 +13,7 @@ import (
 
 	"genxai/data"
 	"genxai/train"
-	"genxai/train/config"
+	"genxai/config"
 )
 
 // Tiny models on the embedded 8×8 digits, trained once per test binary by

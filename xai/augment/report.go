@@ -9,8 +9,8 @@ import (
 	"strconv"
 	"strings"
 
-	"genxai/train/rundir"
-	"genxai/train/viz"
+	"genxai/runs"
+	"genxai/viz"
 )
 
 // Write saves the results into the run directory: results.csv (one row per
@@ -19,14 +19,14 @@ import (
 // ± one standard deviation over seeds, and each n's baseline as a flat
 // line), accuracy-delta.png (the paired difference to the baseline) and
 // summary.json.
-func (r *Results) Write(dir *rundir.Dir) error {
-	if err := rundir.WriteFileAtomic(dir.File("results.csv"), r.writeCellsCSV); err != nil {
+func (r *Results) Write(dir *runs.Dir) error {
+	if err := runs.WriteFileAtomic(dir.File("results.csv"), r.writeCellsCSV); err != nil {
 		return fmt.Errorf("writing results.csv: %w", err)
 	}
-	if err := rundir.WriteFileAtomic(dir.File("runs.csv"), r.writeTrialsCSV); err != nil {
+	if err := runs.WriteFileAtomic(dir.File("runs.csv"), r.writeTrialsCSV); err != nil {
 		return fmt.Errorf("writing runs.csv: %w", err)
 	}
-	if err := rundir.WriteFileAtomic(dir.File("results.md"), func(w io.Writer) error {
+	if err := runs.WriteFileAtomic(dir.File("results.md"), func(w io.Writer) error {
 		_, err := io.WriteString(w, r.Markdown())
 		return err
 	}); err != nil {

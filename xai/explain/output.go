@@ -6,14 +6,14 @@ import (
 	"io"
 	"strings"
 
-	"genxai/train/rundir"
-	"genxai/train/viz"
+	"genxai/runs"
+	"genxai/viz"
 )
 
 // Out is the run directory an explanation writes into, with the list of
 // files written so far (reported in summary.json).
 type Out struct {
-	Dir   *rundir.Dir
+	Dir   *runs.Dir
 	Files []string
 }
 
@@ -23,7 +23,7 @@ func Begin(out, method string, flags map[string]any) (*Out, error) {
 	if strings.TrimSpace(out) == "" {
 		return nil, fmt.Errorf("no output directory given: pass --out DIR")
 	}
-	d, err := rundir.Create(out)
+	d, err := runs.Create(out)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +58,7 @@ func (o *Out) Finish(method string, s map[string]any) error {
 
 // WriteFile writes data as name in the directory, atomically, and records it.
 func (o *Out) WriteFile(name string, data []byte) error {
-	err := rundir.WriteFileAtomic(o.Dir.File(name), func(w io.Writer) error {
+	err := runs.WriteFileAtomic(o.Dir.File(name), func(w io.Writer) error {
 		_, err := w.Write(data)
 		return err
 	})

@@ -10,7 +10,7 @@ import (
 	"golang.org/x/image/font/basicfont"
 	"golang.org/x/image/math/fixed"
 
-	"genxai/train/viz"
+	"genxai/viz"
 )
 
 // Tiles are RGB pictures in the CHW layout viz.Grid reads with c = 3: three

@@ -17,8 +17,8 @@ import (
 	"genxai/data"
 	"genxai/nets"
 	"genxai/train"
-	"genxai/train/checkpoint"
-	"genxai/train/config"
+	"genxai/runs/checkpoint"
+	"genxai/config"
 )
 
 // Run is a trained run directory opened for explanation: its resolved config

@@ -1,6 +1,6 @@
 package glassbox
 
-import "genxai/train/config"
+import "genxai/config"
 
 // Split values accepted by the split key: "builtin" (or "true") trains on the
 // bundled train indices of builtin:breast_cancer and tests on its test

@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"genxai/data"
-	"genxai/train/config"
-	"genxai/train/rundir"
-	"genxai/train/viz"
+	"genxai/config"
+	"genxai/runs"
+	"genxai/viz"
 )
 
 // dataset is a train (and optional test) design after column selection and
@@ -187,12 +187,12 @@ func codeClasses(tr, te *data.Table, trainSpec, testSpec string) (ytr, yte []flo
 
 // openRunDir creates the run directory named by the config's out key, or
 // runs/glassbox-<model>-<time>.
-func openRunDir(c *config.Config, model string) (*rundir.Dir, error) {
+func openRunDir(c *config.Config, model string) (*runs.Dir, error) {
 	out := c.String("out")
 	if out == "" {
 		out = "runs/glassbox-" + model + "-" + time.Now().Format("20060102-150405")
 	}
-	return rundir.Create(out)
+	return runs.Create(out)
 }
 
 // RunLogReg fits the logistic regression a `glassbox logreg` config
@@ -251,10 +251,10 @@ func RunLogReg(c *config.Config, stdout io.Writer) (string, error) {
 		}
 		s["n_test"], s["test_accuracy"], s["accuracy"], s["accuracy_on"], s["test_log_likelihood"] = ds.nte, acc, acc, "test", ll
 	}
-	if err := rundir.WriteFileAtomic(dir.File("coefficients.csv"), m.WriteCSV); err != nil {
+	if err := runs.WriteFileAtomic(dir.File("coefficients.csv"), m.WriteCSV); err != nil {
 		return dir.Path, err
 	}
-	if err := rundir.WriteFileAtomic(dir.File("coefficients.md"), m.WriteMarkdown); err != nil {
+	if err := runs.WriteFileAtomic(dir.File("coefficients.md"), m.WriteMarkdown); err != nil {
 		return dir.Path, err
 	}
 	if omitted, err := m.forestPlot(dir.File("forest_plot.png")); err != nil {
@@ -443,7 +443,7 @@ func RunEBM(c *config.Config, stdout io.Writer) (string, error) {
 		name string
 		f    func(io.Writer) error
 	}{{"importances.csv", m.WriteImportancesCSV}, {"shapes.csv", m.WriteShapesCSV}} {
-		if err := rundir.WriteFileAtomic(dir.File(w.name), w.f); err != nil {
+		if err := runs.WriteFileAtomic(dir.File(w.name), w.f); err != nil {
 			return dir.Path, err
 		}
 	}
@@ -492,7 +492,7 @@ func (m *EBM) scoreLabel() string {
 }
 
 // plots writes importance.png and the shape plots of the top terms.
-func (m *EBM) plots(dir *rundir.Dir, top int) error {
+func (m *EBM) plots(dir *runs.Dir, top int) error {
 	imps := m.Importances()
 	labels := make([]string, len(imps))
 	vals := make([]float64, len(imps))
@@ -555,7 +555,7 @@ func (m *EBM) plotTerm(path string, t *Term) error {
 // writeExplanations writes explanations.csv (long format: one line per row
 // and term, plus the intercept and the total logit) for the first n rows of
 // x, and a bar chart of the largest contributions for up to three of them.
-func (m *EBM) writeExplanations(dir *rundir.Dir, x, y []float64, on string, n int) error {
+func (m *EBM) writeExplanations(dir *runs.Dir, x, y []float64, on string, n int) error {
 	p := len(m.Features)
 	rows := len(y)
 	n = min(n, rows)
@@ -563,7 +563,7 @@ func (m *EBM) writeExplanations(dir *rundir.Dir, x, y []float64, on string, n in
 		return nil
 	}
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }
-	err := rundir.WriteFileAtomic(dir.File("explanations.csv"), func(w io.Writer) error {
+	err := runs.WriteFileAtomic(dir.File("explanations.csv"), func(w io.Writer) error {
 		if _, err := fmt.Fprintln(w, "set,row,actual,predicted,term,value,contribution"); err != nil {
 			return err
 		}

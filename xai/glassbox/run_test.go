@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"genxai/train/config"
+	"genxai/config"
 )
 
 func parseConfig(t *testing.T, schema config.Schema, yaml string, sets ...string) *config.Config {

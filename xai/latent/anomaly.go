@@ -6,7 +6,7 @@ import (
 	"slices"
 	"sort"
 
-	"genxai/train/viz"
+	"genxai/viz"
 	"genxai/xai/explain"
 )
 

@@ -6,7 +6,7 @@ import (
 	"math"
 	"strings"
 
-	"genxai/train/viz"
+	"genxai/viz"
 	"genxai/xai/explain"
 )
 

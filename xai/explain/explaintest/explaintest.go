@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"genxai/train"
-	"genxai/train/config"
+	"genxai/config"
 )
 
 var (

@@ -61,8 +61,8 @@ func TrainingReference() string {
 	var b strings.Builder
 	b.WriteString(`# Configuration reference
 
-<!-- Generated from train/config by TrainingReference; do not edit by hand.
-     Regenerate with: go test ./train/config -run TestReferenceUpToDate -update -->
+<!-- Generated from config by TrainingReference; do not edit by hand.
+     Regenerate with: go test ./config -run TestReferenceUpToDate -update -->
 
 Training runs are described by YAML files such as ` + "`configs/vae-digits.yaml`" + `. A config is
 loaded in three layers, each one winning over the one before:

@@ -7,7 +7,7 @@
 // grows with the number of labels so that text stays readable. Image grids
 // are plain image.RGBA values built pixel by pixel, labelled with the 7×13
 // bitmap font from golang.org/x/image/font/basicfont. Every file is written
-// atomically (see rundir.WriteFileAtomic).
+// atomically (see runs.WriteFileAtomic).
 //
 // Colour maps: Sequential follows the viridis map of van der Walt and Smith
 // (matplotlib, 2015), which is perceptually uniform and readable in grey and

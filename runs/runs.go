@@ -1,18 +1,18 @@
-// Package rundir creates and writes run directories, the one place where a
+// Package runs creates and writes run directories, the one place where a
 // genxai command leaves its results (see docs/design.md, "Run directory
 // contract"):
 //
 //	config.yaml      the fully resolved config
 //	summary.json     headline numbers, device, executor, seconds, versions
 //	metrics.jsonl    one JSON object per logged step or epoch
-//	checkpoint.*     weights and training state (package train/checkpoint)
+//	checkpoint.*     weights and training state (package runs/checkpoint)
 //	*.png, *.csv     artefacts
 //
 // Every whole-file write goes through WriteFileAtomic, so a reader never sees
 // a half-written file and a crash leaves either the old or the new content.
 // metrics.jsonl is the exception by design: it is appended to and flushed line
 // by line so that a crashed run keeps everything it logged.
-package rundir
+package runs
 
 import (
 	"bufio"

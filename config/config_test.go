@@ -500,7 +500,7 @@ func TestGetterPanics(t *testing.T) {
 // TestRepositoryConfigs loads every config in configs/ whose model.kind is a
 // registered training kind.
 func TestRepositoryConfigs(t *testing.T) {
-	files, err := filepath.Glob("../../configs/*.yaml")
+	files, err := filepath.Glob("../configs/*.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -541,7 +541,7 @@ func mustRead(t *testing.T, path string) []byte {
 
 // TestReferenceUpToDate regenerates docs/config.md in memory and compares.
 func TestReferenceUpToDate(t *testing.T) {
-	const path = "../../docs/config.md"
+	const path = "../docs/config.md"
 	want := TrainingReference()
 	if *update {
 		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
@@ -551,10 +551,10 @@ func TestReferenceUpToDate(t *testing.T) {
 	}
 	got, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v: run go test ./train/config -run TestReferenceUpToDate -update", err)
+		t.Fatalf("%v: run go test ./config -run TestReferenceUpToDate -update", err)
 	}
 	if string(got) != want {
-		t.Errorf("docs/config.md is out of date with the registered schemas: run go test ./train/config -run TestReferenceUpToDate -update")
+		t.Errorf("docs/config.md is out of date with the registered schemas: run go test ./config -run TestReferenceUpToDate -update")
 	}
 }
 

@@ -6,7 +6,7 @@ import (
 	"image/png"
 	"io"
 
-	"genxai/train/rundir"
+	"genxai/runs"
 )
 
 // SavePNG writes img to path as a PNG file, atomically. An empty image is
@@ -15,7 +15,7 @@ func SavePNG(path string, img image.Image) error {
 	if img == nil || img.Bounds().Empty() {
 		return fmt.Errorf("writing %s: the image is empty (no pixels); check the sizes passed to the function that drew it", path)
 	}
-	return rundir.WriteFileAtomic(path, func(w io.Writer) error {
+	return runs.WriteFileAtomic(path, func(w io.Writer) error {
 		enc := png.Encoder{CompressionLevel: png.BestSpeed}
 		return enc.Encode(w, img)
 	})

@@ -15,7 +15,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 
-	"genxai/train/rundir"
+	"genxai/runs"
 )
 
 // dpi is the resolution at which plots are rasterised.
@@ -420,7 +420,7 @@ func writeCanvas(path string, c *vgimg.Canvas) error {
 	if c == nil {
 		return errors.New("nil canvas")
 	}
-	return rundir.WriteFileAtomic(path, func(w io.Writer) error {
+	return runs.WriteFileAtomic(path, func(w io.Writer) error {
 		_, err := vgimg.PngCanvas{Canvas: c}.WriteTo(w)
 		return err
 	})

@@ -5,7 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"genxai/train/config"
+	"genxai/config"
 )
 
 // A command with a config of its own declares a schema and loads it with

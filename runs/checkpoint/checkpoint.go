@@ -5,7 +5,7 @@
 // scalars, RNG state, the config — in checkpoint.json, together with the
 // SHA-256 of the safetensors file.
 //
-// Both files are written atomically (rundir.WriteFileAtomic). Load checks the
+// Both files are written atomically (runs.WriteFileAtomic). Load checks the
 // hash before decoding, so a corrupted, truncated or mismatched pair is
 // refused as a whole; it never returns partial data.
 package checkpoint
@@ -23,7 +23,7 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"genxai/train/rundir"
+	"genxai/runs"
 )
 
 // File names of a checkpoint inside its directory.
@@ -87,13 +87,13 @@ func Save(dir string, ts []Tensor, meta Meta) error {
 		return fmt.Errorf("saving checkpoint in %s: encoding %s: %w (state and config must hold JSON values; NaN and Inf are not allowed)", dir, MetaFile, err)
 	}
 	mb = append(mb, '\n')
-	if err := rundir.WriteFileAtomic(filepath.Join(dir, TensorsFile), func(w io.Writer) error {
+	if err := runs.WriteFileAtomic(filepath.Join(dir, TensorsFile), func(w io.Writer) error {
 		_, err := w.Write(buf.Bytes())
 		return err
 	}); err != nil {
 		return fmt.Errorf("saving checkpoint: %w", err)
 	}
-	if err := rundir.WriteFileAtomic(filepath.Join(dir, MetaFile), func(w io.Writer) error {
+	if err := runs.WriteFileAtomic(filepath.Join(dir, MetaFile), func(w io.Writer) error {
 		_, err := w.Write(mb)
 		return err
 	}); err != nil {

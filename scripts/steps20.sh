@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Trains every training config in configs/ for 20 steps with the given genxai
+# binary and prints the SHA-256 of each checkpoint.safetensors (weights and
+# optimizer state). Two builds that print the same lines train bit for bit
+# alike; used to check that a refactoring changes no numbers.
+#
+#   scripts/steps20.sh BINARY OUTDIR > hashes.txt
+set -euo pipefail
+bin=$(realpath "$1"); out=$2
+root=$(cd "$(dirname "$0")/.." && pwd)
+mkdir -p "$out"; out=$(realpath "$out")
+cd "$root"   # configs name data paths relative to the repository
+for cfg in "$root"/configs/*.yaml; do
+  name=$(basename "$cfg" .yaml)
+  grep -q '^model:' "$cfg" || continue   # training configs only
+  sets=(--set train.steps=20 --set train.warmup_steps=0)
+  grep -q '^  classifier_run:' "$cfg" && sets+=(--set 'metrics.classifier_run=""')
+  if ! "$bin" train -c "$cfg" "${sets[@]}" --out "$out/$name" --force >"$out/$name.log" 2>&1; then
+    echo "$name FAILED (see $out/$name.log)"; continue
+  fi
+  echo "$name $(sha256sum "$out/$name/checkpoint.safetensors" | cut -c1-16)"
+done
