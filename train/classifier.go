@@ -6,12 +6,12 @@ import (
 	"io"
 	"strconv"
 
+	"genxai/config"
 	"genxai/data"
 	"genxai/engine"
 	"genxai/nets"
-	"genxai/runs/checkpoint"
-	"genxai/config"
 	"genxai/runs"
+	"genxai/runs/checkpoint"
 	"genxai/viz"
 )
 

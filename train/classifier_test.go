@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"genxai/engine/blas"
 	"genxai/config"
+	"genxai/engine/blas"
 )
 
 const digitsCNN = `model:

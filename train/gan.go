@@ -16,12 +16,12 @@ import (
 	"gonum.org/v1/gonum/stat"
 	G "gorgonia.org/gorgonia"
 
+	"genxai/config"
 	"genxai/data"
 	"genxai/engine"
 	"genxai/nets"
-	"genxai/runs/checkpoint"
-	"genxai/config"
 	"genxai/runs"
+	"genxai/runs/checkpoint"
 	"genxai/viz"
 )
 

@@ -11,12 +11,12 @@ import (
 	"sort"
 	"strings"
 
+	"genxai/config"
 	"genxai/data"
 	"genxai/engine"
 	"genxai/nets"
-	"genxai/runs/checkpoint"
-	"genxai/config"
 	"genxai/runs"
+	"genxai/runs/checkpoint"
 )
 
 func init() {

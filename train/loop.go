@@ -11,8 +11,8 @@ import (
 
 	"genxai/data"
 	"genxai/nets"
-	"genxai/runs/checkpoint"
 	"genxai/runs"
+	"genxai/runs/checkpoint"
 )
 
 // Task is one model family's side of training. The Loop owns the order of the

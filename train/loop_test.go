@@ -10,9 +10,9 @@ import (
 	"strings"
 	"testing"
 
-	"genxai/runs/checkpoint"
 	"genxai/config"
 	"genxai/runs"
+	"genxai/runs/checkpoint"
 )
 
 const digitsVAE = `model:

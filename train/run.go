@@ -14,9 +14,9 @@ import (
 	"sort"
 	"time"
 
+	"genxai/config"
 	"genxai/cuda"
 	"genxai/engine/blas"
-	"genxai/config"
 	"genxai/runs"
 )
 

@@ -6,10 +6,10 @@ import (
 	"path/filepath"
 	"sort"
 
+	"genxai/config"
 	"genxai/data"
 	"genxai/nets"
 	"genxai/runs/checkpoint"
-	"genxai/config"
 	"genxai/viz"
 )
 

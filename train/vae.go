@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"math/rand"
 
+	"genxai/config"
 	"genxai/data"
 	"genxai/engine"
 	"genxai/nets"
-	"genxai/config"
 	"genxai/runs"
 	"genxai/viz"
 )

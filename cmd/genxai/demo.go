@@ -5,9 +5,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"genxai/config"
 	"genxai/configs"
 	"genxai/train"
-	"genxai/config"
 )
 
 func init() {

@@ -11,8 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"genxai/train"
 	"genxai/config"
+	"genxai/train"
 )
 
 func init() {

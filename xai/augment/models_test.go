@@ -11,9 +11,9 @@ import (
 	"sync"
 	"testing"
 
+	"genxai/config"
 	"genxai/data"
 	"genxai/train"
-	"genxai/config"
 )
 
 // Tiny models on the embedded 8×8 digits, trained once per test binary by

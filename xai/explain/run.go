@@ -14,11 +14,11 @@ import (
 	"slices"
 	"strings"
 
+	"genxai/config"
 	"genxai/data"
 	"genxai/nets"
-	"genxai/train"
 	"genxai/runs/checkpoint"
-	"genxai/config"
+	"genxai/train"
 )
 
 // Run is a trained run directory opened for explanation: its resolved config

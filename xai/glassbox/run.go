@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"genxai/data"
 	"genxai/config"
+	"genxai/data"
 	"genxai/runs"
 	"genxai/viz"
 )

@@ -12,8 +12,8 @@ import (
 	"sync"
 	"testing"
 
-	"genxai/train"
 	"genxai/config"
+	"genxai/train"
 )
 
 var (
