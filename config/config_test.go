@@ -2,7 +2,6 @@ package config
 
 import (
 	"errors"
-	"flag"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -10,8 +9,6 @@ import (
 	"strings"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite docs/config.md from the registered schemas")
 
 // writeConfig writes text to name in a fresh temporary directory.
 func writeConfig(t *testing.T, name, text string) string {
@@ -255,11 +252,6 @@ func TestDefaultsAndTypes(t *testing.T) {
 		{c.Int("train.threads"), 0},
 		{c.Int("train.blas_threads"), 1},
 		{c.String("model.arch"), "mlp"},
-		{c.Ints("model.channels"), []int{32, 64}},
-		{c.String("model.activation"), "relu"},
-		{c.String("model.likelihood"), "bernoulli"},
-		{c.Float("model.sigma"), 0.1},
-		{c.Float("model.beta"), 1.0},
 		{c.Bool("model.batch_norm"), false},
 		{c.Float("model.dropout"), 0.0},
 	}
@@ -494,67 +486,6 @@ func TestGetterPanics(t *testing.T) {
 			}()
 			f()
 		}()
-	}
-}
-
-// TestRepositoryConfigs loads every config in configs/ whose model.kind is a
-// registered training kind.
-func TestRepositoryConfigs(t *testing.T) {
-	files, err := filepath.Glob("../configs/*.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Fatal("no configs found in ../../configs")
-	}
-	loaded := 0
-	for _, f := range files {
-		l := newLoader(f, mustRead(t, f), nil, nil, nil)
-		kind := ""
-		for _, e := range l.file {
-			if e.key == "model.kind" {
-				kind = e.node.Value
-			}
-		}
-		if _, err := TrainingSchema(kind); err != nil {
-			t.Logf("%s: skipped: model.kind %q is not a registered training kind (it has a schema of its own)", f, kind)
-			continue
-		}
-		if _, err := loadTraining(f, mustRead(t, f), nil, nil, nil); err != nil {
-			t.Errorf("%v", err)
-		}
-		loaded++
-	}
-	if loaded < 3 {
-		t.Errorf("loaded %d training configs, want at least the 3 VAE configs", loaded)
-	}
-}
-
-func mustRead(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-// TestReferenceUpToDate regenerates docs/config.md in memory and compares.
-func TestReferenceUpToDate(t *testing.T) {
-	const path = "../docs/config.md"
-	want := TrainingReference()
-	if *update {
-		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	got, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v: run go test ./config -run TestReferenceUpToDate -update", err)
-	}
-	if string(got) != want {
-		t.Errorf("docs/config.md is out of date with the registered schemas: run go test ./config -run TestReferenceUpToDate -update")
 	}
 }
 

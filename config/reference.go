@@ -62,7 +62,7 @@ func TrainingReference() string {
 	b.WriteString(`# Configuration reference
 
 <!-- Generated from config by TrainingReference; do not edit by hand.
-     Regenerate with: go test ./config -run TestReferenceUpToDate -update -->
+     Regenerate with: go test ./models -run TestReferenceUpToDate -update -->
 
 Training runs are described by YAML files such as ` + "`configs/vae-digits.yaml`" + `. A config is
 loaded in three layers, each one winning over the one before:

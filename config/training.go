@@ -18,12 +18,13 @@ var registry = struct {
 }{
 	kinds:     map[string][]Key{},
 	checks:    map[string][]func(*Config) []error{},
-	executors: []string{"tape"},
+	executors: nil,
 }
 
 // RegisterKind adds a training kind (the value of model.kind) with the keys
-// it adds to the shared training keys, normally its model.* keys. Model
-// families call it from an init function. It panics on programmer error: an
+// it adds to the shared training keys, normally its model.* keys. Package
+// models, the registry of model families, is its one caller: this is the
+// index of their keys that LoadTraining chooses a schema from. It panics on programmer error: an
 // empty or repeated kind, or keys that are malformed, clash with the shared
 // keys or with each other.
 func RegisterKind(kind string, keys ...Key) {
@@ -61,8 +62,8 @@ func RegisterCheck(kind string, check func(*Config) []error) {
 	registry.checks[kind] = append(registry.checks[kind], check)
 }
 
-// RegisterExecutor adds a value to the train.executor enum (the reference
-// executor "tape" is always there). It panics on a malformed or repeated name.
+// RegisterExecutor adds a value to the train.executor enum; package models
+// registers the engine's executors. It panics on a malformed or repeated name.
 func RegisterExecutor(name string) {
 	registry.Lock()
 	defer registry.Unlock()
@@ -110,34 +111,6 @@ func sharedKeys(kinds, executors []string) []Key {
 		IntKey("train.threads", 0, "CPU threads for Go's own work (GOMAXPROCS); 0 = all cores").AtLeast(0),
 		IntKey("train.blas_threads", 1, "OpenBLAS threads per matrix product; 0 = OpenBLAS's own choice (OPENBLAS_NUM_THREADS, else all cores). 1 is the default because this project's products are small: on two cores a second OpenBLAS thread spun in sched_yield (half the CPU time as system time) and made the conditional DCGAN and the transformer no faster, 5–8% slower").AtLeast(0),
 	}
-}
-
-// vaeKeys are the model.* keys of kind "vae", the variational autoencoder of
-// Kingma & Welling, "Auto-Encoding Variational Bayes" (2014).
-func vaeKeys() []Key {
-	return []Key{
-		StringKey("model.arch", "mlp", "mlp (fully connected) or conv (convolutional encoder and decoder)").OneOf("mlp", "conv"),
-		IntListKey("model.hidden", []int{400}, "mlp only: widths of the hidden layers of the encoder; the decoder mirrors them").Range(1, 65536).Len(1, 0),
-		IntKey("model.latent", 20, "dimension of the latent code z").Range(1, 4096),
-		IntListKey("model.channels", []int{32, 64}, "conv only: channels of the encoder's stride-2 4×4 convolutions (each halves height and width); the decoder mirrors them").Range(1, 65536).Len(1, 0),
-		StringKey("model.activation", "relu", "activation of the hidden layers").OneOf("relu", "leaky_relu", "elu", "tanh", "sigmoid", "gelu"),
-		StringKey("model.likelihood", "bernoulli", "decoder likelihood p(x|z): bernoulli (binary cross-entropy) or gaussian (squared error / 2σ²)").OneOf("bernoulli", "gaussian"),
-		FloatKey("model.sigma", 0.1, "standard deviation of the Gaussian likelihood").GreaterThan(0).AtMost(100),
-		FloatKey("model.beta", 1, "weight of the KL term; 1 is the ELBO, > 1 a β-VAE (Higgins et al. 2017)").AtLeast(0),
-		BoolKey("model.batch_norm", false, "batch normalization after each hidden layer (Ioffe & Szegedy 2015)"),
-		FloatKey("model.dropout", 0, "dropout probability after each hidden layer; 0 = off").AtLeast(0).LessThan(1),
-		valFractionKey(),
-		IntListKey("data.exclude_classes", []int{}, "labels left out of training and evaluation, e.g. [9] to train on nine classes and score the tenth as anomalies").Range(0, 1000),
-	}
-}
-
-func init() { RegisterKind("vae", vaeKeys()...) }
-
-// valFractionKey is data.val_fraction, the share of the training images held
-// out (drawn with the seed) and scored after every epoch as val_*. Kinds that
-// have it: vae and classifier.
-func valFractionKey() Key {
-	return FloatKey("data.val_fraction", 0, "fraction of the training images held out for validation (drawn with the seed), scored after every epoch as val_*; 0 = none").Range(0, 0.5)
 }
 
 // TrainingSchema returns the schema of training configs of one kind: the

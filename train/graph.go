@@ -23,24 +23,23 @@ func Differentiate(loss *G.Node, params []Param) error {
 }
 
 // NewExecutor returns the executor called kind for a built graph, keeping the
-// values of the nodes the model marked with Keep. With grads, the gradients of
-// the graph's learnable parameters are kept too.
-func NewExecutor(kind string, n *nets.Net, grads bool) (engine.Executor, error) {
-	var learn G.Nodes
-	if grads {
-		learn = n.Params()
-	}
+// values of the nodes the model marked with Keep: the one constructor every
+// graph of genxai runs through (training tasks directly, every other command
+// through models.Run.Executor). learn lists the nodes whose gradients the
+// caller reads after a run: n.Params() for a training graph, an input for a
+// saliency map, nil for a forward-only graph.
+func NewExecutor(kind string, n *nets.Net, learn G.Nodes) (engine.Executor, error) {
 	return engine.New(kind, n.G, learn, engine.Keep(n.Kept()...))
 }
 
-// prepareTraining makes a training graph ready to step: it adds the gradient
+// Prepare makes a training graph ready to step: it adds the gradient
 // nodes of loss, builds the executor that fills them and creates the optimizer.
-func prepareTraining(net *nets.Net, loss *G.Node, executor string, oc OptimConfig) ([]Param, engine.Executor, *Optimizer, error) {
+func Prepare(net *nets.Net, loss *G.Node, executor string, oc OptimConfig) ([]Param, engine.Executor, *Optimizer, error) {
 	params := ParamsOf(net)
 	if err := Differentiate(loss, params); err != nil {
 		return nil, nil, nil, err
 	}
-	ex, err := NewExecutor(executor, net, true)
+	ex, err := NewExecutor(executor, net, net.Params())
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -52,11 +51,11 @@ func prepareTraining(net *nets.Net, loss *G.Node, executor string, oc OptimConfi
 	return params, ex, opt, nil
 }
 
-// optimizeStep is the body of a single-network training step once the batch is
+// OptimizeStep is the body of a single-network training step once the batch is
 // in the graph's inputs: fresh dropout masks, forward and backward, the
 // batch-norm running statistics, the optimizer update. It reports the loss and
 // the gradient norm.
-func optimizeStep(ex engine.Executor, net *nets.Net, opt *Optimizer, params []Param, loss *G.Node, in StepInput) (StepResult, error) {
+func OptimizeStep(ex engine.Executor, net *nets.Net, opt *Optimizer, params []Param, loss *G.Node, in StepInput) (StepResult, error) {
 	FillDropout(net, in.Rng)
 	if err := ex.Run(); err != nil {
 		return StepResult{}, err

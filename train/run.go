@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"time"
 
 	"genxai/config"
@@ -20,25 +19,9 @@ import (
 	"genxai/runs"
 )
 
-// TaskBuilder makes a Task from a validated training config.
+// TaskBuilder makes a Task from a validated training config. Each model
+// family has one (models.Family.NewTask).
 type TaskBuilder func(c *config.Config, opt OptimConfig, executor string) (Task, error)
-
-var builders = map[string]TaskBuilder{
-	"vae": func(c *config.Config, o OptimConfig, e string) (Task, error) { return NewVAETask(c, o, e) },
-}
-
-// Register adds the builder for a model kind. Model families call it from init.
-func Register(kind string, b TaskBuilder) { builders[kind] = b }
-
-// Kinds lists the registered model kinds.
-func Kinds() []string {
-	ks := make([]string, 0, len(builders))
-	for k := range builders {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
-}
 
 // Request describes one training run.
 type Request struct {
@@ -49,6 +32,9 @@ type Request struct {
 	// (its metrics are discarded); without it that is an error.
 	Overwrite bool
 	Log       io.Writer // progress and messages; os.Stdout when nil
+	// NewTask builds the model family's Task from the config (see package
+	// models, which fills it from the family registered for model.kind).
+	NewTask TaskBuilder
 }
 
 // OptimConfigFrom reads the optimizer settings of a training config.
@@ -73,9 +59,8 @@ func Run(ctx context.Context, req Request) (map[string]any, error) {
 		log = os.Stdout
 	}
 	kind := c.String("model.kind")
-	build, ok := builders[kind]
-	if !ok {
-		return nil, fmt.Errorf("model.kind %q has no trainer (known: %v)", kind, Kinds())
+	if req.NewTask == nil {
+		return nil, fmt.Errorf("model.kind %q: no task builder given (train.Request.NewTask; use models.Train)", kind)
 	}
 	device, why, err := cuda.Choose(c.String("device"))
 	if err != nil {
@@ -90,7 +75,7 @@ func Run(ctx context.Context, req Request) (map[string]any, error) {
 	blasName := blas.Use()
 	fmt.Fprintf(log, "%s\nBLAS: %s\n", why, blasName)
 
-	task, err := build(c, OptimConfigFrom(c), c.String("train.executor"))
+	task, err := req.NewTask(c, OptimConfigFrom(c), c.String("train.executor"))
 	if err != nil {
 		return nil, err
 	}

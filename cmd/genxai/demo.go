@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"genxai/config"
 	"genxai/configs"
+	"genxai/models"
 	"genxai/train"
 )
 
@@ -22,7 +22,7 @@ GPU, and writes a complete run directory (default runs/demo): sample grids,
 reconstructions, the loss curve, a checkpoint and summary.json.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := config.ParseTraining("configs/vae-digits.yaml (embedded)", configs.VAEDigits, sets)
+			c, err := models.ParseConfig("configs/vae-digits.yaml (embedded)", configs.VAEDigits, sets)
 			if err != nil {
 				return err
 			}

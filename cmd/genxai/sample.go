@@ -2,16 +2,15 @@ package main
 
 import (
 	"fmt"
+	"genxai/models"
 	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
-
-	"genxai/train"
 )
 
 func init() {
-	var o train.SampleOptions
+	var o models.SampleOptions
 	var run string
 	cmd := &cobra.Command{
 		Use:   "sample --run DIR [-n N] [--out FILE]",
@@ -25,7 +24,7 @@ DIR/samples.png.`,
 			if run == "" {
 				return fmt.Errorf("say which run to sample from: --run runs/vae-...")
 			}
-			path, err := train.Sample(run, o)
+			path, err := models.Sample(run, o)
 			if err != nil {
 				return err
 			}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"genxai/config"
+	"genxai/models"
 	"genxai/train"
 )
 
@@ -38,7 +38,7 @@ exits with status 130.`,
 			if cfgPath == "" {
 				cfgPath = filepath.Join(resume, "config.yaml")
 			}
-			c, err := config.LoadTraining(cfgPath, sets)
+			c, err := models.LoadConfig(cfgPath, sets)
 			if err != nil {
 				return err
 			}
@@ -61,7 +61,7 @@ func runTraining(parent context.Context, req train.Request) error {
 	}
 	ctx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	summary, err := train.Run(ctx, req)
+	summary, err := models.Train(ctx, req)
 	if err != nil {
 		return err
 	}

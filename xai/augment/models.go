@@ -9,8 +9,8 @@ import (
 
 	"genxai/data"
 	"genxai/engine"
+	"genxai/models"
 	"genxai/nets"
-	"genxai/train"
 )
 
 // modelBatch is the batch size of the GAN generator and classifier graphs
@@ -99,29 +99,29 @@ type GANGenerator struct {
 }
 
 // OpenGANGenerator rebuilds the evaluation-mode generator of the GAN trained
-// in run (train.LoadGANGenerator) and keeps its output node readable after
+// in run (models.Run.GANGenerator) and keeps its output node readable after
 // each run of the graph. It fails, naming the run, when the directory holds
 // no finished checkpoint, when the model is not a GAN, or when the GAN is
 // unconditional: without a class input it cannot be asked for samples of a
 // given class, which labelled augmentation needs.
 func OpenGANGenerator(run string) (*GANGenerator, error) {
 	const how = "train a class-conditional GAN first, e.g. genxai train -c configs/cgan-fashion.yaml --out runs/cgan-fashion, and name its run directory"
-	c, ts, _, err := train.OpenRun(run)
+	r, err := models.Open(run)
 	if err != nil {
 		return nil, runNotFound("generator.gan_run", run, err, how)
 	}
-	if kind := c.String("model.kind"); kind != "gan" {
-		return nil, fmt.Errorf("generator.gan_run %q holds a %q model, not a GAN; %s", run, kind, how)
+	if r.Kind != "gan" {
+		return nil, fmt.Errorf("generator.gan_run %q holds a %q model, not a GAN; %s", run, r.Kind, how)
 	}
-	if !c.Bool("model.conditional") {
+	if !r.Config.Bool("model.conditional") {
 		return nil, fmt.Errorf("generator.gan_run %q is an unconditional GAN (model.conditional: false in its config.yaml): it cannot be asked for images of a given class, so it cannot make labelled samples; %s", run, how)
 	}
-	g, cfg, names, err := train.LoadGANGenerator(c, ts, modelBatch)
+	g, cfg, names, err := r.GANGenerator(modelBatch)
 	if err != nil {
 		return nil, fmt.Errorf("generator.gan_run %q: rebuilding the generator: %w", run, err)
 	}
 	g.Net.Keep(g.Image)
-	ex, err := train.NewExecutor("tape", g.Net, false)
+	ex, err := r.Executor(g.Net)
 	if err != nil {
 		return nil, fmt.Errorf("generator.gan_run %q: %w", run, err)
 	}
@@ -246,28 +246,25 @@ type Embedder struct {
 // when the directory holds no finished checkpoint or no classifier.
 func OpenEmbedder(run string) (*Embedder, error) {
 	const how = "train a classifier first, e.g. genxai train -c configs/cnn-fashion.yaml --out runs/cnn-fashion, and name its run directory"
-	c, ts, meta, err := train.OpenRun(run)
+	r, err := models.Open(run)
 	if err != nil {
 		return nil, runNotFound("features.classifier_run", run, err, how)
 	}
-	if kind := c.String("model.kind"); kind != "classifier" || meta.Model != "classifier" {
-		return nil, fmt.Errorf("features.classifier_run %q holds a %q model, not a classifier; %s", run, kind, how)
+	if r.Kind != "classifier" {
+		return nil, fmt.Errorf("features.classifier_run %q holds a %q model, not a classifier; %s", run, r.Kind, how)
 	}
-	trainSet, _, err := data.OpenImages(c.String("data.path"))
+	trainSet, _, err := r.Images()
 	if err != nil {
-		return nil, fmt.Errorf("features.classifier_run %q: opening the data it was trained on (data.path %q in its config.yaml): %w", run, c.String("data.path"), err)
+		return nil, fmt.Errorf("features.classifier_run %q: opening the data it was trained on (data.path %q in its config.yaml): %w", run, r.Config.String("data.path"), err)
 	}
 	shape := shapeOf(trainSet)
-	cfg := train.ClassifierConfigFrom(c, shape.C, shape.H, shape.W, shape.Classes)
-	m, err := nets.NewClassifier(nets.NewStore(int64(c.Int("seed"))), cfg, modelBatch, false)
+	m, err := r.Classifier(modelBatch, false, 0)
 	if err != nil {
 		return nil, fmt.Errorf("features.classifier_run %q: %w", run, err)
 	}
-	if err := train.RestoreStore(m.Net.Store, ts, run); err != nil {
-		return nil, fmt.Errorf("features.classifier_run: %w", err)
-	}
+	cfg := m.Config
 	m.Net.Keep(m.Features, m.Logits)
-	ex, err := train.NewExecutor("tape", m.Net, false)
+	ex, err := r.Executor(m.Net)
 	if err != nil {
 		return nil, fmt.Errorf("features.classifier_run %q: %w", run, err)
 	}

@@ -11,8 +11,8 @@ import (
 	"sync"
 	"testing"
 
-	"genxai/config"
 	"genxai/data"
+	"genxai/models"
 	"genxai/train"
 )
 
@@ -104,11 +104,11 @@ func trainRun(dir, yaml string) error {
 	if err := os.WriteFile(p, []byte(yaml), 0o644); err != nil {
 		return err
 	}
-	c, err := config.LoadTraining(p, nil)
+	c, err := models.LoadConfig(p, nil)
 	if err != nil {
 		return err
 	}
-	_, err = train.Run(context.Background(), train.Request{Config: c, OutDir: dir, Log: io.Discard})
+	_, err = models.Train(context.Background(), train.Request{Config: c, OutDir: dir, Log: io.Discard})
 	return err
 }
 

@@ -22,6 +22,7 @@ import (
 	G "gorgonia.org/gorgonia"
 
 	"genxai/engine"
+	"genxai/models"
 	"genxai/xai/explain"
 	"genxai/xai/latent"
 )
@@ -84,7 +85,7 @@ func Run(o Options) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	crun, err := explain.Open(o.Run)
+	crun, err := models.Open(o.Run)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +95,7 @@ func Run(o Options) (map[string]any, error) {
 	if o.VAE == "" {
 		return nil, fmt.Errorf("explain counterfactual needs the VAE run too: --vae DIR (a run of kind vae on the same data)")
 	}
-	vrun, err := explain.Open(o.VAE)
+	vrun, err := models.Open(o.VAE)
 	if err != nil {
 		return nil, err
 	}
@@ -190,11 +191,12 @@ func nanIfNone(sum float64, n int) float64 {
 	return sum / float64(n)
 }
 
-func newSearcher(crun, vrun *explain.Run, rows int, executor string) (*searcher, error) {
+func newSearcher(crun, vrun *models.Run, rows int, executor string) (*searcher, error) {
 	vae, err := latent.Load(vrun, executor)
 	if err != nil {
 		return nil, err
 	}
+	crun.UseExecutor(executor)
 	s := &searcher{vae: vae, rows: rows}
 	m, err := crun.Classifier(rows, false, 0)
 	if err != nil {
@@ -203,7 +205,7 @@ func newSearcher(crun, vrun *explain.Run, rows int, executor string) (*searcher,
 	s.k = m.Config.Classes
 	s.target = m.Target
 	s.logits = explain.NewProbe(m.Logits)
-	if s.clf, err = explain.NewScorer(m.Net, m.X, m.RowLoss, executor); err != nil {
+	if s.clf, err = explain.NewScorer(m.Net, m.X, m.RowLoss, crun.Executor); err != nil {
 		return nil, err
 	}
 	s.clf.Condition = func(slot, class int) {
@@ -215,7 +217,7 @@ func newSearcher(crun, vrun *explain.Run, rows int, executor string) (*searcher,
 	if err != nil {
 		return nil, err
 	}
-	if s.dec, err = explain.NewScorer(dec.Net, dec.Z, dec.Mean, executor); err != nil {
+	if s.dec, err = explain.NewScorer(dec.Net, dec.Z, dec.Mean, vrun.Executor); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -5,6 +5,7 @@ import (
 
 	"genxai/engine"
 	"genxai/nets"
+	"genxai/xai/explain/explaintest"
 )
 
 func TestParseInputs(t *testing.T) {
@@ -68,7 +69,7 @@ func TestScorerChecksShapes(t *testing.T) {
 	n := nets.NewNet(nets.NewStore(1), false)
 	x := n.Input("x", 3, 5)
 	out := n.Dense("fc", x, 2)
-	s, err := NewScorer(n, x, out, "tape")
+	s, err := NewScorer(n, x, out, explaintest.Tape)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,6 +48,10 @@ type Query struct {
 	Class   int       // conditioning class (conditional models only)
 }
 
+// ExecutorFunc builds the executor of a graph whose gradients with respect to
+// learn are read after each run: models.Run.Executor.
+type ExecutorFunc func(n *nets.Net, learn ...*G.Node) (engine.Executor, error)
+
 // Result holds, per query, the selected output value w·out, all outputs,
 // and the pixel-space gradient of w·out.
 type Result struct {
@@ -57,10 +61,10 @@ type Result struct {
 }
 
 // NewScorer adds to net's graph an input of output weights, the weighted sum
-// of out, and its gradient with respect to x, and compiles the graph with the
-// executor called executor (see engine.Kinds). x must be an input of shape
-// (batch, dim); out must be (batch, outputs) or (batch).
-func NewScorer(net *nets.Net, x, out *G.Node, executor string) (*Scorer, error) {
+// of out, and its gradient with respect to x, and compiles the graph with
+// newExecutor (models.Run.Executor: the run's device and executor). x must be
+// an input of shape (batch, dim); out must be (batch, outputs) or (batch).
+func NewScorer(net *nets.Net, x, out *G.Node, newExecutor ExecutorFunc) (*Scorer, error) {
 	if err := net.Err(); err != nil {
 		return nil, err
 	}
@@ -87,7 +91,7 @@ func NewScorer(net *nets.Net, x, out *G.Node, executor string) (*Scorer, error) 
 	if _, err := G.Grad(cost, x); err != nil {
 		return nil, fmt.Errorf("scorer: differentiating with respect to the input: %w", err)
 	}
-	ex, err := engine.New(executor, net.G, G.Nodes{x})
+	ex, err := newExecutor(net, x)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"genxai/models"
 	"genxai/xai/explain"
 )
 
@@ -39,7 +40,7 @@ func Run(o Options) (map[string]any, error) {
 	if o.Compare < 1 {
 		return nil, fmt.Errorf("--compare must be at least 1, got %d", o.Compare)
 	}
-	run, err := explain.Open(o.Run)
+	run, err := models.Open(o.Run)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +79,7 @@ func Run(o Options) (map[string]any, error) {
 	if units {
 		node, what = m.Features, "activation of hidden unit"
 	}
-	s, err := explain.NewScorer(m.Net, m.X, node, o.Executor)
+	s, err := explain.NewScorer(m.Net, m.X, node, run.Executor)
 	if err != nil {
 		return nil, err
 	}

@@ -1,16 +1,16 @@
 package latent
 
-import "genxai/xai/explain"
+import "genxai/models"
 
 type testModel struct {
-	run *explain.Run
+	run *models.Run
 	m   *Model
 }
 
 func (t *testModel) Close() { t.m.Close() }
 
 func openForTest(dir string) (*testModel, error) {
-	r, err := explain.Open(dir)
+	r, err := models.Open(dir)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 
 	"genxai/data"
 	"genxai/engine"
+	"genxai/models"
 	"genxai/nets"
 	"genxai/xai/explain"
 )
@@ -32,7 +33,8 @@ type Model struct {
 }
 
 // Load rebuilds the VAE of run with the executor called executor.
-func Load(run *explain.Run, executor string) (*Model, error) {
+func Load(run *models.Run, executor string) (*Model, error) {
+	run.UseExecutor(executor)
 	vae, err := run.VAE(batch)
 	if err != nil {
 		return nil, err
@@ -44,10 +46,10 @@ func Load(run *explain.Run, executor string) (*Model, error) {
 	m := &Model{Config: vae.Config, vae: vae, dec: dec}
 	m.vaeOut = explain.NewProbe(vae.Mu, vae.LogVar, vae.Recon, vae.KL)
 	m.decOut = explain.NewProbe(dec.Mean)
-	if m.vaeEx, err = engine.New(executor, vae.Net.G, nil); err != nil {
+	if m.vaeEx, err = run.Executor(vae.Net); err != nil {
 		return nil, err
 	}
-	if m.decEx, err = engine.New(executor, dec.Net.G, nil); err != nil {
+	if m.decEx, err = run.Executor(dec.Net); err != nil {
 		m.vaeEx.Close()
 		return nil, err
 	}
@@ -237,7 +239,7 @@ func logSumExp(v []float64) float64 {
 // references, the VAE run, its images and the rebuilt model.
 type vaeRun struct {
 	inputs         []explain.Input
-	run            *explain.Run
+	run            *models.Run
 	trainSet, test *data.Images
 	model          *Model
 }
@@ -249,7 +251,7 @@ func openVAE(command, runDir, inputs, executor string) (*vaeRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	run, err := explain.Open(runDir)
+	run, err := models.Open(runDir)
 	if err != nil {
 		return nil, err
 	}

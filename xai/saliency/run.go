@@ -8,6 +8,7 @@ import (
 
 	"genxai/data"
 	"genxai/engine"
+	"genxai/models"
 	"genxai/nets"
 	"genxai/xai/explain"
 )
@@ -48,7 +49,8 @@ type model struct {
 
 // buildModel wraps the classifier's logits or the discriminator's logit in a
 // Scorer. With randomize, a classifier keeps freshly initialized weights.
-func buildModel(run *explain.Run, executor string, randomize bool, seed int64) (*model, error) {
+func buildModel(run *models.Run, executor string, randomize bool, seed int64) (*model, error) {
+	run.UseExecutor(executor)
 	_, testSet, err := run.Images()
 	if err != nil {
 		return nil, err
@@ -59,7 +61,7 @@ func buildModel(run *explain.Run, executor string, randomize bool, seed int64) (
 		if err != nil {
 			return nil, err
 		}
-		s, err := explain.NewScorer(m.Net, m.X, m.Logits, executor)
+		s, err := explain.NewScorer(m.Net, m.X, m.Logits, run.Executor)
 		if err != nil {
 			return nil, err
 		}
@@ -76,7 +78,7 @@ func buildModel(run *explain.Run, executor string, randomize bool, seed int64) (
 		if err != nil {
 			return nil, err
 		}
-		s, err := explain.NewScorer(d.Net, d.X, d.Logit, executor)
+		s, err := explain.NewScorer(d.Net, d.X, d.Logit, run.Executor)
 		if err != nil {
 			return nil, err
 		}
@@ -145,7 +147,7 @@ func Run(o Options) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	run, err := explain.Open(o.Run)
+	run, err := models.Open(o.Run)
 	if err != nil {
 		return nil, err
 	}

@@ -48,7 +48,7 @@ func TestLinearGradientIsTheWeights(t *testing.T) {
 	n := nets.NewNet(store, false)
 	x := n.Input("x", B, D)
 	out := n.Dense("linear", x, K)
-	s, err := explain.NewScorer(n, x, out, "tape")
+	s, err := explain.NewScorer(n, x, out, explaintest.Tape)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,8 +21,7 @@ import (
 	G "gorgonia.org/gorgonia"
 
 	"genxai/engine"
-	"genxai/nets"
-	"genxai/train"
+	"genxai/models"
 	"genxai/xai/explain"
 )
 
@@ -61,14 +60,15 @@ func Explain(o Options) (*Explanation, error) {
 	if o.Prompt == "" {
 		return nil, fmt.Errorf("--prompt is empty: give the text to continue")
 	}
-	run, err := explain.Open(o.Run)
+	run, err := models.Open(o.Run)
 	if err != nil {
 		return nil, err
 	}
 	if err := run.Expect("explain tokens", "lm"); err != nil {
 		return nil, err
 	}
-	gen, vocab, err := train.LoadLM(run.Config, run.Tensors)
+	run.UseExecutor(o.Executor)
+	gen, vocab, err := run.LM()
 	if err != nil {
 		return nil, fmt.Errorf("loading the language model of %s: %w", o.Run, err)
 	}
@@ -89,11 +89,11 @@ func Explain(o Options) (*Explanation, error) {
 		}
 		prompt = append(prompt, id)
 	}
-	genEx, err := engine.New(o.Executor, gen.Net.G, nil)
+	genEx, err := run.Executor(gen.Net)
 	if err != nil {
 		return nil, err
 	}
-	cont, err := train.Generate(gen, genEx, prompt, o.Tokens, o.Temperature, o.TopK, rand.New(rand.NewSource(o.Seed)))
+	cont, err := models.Generate(gen, genEx, prompt, o.Tokens, o.Temperature, o.TopK, rand.New(rand.NewSource(o.Seed)))
 	genEx.Close()
 	if err != nil {
 		return nil, err
@@ -110,14 +110,11 @@ func Explain(o Options) (*Explanation, error) {
 	}
 	gens := n - first
 
-	store := nets.NewStore(run.Seed())
-	m, err := nets.NewTransformer(store, cfg, 1, false)
+	m, _, err := run.LM()
 	if err != nil {
 		return nil, err
 	}
-	if err := run.Restore(store); err != nil {
-		return nil, err
-	}
+	store := m.Net.Store
 	g := m.Net.G
 	atts := attentionNodes(g, cfg.Heads*T, T)
 	if len(atts) != cfg.Layers {
@@ -140,7 +137,7 @@ func Explain(o Options) (*Explanation, error) {
 		return nil, fmt.Errorf("differentiating the language model: %w", err)
 	}
 	probe := explain.NewProbe(atts...)
-	ex, err := engine.New(o.Executor, g, G.Nodes{wpe})
+	ex, err := run.Executor(m.Net, wpe)
 	if err != nil {
 		return nil, err
 	}

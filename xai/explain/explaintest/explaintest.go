@@ -12,8 +12,12 @@ import (
 	"sync"
 	"testing"
 
-	"genxai/config"
+	"genxai/engine"
+	"genxai/models"
+	"genxai/nets"
 	"genxai/train"
+
+	G "gorgonia.org/gorgonia"
 )
 
 var (
@@ -33,6 +37,12 @@ func Main(m *testing.M) {
 	os.Exit(code)
 }
 
+// Tape builds graphs' executors with Gorgonia's TapeMachine, for tests that
+// build a Scorer over a graph of their own (outside any run directory).
+func Tape(n *nets.Net, learn ...*G.Node) (engine.Executor, error) {
+	return train.NewExecutor("tape", n, learn)
+}
+
 // Train trains the model the YAML training config describes into a fresh
 // run directory and returns its path. Runs are cached by config text for the
 // life of the test binary, so several tests can share one; Main removes them.
@@ -43,7 +53,7 @@ func Train(t testing.TB, yaml string) string {
 	if dir, ok := cache[yaml]; ok {
 		return dir
 	}
-	c, err := config.ParseTraining("test config", []byte(yaml), nil)
+	c, err := models.ParseConfig("test config", []byte(yaml), nil)
 	if err != nil {
 		t.Fatalf("test config: %v", err)
 	}
@@ -51,7 +61,7 @@ func Train(t testing.TB, yaml string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := train.Run(context.Background(), train.Request{Config: c, OutDir: dir, Log: io.Discard}); err != nil {
+	if _, err := models.Train(context.Background(), train.Request{Config: c, OutDir: dir, Log: io.Discard}); err != nil {
 		t.Fatalf("training the test model: %v", err)
 	}
 	cache[yaml] = dir

@@ -1,4 +1,4 @@
-package train
+package models
 
 import (
 	"context"
@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"genxai/config"
 	"genxai/engine/blas"
+	"genxai/train"
 )
 
 const digitsCNN = `model:
@@ -34,7 +34,7 @@ train:
 func TestClassifierLearns(t *testing.T) {
 	for _, arch := range []string{"cnn", "mlp"} {
 		c := loadConfig(t, digitsCNN, "model.arch="+arch)
-		task, err := NewClassifierTask(c, OptimConfigFrom(c), "tape")
+		task, err := NewClassifierTask(c, train.OptimConfigFrom(c), "tape")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -44,7 +44,7 @@ func TestClassifierLearns(t *testing.T) {
 			for i := range batch {
 				batch[i] = (step*64 + i) % task.TrainSize()
 			}
-			r, err := task.Step(StepInput{Batch: batch, Step: int64(step), LR: 1e-2, Rng: StepRand(5, int64(step))})
+			r, err := task.Step(train.StepInput{Batch: batch, Step: int64(step), LR: 1e-2, Rng: train.StepRand(5, int64(step))})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -75,7 +75,7 @@ func TestClassifierLearns(t *testing.T) {
 func TestClassifierRun(t *testing.T) {
 	c := loadConfig(t, digitsCNN)
 	dir := filepath.Join(t.TempDir(), "run")
-	s, err := Run(context.Background(), Request{Config: c, OutDir: dir, Log: io.Discard})
+	s, err := Train(context.Background(), train.Request{Config: c, OutDir: dir, Log: io.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,11 @@ func TestClassifierRun(t *testing.T) {
 	if lines := strings.Count(string(pc), "\n"); lines != 11 {
 		t.Errorf("per_class.csv has %d lines, want a header and 10 classes", lines)
 	}
-	tc, err := LoadClassifier(dir, 16)
+	r, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc, err := r.TrainedClassifier(16)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +113,7 @@ func TestClassifierRun(t *testing.T) {
 	}
 	// Resume for one more epoch.
 	c2 := loadConfig(t, digitsCNN, "train.epochs=2")
-	if _, err := Run(context.Background(), Request{Config: c2, Resume: dir, Log: io.Discard}); err != nil {
+	if _, err := Train(context.Background(), train.Request{Config: c2, Resume: dir, Log: io.Discard}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -117,13 +121,13 @@ func TestClassifierRun(t *testing.T) {
 // benchTask builds a task from a repository config with overrides, skipping
 // when its data is not on this machine. The peers in scripts/bench use the
 // same shapes.
-func benchTask(b *testing.B, file string, sets ...string) Task {
+func benchTask(b *testing.B, file string, sets ...string) train.Task {
 	b.Helper()
 	raw, err := os.ReadFile(filepath.Join("..", "configs", file))
 	if err != nil {
 		b.Fatal(err)
 	}
-	c, err := config.ParseTraining(file, raw, sets)
+	c, err := ParseConfig(file, raw, sets)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -132,8 +136,11 @@ func benchTask(b *testing.B, file string, sets ...string) Task {
 			b.Skipf("data %s is not here: %v", p, err)
 		}
 	}
-	build := builders[c.String("model.kind")]
-	task, err := build(c, OptimConfigFrom(c), "tape")
+	f, err := Lookup(c.String("model.kind"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	task, err := f.NewTask(c, train.OptimConfigFrom(c), "tape")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -142,14 +149,14 @@ func benchTask(b *testing.B, file string, sets ...string) Task {
 }
 
 // benchSteps times task steps on batches of consecutive examples.
-func benchSteps(b *testing.B, task Task, batch int) {
+func benchSteps(b *testing.B, task train.Task, batch int) {
 	b.Logf("BLAS: %s", blas.Use())
 	step := func(i int) {
 		idx := make([]int, batch)
 		for j := range idx {
 			idx[j] = (i*batch + j) % task.TrainSize()
 		}
-		if _, err := task.Step(StepInput{Batch: idx, Step: int64(i), LR: 1e-4, Rng: StepRand(1, int64(i))}); err != nil {
+		if _, err := task.Step(train.StepInput{Batch: idx, Step: int64(i), LR: 1e-4, Rng: train.StepRand(1, int64(i))}); err != nil {
 			b.Fatal(err)
 		}
 	}

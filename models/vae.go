@@ -1,4 +1,4 @@
-package train
+package models
 
 import (
 	"context"
@@ -10,27 +10,63 @@ import (
 	"genxai/engine"
 	"genxai/nets"
 	"genxai/runs"
+	"genxai/train"
 	"genxai/viz"
 )
+
+// The variational autoencoder of Kingma & Welling, "Auto-Encoding Variational
+// Bayes" (2014): the family's config keys, its training task, its restored
+// models and its sampler. The graphs are nets.VAE and nets.VAEDecoder.
+
+func init() {
+	register(&Family{Kind: "vae", Keys: vaeKeys(), NewTask: func(c *config.Config, o train.OptimConfig, e string) (train.Task, error) {
+		return NewVAETask(c, o, e)
+	}, Sample: sampleVAE})
+}
+
+// vaeKeys are the model.* and data.* keys of kind "vae".
+func vaeKeys() []config.Key {
+	return []config.Key{
+		config.StringKey("model.arch", "mlp", "mlp (fully connected) or conv (convolutional encoder and decoder)").OneOf("mlp", "conv"),
+		config.IntListKey("model.hidden", []int{400}, "mlp only: widths of the hidden layers of the encoder; the decoder mirrors them").Range(1, 65536).Len(1, 0),
+		config.IntKey("model.latent", 20, "dimension of the latent code z").Range(1, 4096),
+		config.IntListKey("model.channels", []int{32, 64}, "conv only: channels of the encoder's stride-2 4×4 convolutions (each halves height and width); the decoder mirrors them").Range(1, 65536).Len(1, 0),
+		config.StringKey("model.activation", "relu", "activation of the hidden layers").OneOf("relu", "leaky_relu", "elu", "tanh", "sigmoid", "gelu"),
+		config.StringKey("model.likelihood", "bernoulli", "decoder likelihood p(x|z): bernoulli (binary cross-entropy) or gaussian (squared error / 2σ²)").OneOf("bernoulli", "gaussian"),
+		config.FloatKey("model.sigma", 0.1, "standard deviation of the Gaussian likelihood").GreaterThan(0).AtMost(100),
+		config.FloatKey("model.beta", 1, "weight of the KL term; 1 is the ELBO, > 1 a β-VAE (Higgins et al. 2017)").AtLeast(0),
+		config.BoolKey("model.batch_norm", false, "batch normalization after each hidden layer (Ioffe & Szegedy 2015)"),
+		config.FloatKey("model.dropout", 0, "dropout probability after each hidden layer; 0 = off").AtLeast(0).LessThan(1),
+		valFractionKey(),
+		config.IntListKey("data.exclude_classes", []int{}, "labels left out of training and evaluation, e.g. [9] to train on nine classes and score the tenth as anomalies").Range(0, 1000),
+	}
+}
+
+// valFractionKey is data.val_fraction, the share of the training images held
+// out (drawn with the seed) and scored after every epoch as val_*. Kinds that
+// have it: vae and classifier.
+func valFractionKey() config.Key {
+	return config.FloatKey("data.val_fraction", 0, "fraction of the training images held out for validation (drawn with the seed), scored after every epoch as val_*; 0 = none").Range(0, 0.5)
+}
 
 // evalBatch is the batch size of evaluation graphs.
 const evalBatch = 500
 
 // VAETask trains a nets.VAE on an image set.
 type VAETask struct {
-	cfg          nets.VAEConfig
-	store        *nets.Store
-	opt          *Optimizer
-	train, test  *data.Images
-	val          *data.Images // held out of train by data.val_fraction, or nil
-	model        *nets.VAE    // training graph
-	eval         *nets.VAE    // evaluation graph
-	dec          *nets.VAEDecoder
-	exec, evalEx engine.Executor
-	decEx        engine.Executor
-	params       []Param
-	seed         int64
-	batch        int
+	cfg            nets.VAEConfig
+	store          *nets.Store
+	opt            *train.Optimizer
+	trainSet, test *data.Images
+	val            *data.Images // held out of train by data.val_fraction, or nil
+	model          *nets.VAE    // training graph
+	eval           *nets.VAE    // evaluation graph
+	dec            *nets.VAEDecoder
+	exec, evalEx   engine.Executor
+	decEx          engine.Executor
+	params         []train.Param
+	seed           int64
+	batch          int
 }
 
 // VAEConfigFrom reads a nets.VAEConfig from a training config for images of
@@ -46,22 +82,22 @@ func VAEConfigFrom(c *config.Config, ch, h, w int) nets.VAEConfig {
 }
 
 // NewVAETask loads the data named by data.path and builds the graphs.
-func NewVAETask(c *config.Config, opt OptimConfig, executor string) (*VAETask, error) {
-	train, test, err := data.OpenImages(c.String("data.path"))
+func NewVAETask(c *config.Config, opt train.OptimConfig, executor string) (*VAETask, error) {
+	trainSet, test, err := data.OpenImages(c.String("data.path"))
 	if err != nil {
 		return nil, err
 	}
 	if ex := c.Ints("data.exclude_classes"); len(ex) > 0 {
-		if train, err = withoutClasses(train, ex); err != nil {
+		if trainSet, err = withoutClasses(trainSet, ex); err != nil {
 			return nil, err
 		}
 		if test, err = withoutClasses(test, ex); err != nil {
 			return nil, err
 		}
 	}
-	train, val := holdOut(train, c.Float("data.val_fraction"), int64(c.Int("seed")))
-	t := &VAETask{train: train, test: test, val: val, seed: int64(c.Int("seed")), batch: c.Int("train.batch_size")}
-	t.cfg = VAEConfigFrom(c, train.C, train.H, train.W)
+	trainSet, val := holdOut(trainSet, c.Float("data.val_fraction"), int64(c.Int("seed")))
+	t := &VAETask{trainSet: trainSet, test: test, val: val, seed: int64(c.Int("seed")), batch: c.Int("train.batch_size")}
+	t.cfg = VAEConfigFrom(c, trainSet.C, trainSet.H, trainSet.W)
 	t.store = nets.NewStore(t.seed)
 	if t.model, err = nets.NewVAE(t.store, t.cfg, t.batch, true); err != nil {
 		return nil, err
@@ -72,13 +108,13 @@ func NewVAETask(c *config.Config, opt OptimConfig, executor string) (*VAETask, e
 	if t.dec, err = nets.NewVAEDecoder(t.store, t.cfg, 64); err != nil {
 		return nil, err
 	}
-	if t.params, t.exec, t.opt, err = prepareTraining(t.model.Net, t.model.Loss, executor, opt); err != nil {
+	if t.params, t.exec, t.opt, err = train.Prepare(t.model.Net, t.model.Loss, executor, opt); err != nil {
 		return nil, err
 	}
-	if t.evalEx, err = NewExecutor(executor, t.eval.Net, false); err != nil {
+	if t.evalEx, err = train.NewExecutor(executor, t.eval.Net, nil); err != nil {
 		return nil, err
 	}
-	if t.decEx, err = NewExecutor(executor, t.dec.Net, false); err != nil {
+	if t.decEx, err = train.NewExecutor(executor, t.dec.Net, nil); err != nil {
 		return nil, err
 	}
 	return t, nil
@@ -91,10 +127,12 @@ func (t *VAETask) Kind() string { return "vae" }
 func (t *VAETask) Store() *nets.Store { return t.store }
 
 // Optimizers has the single optimizer under the prefix "opt.".
-func (t *VAETask) Optimizers() map[string]*Optimizer { return map[string]*Optimizer{"opt.": t.opt} }
+func (t *VAETask) Optimizers() map[string]*train.Optimizer {
+	return map[string]*train.Optimizer{"opt.": t.opt}
+}
 
 // TrainSize is the number of training images.
-func (t *VAETask) TrainSize() int { return t.train.N }
+func (t *VAETask) TrainSize() int { return t.trainSet.N }
 
 // Executor names the executor.
 func (t *VAETask) Executor() string { return t.exec.Name() }
@@ -124,9 +162,9 @@ func fillVAEBatch(m *nets.VAE, im *data.Images, idx []int, rng *rand.Rand) {
 }
 
 // Step trains on one batch.
-func (t *VAETask) Step(in StepInput) (StepResult, error) {
-	fillVAEBatch(t.model, t.train, in.Batch, in.Rng)
-	return optimizeStep(t.exec, t.model.Net, t.opt, t.params, t.model.Loss, in)
+func (t *VAETask) Step(in train.StepInput) (train.StepResult, error) {
+	fillVAEBatch(t.model, t.trainSet, in.Batch, in.Rng)
+	return train.OptimizeStep(t.exec, t.model.Net, t.opt, t.params, t.model.Loss, in)
 }
 
 // Evaluate returns the test set's negative ELBO per image in nats
@@ -217,7 +255,7 @@ func (t *VAETask) Artifacts(dir *runs.Dir, epoch int) error {
 	if err != nil {
 		return err
 	}
-	c, h, w := t.train.C, t.train.H, t.train.W
+	c, h, w := t.trainSet.C, t.trainSet.H, t.trainSet.W
 	scale := max(1, 56/h)
 	if err := viz.SavePNG(dir.File(fmt.Sprintf("samples_epoch%03d.png", epoch)), viz.Grid(imgs, c, h, w, 8, scale, 1)); err != nil {
 		return err
@@ -245,7 +283,7 @@ func (t *VAETask) Artifacts(dir *runs.Dir, epoch int) error {
 	if err := viz.SavePNG(dir.File(fmt.Sprintf("reconstructions_epoch%03d.png", epoch)), viz.Grid(grid, c, h, w, len(idx), scale, 1)); err != nil {
 		return err
 	}
-	return PlotLoss(dir, "test_loss", "negative ELBO per image (nats)")
+	return train.PlotLoss(dir, "test_loss", "negative ELBO per image (nats)")
 }
 
 // Close releases the executors.
@@ -282,7 +320,7 @@ func withoutClasses(im *data.Images, ex []int) (*data.Images, error) {
 // holdOut splits a training set into the images trained on and a validation
 // set of the given fraction, drawn with the seed; with fraction 0 it returns
 // the set unchanged and no validation set.
-func holdOut(im *data.Images, fraction float64, seed int64) (train, val *data.Images) {
+func holdOut(im *data.Images, fraction float64, seed int64) (trainSet, val *data.Images) {
 	if fraction <= 0 {
 		return im, nil
 	}
@@ -299,4 +337,69 @@ func seq(a, b int) []int {
 		s = append(s, i)
 	}
 	return s
+}
+
+// VAEConfig returns the configuration of a VAE run.
+func (r *Run) VAEConfig() (nets.VAEConfig, error) {
+	if err := r.Expect("a VAE view", "vae"); err != nil {
+		return nets.VAEConfig{}, err
+	}
+	c, h, w, err := r.imageShape()
+	if err != nil {
+		return nets.VAEConfig{}, err
+	}
+	return VAEConfigFrom(r.Config, c, h, w), nil
+}
+
+// VAE rebuilds the evaluation graph of a VAE run (batch rows, running
+// batch-norm statistics, no dropout) with its trained weights.
+func (r *Run) VAE(batch int) (*nets.VAE, error) {
+	cfg, err := r.VAEConfig()
+	if err != nil {
+		return nil, err
+	}
+	return restore(r, func(s *nets.Store) (*nets.VAE, error) { return nets.NewVAE(s, cfg, batch, false) })
+}
+
+// VAEDecoder rebuilds the decoder of a VAE run with its trained weights.
+func (r *Run) VAEDecoder(batch int) (*nets.VAEDecoder, error) {
+	cfg, err := r.VAEConfig()
+	if err != nil {
+		return nil, err
+	}
+	return restore(r, func(s *nets.Store) (*nets.VAEDecoder, error) { return nets.NewVAEDecoder(s, cfg, batch) })
+}
+
+// sampleVAE decodes o.N draws from the prior N(0, I) into a PNG grid.
+func sampleVAE(r *Run, o SampleOptions) (string, error) {
+	cfg, err := r.VAEConfig()
+	if err != nil {
+		return "", err
+	}
+	dec, err := r.VAEDecoder(64)
+	if err != nil {
+		return "", err
+	}
+	ex, err := r.Executor(dec.Net)
+	if err != nil {
+		return "", err
+	}
+	defer ex.Close()
+	rng := rand.New(rand.NewSource(o.Seed))
+	z := make([][]float32, o.N)
+	for i := range z {
+		z[i] = make([]float32, cfg.Latent)
+		for j := range z[i] {
+			z[i][j] = float32(rng.NormFloat64())
+		}
+	}
+	imgs, err := DecodeVAE(dec, ex, z)
+	if err != nil {
+		return "", err
+	}
+	cols := min(o.N, 8)
+	if err := viz.SavePNG(o.Out, viz.Grid(imgs, cfg.C, cfg.H, cfg.W, cols, max(1, 56/cfg.H), 1)); err != nil {
+		return "", err
+	}
+	return o.Out, nil
 }

@@ -1,4 +1,4 @@
-package train
+package models
 
 import (
 	"bufio"
@@ -21,13 +21,40 @@ import (
 	"genxai/engine"
 	"genxai/nets"
 	"genxai/runs"
-	"genxai/runs/checkpoint"
+	"genxai/train"
 	"genxai/viz"
 )
 
+// A generative adversarial network (Goodfellow et al. 2014) with the
+// non-saturating loss, as an MLP pair or a DCGAN-style pair (Radford et al.
+// 2016), optionally class-conditional (Mirza & Osindero 2014) with a
+// projection discriminator (Miyato & Koyama 2018): the family's config keys,
+// its training task, its restored models and its sampler. The graphs are
+// nets.GANGenerator, nets.GANDiscriminatorStep and nets.GANGeneratorStep.
+
 func init() {
-	Register("gan", func(c *config.Config, o OptimConfig, e string) (Task, error) { return NewGANTask(c, o, e) })
-	RegisterSampler("gan", sampleGAN)
+	register(&Family{Kind: "gan", Keys: ganKeys(), NewTask: func(c *config.Config, o train.OptimConfig, e string) (train.Task, error) {
+		return NewGANTask(c, o, e)
+	}, Sample: sampleGAN})
+}
+
+// ganKeys are the model.* and metrics.* keys of kind "gan".
+func ganKeys() []config.Key {
+	return []config.Key{
+		config.StringKey("model.arch", "dcgan", "mlp (fully connected pair) or dcgan (upsample+conv generator with batch norm, strided-conv LeakyReLU discriminator)").OneOf("mlp", "dcgan"),
+		config.BoolKey("model.conditional", false, "condition both networks on the class: the one-hot label is concatenated to the noise and to the discriminator's input"),
+		config.BoolKey("model.projection", false, "conditional only: the discriminator also reads the class at its end, adding ⟨V·y, φ(x)⟩ (a learned class embedding times its last features) to its logit — the projection discriminator of Miyato & Koyama 2018, which conditions far more strongly than input planes alone"),
+		config.IntKey("model.latent", 64, "dimension of the generator's noise z ~ N(0, I)").Range(1, 4096),
+		config.IntListKey("model.g_hidden", []int{256, 512}, "mlp only: widths of the generator's hidden layers").Range(1, 65536).Len(1, 0),
+		config.IntListKey("model.d_hidden", []int{512, 256}, "mlp only: widths of the discriminator's hidden layers").Range(1, 65536).Len(1, 0),
+		config.IntListKey("model.g_channels", []int{64, 32}, "dcgan only: generator channels from its smallest grid up; the grid doubles once per entry (28×28 with two entries starts at 7×7)").Range(1, 65536).Len(1, 0),
+		config.IntListKey("model.d_channels", []int{32, 64}, "dcgan only: channels of the discriminator's stride-2 4×4 convolutions").Range(1, 65536).Len(1, 0),
+		config.BoolKey("model.batch_norm", true, "batch normalization in the generator's hidden layers"),
+		config.IntKey("model.d_steps", 1, "discriminator updates per generator update").Range(1, 100),
+		config.FloatKey("model.d_lr", 0, "learning rate of the discriminator; 0 = train.lr").AtLeast(0).AtMost(10),
+		config.StringKey("metrics.classifier_run", "", "run directory of a trained Fashion-MNIST classifier (kind classifier) whose features score the generator: Fréchet distance and, for a conditional GAN, conditioning accuracy; empty = skip them"),
+		config.IntKey("metrics.samples", 5000, "generated images scored by the classifier after each epoch").Range(10, 1000000),
+	}
 }
 
 // ganSampleBatch is the batch size of the generator graph used for pictures
@@ -43,21 +70,21 @@ const ganSampleBatch = 100
 // for a conditional GAN, the share of generated images the classifier assigns
 // to their conditioning class (conditioning_accuracy).
 type GANTask struct {
-	cfg         nets.GANConfig
-	store       *nets.Store
-	gOpt, dOpt  *Optimizer
-	train, test *data.Images
-	batch       int
-	dSteps      int
-	dLRScale    float64 // discriminator learning rate / generator learning rate
-	seed        int64
+	cfg            nets.GANConfig
+	store          *nets.Store
+	gOpt, dOpt     *train.Optimizer
+	trainSet, test *data.Images
+	batch          int
+	dSteps         int
+	dLRScale       float64 // discriminator learning rate / generator learning rate
+	seed           int64
 
 	fake                     *nets.GANGenerator         // training-mode generator: fakes for the discriminator
 	dStep                    *nets.GANDiscriminatorStep // batch 2·batch: real rows then generated rows
 	gStep                    *nets.GANGeneratorStep
 	sampler                  *nets.GANGenerator // evaluation-mode generator, batch ganSampleBatch
 	fakeEx, dEx, gEx, sampEx engine.Executor
-	dParams, gParams         []Param
+	dParams, gParams         []train.Param
 
 	judge         *TrainedClassifier // nil when metrics are skipped
 	metricSamples int
@@ -90,17 +117,17 @@ func GANConfigFrom(c *config.Config, ch, h, w, classes int) nets.GANConfig {
 
 // NewGANTask loads the data named by data.path, builds the graphs and, when
 // metrics.classifier_run is set, loads the classifier that scores samples.
-func NewGANTask(c *config.Config, opt OptimConfig, executor string) (*GANTask, error) {
-	train, test, err := data.OpenImages(c.String("data.path"))
+func NewGANTask(c *config.Config, opt train.OptimConfig, executor string) (*GANTask, error) {
+	trainSet, test, err := data.OpenImages(c.String("data.path"))
 	if err != nil {
 		return nil, err
 	}
-	t := &GANTask{train: train, test: test, batch: c.Int("train.batch_size"), dSteps: c.Int("model.d_steps"),
+	t := &GANTask{trainSet: trainSet, test: test, batch: c.Int("train.batch_size"), dSteps: c.Int("model.d_steps"),
 		seed: int64(c.Int("seed")), metricSamples: c.Int("metrics.samples"), dLRScale: 1}
 	if dlr := c.Float("model.d_lr"); dlr > 0 {
 		t.dLRScale = dlr / c.Float("train.lr")
 	}
-	t.cfg = GANConfigFrom(c, train.C, train.H, train.W, train.Classes)
+	t.cfg = GANConfigFrom(c, trainSet.C, trainSet.H, trainSet.W, trainSet.Classes)
 	t.store = nets.NewStore(t.seed)
 	if t.gStep, err = nets.NewGANGeneratorStep(t.store, t.cfg, t.batch); err != nil {
 		return nil, err
@@ -114,19 +141,19 @@ func NewGANTask(c *config.Config, opt OptimConfig, executor string) (*GANTask, e
 	if t.sampler, err = nets.NewGANGenerator(t.store, t.cfg, ganSampleBatch, false); err != nil {
 		return nil, err
 	}
-	t.dParams = ParamsOf(t.dStep.Net)
-	for _, p := range ParamsOf(t.gStep.Net) {
+	t.dParams = train.ParamsOf(t.dStep.Net)
+	for _, p := range train.ParamsOf(t.gStep.Net) {
 		if len(p.Name) > len(nets.GeneratorPrefix) && p.Name[:len(nets.GeneratorPrefix)] == nets.GeneratorPrefix {
 			t.gParams = append(t.gParams, p)
 		}
 	}
-	if err := Differentiate(t.dStep.Loss, t.dParams); err != nil {
+	if err := train.Differentiate(t.dStep.Loss, t.dParams); err != nil {
 		return nil, err
 	}
-	if err := Differentiate(t.gStep.Loss, t.gParams); err != nil {
+	if err := train.Differentiate(t.gStep.Loss, t.gParams); err != nil {
 		return nil, err
 	}
-	nodes := func(ps []Param) G.Nodes {
+	nodes := func(ps []train.Param) G.Nodes {
 		out := make(G.Nodes, len(ps))
 		for i, p := range ps {
 			out[i] = p.Node
@@ -139,16 +166,16 @@ func NewGANTask(c *config.Config, opt OptimConfig, executor string) (*GANTask, e
 	if t.gEx, err = engine.New(executor, t.gStep.Net.G, nodes(t.gParams), engine.Keep(t.gStep.Net.Kept()...)); err != nil {
 		return nil, err
 	}
-	if t.fakeEx, err = NewExecutor(executor, t.fake.Net, false); err != nil {
+	if t.fakeEx, err = train.NewExecutor(executor, t.fake.Net, nil); err != nil {
 		return nil, err
 	}
-	if t.sampEx, err = NewExecutor(executor, t.sampler.Net, false); err != nil {
+	if t.sampEx, err = train.NewExecutor(executor, t.sampler.Net, nil); err != nil {
 		return nil, err
 	}
-	if t.gOpt, err = NewOptimizer(opt); err != nil {
+	if t.gOpt, err = train.NewOptimizer(opt); err != nil {
 		return nil, err
 	}
-	if t.dOpt, err = NewOptimizer(opt); err != nil {
+	if t.dOpt, err = train.NewOptimizer(opt); err != nil {
 		return nil, err
 	}
 	if run := c.String("metrics.classifier_run"); run != "" {
@@ -164,14 +191,21 @@ func NewGANTask(c *config.Config, opt OptimConfig, executor string) (*GANTask, e
 
 // loadJudge loads the scoring classifier and the features of real test images.
 func (t *GANTask) loadJudge(run string) error {
-	judge, err := LoadClassifier(run, 500)
+	jr, err := Open(run)
+	if err == nil {
+		err = jr.Expect("metrics.classifier_run", "classifier")
+	}
 	if err != nil {
-		return err
+		return fmt.Errorf("loading the classifier of %s: %w", run, err)
+	}
+	judge, err := jr.TrainedClassifier(500)
+	if err != nil {
+		return fmt.Errorf("loading the classifier of %s: %w", run, err)
 	}
 	jc := judge.Model.Config
-	if jc.C != t.cfg.C || jc.H != t.cfg.H || jc.W != t.cfg.W || jc.Classes != t.train.Classes {
+	if jc.C != t.cfg.C || jc.H != t.cfg.H || jc.W != t.cfg.W || jc.Classes != t.trainSet.Classes {
 		judge.Close()
-		return fmt.Errorf("the classifier in %s takes %d×%d×%d images in %d classes, the GAN's data is %d×%d×%d in %d classes: train the classifier on the same data", run, jc.C, jc.H, jc.W, jc.Classes, t.cfg.C, t.cfg.H, t.cfg.W, t.train.Classes)
+		return fmt.Errorf("the classifier in %s takes %d×%d×%d images in %d classes, the GAN's data is %d×%d×%d in %d classes: train the classifier on the same data", run, jc.C, jc.H, jc.W, jc.Classes, t.cfg.C, t.cfg.H, t.cfg.W, t.trainSet.Classes)
 	}
 	n := min(t.metricSamples, t.test.N)
 	real := make([][]float32, n)
@@ -195,12 +229,12 @@ func (t *GANTask) Kind() string { return "gan" }
 func (t *GANTask) Store() *nets.Store { return t.store }
 
 // Optimizers are the generator's ("g.") and the discriminator's ("d.").
-func (t *GANTask) Optimizers() map[string]*Optimizer {
-	return map[string]*Optimizer{"g.": t.gOpt, "d.": t.dOpt}
+func (t *GANTask) Optimizers() map[string]*train.Optimizer {
+	return map[string]*train.Optimizer{"g.": t.gOpt, "d.": t.dOpt}
 }
 
 // TrainSize is the number of training images.
-func (t *GANTask) TrainSize() int { return t.train.N }
+func (t *GANTask) TrainSize() int { return t.trainSet.N }
 
 // Executor names the executor.
 func (t *GANTask) Executor() string { return t.dEx.Name() }
@@ -241,7 +275,7 @@ func fillLabels(label, labelMap []float32, classes []int, k, hw, offset int) {
 // others draw theirs from the step's random source. Generated images are
 // conditioned on the labels of the real batch, so classes appear as often
 // as in the data.
-func (t *GANTask) Step(in StepInput) (StepResult, error) {
+func (t *GANTask) Step(in train.StepInput) (train.StepResult, error) {
 	B, d, k := t.batch, t.cfg.C*t.cfg.H*t.cfg.W, t.cfg.Classes
 	hw := t.cfg.H * t.cfg.W
 	var dLoss, dNorm float64
@@ -250,23 +284,23 @@ func (t *GANTask) Step(in StepInput) (StepResult, error) {
 		if s > 0 {
 			idx = make([]int, len(in.Batch))
 			for i := range idx {
-				idx[i] = in.Rng.Intn(t.train.N)
+				idx[i] = in.Rng.Intn(t.trainSet.N)
 			}
 		}
 		n := len(idx)
 		labels := make([]int, n)
-		t.train.GatherLabels(idx, labels)
+		t.trainSet.GatherLabels(idx, labels)
 		// Generated images from the training-mode generator.
 		fillNoise(t.fake.Net.InputData("z"), in.Rng)
 		if k > 0 {
 			fillLabels(t.fake.Net.InputData("label"), nil, labels, k, hw, 0)
 		}
 		if err := t.fakeEx.Run(); err != nil {
-			return StepResult{}, err
+			return train.StepResult{}, err
 		}
 		x := t.dStep.Net.InputData("x")
 		clear(x)
-		t.train.Gather(idx, x[:n*d])
+		t.trainSet.Gather(idx, x[:n*d])
 		for i := range x[:n*d] {
 			x[i] = 2*x[i] - 1
 		}
@@ -285,18 +319,18 @@ func (t *GANTask) Step(in StepInput) (StepResult, error) {
 			fillLabels(lab, lmap, labels, k, hw, B)
 		}
 		if err := t.dEx.Run(); err != nil {
-			return StepResult{}, err
+			return train.StepResult{}, err
 		}
 		norm, err := t.dOpt.Step(t.dParams, in.LR*t.dLRScale)
 		if err != nil {
-			return StepResult{}, err
+			return train.StepResult{}, err
 		}
 		dLoss, dNorm = engine.Scalar(t.dStep.Loss), norm
 	}
 	// Generator update.
 	n := len(in.Batch)
 	labels := make([]int, n)
-	t.train.GatherLabels(in.Batch, labels)
+	t.trainSet.GatherLabels(in.Batch, labels)
 	fillNoise(t.gStep.Net.InputData("z"), in.Rng)
 	if k > 0 {
 		fillLabels(t.gStep.Net.InputData("label"), t.gStep.Net.InputData("label_map"), labels, k, hw, 0)
@@ -307,18 +341,18 @@ func (t *GANTask) Step(in StepInput) (StepResult, error) {
 		w[i] = 1 / float32(n)
 	}
 	if err := t.gEx.Run(); err != nil {
-		return StepResult{}, err
+		return train.StepResult{}, err
 	}
-	UpdateRunningStats(t.gStep.Net, 0.1)
+	train.UpdateRunningStats(t.gStep.Net, 0.1)
 	gNorm, err := t.gOpt.Step(t.gParams, in.LR)
 	if err != nil {
-		return StepResult{}, err
+		return train.StepResult{}, err
 	}
 	gLoss := engine.Scalar(t.gStep.Loss)
 	t.dSum += dLoss
 	t.gSum += gLoss
 	t.lossN++
-	return StepResult{Loss: gLoss, Metrics: map[string]float64{"d_loss": dLoss, "g_loss": gLoss, "d_grad_norm": dNorm, "g_grad_norm": gNorm}}, nil
+	return train.StepResult{Loss: gLoss, Metrics: map[string]float64{"d_loss": dLoss, "g_loss": gLoss, "d_grad_norm": dNorm, "g_grad_norm": gNorm}}, nil
 }
 
 // Generate draws one image per entry of classes (ignored, and its length
@@ -419,7 +453,7 @@ func (t *GANTask) writeConditioning(dir *runs.Dir) error {
 	if t.condConfusion == nil {
 		return nil
 	}
-	names := classNames(t.train)
+	names := classNames(t.trainSet)
 	acc := perClassAccuracy(t.condConfusion)
 	return runs.WriteFileAtomic(dir.File("conditioning.csv"), func(w io.Writer) error {
 		fmt.Fprintln(w, "class,name,accuracy,generated,most_mistaken_for,share_mistaken")
@@ -546,7 +580,7 @@ func (t *GANTask) Artifacts(dir *runs.Dir, epoch int) error {
 // rows labelled with the class names (only class when class ≥ 0); otherwise
 // 64 images.
 func (t *GANTask) sampleGrid(rng *rand.Rand, class int) (*image.RGBA, error) {
-	return ganGrid(t.sampler, t.sampEx, t.cfg, classNames(t.train), rng, class, 100)
+	return ganGrid(t.sampler, t.sampEx, t.cfg, classNames(t.trainSet), rng, class, 100)
 }
 
 // ganGrid draws n images into a grid. A conditional GAN with class < 0 draws
@@ -622,32 +656,51 @@ func plotGANLoss(dir *runs.Dir) error {
 	return viz.LinePlot(dir.File("loss.png"), "GAN losses (non-saturating)", "generator step", "loss (nats)", []viz.Series{dl, gl})
 }
 
-// LoadGANGenerator rebuilds a trained GAN's evaluation-mode generator from a
-// run's config and checkpoint.
-func LoadGANGenerator(c *config.Config, ts []checkpoint.Tensor, batch int) (*nets.GANGenerator, nets.GANConfig, []string, error) {
-	train, _, err := data.OpenImages(c.String("data.path"))
-	if err != nil {
-		return nil, nets.GANConfig{}, nil, err
+// GANConfig returns the configuration of a GAN run.
+func (r *Run) GANConfig() (nets.GANConfig, error) {
+	if err := r.Expect("this use", "gan"); err != nil {
+		return nets.GANConfig{}, err
 	}
-	cfg := GANConfigFrom(c, train.C, train.H, train.W, train.Classes)
-	store := nets.NewStore(int64(c.Int("seed")))
-	g, err := nets.NewGANGenerator(store, cfg, batch, false)
+	tr, _, err := r.Images()
+	if err != nil {
+		return nets.GANConfig{}, err
+	}
+	return GANConfigFrom(r.Config, tr.C, tr.H, tr.W, tr.Classes), nil
+}
+
+// GANGenerator rebuilds the evaluation-mode generator of a GAN run (running
+// batch-norm statistics) with its trained weights, and returns its
+// configuration and the class names of its data set.
+func (r *Run) GANGenerator(batch int) (*nets.GANGenerator, nets.GANConfig, []string, error) {
+	cfg, err := r.GANConfig()
 	if err != nil {
 		return nil, cfg, nil, err
 	}
-	// The checkpoint also holds the discriminator; only the generator's tensors are needed.
-	if err := RestoreStore(store, ts, "checkpoint"); err != nil {
+	g, err := restore(r, func(s *nets.Store) (*nets.GANGenerator, error) { return nets.NewGANGenerator(s, cfg, batch, false) })
+	if err != nil {
 		return nil, cfg, nil, err
 	}
-	return g, cfg, classNames(train), nil
+	return g, cfg, classNames(r.trainSet), nil
+}
+
+// Discriminator rebuilds the discriminator of a GAN run with its trained
+// weights. The discriminator has no batch norm or dropout, so its training
+// graph computes the same logits as an evaluation graph would. It reads
+// images in [−1, 1].
+func (r *Run) Discriminator(batch int) (*nets.GANDiscriminatorStep, nets.GANConfig, error) {
+	cfg, err := r.GANConfig()
+	if err != nil {
+		return nil, cfg, err
+	}
+	d, err := restore(r, func(s *nets.Store) (*nets.GANDiscriminatorStep, error) {
+		return nets.NewGANDiscriminatorStep(s, cfg, batch)
+	})
+	return d, cfg, err
 }
 
 // sampleGAN draws o.N images (--class K: all of class K) into a PNG grid.
-func sampleGAN(c *config.Config, ts []checkpoint.Tensor, _ checkpoint.Meta, o SampleOptions) (string, error) {
-	if o.N < 1 {
-		return "", fmt.Errorf("-n must be at least 1, got %d", o.N)
-	}
-	g, cfg, names, err := LoadGANGenerator(c, ts, ganSampleBatch)
+func sampleGAN(r *Run, o SampleOptions) (string, error) {
+	g, cfg, names, err := r.GANGenerator(ganSampleBatch)
 	if err != nil {
 		return "", err
 	}
@@ -657,7 +710,10 @@ func sampleGAN(c *config.Config, ts []checkpoint.Tensor, _ checkpoint.Meta, o Sa
 	if o.Class >= cfg.Classes && cfg.Conditional() {
 		return "", fmt.Errorf("--class %d is out of range: the model knows classes 0..%d", o.Class, cfg.Classes-1)
 	}
-	ex := engine.NewTape(g.Net.G, nil, engine.Keep(g.Net.Kept()...))
+	ex, err := r.Executor(g.Net)
+	if err != nil {
+		return "", err
+	}
 	defer ex.Close()
 	img, err := ganGrid(g, ex, cfg, names, rand.New(rand.NewSource(o.Seed)), o.Class, o.N)
 	if err != nil {

@@ -1,4 +1,4 @@
-package train
+package models
 
 import (
 	"context"
@@ -16,12 +16,38 @@ import (
 	"genxai/engine"
 	"genxai/nets"
 	"genxai/runs"
-	"genxai/runs/checkpoint"
+	"genxai/train"
 )
 
+// A character-level causal transformer language model in the shape of GPT-2
+// (Radford et al. 2019) as nanoGPT writes it: the family's config keys, its
+// training task, its restored model and its sampler. The graph is
+// nets.Transformer. data.path names any UTF-8 text file; its first 90% is the
+// training text and the last 10% the validation text.
+
 func init() {
-	Register("lm", func(c *config.Config, o OptimConfig, e string) (Task, error) { return NewLMTask(c, o, e) })
-	RegisterSampler("lm", sampleLM)
+	register(&Family{Kind: "lm", Keys: lmKeys(), Check: lmCheck, NewTask: func(c *config.Config, o train.OptimConfig, e string) (train.Task, error) {
+		return NewLMTask(c, o, e)
+	}, Sample: sampleLM})
+}
+
+// lmKeys are the model.* keys of kind "lm".
+func lmKeys() []config.Key {
+	return []config.Key{
+		config.IntKey("model.block", 64, "context length in characters").Range(1, 8192),
+		config.IntKey("model.layers", 4, "number of transformer blocks").Range(1, 256),
+		config.IntKey("model.heads", 4, "attention heads per block; must divide model.embed").Range(1, 256),
+		config.IntKey("model.embed", 128, "embedding size").Range(1, 65536),
+		config.FloatKey("model.dropout", 0, "dropout on embeddings, attention weights and residual branches; 0 = off").AtLeast(0).LessThan(1),
+		config.IntKey("model.eval_batches", 0, "validation windows scored after each epoch, in batches of 64; 0 = the whole validation text").AtLeast(0),
+	}
+}
+
+func lmCheck(c *config.Config) []error {
+	if e, h := c.Int("model.embed"), c.Int("model.heads"); e%h != 0 {
+		return []error{c.Errorf("model.heads", "does not divide model.embed (%d): each head gets model.embed/model.heads features; pick a divisor of %d", e, e)}
+	}
+	return nil
 }
 
 // lmEvalBatch is the number of validation windows scored per run of the
@@ -74,12 +100,12 @@ type LMTask struct {
 	cfg          nets.TransformerConfig
 	corpus       *Corpus
 	store        *nets.Store
-	opt          *Optimizer
+	opt          *train.Optimizer
 	model, eval  *nets.Transformer
 	gen          *nets.Transformer // batch 1, for sampling
 	exec, evalEx engine.Executor
 	genEx        engine.Executor
-	params       []Param
+	params       []train.Param
 	seed         int64
 	evalBatches  int
 }
@@ -94,7 +120,7 @@ func TransformerConfigFrom(c *config.Config, vocab int) nets.TransformerConfig {
 }
 
 // NewLMTask reads the corpus named by data.path and builds the graphs.
-func NewLMTask(c *config.Config, opt OptimConfig, executor string) (*LMTask, error) {
+func NewLMTask(c *config.Config, opt train.OptimConfig, executor string) (*LMTask, error) {
 	path := c.String("data.path")
 	if strings.HasPrefix(path, "builtin:") {
 		return nil, fmt.Errorf("data.path is %q, but a language model reads a UTF-8 text file: set data.path to one (for example data/corpus/genxai.txt)", path)
@@ -123,13 +149,13 @@ func NewLMTask(c *config.Config, opt OptimConfig, executor string) (*LMTask, err
 	if t.gen, err = nets.NewTransformer(t.store, t.cfg, 1, false); err != nil {
 		return nil, err
 	}
-	if t.params, t.exec, t.opt, err = prepareTraining(t.model.Net, t.model.Loss, executor, opt); err != nil {
+	if t.params, t.exec, t.opt, err = train.Prepare(t.model.Net, t.model.Loss, executor, opt); err != nil {
 		return nil, err
 	}
-	if t.evalEx, err = NewExecutor(executor, t.eval.Net, false); err != nil {
+	if t.evalEx, err = train.NewExecutor(executor, t.eval.Net, nil); err != nil {
 		return nil, err
 	}
-	if t.genEx, err = NewExecutor(executor, t.gen.Net, false); err != nil {
+	if t.genEx, err = train.NewExecutor(executor, t.gen.Net, nil); err != nil {
 		return nil, err
 	}
 	return t, nil
@@ -152,7 +178,9 @@ func (t *LMTask) Kind() string { return "lm" }
 func (t *LMTask) Store() *nets.Store { return t.store }
 
 // Optimizers has the single optimizer under the prefix "opt.".
-func (t *LMTask) Optimizers() map[string]*Optimizer { return map[string]*Optimizer{"opt.": t.opt} }
+func (t *LMTask) Optimizers() map[string]*train.Optimizer {
+	return map[string]*train.Optimizer{"opt.": t.opt}
+}
 
 // TrainSize is the number of windows of the training text: every start
 // position that leaves room for the block and its next character.
@@ -186,9 +214,9 @@ func fillLMBatch(m *nets.Transformer, ids []int, starts []int) {
 
 // Step trains on one batch of windows; the batch indices are their start
 // positions in the training text.
-func (t *LMTask) Step(in StepInput) (StepResult, error) {
+func (t *LMTask) Step(in train.StepInput) (train.StepResult, error) {
 	fillLMBatch(t.model, t.corpus.Train, in.Batch)
-	return optimizeStep(t.exec, t.model.Net, t.opt, t.params, t.model.Loss, in)
+	return train.OptimizeStep(t.exec, t.model.Net, t.opt, t.params, t.model.Loss, in)
 }
 
 // Evaluate scores the validation text cut into consecutive windows of
@@ -241,7 +269,7 @@ func (t *LMTask) Artifacts(dir *runs.Dir, epoch int) error {
 	if err != nil {
 		return err
 	}
-	return PlotLoss(dir, "val_loss", "cross-entropy per character (nats)")
+	return train.PlotLoss(dir, "val_loss", "cross-entropy per character (nats)")
 }
 
 // Close releases the executors.
@@ -335,11 +363,14 @@ func decode(vocab []rune, ids []int) string {
 	return b.String()
 }
 
-// LoadLM rebuilds a trained language model (batch 1, for generation) and its
-// vocabulary from a run's config and checkpoint tensors.
-func LoadLM(c *config.Config, ts []checkpoint.Tensor) (*nets.Transformer, []rune, error) {
+// LM rebuilds the language model of an lm run (batch 1, for generation) with
+// its trained weights, and returns its vocabulary.
+func (r *Run) LM() (*nets.Transformer, []rune, error) {
+	if err := r.Expect("this use", "lm"); err != nil {
+		return nil, nil, err
+	}
 	var vocab []rune
-	for _, x := range ts {
+	for _, x := range r.Tensors {
 		if x.Name == VocabTensor {
 			for _, v := range x.F32 {
 				vocab = append(vocab, rune(v))
@@ -349,15 +380,13 @@ func LoadLM(c *config.Config, ts []checkpoint.Tensor) (*nets.Transformer, []rune
 	if len(vocab) == 0 {
 		return nil, nil, fmt.Errorf("the checkpoint has no %q tensor: it was not written by a language model", VocabTensor)
 	}
-	store := nets.NewStore(int64(c.Int("seed")))
-	if err := storeVocab(store, vocab); err != nil {
-		return nil, nil, err
-	}
-	m, err := nets.NewTransformer(store, TransformerConfigFrom(c, len(vocab)), 1, false)
+	m, err := restore(r, func(s *nets.Store) (*nets.Transformer, error) {
+		if err := storeVocab(s, vocab); err != nil {
+			return nil, err
+		}
+		return nets.NewTransformer(s, TransformerConfigFrom(r.Config, len(vocab)), 1, false)
+	})
 	if err != nil {
-		return nil, nil, err
-	}
-	if err := RestoreStore(store, ts, "checkpoint"); err != nil {
 		return nil, nil, err
 	}
 	return m, vocab, nil
@@ -365,11 +394,11 @@ func LoadLM(c *config.Config, ts []checkpoint.Tensor) (*nets.Transformer, []rune
 
 // sampleLM writes o.Tokens characters continuing o.Prompt to o.Out (a text
 // file; the default DIR/samples.png becomes DIR/samples.txt).
-func sampleLM(c *config.Config, ts []checkpoint.Tensor, _ checkpoint.Meta, o SampleOptions) (string, error) {
+func sampleLM(r *Run, o SampleOptions) (string, error) {
 	if o.Tokens < 1 {
 		return "", fmt.Errorf("--tokens must be at least 1, got %d", o.Tokens)
 	}
-	m, vocab, err := LoadLM(c, ts)
+	m, vocab, err := r.LM()
 	if err != nil {
 		return "", err
 	}
@@ -390,7 +419,10 @@ func sampleLM(c *config.Config, ts []checkpoint.Tensor, _ checkpoint.Meta, o Sam
 	if len(unknown) > 0 {
 		return "", fmt.Errorf("--prompt holds characters the model never saw in its corpus: %s; use only characters of the training text", strings.Join(unknown, ", "))
 	}
-	ex := engine.NewTape(m.Net.G, nil, engine.Keep(m.Net.Kept()...))
+	ex, err := r.Executor(m.Net)
+	if err != nil {
+		return "", err
+	}
 	defer ex.Close()
 	out, err := Generate(m, ex, prompt, o.Tokens, o.Temperature, o.TopK, rand.New(rand.NewSource(o.Seed)))
 	if err != nil {

@@ -1,4 +1,4 @@
-package train
+package models
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"genxai/config"
 	"genxai/runs"
 	"genxai/runs/checkpoint"
+	"genxai/train"
 )
 
 const digitsVAE = `model:
@@ -34,7 +35,7 @@ func loadConfig(t *testing.T, yaml string, sets ...string) *config.Config {
 	if err := os.WriteFile(path, []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c, err := config.LoadTraining(path, sets)
+	c, err := LoadConfig(path, sets)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,18 +78,18 @@ func sameWeights(t *testing.T, a, b map[string][]float32) {
 func TestResumeIsBitwiseExact(t *testing.T) {
 	ctx := context.Background()
 	full := t.TempDir()
-	if _, err := Run(ctx, Request{Config: loadConfig(t, digitsVAE), OutDir: full, Log: io.Discard}); err != nil {
+	if _, err := Train(ctx, train.Request{Config: loadConfig(t, digitsVAE), OutDir: full, Log: io.Discard}); err != nil {
 		t.Fatal(err)
 	}
 	part := t.TempDir()
-	if _, err := Run(ctx, Request{Config: loadConfig(t, digitsVAE, "train.epochs=1"), OutDir: part, Log: io.Discard}); err != nil {
+	if _, err := Train(ctx, train.Request{Config: loadConfig(t, digitsVAE, "train.epochs=1"), OutDir: part, Log: io.Discard}); err != nil {
 		t.Fatal(err)
 	}
-	c, err := config.LoadTraining(filepath.Join(part, "config.yaml"), []string{"train.epochs=2"})
+	c, err := LoadConfig(filepath.Join(part, "config.yaml"), []string{"train.epochs=2"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Run(ctx, Request{Config: c, Resume: part, Log: io.Discard}); err != nil {
+	if _, err := Train(ctx, train.Request{Config: c, Resume: part, Log: io.Discard}); err != nil {
 		t.Fatal(err)
 	}
 	sameWeights(t, weights(t, full), weights(t, part))
@@ -96,12 +97,12 @@ func TestResumeIsBitwiseExact(t *testing.T) {
 
 // cancelAt cancels the run's context when it reaches a given step.
 type cancelAt struct {
-	Task
+	train.Task
 	at     int64
 	cancel context.CancelFunc
 }
 
-func (c cancelAt) Step(in StepInput) (StepResult, error) {
+func (c cancelAt) Step(in train.StepInput) (train.StepResult, error) {
 	if in.Step == c.at {
 		c.cancel()
 	}
@@ -112,39 +113,39 @@ func (c cancelAt) Step(in StepInput) (StepResult, error) {
 // unbroken run ends.
 func TestInterruptWritesResumableCheckpoint(t *testing.T) {
 	full := t.TempDir()
-	if _, err := Run(context.Background(), Request{Config: loadConfig(t, digitsVAE), OutDir: full, Log: io.Discard}); err != nil {
+	if _, err := Train(context.Background(), train.Request{Config: loadConfig(t, digitsVAE), OutDir: full, Log: io.Discard}); err != nil {
 		t.Fatal(err)
 	}
 	c := loadConfig(t, digitsVAE)
-	task, err := NewVAETask(c, OptimConfigFrom(c), "tape")
+	task, err := NewVAETask(c, train.OptimConfigFrom(c), "tape")
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	dir := t.TempDir()
 	rd := mustRunDir(t, dir)
-	o := Options{Seed: 3, Epochs: 2, BatchSize: 64, LogEvery: 10, Out: io.Discard}
-	sched := Schedule{Kind: "constant", Base: c.Float("train.lr")}
-	_, err = Loop(ctx, cancelAt{Task: task, at: 30, cancel: cancel}, o, sched, rd, Position{}, c.Settings())
-	var intr *Interrupted
+	o := train.Options{Seed: 3, Epochs: 2, BatchSize: 64, LogEvery: 10, Out: io.Discard}
+	sched := train.Schedule{Kind: "constant", Base: c.Float("train.lr")}
+	_, err = train.Loop(ctx, cancelAt{Task: task, at: 30, cancel: cancel}, o, sched, rd, train.Position{}, c.Settings())
+	var intr *train.Interrupted
 	if !errors.As(err, &intr) || intr.ExitCode() != 130 || intr.Step != 31 {
 		t.Fatalf("want an interruption after step 31 with exit code 130, got %v", err)
 	}
 	if err := rd.WriteConfig(c.Settings()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Run(context.Background(), Request{Config: c, Resume: dir, Log: io.Discard}); err != nil {
+	if _, err := Train(context.Background(), train.Request{Config: c, Resume: dir, Log: io.Discard}); err != nil {
 		t.Fatal(err)
 	}
 	sameWeights(t, weights(t, full), weights(t, dir))
 }
 
 type nanAt struct {
-	Task
+	train.Task
 	at int64
 }
 
-func (n nanAt) Step(in StepInput) (StepResult, error) {
+func (n nanAt) Step(in train.StepInput) (train.StepResult, error) {
 	r, err := n.Task.Step(in)
 	if in.Step == n.at {
 		r.Loss = math.NaN()
@@ -155,13 +156,13 @@ func (n nanAt) Step(in StepInput) (StepResult, error) {
 // A NaN loss stops the run with the step number and names the last good checkpoint.
 func TestNaNLossStopsWithStepAndCheckpoint(t *testing.T) {
 	c := loadConfig(t, digitsVAE)
-	task, err := NewVAETask(c, OptimConfigFrom(c), "tape")
+	task, err := NewVAETask(c, train.OptimConfigFrom(c), "tape")
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	o := Options{Seed: 3, Epochs: 2, BatchSize: 64, LogEvery: 10, Out: io.Discard}
-	_, err = Loop(context.Background(), nanAt{Task: task, at: 25}, o, Schedule{Base: 1e-3}, mustRunDir(t, dir), Position{}, c.Settings())
+	o := train.Options{Seed: 3, Epochs: 2, BatchSize: 64, LogEvery: 10, Out: io.Discard}
+	_, err = train.Loop(context.Background(), nanAt{Task: task, at: 25}, o, train.Schedule{Base: 1e-3}, mustRunDir(t, dir), train.Position{}, c.Settings())
 	if err == nil {
 		t.Fatal("a NaN loss did not stop the run")
 	}
@@ -176,7 +177,7 @@ func TestNaNLossStopsWithStepAndCheckpoint(t *testing.T) {
 // the contract promises.
 func TestVAETrainsAndWritesRunDirectory(t *testing.T) {
 	dir := t.TempDir()
-	sum, err := Run(context.Background(), Request{Config: loadConfig(t, digitsVAE, "train.epochs=3"), OutDir: dir, Log: io.Discard})
+	sum, err := Train(context.Background(), train.Request{Config: loadConfig(t, digitsVAE, "train.epochs=3"), OutDir: dir, Log: io.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +225,7 @@ func TestVAEVariantsLearn(t *testing.T) {
 		{"model.likelihood=gaussian", "model.sigma=0.3", "model.dropout=0.1"},
 	} {
 		c := loadConfig(t, digitsVAE, append(sets, "train.epochs=2")...)
-		task, err := NewVAETask(c, OptimConfigFrom(c), "tape")
+		task, err := NewVAETask(c, train.OptimConfigFrom(c), "tape")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -232,8 +233,8 @@ func TestVAEVariantsLearn(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		o := Options{Seed: 3, Epochs: 2, BatchSize: 64, LogEvery: 10, Out: io.Discard}
-		res, err := Loop(context.Background(), task, o, Schedule{Base: 3e-3}, mustRunDir(t, t.TempDir()), Position{}, c.Settings())
+		o := train.Options{Seed: 3, Epochs: 2, BatchSize: 64, LogEvery: 10, Out: io.Discard}
+		res, err := train.Loop(context.Background(), task, o, train.Schedule{Base: 3e-3}, mustRunDir(t, t.TempDir()), train.Position{}, c.Settings())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -246,7 +247,7 @@ func TestVAEVariantsLearn(t *testing.T) {
 // Sampling is deterministic for a seed.
 func TestSampleDeterministic(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := Run(context.Background(), Request{Config: loadConfig(t, digitsVAE, "train.epochs=1"), OutDir: dir, Log: io.Discard}); err != nil {
+	if _, err := Train(context.Background(), train.Request{Config: loadConfig(t, digitsVAE, "train.epochs=1"), OutDir: dir, Log: io.Discard}); err != nil {
 		t.Fatal(err)
 	}
 	var imgs [][]byte
@@ -273,14 +274,14 @@ func TestSampleDeterministic(t *testing.T) {
 func TestRunRefusesOccupiedDirectory(t *testing.T) {
 	dir := t.TempDir()
 	c := loadConfig(t, digitsVAE, "train.steps=3")
-	if _, err := Run(context.Background(), Request{Config: c, OutDir: dir, Log: io.Discard}); err != nil {
+	if _, err := Train(context.Background(), train.Request{Config: c, OutDir: dir, Log: io.Discard}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := Run(context.Background(), Request{Config: c, OutDir: dir, Log: io.Discard})
+	_, err := Train(context.Background(), train.Request{Config: c, OutDir: dir, Log: io.Discard})
 	if err == nil || !strings.Contains(err.Error(), "--resume") {
 		t.Fatalf("want a refusal naming --resume, got %v", err)
 	}
-	if _, err := Run(context.Background(), Request{Config: c, OutDir: dir, Overwrite: true, Log: io.Discard}); err != nil {
+	if _, err := Train(context.Background(), train.Request{Config: c, OutDir: dir, Overwrite: true, Log: io.Discard}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -290,18 +291,18 @@ func TestRunRefusesOccupiedDirectory(t *testing.T) {
 func TestExtendingStepsIsBitwiseExact(t *testing.T) {
 	ctx := context.Background()
 	full := t.TempDir()
-	if _, err := Run(ctx, Request{Config: loadConfig(t, digitsVAE, "train.steps=40"), OutDir: full, Log: io.Discard}); err != nil {
+	if _, err := Train(ctx, train.Request{Config: loadConfig(t, digitsVAE, "train.steps=40"), OutDir: full, Log: io.Discard}); err != nil {
 		t.Fatal(err)
 	}
 	part := t.TempDir()
-	if _, err := Run(ctx, Request{Config: loadConfig(t, digitsVAE, "train.steps=30"), OutDir: part, Log: io.Discard}); err != nil {
+	if _, err := Train(ctx, train.Request{Config: loadConfig(t, digitsVAE, "train.steps=30"), OutDir: part, Log: io.Discard}); err != nil {
 		t.Fatal(err)
 	}
-	c, err := config.LoadTraining(filepath.Join(part, "config.yaml"), []string{"train.steps=40"})
+	c, err := LoadConfig(filepath.Join(part, "config.yaml"), []string{"train.steps=40"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Run(ctx, Request{Config: c, Resume: part, Log: io.Discard}); err != nil {
+	if _, err := Train(ctx, train.Request{Config: c, Resume: part, Log: io.Discard}); err != nil {
 		t.Fatal(err)
 	}
 	sameWeights(t, weights(t, full), weights(t, part))
@@ -310,14 +311,14 @@ func TestExtendingStepsIsBitwiseExact(t *testing.T) {
 // data.val_fraction holds training images out and scores them every epoch.
 func TestValidationSplit(t *testing.T) {
 	c := loadConfig(t, digitsVAE, "data.val_fraction=0.2", "train.epochs=1")
-	task, err := NewVAETask(c, OptimConfigFrom(c), "tape")
+	task, err := NewVAETask(c, train.OptimConfigFrom(c), "tape")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if task.TrainSize() != 1437-287 || task.val == nil || task.val.N != 287 {
 		t.Fatalf("train %d images, validation %v; want 1150 and 287", task.TrainSize(), task.val)
 	}
-	sum, err := Run(context.Background(), Request{Config: c, OutDir: t.TempDir(), Log: io.Discard})
+	sum, err := Train(context.Background(), train.Request{Config: c, OutDir: t.TempDir(), Log: io.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package train
+package models
 
 import (
 	"math"
@@ -9,6 +9,7 @@ import (
 
 	"genxai/engine"
 	"genxai/nets"
+	"genxai/train"
 )
 
 // After a training step the batch-norm running statistics equal (with
@@ -27,11 +28,11 @@ func TestRunningStatsTrackBatchStatistics(t *testing.T) {
 	if err := n.Err(); err != nil {
 		t.Fatal(err)
 	}
-	params := ParamsOf(n)
-	if err := Differentiate(loss, params); err != nil {
+	params := train.ParamsOf(n)
+	if err := train.Differentiate(loss, params); err != nil {
 		t.Fatal(err)
 	}
-	ex, err := NewExecutor("tape", n, true)
+	ex, err := train.NewExecutor("tape", n, n.Params())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +44,7 @@ func TestRunningStatsTrackBatchStatistics(t *testing.T) {
 	if err := ex.Run(); err != nil {
 		t.Fatal(err)
 	}
-	UpdateRunningStats(n, 1)
+	train.UpdateRunningStats(n, 1)
 	hv := engine.Float32s(h)
 	rm, rv := store.Data("bn.running_mean"), store.Data("bn.running_var")
 	for j := 0; j < 4; j++ {

@@ -1,9 +1,10 @@
-package train
+package models
 
 import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"genxai/train"
 	"io"
 	"math"
 	"math/rand"
@@ -47,7 +48,7 @@ func TestGANLearns(t *testing.T) {
 		{"model.arch=mlp", "model.conditional=true", "model.g_hidden=[32]", "model.d_hidden=[32]"},
 	} {
 		c := loadConfig(t, digitsGAN, v...)
-		task, err := NewGANTask(c, OptimConfigFrom(c), "tape")
+		task, err := NewGANTask(c, train.OptimConfigFrom(c), "tape")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -55,7 +56,7 @@ func TestGANLearns(t *testing.T) {
 		for step := int64(0); step < 30; step++ {
 			rng := rand.New(rand.NewSource(step))
 			batch := rng.Perm(task.TrainSize())[:16]
-			r, err := task.Step(StepInput{Batch: batch, Step: step, LR: 1e-3, Rng: StepRand(6, step)})
+			r, err := task.Step(train.StepInput{Batch: batch, Step: step, LR: 1e-3, Rng: train.StepRand(6, step)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -86,11 +87,11 @@ func TestGANLearns(t *testing.T) {
 func TestGANRunMetricsAndSample(t *testing.T) {
 	tmp := t.TempDir()
 	clsDir := filepath.Join(tmp, "cls")
-	if _, err := Run(context.Background(), Request{Config: loadConfig(t, digitsCNN), OutDir: clsDir, Log: io.Discard}); err != nil {
+	if _, err := Train(context.Background(), train.Request{Config: loadConfig(t, digitsCNN), OutDir: clsDir, Log: io.Discard}); err != nil {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(tmp, "gan")
-	s, err := Run(context.Background(), Request{Config: loadConfig(t, digitsGAN, "metrics.classifier_run="+clsDir), OutDir: dir, Log: io.Discard})
+	s, err := Train(context.Background(), train.Request{Config: loadConfig(t, digitsGAN, "metrics.classifier_run="+clsDir), OutDir: dir, Log: io.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,14 +164,14 @@ func TestGANResumeIsBitwise(t *testing.T) {
 	tmp := t.TempDir()
 	sets := []string{"train.steps=0", "train.batch_size=64", "model.g_channels=[4, 2]", "model.d_channels=[2, 4]"}
 	straight := filepath.Join(tmp, "straight")
-	if _, err := Run(context.Background(), Request{Config: loadConfig(t, digitsGAN, append(sets, "train.epochs=2")...), OutDir: straight, Log: io.Discard}); err != nil {
+	if _, err := Train(context.Background(), train.Request{Config: loadConfig(t, digitsGAN, append(sets, "train.epochs=2")...), OutDir: straight, Log: io.Discard}); err != nil {
 		t.Fatal(err)
 	}
 	split := filepath.Join(tmp, "split")
-	if _, err := Run(context.Background(), Request{Config: loadConfig(t, digitsGAN, append(sets, "train.epochs=1")...), OutDir: split, Log: io.Discard}); err != nil {
+	if _, err := Train(context.Background(), train.Request{Config: loadConfig(t, digitsGAN, append(sets, "train.epochs=1")...), OutDir: split, Log: io.Discard}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Run(context.Background(), Request{Config: loadConfig(t, digitsGAN, append(sets, "train.epochs=2")...), Resume: split, Log: io.Discard}); err != nil {
+	if _, err := Train(context.Background(), train.Request{Config: loadConfig(t, digitsGAN, append(sets, "train.epochs=2")...), Resume: split, Log: io.Discard}); err != nil {
 		t.Fatal(err)
 	}
 	sameWeights(t, weights(t, straight), weights(t, split))

@@ -1,4 +1,4 @@
-package train
+package models
 
 import (
 	"math/rand"
@@ -6,6 +6,7 @@ import (
 
 	"genxai/engine/blas"
 	"genxai/nets"
+	"genxai/train"
 )
 
 // BenchmarkVAEStep times one optimizer step (forward, backward, Adam) of the
@@ -18,15 +19,15 @@ func BenchmarkVAEStep(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	params := ParamsOf(m.Net)
-	if err := Differentiate(m.Loss, params); err != nil {
+	params := train.ParamsOf(m.Net)
+	if err := train.Differentiate(m.Loss, params); err != nil {
 		b.Fatal(err)
 	}
-	ex, err := NewExecutor("tape", m.Net, true)
+	ex, err := train.NewExecutor("tape", m.Net, m.Net.Params())
 	if err != nil {
 		b.Fatal(err)
 	}
-	opt, _ := NewOptimizer(OptimConfig{Kind: "adam", Beta1: 0.9, Beta2: 0.999, Eps: 1e-8})
+	opt, _ := train.NewOptimizer(train.OptimConfig{Kind: "adam", Beta1: 0.9, Beta2: 0.999, Eps: 1e-8})
 	rng := rand.New(rand.NewSource(1))
 	for i, x := range [][]float32{m.Net.InputData("x"), m.Net.InputData("eps")} {
 		for j := range x {

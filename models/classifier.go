@@ -1,4 +1,4 @@
-package train
+package models
 
 import (
 	"context"
@@ -11,28 +11,48 @@ import (
 	"genxai/engine"
 	"genxai/nets"
 	"genxai/runs"
-	"genxai/runs/checkpoint"
+	"genxai/train"
 	"genxai/viz"
 )
 
+// An image classifier, a multilayer perceptron or a small convolutional
+// network (two conv+pool blocks and a dense head, in the style of LeNet; LeCun
+// et al. 1998), trained with softmax cross-entropy: the family's config keys,
+// its training task and its restored models. The graph is nets.Classifier.
+
 func init() {
-	Register("classifier", func(c *config.Config, o OptimConfig, e string) (Task, error) { return NewClassifierTask(c, o, e) })
+	register(&Family{Kind: "classifier", Keys: classifierKeys(), NewTask: func(c *config.Config, o train.OptimConfig, e string) (train.Task, error) {
+		return NewClassifierTask(c, o, e)
+	}})
+}
+
+// classifierKeys are the model.* and data.* keys of kind "classifier".
+func classifierKeys() []config.Key {
+	return []config.Key{
+		config.StringKey("model.arch", "cnn", "mlp (fully connected) or cnn (3×3 conv + 2×2 max-pool blocks, then a dense head)").OneOf("mlp", "cnn"),
+		config.IntListKey("model.hidden", []int{128}, "widths of the hidden dense layers (for cnn: the dense head before the output layer); the last is the feature space of the GAN's Fréchet distance").Range(1, 65536).Len(1, 0),
+		config.IntListKey("model.channels", []int{32, 64}, "cnn only: output channels of each conv+pool block (each halves height and width)").Range(1, 65536).Len(1, 0),
+		config.StringKey("model.activation", "relu", "activation of the hidden layers").OneOf("relu", "leaky_relu", "elu", "tanh", "sigmoid", "gelu"),
+		config.FloatKey("model.dropout", 0, "dropout probability after each hidden dense layer (Srivastava et al. 2014); 0 = off").AtLeast(0).LessThan(1),
+		config.BoolKey("model.batch_norm", false, "batch normalization before each activation (Ioffe & Szegedy 2015)"),
+		valFractionKey(),
+	}
 }
 
 // ClassifierTask trains a nets.Classifier on an image set with softmax
 // cross-entropy and scores it on the test set: accuracy, per-class accuracy
 // and the confusion matrix.
 type ClassifierTask struct {
-	cfg          nets.ClassifierConfig
-	store        *nets.Store
-	opt          *Optimizer
-	train, test  *data.Images
-	val          *data.Images     // held out of train by data.val_fraction, or nil
-	model        *nets.Classifier // training graph
-	eval         *nets.Classifier // evaluation graph
-	exec, evalEx engine.Executor
-	params       []Param
-	confusion    [][]int // of the last evaluation: confusion[true][predicted]
+	cfg            nets.ClassifierConfig
+	store          *nets.Store
+	opt            *train.Optimizer
+	trainSet, test *data.Images
+	val            *data.Images     // held out of train by data.val_fraction, or nil
+	model          *nets.Classifier // training graph
+	eval           *nets.Classifier // evaluation graph
+	exec, evalEx   engine.Executor
+	params         []train.Param
+	confusion      [][]int // of the last evaluation: confusion[true][predicted]
 }
 
 // ClassifierConfigFrom reads a nets.ClassifierConfig from a training config
@@ -47,15 +67,15 @@ func ClassifierConfigFrom(c *config.Config, ch, h, w, classes int) nets.Classifi
 }
 
 // NewClassifierTask loads the data named by data.path and builds the graphs.
-func NewClassifierTask(c *config.Config, opt OptimConfig, executor string) (*ClassifierTask, error) {
-	train, test, err := data.OpenImages(c.String("data.path"))
+func NewClassifierTask(c *config.Config, opt train.OptimConfig, executor string) (*ClassifierTask, error) {
+	trainSet, test, err := data.OpenImages(c.String("data.path"))
 	if err != nil {
 		return nil, err
 	}
 	batch := c.Int("train.batch_size")
-	train, val := holdOut(train, c.Float("data.val_fraction"), int64(c.Int("seed")))
-	t := &ClassifierTask{train: train, test: test, val: val}
-	t.cfg = ClassifierConfigFrom(c, train.C, train.H, train.W, train.Classes)
+	trainSet, val := holdOut(trainSet, c.Float("data.val_fraction"), int64(c.Int("seed")))
+	t := &ClassifierTask{trainSet: trainSet, test: test, val: val}
+	t.cfg = ClassifierConfigFrom(c, trainSet.C, trainSet.H, trainSet.W, trainSet.Classes)
 	t.store = nets.NewStore(int64(c.Int("seed")))
 	if t.model, err = nets.NewClassifier(t.store, t.cfg, batch, true); err != nil {
 		return nil, err
@@ -63,10 +83,10 @@ func NewClassifierTask(c *config.Config, opt OptimConfig, executor string) (*Cla
 	if t.eval, err = nets.NewClassifier(t.store, t.cfg, evalBatch, false); err != nil {
 		return nil, err
 	}
-	if t.params, t.exec, t.opt, err = prepareTraining(t.model.Net, t.model.Loss, executor, opt); err != nil {
+	if t.params, t.exec, t.opt, err = train.Prepare(t.model.Net, t.model.Loss, executor, opt); err != nil {
 		return nil, err
 	}
-	if t.evalEx, err = NewExecutor(executor, t.eval.Net, false); err != nil {
+	if t.evalEx, err = train.NewExecutor(executor, t.eval.Net, nil); err != nil {
 		return nil, err
 	}
 	return t, nil
@@ -79,12 +99,12 @@ func (t *ClassifierTask) Kind() string { return "classifier" }
 func (t *ClassifierTask) Store() *nets.Store { return t.store }
 
 // Optimizers has the single optimizer under the prefix "opt.".
-func (t *ClassifierTask) Optimizers() map[string]*Optimizer {
-	return map[string]*Optimizer{"opt.": t.opt}
+func (t *ClassifierTask) Optimizers() map[string]*train.Optimizer {
+	return map[string]*train.Optimizer{"opt.": t.opt}
 }
 
 // TrainSize is the number of training images.
-func (t *ClassifierTask) TrainSize() int { return t.train.N }
+func (t *ClassifierTask) TrainSize() int { return t.trainSet.N }
 
 // Executor names the executor.
 func (t *ClassifierTask) Executor() string { return t.exec.Name() }
@@ -111,9 +131,9 @@ func fillClassifierBatch(m *nets.Classifier, im *data.Images, idx []int) {
 }
 
 // Step trains on one batch.
-func (t *ClassifierTask) Step(in StepInput) (StepResult, error) {
-	fillClassifierBatch(t.model, t.train, in.Batch)
-	return optimizeStep(t.exec, t.model.Net, t.opt, t.params, t.model.Loss, in)
+func (t *ClassifierTask) Step(in train.StepInput) (train.StepResult, error) {
+	fillClassifierBatch(t.model, t.trainSet, in.Batch)
+	return train.OptimizeStep(t.exec, t.model.Net, t.opt, t.params, t.model.Loss, in)
 }
 
 // Evaluate scores the test set: accuracy (the fraction of images whose most
@@ -241,7 +261,7 @@ func (t *ClassifierTask) Artifacts(dir *runs.Dir, epoch int) error {
 	if err != nil {
 		return err
 	}
-	return PlotLoss(dir, "test_loss", "cross-entropy (nats)")
+	return train.PlotLoss(dir, "test_loss", "cross-entropy (nats)")
 }
 
 // Close releases the executors.
@@ -261,34 +281,46 @@ type TrainedClassifier struct {
 	exec  engine.Executor
 }
 
-// LoadClassifier rebuilds the evaluation graph of the classifier trained in
-// runDir, with its weights, for batches of the given size.
-func LoadClassifier(runDir string, batch int) (*TrainedClassifier, error) {
-	c, ts, meta, err := OpenRun(runDir)
+// ClassifierConfig returns the configuration of a classifier run.
+func (r *Run) ClassifierConfig() (nets.ClassifierConfig, error) {
+	if err := r.Expect("this use", "classifier"); err != nil {
+		return nets.ClassifierConfig{}, err
+	}
+	tr, _, err := r.Images()
 	if err != nil {
-		return nil, fmt.Errorf("loading the classifier of %s: %w", runDir, err)
+		return nets.ClassifierConfig{}, err
 	}
-	if c.String("model.kind") != "classifier" || meta.Model != "classifier" {
-		return nil, fmt.Errorf("%s holds a %q model, not a classifier: train one with genxai train -c configs/cnn-fashion.yaml", runDir, c.String("model.kind"))
-	}
-	return loadClassifier(c, ts, batch)
+	return ClassifierConfigFrom(r.Config, tr.C, tr.H, tr.W, tr.Classes), nil
 }
 
-func loadClassifier(c *config.Config, ts []checkpoint.Tensor, batch int) (*TrainedClassifier, error) {
-	train, _, err := data.OpenImages(c.String("data.path"))
+// Classifier rebuilds the evaluation graph of a classifier run with its
+// trained weights. With randomize, the weights are not restored: the graph
+// keeps a fresh initialization drawn from seed, the "model randomization"
+// of Adebayo et al., "Sanity Checks for Saliency Maps" (NeurIPS 2018).
+func (r *Run) Classifier(batch int, randomize bool, seed int64) (*nets.Classifier, error) {
+	cfg, err := r.ClassifierConfig()
 	if err != nil {
 		return nil, err
 	}
-	cfg := ClassifierConfigFrom(c, train.C, train.H, train.W, train.Classes)
-	store := nets.NewStore(int64(c.Int("seed")))
-	m, err := nets.NewClassifier(store, cfg, batch, false)
+	if randomize {
+		return nets.NewClassifier(nets.NewStore(seed), cfg, batch, false)
+	}
+	return restore(r, func(s *nets.Store) (*nets.Classifier, error) { return nets.NewClassifier(s, cfg, batch, false) })
+}
+
+// TrainedClassifier rebuilds a classifier run for scoring images in batches
+// of the given size (Score): the GAN's Fréchet distance and conditioning
+// accuracy and the augmentation study's features use it.
+func (r *Run) TrainedClassifier(batch int) (*TrainedClassifier, error) {
+	m, err := r.Classifier(batch, false, 0)
 	if err != nil {
 		return nil, err
 	}
-	if err := RestoreStore(store, ts, "classifier checkpoint"); err != nil {
+	ex, err := r.Executor(m.Net)
+	if err != nil {
 		return nil, err
 	}
-	return &TrainedClassifier{Model: m, exec: engine.NewTape(m.Net.G, nil, engine.Keep(m.Net.Kept()...))}, nil
+	return &TrainedClassifier{Model: m, exec: ex}, nil
 }
 
 // Score runs the classifier over images (each C·H·W values in [0, 1]) and
@@ -327,16 +359,6 @@ func (tc *TrainedClassifier) Score(images [][]float32) (features [][]float64, pr
 
 // Close releases the executor.
 func (tc *TrainedClassifier) Close() error { return tc.exec.Close() }
-
-func argmax(v []float32) int {
-	best := 0
-	for i, x := range v {
-		if x > v[best] {
-			best = i
-		}
-	}
-	return best
-}
 
 // classNames are the data set's class names, or the class numbers.
 func classNames(im *data.Images) []string {

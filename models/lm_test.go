@@ -1,8 +1,9 @@
-package train
+package models
 
 import (
 	"context"
 	"errors"
+	"genxai/train"
 	"io"
 	"math"
 	"math/rand"
@@ -47,12 +48,12 @@ func TestCorpusSplit(t *testing.T) {
 // training loss falls well below the uniform guess, log(vocabulary).
 func TestLMLearns(t *testing.T) {
 	c := loadConfig(t, tinyLM)
-	task, err := NewLMTask(c, OptimConfigFrom(c), "tape")
+	task, err := NewLMTask(c, train.OptimConfigFrom(c), "tape")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer task.Close()
-	sched := Schedule{Kind: "cosine", Base: 1e-2, Warmup: 5, Total: 60}
+	sched := train.Schedule{Kind: "cosine", Base: 1e-2, Warmup: 5, Total: 60}
 	uniform := math.Log(float64(len(task.Corpus().Vocab)))
 	var first, last float64
 	for step := int64(0); step < 60; step++ {
@@ -61,7 +62,7 @@ func TestLMLearns(t *testing.T) {
 		for i := range batch {
 			batch[i] = rng.Intn(task.TrainSize())
 		}
-		r, err := task.Step(StepInput{Batch: batch, Step: step, LR: sched.At(step), Rng: StepRand(4, step)})
+		r, err := task.Step(train.StepInput{Batch: batch, Step: step, LR: sched.At(step), Rng: train.StepRand(4, step)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,7 +94,7 @@ func TestLMLearns(t *testing.T) {
 func TestLMRunAndSample(t *testing.T) {
 	c := loadConfig(t, tinyLM, "train.steps=20")
 	dir := filepath.Join(t.TempDir(), "run")
-	s, err := Run(context.Background(), Request{Config: c, OutDir: dir, Log: io.Discard})
+	s, err := Train(context.Background(), train.Request{Config: c, OutDir: dir, Log: io.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,18 +147,18 @@ func TestLMResumeIsBitwise(t *testing.T) {
 	tmp := t.TempDir()
 	straight, split := filepath.Join(tmp, "straight"), filepath.Join(tmp, "split")
 	sets := []string{"train.steps=20", "train.log_every=10", "model.eval_batches=1"}
-	if _, err := Run(context.Background(), Request{Config: loadConfig(t, tinyLM, sets...), OutDir: straight, Log: io.Discard}); err != nil {
+	if _, err := Train(context.Background(), train.Request{Config: loadConfig(t, tinyLM, sets...), OutDir: straight, Log: io.Discard}); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	stopper := &cancelOn{text: "step 10/", cancel: cancel}
-	_, err := Run(ctx, Request{Config: loadConfig(t, tinyLM, sets...), OutDir: split, Log: stopper})
-	var in *Interrupted
+	_, err := Train(ctx, train.Request{Config: loadConfig(t, tinyLM, sets...), OutDir: split, Log: stopper})
+	var in *train.Interrupted
 	if !errors.As(err, &in) || in.Step >= 20 {
 		t.Fatalf("the interrupted run returned %v", err)
 	}
-	if _, err := Run(context.Background(), Request{Config: loadConfig(t, tinyLM, sets...), Resume: split, Log: io.Discard}); err != nil {
+	if _, err := Train(context.Background(), train.Request{Config: loadConfig(t, tinyLM, sets...), Resume: split, Log: io.Discard}); err != nil {
 		t.Fatal(err)
 	}
 	sameWeights(t, weights(t, straight), weights(t, split))

@@ -1,0 +1,127 @@
+package models
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"genxai/config"
+	"genxai/cuda"
+	"genxai/data"
+	"genxai/engine"
+	"genxai/nets"
+	"genxai/runs/checkpoint"
+	"genxai/train"
+
+	G "gorgonia.org/gorgonia"
+)
+
+// Run is a trained run directory opened for use: its resolved config and its
+// verified checkpoint. Its methods rebuild the run's models with their trained
+// weights; a method that needs another kind of model than the run holds
+// returns an error naming both.
+type Run struct {
+	Dir     string
+	Config  *config.Config
+	Tensors []checkpoint.Tensor
+	Meta    checkpoint.Meta
+	Kind    string // model.kind: vae, classifier, gan, lm
+
+	executor          string // overrides train.executor when set (UseExecutor)
+	deviceChecked     bool
+	trainSet, testSet *data.Images
+}
+
+// Open loads the config.yaml and the checkpoint (tensors checked against their
+// SHA-256) of the run directory dir, written by genxai train.
+func Open(dir string) (*Run, error) {
+	if strings.TrimSpace(dir) == "" {
+		return nil, fmt.Errorf("no run directory given: pass --run DIR, a directory written by genxai train")
+	}
+	c, err := LoadConfig(filepath.Join(dir, "config.yaml"), nil)
+	if err != nil {
+		return nil, fmt.Errorf("opening run %s: reading its config: %w", dir, err)
+	}
+	ts, meta, err := checkpoint.Load(dir)
+	if err != nil {
+		return nil, fmt.Errorf("opening run %s: %w", dir, err)
+	}
+	return &Run{Dir: dir, Config: c, Tensors: ts, Meta: meta, Kind: c.String("model.kind")}, nil
+}
+
+// Expect returns an error unless the run holds one of the given model kinds;
+// what names the use (an explanation method, a config key) for the message.
+func (r *Run) Expect(what string, kinds ...string) error {
+	if slices.Contains(kinds, r.Kind) {
+		return nil
+	}
+	return fmt.Errorf("%s needs a run of kind %s, but %s holds a %q model (model.kind in %s/config.yaml)",
+		what, strings.Join(kinds, " or "), r.Dir, r.Kind, r.Dir)
+}
+
+// UseExecutor makes later Executor calls use the named executor instead of
+// the run's train.executor (an explanation's --executor); "" keeps the run's.
+func (r *Run) UseExecutor(name string) { r.executor = name }
+
+// Executor returns the executor for a graph rebuilt from the run: on the
+// run's device (its config's device, resolved as training resolves it) with
+// the run's executor (train.executor, unless UseExecutor chose another). It
+// is the one place where commands other than training choose how a graph
+// runs. learn lists the nodes whose gradients the caller reads after a run
+// (nil for a forward-only graph).
+func (r *Run) Executor(n *nets.Net, learn ...*G.Node) (engine.Executor, error) {
+	if !r.deviceChecked {
+		if _, _, err := cuda.Choose(r.Config.String("device")); err != nil {
+			return nil, fmt.Errorf("run %s: %w", r.Dir, err)
+		}
+		r.deviceChecked = true
+	}
+	name := r.executor
+	if name == "" {
+		name = r.Config.String("train.executor")
+	}
+	return train.NewExecutor(name, n, learn)
+}
+
+// Images returns the run's full image data set (data.path), training and test
+// parts, with every class: classes left out of training by
+// data.exclude_classes are still there, so they can be scored as anomalies.
+// The sets are loaded once and shared by later calls.
+func (r *Run) Images() (trainSet, testSet *data.Images, err error) {
+	if r.trainSet == nil {
+		tr, te, err := data.OpenImages(r.Config.String("data.path"))
+		if err != nil {
+			return nil, nil, fmt.Errorf("loading the data of run %s (data.path %q): %w", r.Dir, r.Config.String("data.path"), err)
+		}
+		r.trainSet, r.testSet = tr, te
+	}
+	return r.trainSet, r.testSet, nil
+}
+
+// ExcludedClasses lists data.exclude_classes of a VAE run (nil for other kinds
+// or when no class was left out).
+func (r *Run) ExcludedClasses() []int {
+	if !r.Config.Has("data.exclude_classes") {
+		return nil
+	}
+	return r.Config.Ints("data.exclude_classes")
+}
+
+// Seed is the run's seed, the seed its Store was built with.
+func (r *Run) Seed() int64 { return int64(r.Config.Int("seed")) }
+
+// restore builds a model with build into a fresh Store of the run's seed and
+// copies the checkpoint's tensors into it. A checkpoint may hold more tensors
+// than the model needs (a GAN's generator beside its discriminator).
+func restore[M any](r *Run, build func(*nets.Store) (M, error)) (M, error) {
+	store := nets.NewStore(r.Seed())
+	m, err := build(store)
+	if err != nil {
+		return m, err
+	}
+	if err := train.RestoreStore(store, r.Tensors, r.Dir); err != nil {
+		return m, err
+	}
+	return m, nil
+}
