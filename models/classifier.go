@@ -21,9 +21,7 @@ import (
 // its training task and its restored models. The graph is nets.Classifier.
 
 func init() {
-	register(&Family{Kind: "classifier", Keys: classifierKeys(), NewTask: func(c *config.Config, o train.OptimConfig, e string) (train.Task, error) {
-		return NewClassifierTask(c, o, e)
-	}})
+	register(&Family{Kind: "classifier", Keys: classifierKeys(), NewTask: builder(NewClassifierTask)})
 }
 
 // classifierKeys are the model.* and data.* keys of kind "classifier".
@@ -43,15 +41,13 @@ func classifierKeys() []config.Key {
 // cross-entropy and scores it on the test set: accuracy, per-class accuracy
 // and the confusion matrix.
 type ClassifierTask struct {
+	netTask
 	cfg            nets.ClassifierConfig
-	store          *nets.Store
-	opt            *train.Optimizer
 	trainSet, test *data.Images
 	val            *data.Images     // held out of train by data.val_fraction, or nil
 	model          *nets.Classifier // training graph
 	eval           *nets.Classifier // evaluation graph
-	exec, evalEx   engine.Executor
-	params         []train.Param
+	evalEx         engine.Executor
 	confusion      [][]int // of the last evaluation: confusion[true][predicted]
 }
 
@@ -75,6 +71,7 @@ func NewClassifierTask(c *config.Config, opt train.OptimConfig, executor string)
 	batch := c.Int("train.batch_size")
 	trainSet, val := holdOut(trainSet, c.Float("data.val_fraction"), int64(c.Int("seed")))
 	t := &ClassifierTask{trainSet: trainSet, test: test, val: val}
+	t.kind, t.executor = "classifier", executor
 	t.cfg = ClassifierConfigFrom(c, trainSet.C, trainSet.H, trainSet.W, trainSet.Classes)
 	t.store = nets.NewStore(int64(c.Int("seed")))
 	if t.model, err = nets.NewClassifier(t.store, t.cfg, batch, true); err != nil {
@@ -83,31 +80,17 @@ func NewClassifierTask(c *config.Config, opt train.OptimConfig, executor string)
 	if t.eval, err = nets.NewClassifier(t.store, t.cfg, evalBatch, false); err != nil {
 		return nil, err
 	}
-	if t.params, t.exec, t.opt, err = train.Prepare(t.model.Net, t.model.Loss, executor, opt); err != nil {
+	if err = t.prepare(t.model.Net, t.model.Loss, opt); err != nil {
 		return nil, err
 	}
-	if t.evalEx, err = train.NewExecutor(executor, t.eval.Net, nil); err != nil {
+	if t.evalEx, err = t.forward(t.eval.Net); err != nil {
 		return nil, err
 	}
 	return t, nil
 }
 
-// Kind is "classifier".
-func (t *ClassifierTask) Kind() string { return "classifier" }
-
-// Store holds the classifier's tensors.
-func (t *ClassifierTask) Store() *nets.Store { return t.store }
-
-// Optimizers has the single optimizer under the prefix "opt.".
-func (t *ClassifierTask) Optimizers() map[string]*train.Optimizer {
-	return map[string]*train.Optimizer{"opt.": t.opt}
-}
-
 // TrainSize is the number of training images.
 func (t *ClassifierTask) TrainSize() int { return t.trainSet.N }
-
-// Executor names the executor.
-func (t *ClassifierTask) Executor() string { return t.exec.Name() }
 
 // fillClassifierBatch copies images idx and their one-hot labels into the
 // graph's inputs; rows beyond len(idx) are zero with weight 0.
@@ -133,7 +116,7 @@ func fillClassifierBatch(m *nets.Classifier, im *data.Images, idx []int) {
 // Step trains on one batch.
 func (t *ClassifierTask) Step(in train.StepInput) (train.StepResult, error) {
 	fillClassifierBatch(t.model, t.trainSet, in.Batch)
-	return train.OptimizeStep(t.exec, t.model.Net, t.opt, t.params, t.model.Loss, in)
+	return t.step(in)
 }
 
 // Evaluate scores the test set: accuracy (the fraction of images whose most
@@ -262,16 +245,6 @@ func (t *ClassifierTask) Artifacts(dir *runs.Dir, epoch int) error {
 		return err
 	}
 	return train.PlotLoss(dir, "test_loss", "cross-entropy (nats)")
-}
-
-// Close releases the executors.
-func (t *ClassifierTask) Close() error {
-	for _, e := range []engine.Executor{t.exec, t.evalEx} {
-		if e != nil {
-			e.Close()
-		}
-	}
-	return nil
 }
 
 // TrainedClassifier is a classifier rebuilt from a run directory for scoring

@@ -1,9 +1,7 @@
 package models
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"image"
 	"io"
@@ -33,9 +31,7 @@ import (
 // nets.GANGenerator, nets.GANDiscriminatorStep and nets.GANGeneratorStep.
 
 func init() {
-	register(&Family{Kind: "gan", Keys: ganKeys(), NewTask: func(c *config.Config, o train.OptimConfig, e string) (train.Task, error) {
-		return NewGANTask(c, o, e)
-	}, Sample: sampleGAN})
+	register(&Family{Kind: "gan", Keys: ganKeys(), NewTask: builder(NewGANTask), Sample: sampleGAN})
 }
 
 // ganKeys are the model.* and metrics.* keys of kind "gan".
@@ -614,11 +610,7 @@ func ganGrid(g *nets.GANGenerator, ex engine.Executor, cfg nets.GANConfig, names
 
 // Close releases the executors and the classifier.
 func (t *GANTask) Close() error {
-	for _, e := range []engine.Executor{t.fakeEx, t.dEx, t.gEx, t.sampEx} {
-		if e != nil {
-			e.Close()
-		}
-	}
+	closeAll(t.fakeEx, t.dEx, t.gEx, t.sampEx)
 	if t.judge != nil {
 		t.judge.Close()
 	}
@@ -628,28 +620,14 @@ func (t *GANTask) Close() error {
 // plotGANLoss draws loss.png from metrics.jsonl: the discriminator's and the
 // generator's losses at each logged step.
 func plotGANLoss(dir *runs.Dir) error {
-	f, err := os.Open(dir.File("metrics.jsonl"))
+	recs, err := dir.ReadMetrics()
 	if err != nil {
-		return fmt.Errorf("reading metrics for the loss plot: %w", err)
+		return fmt.Errorf("the loss plot: %w", err)
 	}
-	defer f.Close()
 	dl := viz.Series{Name: "discriminator"}
 	gl := viz.Series{Name: "generator"}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var rec map[string]any
-		if json.Unmarshal(sc.Bytes(), &rec) != nil {
-			continue
-		}
-		step, _ := rec["step"].(float64)
-		if v, ok := rec["d_loss"].(float64); ok {
-			dl.X, dl.Y = append(dl.X, step), append(dl.Y, v)
-		}
-		if v, ok := rec["g_loss"].(float64); ok {
-			gl.X, gl.Y = append(gl.X, step), append(gl.Y, v)
-		}
-	}
+	dl.X, dl.Y = runs.Series(recs, "d_loss")
+	gl.X, gl.Y = runs.Series(recs, "g_loss")
 	if len(dl.X) == 0 {
 		return nil
 	}

@@ -26,9 +26,7 @@ import (
 // training text and the last 10% the validation text.
 
 func init() {
-	register(&Family{Kind: "lm", Keys: lmKeys(), Check: lmCheck, NewTask: func(c *config.Config, o train.OptimConfig, e string) (train.Task, error) {
-		return NewLMTask(c, o, e)
-	}, Sample: sampleLM})
+	register(&Family{Kind: "lm", Keys: lmKeys(), Check: lmCheck, NewTask: builder(NewLMTask), Sample: sampleLM})
 }
 
 // lmKeys are the model.* keys of kind "lm".
@@ -97,17 +95,14 @@ func NewCorpus(text string) *Corpus {
 // text; the epoch's permutation of positions (from the Loop) picks the
 // windows, so train.steps rather than train.epochs normally ends a run.
 type LMTask struct {
-	cfg          nets.TransformerConfig
-	corpus       *Corpus
-	store        *nets.Store
-	opt          *train.Optimizer
-	model, eval  *nets.Transformer
-	gen          *nets.Transformer // batch 1, for sampling
-	exec, evalEx engine.Executor
-	genEx        engine.Executor
-	params       []train.Param
-	seed         int64
-	evalBatches  int
+	netTask
+	cfg           nets.TransformerConfig
+	corpus        *Corpus
+	model, eval   *nets.Transformer
+	gen           *nets.Transformer // batch 1, for sampling
+	evalEx, genEx engine.Executor
+	seed          int64
+	evalBatches   int
 }
 
 // TransformerConfigFrom reads a nets.TransformerConfig from a training config
@@ -131,6 +126,7 @@ func NewLMTask(c *config.Config, opt train.OptimConfig, executor string) (*LMTas
 	}
 	corpus := NewCorpus(text)
 	t := &LMTask{corpus: corpus, seed: int64(c.Int("seed")), evalBatches: c.Int("model.eval_batches")}
+	t.kind, t.executor = "lm", executor
 	t.cfg = TransformerConfigFrom(c, len(corpus.Vocab))
 	T := t.cfg.Block
 	if len(corpus.Train) <= T || len(corpus.Val) <= T {
@@ -149,13 +145,13 @@ func NewLMTask(c *config.Config, opt train.OptimConfig, executor string) (*LMTas
 	if t.gen, err = nets.NewTransformer(t.store, t.cfg, 1, false); err != nil {
 		return nil, err
 	}
-	if t.params, t.exec, t.opt, err = train.Prepare(t.model.Net, t.model.Loss, executor, opt); err != nil {
+	if err = t.prepare(t.model.Net, t.model.Loss, opt); err != nil {
 		return nil, err
 	}
-	if t.evalEx, err = train.NewExecutor(executor, t.eval.Net, nil); err != nil {
+	if t.evalEx, err = t.forward(t.eval.Net); err != nil {
 		return nil, err
 	}
-	if t.genEx, err = train.NewExecutor(executor, t.gen.Net, nil); err != nil {
+	if t.genEx, err = t.forward(t.gen.Net); err != nil {
 		return nil, err
 	}
 	return t, nil
@@ -171,23 +167,9 @@ func storeVocab(st *nets.Store, vocab []rune) error {
 	return err
 }
 
-// Kind is "lm".
-func (t *LMTask) Kind() string { return "lm" }
-
-// Store holds the model's tensors and the vocabulary.
-func (t *LMTask) Store() *nets.Store { return t.store }
-
-// Optimizers has the single optimizer under the prefix "opt.".
-func (t *LMTask) Optimizers() map[string]*train.Optimizer {
-	return map[string]*train.Optimizer{"opt.": t.opt}
-}
-
 // TrainSize is the number of windows of the training text: every start
 // position that leaves room for the block and its next character.
 func (t *LMTask) TrainSize() int { return len(t.corpus.Train) - t.cfg.Block }
-
-// Executor names the executor.
-func (t *LMTask) Executor() string { return t.exec.Name() }
 
 // Corpus returns the task's corpus.
 func (t *LMTask) Corpus() *Corpus { return t.corpus }
@@ -216,7 +198,7 @@ func fillLMBatch(m *nets.Transformer, ids []int, starts []int) {
 // positions in the training text.
 func (t *LMTask) Step(in train.StepInput) (train.StepResult, error) {
 	fillLMBatch(t.model, t.corpus.Train, in.Batch)
-	return train.OptimizeStep(t.exec, t.model.Net, t.opt, t.params, t.model.Loss, in)
+	return t.step(in)
 }
 
 // Evaluate scores the validation text cut into consecutive windows of
@@ -270,16 +252,6 @@ func (t *LMTask) Artifacts(dir *runs.Dir, epoch int) error {
 		return err
 	}
 	return train.PlotLoss(dir, "val_loss", "cross-entropy per character (nats)")
-}
-
-// Close releases the executors.
-func (t *LMTask) Close() error {
-	for _, e := range []engine.Executor{t.exec, t.evalEx, t.genEx} {
-		if e != nil {
-			e.Close()
-		}
-	}
-	return nil
 }
 
 // Generate continues prompt (token ids) by n tokens with a batch-1 model

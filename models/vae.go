@@ -19,9 +19,7 @@ import (
 // models and its sampler. The graphs are nets.VAE and nets.VAEDecoder.
 
 func init() {
-	register(&Family{Kind: "vae", Keys: vaeKeys(), NewTask: func(c *config.Config, o train.OptimConfig, e string) (train.Task, error) {
-		return NewVAETask(c, o, e)
-	}, Sample: sampleVAE})
+	register(&Family{Kind: "vae", Keys: vaeKeys(), NewTask: builder(NewVAETask), Sample: sampleVAE})
 }
 
 // vaeKeys are the model.* and data.* keys of kind "vae".
@@ -54,17 +52,14 @@ const evalBatch = 500
 
 // VAETask trains a nets.VAE on an image set.
 type VAETask struct {
+	netTask
 	cfg            nets.VAEConfig
-	store          *nets.Store
-	opt            *train.Optimizer
 	trainSet, test *data.Images
 	val            *data.Images // held out of train by data.val_fraction, or nil
 	model          *nets.VAE    // training graph
 	eval           *nets.VAE    // evaluation graph
 	dec            *nets.VAEDecoder
-	exec, evalEx   engine.Executor
-	decEx          engine.Executor
-	params         []train.Param
+	evalEx, decEx  engine.Executor
 	seed           int64
 	batch          int
 }
@@ -97,6 +92,7 @@ func NewVAETask(c *config.Config, opt train.OptimConfig, executor string) (*VAET
 	}
 	trainSet, val := holdOut(trainSet, c.Float("data.val_fraction"), int64(c.Int("seed")))
 	t := &VAETask{trainSet: trainSet, test: test, val: val, seed: int64(c.Int("seed")), batch: c.Int("train.batch_size")}
+	t.kind, t.executor = "vae", executor
 	t.cfg = VAEConfigFrom(c, trainSet.C, trainSet.H, trainSet.W)
 	t.store = nets.NewStore(t.seed)
 	if t.model, err = nets.NewVAE(t.store, t.cfg, t.batch, true); err != nil {
@@ -108,34 +104,20 @@ func NewVAETask(c *config.Config, opt train.OptimConfig, executor string) (*VAET
 	if t.dec, err = nets.NewVAEDecoder(t.store, t.cfg, 64); err != nil {
 		return nil, err
 	}
-	if t.params, t.exec, t.opt, err = train.Prepare(t.model.Net, t.model.Loss, executor, opt); err != nil {
+	if err = t.prepare(t.model.Net, t.model.Loss, opt); err != nil {
 		return nil, err
 	}
-	if t.evalEx, err = train.NewExecutor(executor, t.eval.Net, nil); err != nil {
+	if t.evalEx, err = t.forward(t.eval.Net); err != nil {
 		return nil, err
 	}
-	if t.decEx, err = train.NewExecutor(executor, t.dec.Net, nil); err != nil {
+	if t.decEx, err = t.forward(t.dec.Net); err != nil {
 		return nil, err
 	}
 	return t, nil
 }
 
-// Kind is "vae".
-func (t *VAETask) Kind() string { return "vae" }
-
-// Store holds the VAE's tensors.
-func (t *VAETask) Store() *nets.Store { return t.store }
-
-// Optimizers has the single optimizer under the prefix "opt.".
-func (t *VAETask) Optimizers() map[string]*train.Optimizer {
-	return map[string]*train.Optimizer{"opt.": t.opt}
-}
-
 // TrainSize is the number of training images.
 func (t *VAETask) TrainSize() int { return t.trainSet.N }
-
-// Executor names the executor.
-func (t *VAETask) Executor() string { return t.exec.Name() }
 
 // Config returns the model configuration.
 func (t *VAETask) Config() nets.VAEConfig { return t.cfg }
@@ -164,7 +146,7 @@ func fillVAEBatch(m *nets.VAE, im *data.Images, idx []int, rng *rand.Rand) {
 // Step trains on one batch.
 func (t *VAETask) Step(in train.StepInput) (train.StepResult, error) {
 	fillVAEBatch(t.model, t.trainSet, in.Batch, in.Rng)
-	return train.OptimizeStep(t.exec, t.model.Net, t.opt, t.params, t.model.Loss, in)
+	return t.step(in)
 }
 
 // Evaluate returns the test set's negative ELBO per image in nats
@@ -284,16 +266,6 @@ func (t *VAETask) Artifacts(dir *runs.Dir, epoch int) error {
 		return err
 	}
 	return train.PlotLoss(dir, "test_loss", "negative ELBO per image (nats)")
-}
-
-// Close releases the executors.
-func (t *VAETask) Close() error {
-	for _, e := range []engine.Executor{t.exec, t.evalEx, t.decEx} {
-		if e != nil {
-			e.Close()
-		}
-	}
-	return nil
 }
 
 // withoutClasses drops the images whose label is in ex.

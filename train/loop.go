@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"math/rand"
 	"os"
+	"slices"
 	"time"
 
 	"genxai/data"
@@ -206,7 +208,7 @@ func Loop(ctx context.Context, task Task, o Options, sched Schedule, dir *runs.D
 		}
 		rec := map[string]any{"epoch": epoch + 1, "step": step, "seconds": time.Since(start).Seconds()}
 		line := fmt.Sprintf("epoch %d/%d done (step %d)", epoch+1, epochs, step)
-		for _, k := range sortedKeys(eval) {
+		for _, k := range slices.Sorted(maps.Keys(eval)) {
 			rec[k] = eval[k]
 			line += fmt.Sprintf("  %s %.4f", k, eval[k])
 		}

@@ -1,10 +1,7 @@
 package train
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
-	"os"
 
 	"genxai/runs"
 	"genxai/viz"
@@ -15,35 +12,27 @@ import (
 // epoch. Reading the file rather than memory keeps the curve whole across
 // resumed runs.
 func PlotLoss(dir *runs.Dir, evalKey, ylabel string) error {
-	f, err := os.Open(dir.File("metrics.jsonl"))
+	recs, err := dir.ReadMetrics()
 	if err != nil {
-		return fmt.Errorf("reading metrics for the loss plot: %w", err)
+		return fmt.Errorf("the loss plot: %w", err)
 	}
-	defer f.Close()
-	train := viz.Series{Name: "training loss (running mean)"}
+	// Evaluation records also carry the running loss; the training curve
+	// takes the per-step records only.
+	var steps []map[string]any
+	for _, r := range recs {
+		if _, eval := r[evalKey]; !eval {
+			steps = append(steps, r)
+		}
+	}
+	trainLoss := viz.Series{Name: "training loss (running mean)"}
 	eval := viz.Series{Name: evalKey}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var rec map[string]any
-		if json.Unmarshal(sc.Bytes(), &rec) != nil {
-			continue
-		}
-		step, _ := rec["step"].(float64)
-		if v, ok := rec[evalKey].(float64); ok {
-			eval.X = append(eval.X, step)
-			eval.Y = append(eval.Y, v)
-		} else if v, ok := rec["loss"].(float64); ok {
-			train.X = append(train.X, step)
-			train.Y = append(train.Y, v)
-		}
-	}
+	trainLoss.X, trainLoss.Y = runs.Series(steps, "loss")
+	eval.X, eval.Y = runs.Series(recs, evalKey)
 	var series []viz.Series
-	if len(train.X) > 0 {
-		series = append(series, train)
-	}
-	if len(eval.X) > 0 {
-		series = append(series, eval)
+	for _, s := range []viz.Series{trainLoss, eval} {
+		if len(s.X) > 0 {
+			series = append(series, s)
+		}
 	}
 	if len(series) == 0 {
 		return nil

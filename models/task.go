@@ -1,0 +1,92 @@
+package models
+
+import (
+	"genxai/config"
+	"genxai/engine"
+	"genxai/nets"
+	"genxai/train"
+
+	G "gorgonia.org/gorgonia"
+)
+
+// builder adapts a family's task constructor, which returns its own task
+// type, to train.TaskBuilder.
+func builder[T train.Task](newTask func(*config.Config, train.OptimConfig, string) (T, error)) train.TaskBuilder {
+	return func(c *config.Config, o train.OptimConfig, executor string) (train.Task, error) {
+		t, err := newTask(c, o, executor)
+		if err != nil {
+			return nil, err
+		}
+		return t, nil
+	}
+}
+
+// netTask is what the single-network tasks (VAE, classifier, language model)
+// share: the Store, the training graph's parameters, executor and optimizer,
+// and the executors of their evaluation graphs, closed together. It provides
+// the Kind, Store, Optimizers, Executor and Close methods of train.Task.
+type netTask struct {
+	kind      string
+	store     *nets.Store
+	executor  string // train.executor
+	net       *nets.Net
+	loss      *G.Node
+	params    []train.Param
+	exec      engine.Executor // the training graph's
+	opt       *train.Optimizer
+	executors []engine.Executor // every executor made, for Close
+}
+
+// prepare makes the training graph net with its loss ready to step: gradient
+// nodes, executor and optimizer (train.Prepare).
+func (t *netTask) prepare(net *nets.Net, loss *G.Node, oc train.OptimConfig) (err error) {
+	t.net, t.loss = net, loss
+	if t.params, t.exec, t.opt, err = train.Prepare(net, loss, t.executor, oc); err != nil {
+		return err
+	}
+	t.executors = append(t.executors, t.exec)
+	return nil
+}
+
+// forward returns a forward-only executor for an evaluation graph.
+func (t *netTask) forward(net *nets.Net) (engine.Executor, error) {
+	ex, err := train.NewExecutor(t.executor, net, nil)
+	if err != nil {
+		return nil, err
+	}
+	t.executors = append(t.executors, ex)
+	return ex, nil
+}
+
+// step runs one optimizer step of the training graph once the batch is in its
+// inputs (train.OptimizeStep).
+func (t *netTask) step(in train.StepInput) (train.StepResult, error) {
+	return train.OptimizeStep(t.exec, t.net, t.opt, t.params, t.loss, in)
+}
+
+// Kind is the family's model.kind.
+func (t *netTask) Kind() string { return t.kind }
+
+// Store holds every tensor of the model.
+func (t *netTask) Store() *nets.Store { return t.store }
+
+// Optimizers has the single optimizer under the prefix "opt.".
+func (t *netTask) Optimizers() map[string]*train.Optimizer {
+	return map[string]*train.Optimizer{"opt.": t.opt}
+}
+
+// Executor names the training graph's executor.
+func (t *netTask) Executor() string { return t.exec.Name() }
+
+// Close releases the executors.
+func (t *netTask) Close() error { return closeAll(t.executors...) }
+
+// closeAll closes the executors that were made (nil ones are skipped).
+func closeAll(executors ...engine.Executor) error {
+	for _, e := range executors {
+		if e != nil {
+			e.Close()
+		}
+	}
+	return nil
+}
