@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strconv"
@@ -50,11 +51,15 @@ func allFlags(schema config.Schema, renames ...string) []shorthand {
 	return out
 }
 
+// runner runs a command on its loaded config, writing results to stdout
+// and progress to log.
+type runner func(c *config.Config, stdout, log io.Writer) error
+
 // configure adds -c, --set and the shorthand flags to cmd, each flag typed,
-// defaulted and documented from its key, and returns the function that
-// loads the command's config when it runs. A key with two flags (an alias)
-// documents the second as the first's alias.
-func configure(cmd *cobra.Command, schema config.Schema, flags []shorthand) func() (*config.Config, error) {
+// defaulted and documented from its key, and makes cmd load its config and
+// call run. A key with two flags (an alias) documents the second as the
+// first's alias. It returns cmd.
+func configure(cmd *cobra.Command, schema config.Schema, flags []shorthand, run runner) *cobra.Command {
 	fs := cmd.Flags()
 	fs.StringP("config", "c", "", "YAML config of "+schema.Name+" (keys in docs/config.md)")
 	fs.StringArray("set", nil, "override a config key: --set key=value (repeatable; see docs/config.md)")
@@ -88,7 +93,15 @@ func configure(cmd *cobra.Command, schema config.Schema, flags []shorthand) func
 			panic(fmt.Sprintf("configure %s: key %q of type %s has no flag form", schema.Name, k.Name, k.Type))
 		}
 	}
-	return func() (*config.Config, error) { return loadCommandConfig(cmd, schema, flags) }
+	cmd.Args = cobra.NoArgs
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		c, err := loadCommandConfig(cmd, schema, flags)
+		if err != nil {
+			return err
+		}
+		return run(c, cmd.OutOrStdout(), cmd.ErrOrStderr())
+	}
+	return cmd
 }
 
 // findKey returns the schema's key named name; a missing key is a

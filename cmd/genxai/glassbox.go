@@ -14,20 +14,13 @@ import (
 // the alias of --label, its first name.
 var glassboxCommon = []string{"train", "test", "label", "split", "features", "out"}
 
-// glassboxCmd returns a glass-box subcommand whose flags are the shorthands
-// named in flags (glassboxCommon plus the model's own) and that runs fit on
-// the loaded config.
-func glassboxCmd(cmd *cobra.Command, schema config.Schema, own []string, fit func(*config.Config, io.Writer) error) *cobra.Command {
-	load := configure(cmd, schema, flagsOf(slices.Concat(glassboxCommon, own, []string{"target=" + config.LabelKey})...))
+// glassboxCmd configures a glass-box subcommand: its flags are the
+// shorthands glassboxCommon, the model's own keys and --target, and it runs
+// fit on the loaded config.
+func glassboxCmd(cmd *cobra.Command, schema config.Schema, own []string, fit func(*config.Config, io.Writer) (string, error)) *cobra.Command {
+	configure(cmd, schema, flagsOf(slices.Concat(glassboxCommon, own, []string{"target=" + config.LabelKey})...),
+		func(c *config.Config, stdout, _ io.Writer) error { _, err := fit(c, stdout); return err })
 	cmd.Flags().Lookup("split").NoOptDefVal = "builtin"
-	cmd.Args = cobra.NoArgs
-	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		c, err := load()
-		if err != nil {
-			return err
-		}
-		return fit(c, cmd.OutOrStdout())
-	}
 	return cmd
 }
 
@@ -56,7 +49,7 @@ GENXAI_* environment variables, then --set key=value, then the flags
 (docs/config.md). --target is the older name of --label.
 --train builtin:breast_cancer --split uses the bundled 455/114 split.`,
 	}, config.LogRegSchema(), []string{"l2", "standardize", "max_iter"},
-		func(c *config.Config, w io.Writer) error { _, err := glassbox.RunLogReg(c, w); return err })
+		glassbox.RunLogReg)
 
 	ebm := glassboxCmd(&cobra.Command{
 		Use:   "ebm --train CSV [--test CSV] --label COL [--interactions N] --out DIR",
@@ -74,7 +67,7 @@ Settings come from -c CONFIG, then GENXAI_* environment variables, then
 --set key=value (every key of the schema, e.g. --set min_samples_leaf=4),
 then the flags (docs/config.md). --target is the older name of --label.`,
 	}, config.EBMSchema(), []string{"interactions", "task", "seed", "learning_rate", "outer_bags", "max_rounds"},
-		func(c *config.Config, w io.Writer) error { _, err := glassbox.RunEBM(c, w); return err })
+		glassbox.RunEBM)
 
 	parent.AddCommand(logreg, ebm)
 	rootCmd.AddCommand(parent)

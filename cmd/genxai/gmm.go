@@ -1,6 +1,8 @@
 package main
 
 import (
+	"io"
+
 	"github.com/spf13/cobra"
 
 	"genxai/config"
@@ -21,17 +23,10 @@ converged, seconds), model.json (weights, means, covariances) and config.yaml.
 Settings come from -c CONFIG, then GENXAI_* environment variables, then
 --set key=value, then the flags, each a shorthand for its key (--n-init sets
 n_init; docs/config.md).`,
-		Args: cobra.NoArgs,
 	}
 	schema := config.GMMSchema()
-	load := configure(cmd, schema, allFlags(schema))
-	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		c, err := load()
-		if err != nil {
-			return err
-		}
-		_, err = gmm.RunFromConfig(c, cmd.OutOrStdout(), cmd.ErrOrStderr())
+	rootCmd.AddCommand(configure(cmd, schema, allFlags(schema), func(c *config.Config, stdout, log io.Writer) error {
+		_, err := gmm.RunFromConfig(c, stdout, log)
 		return err
-	}
-	rootCmd.AddCommand(cmd)
+	}))
 }

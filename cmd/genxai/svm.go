@@ -1,6 +1,8 @@
 package main
 
 import (
+	"io"
+
 	"github.com/spf13/cobra"
 
 	"genxai/config"
@@ -23,17 +25,10 @@ confusion.png (test confusion matrix, rows true, columns predicted).
 Settings come from -c CONFIG, then GENXAI_* environment variables, then
 --set key=value, then the flags, each a shorthand for its key (--C sets c,
 --max-iter sets max_iter; docs/config.md).`,
-		Args: cobra.NoArgs,
 	}
 	schema := config.SVMSchema()
-	load := configure(cmd, schema, allFlags(schema, "C=c"))
-	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		c, err := load()
-		if err != nil {
-			return err
-		}
-		_, err = svm.RunFromConfig(c, cmd.OutOrStdout(), cmd.ErrOrStderr())
+	rootCmd.AddCommand(configure(cmd, schema, allFlags(schema, "C=c"), func(c *config.Config, stdout, log io.Writer) error {
+		_, err := svm.RunFromConfig(c, stdout, log)
 		return err
-	}
-	rootCmd.AddCommand(cmd)
+	}))
 }
