@@ -10,7 +10,7 @@ func glassboxKeys() []Key {
 	return []Key{
 		StringKey("train", "", `training table: a CSV file (header row, numeric features) or "builtin:breast_cancer"`).Require(),
 		StringKey("test", "", "test table with the same columns (empty: none)"),
-		labelKey(`label column (empty: the built-in table's own label, "target" for breast cancer); also accepted as target, the name glassbox used first`).Alias("target"),
+		labelKey(`label column (empty: the built-in table's own label, "target" for breast cancer)`).Alias("target"),
 		StringKey("split", "none", `"builtin" (or true): train on the bundled 455 training rows of builtin:breast_cancer and test on its 114 test rows; "none" (or false): use train/test as given`).OneOf(glassboxSplits...),
 		StringListKey("features", []string{}, "feature columns to use, in this order (empty: every column except the label)"),
 		StringKey("out", "", "run directory (empty: runs/glassbox-<model>-<time>)"),

@@ -497,8 +497,10 @@ func TestGetterPanics(t *testing.T) {
 	}
 }
 
-// TestRepositoryConfigs loads every config in configs/ whose model.kind is a
-// registered training kind.
+// TestRepositoryConfigs loads every config in configs/: those with a
+// registered model.kind with the training schema, the others with the
+// command schema their file name starts with (svm-, gmm-,
+// glassbox-logreg-, explain-saliency-, …).
 func TestRepositoryConfigs(t *testing.T) {
 	files, err := filepath.Glob("../configs/*.yaml")
 	if err != nil {
@@ -507,7 +509,7 @@ func TestRepositoryConfigs(t *testing.T) {
 	if len(files) == 0 {
 		t.Fatal("no configs found in ../../configs")
 	}
-	loaded := 0
+	training, commands := 0, map[string]int{}
 	for _, f := range files {
 		l := newLoader(f, mustRead(t, f), nil, nil, nil)
 		kind := ""
@@ -516,18 +518,43 @@ func TestRepositoryConfigs(t *testing.T) {
 				kind = e.node.Value
 			}
 		}
-		if _, err := TrainingSchema(kind); err != nil {
-			t.Logf("%s: skipped: model.kind %q is not a registered training kind (it has a schema of its own)", f, kind)
+		if _, err := TrainingSchema(kind); err == nil {
+			if _, err := loadTraining(f, mustRead(t, f), nil, nil, nil); err != nil {
+				t.Errorf("%v", err)
+			}
+			training++
 			continue
 		}
-		if _, err := loadTraining(f, mustRead(t, f), nil, nil, nil); err != nil {
+		s, ok := commandSchemaOf(filepath.Base(f))
+		if !ok {
+			t.Logf("%s: skipped: neither a training kind nor a command schema of this package (augment's schema is tested in xai/augment)", f)
+			continue
+		}
+		if _, err := load(f, mustRead(t, f), nil, s, nil, nil); err != nil {
 			t.Errorf("%v", err)
 		}
-		loaded++
+		commands[s.Name]++
 	}
-	if loaded < 3 {
-		t.Errorf("loaded %d training configs, want at least the 3 VAE configs", loaded)
+	if training < 3 {
+		t.Errorf("loaded %d training configs, want at least the 3 VAE configs", training)
 	}
+	for _, name := range []string{"svm", "gmm", "glassbox logreg", "glassbox ebm", "explain saliency"} {
+		if commands[name] == 0 {
+			t.Errorf("no config in configs/ for the %s schema (loaded %v)", name, commands)
+		}
+	}
+}
+
+// commandSchemaOf returns the command schema whose name, with dashes for
+// spaces, starts the file name: "explain-saliency-cnn.yaml" is
+// "explain saliency".
+func commandSchemaOf(file string) (Schema, bool) {
+	for _, s := range CommandSchemas() {
+		if strings.HasPrefix(file, strings.ReplaceAll(s.Name, " ", "-")+"-") {
+			return s, true
+		}
+	}
+	return Schema{}, false
 }
 
 func mustRead(t *testing.T, path string) []byte {
@@ -542,7 +569,7 @@ func mustRead(t *testing.T, path string) []byte {
 // TestReferenceUpToDate regenerates docs/config.md in memory and compares.
 func TestReferenceUpToDate(t *testing.T) {
 	const path = "../docs/config.md"
-	want := TrainingReference()
+	want := FullReference()
 	if *update {
 		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
 			t.Fatal(err)

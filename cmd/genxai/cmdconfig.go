@@ -67,6 +67,9 @@ func configure(cmd *cobra.Command, schema config.Schema, flags []shorthand, run 
 	for _, sh := range flags {
 		k := findKey(schema, sh.key)
 		doc := k.Doc
+		if len(k.Enum) > 0 {
+			doc += ": " + strings.Join(k.Enum, ", ")
+		}
 		if f, ok := first[sh.key]; ok {
 			doc = "alias of --" + f
 		} else {
