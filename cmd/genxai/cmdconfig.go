@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"genxai/config"
 )
@@ -75,23 +76,19 @@ func configure(cmd *cobra.Command, schema config.Schema, flags []shorthand, run 
 		} else {
 			first[sh.key] = sh.flag
 		}
-		def := k.Default
-		switch k.Type {
-		case config.String:
-			s, _ := def.(string)
-			fs.String(sh.flag, s, doc)
-		case config.Int:
-			n, _ := def.(int)
-			fs.Int(sh.flag, n, doc)
-		case config.Float:
-			x, _ := def.(float64)
-			fs.Float64(sh.flag, x, doc)
-		case config.Bool:
-			b, _ := def.(bool)
-			fs.Bool(sh.flag, b, doc)
-		case config.StringList:
-			l, _ := def.([]string)
-			fs.StringSlice(sh.flag, l, doc+" (comma-separated)")
+		switch def := k.Default.(type) {
+		case string:
+			fs.String(sh.flag, def, doc)
+		case int:
+			fs.Int(sh.flag, def, doc)
+		case float64:
+			fs.Float64(sh.flag, def, doc)
+		case bool:
+			fs.Bool(sh.flag, def, doc)
+		case []string:
+			fs.StringSlice(sh.flag, def, doc+" (comma-separated)")
+		case nil: // a required key: the flag's zero value stands for unset
+			zeroFlag(fs, sh.flag, k.Type, doc)
 		default:
 			panic(fmt.Sprintf("configure %s: key %q of type %s has no flag form", schema.Name, k.Name, k.Type))
 		}
@@ -105,6 +102,18 @@ func configure(cmd *cobra.Command, schema config.Schema, flags []shorthand, run 
 		return run(c, cmd.OutOrStdout(), cmd.ErrOrStderr())
 	}
 	return cmd
+}
+
+// zeroFlag adds a flag of the key type t with its zero value.
+func zeroFlag(fs *pflag.FlagSet, name string, t config.Type, doc string) {
+	switch t {
+	case config.Int:
+		fs.Int(name, 0, doc)
+	case config.String:
+		fs.String(name, "", doc)
+	default:
+		panic(fmt.Sprintf("flag --%s: a required key of type %s has no flag form", name, t))
+	}
 }
 
 // findKey returns the schema's key named name; a missing key is a

@@ -188,11 +188,7 @@ func codeClasses(tr, te *data.Table, trainSpec, testSpec string) (ytr, yte []flo
 // openRunDir creates the run directory named by the config's out key, or
 // runs/glassbox-<model>-<time>.
 func openRunDir(c *config.Config, model string) (*runs.Dir, error) {
-	out := c.String("out")
-	if out == "" {
-		out = "runs/glassbox-" + model + "-" + time.Now().Format("20060102-150405")
-	}
-	return runs.Create(out)
+	return runs.CreateNamed(c.String("out"), "glassbox-"+model)
 }
 
 // RunLogReg fits the logistic regression a `glassbox logreg` config

@@ -37,11 +37,7 @@ func RunFromConfig(c *config.Config, stdout, log io.Writer) (map[string]any, err
 	if err != nil {
 		return nil, fmt.Errorf("gmm: %w", err)
 	}
-	out := c.String("out")
-	if out == "" {
-		out = "runs/gmm-" + time.Now().Format("20060102-150405")
-	}
-	dir, err := runs.Create(out)
+	dir, err := runs.CreateNamed(c.String("out"), "gmm")
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package gmm
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -56,9 +57,19 @@ func TestRunFromConfig(t *testing.T) {
 	if s["features"] != 2 || s["components"] != 3 || s["train_mean_loglik"] != s["test_mean_loglik"] {
 		t.Errorf("summary %v", s)
 	}
-	for _, name := range []string{"summary.json", "config.yaml", "model.json"} {
-		if st, err := os.Stat(filepath.Join(out, name)); err != nil || st.Size() == 0 {
-			t.Errorf("%s missing or empty: %v", name, err)
-		}
+	raw, err := os.ReadFile(filepath.Join(out, "model.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var model struct {
+		Features []string
+		Weights  []float64
+		Means    [][]float64
+	}
+	if err := json.Unmarshal(raw, &model); err != nil || !slices.Equal(model.Features, []string{"x", "y"}) || len(model.Weights) != 3 || len(model.Means) != 3 {
+		t.Errorf("model.json: %+v, %v", model, err)
+	}
+	if back, err := config.Load(filepath.Join(out, "config.yaml"), config.GMMSchema(), nil); err != nil || back.Int("components") != 3 {
+		t.Errorf("config.yaml does not load back as the run's config: %v", err)
 	}
 }

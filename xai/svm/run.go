@@ -48,11 +48,7 @@ func RunFromConfig(c *config.Config, stdout, log io.Writer) (map[string]any, err
 	if first := ytr[0]; !slices.ContainsFunc(ytr, func(v int) bool { return v != first }) {
 		return nil, fmt.Errorf("svm: %s: every row has label %s in column %q; a classifier needs at least two classes", trainPath, labelName(first, names), label)
 	}
-	out := c.String("out")
-	if out == "" {
-		out = "runs/svm-" + time.Now().Format("20060102-150405")
-	}
-	dir, err := runs.Create(out)
+	dir, err := runs.CreateNamed(c.String("out"), "svm")
 	if err != nil {
 		return nil, err
 	}
