@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -132,14 +133,18 @@ func findKey(schema config.Schema, name string) config.Key {
 func loadCommandConfig(cmd *cobra.Command, schema config.Schema, flags []shorthand) (*config.Config, error) {
 	fs := cmd.Flags()
 	sets, _ := fs.GetStringArray("set")
+	byFlag := map[string]string{} // "--set key=value" as config names it -> "--flag"
 	for _, sh := range flags {
 		if fs.Changed(sh.flag) {
-			sets = append(sets, sh.key+"="+flagYAML(fs.Lookup(sh.flag).Value, findKey(schema, sh.key)))
+			set := sh.key + "=" + flagYAML(fs.Lookup(sh.flag).Value, findKey(schema, sh.key))
+			sets = append(sets, set)
+			byFlag["--set "+set] = "--" + sh.flag
 		}
 	}
 	path, _ := fs.GetString("config")
 	if path != "" {
-		return config.Load(path, schema, sets)
+		c, err := config.Load(path, schema, sets)
+		return c, nameFlags(err, byFlag)
 	}
 	for _, k := range schema.Keys {
 		if k.Required && !setsKey(sets, k) {
@@ -151,7 +156,28 @@ func loadCommandConfig(cmd *cobra.Command, schema config.Schema, flags []shortha
 			return nil, fmt.Errorf("%s: %s is required: %s; give it, or write %s in a -c config", cmd.CommandPath(), how, k.Doc, k.Name)
 		}
 	}
-	return config.Parse("command line", []byte("{}\n"), schema, sets)
+	c, err := config.Parse("command line", []byte("{}\n"), schema, sets)
+	return c, nameFlags(err, byFlag)
+}
+
+// nameFlags makes the problems of a load that came from a flag name the
+// flag (--kernel) rather than the --set override it was turned into.
+func nameFlags(err error, byFlag map[string]string) error {
+	var e *config.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	for _, pe := range e.Problems {
+		var p *config.Problem
+		if errors.As(pe, &p) {
+			for set, flag := range byFlag {
+				if p.Source == set || len(set) > 80 && strings.HasPrefix(set, strings.TrimSuffix(p.Source, "…")) {
+					p.Source = flag
+				}
+			}
+		}
+	}
+	return err
 }
 
 // setsKey reports whether an override or an environment variable sets k
