@@ -77,4 +77,3 @@ func TestRunFromConfig(t *testing.T) {
 		t.Errorf("config.yaml does not load back: %v", err)
 	}
 }
-
