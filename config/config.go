@@ -115,6 +115,10 @@ type Key struct {
 	Doc string
 	// Required keys have no default and must be set by some layer.
 	Required bool
+	// Aliases are other names the key answers to in every layer (file,
+	// environment, --set), e.g. an older name kept working after a rename.
+	// Values are stored, reported and written under Name.
+	Aliases []string
 }
 
 // Schema is the set of keys a config may hold.
@@ -190,6 +194,9 @@ func (k Key) Len(min, max int) Key { k.MinLen, k.MaxLen = min, max; return k }
 
 // Require returns k marked required, with no default.
 func (k Key) Require() Key { k.Required, k.Default = true, nil; return k }
+
+// Alias returns k answering also to the given names.
+func (k Key) Alias(names ...string) Key { k.Aliases = slices.Concat(k.Aliases, names); return k }
 
 // boundsText describes the numeric bounds, e.g. "> 0 and ≤ 10"; "" when none.
 func (k *Key) boundsText() string {
@@ -332,6 +339,12 @@ func (s *Schema) check() error {
 			return fmt.Errorf("config: schema %q: key %q is listed twice", s.Name, k.Name)
 		}
 		seen[k.Name] = true
+		for _, a := range k.Aliases {
+			if !validName(a) || seen[a] {
+				return fmt.Errorf("config: schema %q: alias %q of key %q is malformed or names another key", s.Name, a, k.Name)
+			}
+			seen[a] = true
+		}
 		if k.Type < String || k.Type > StringList {
 			return fmt.Errorf("config: schema %q: key %q has unknown type %d", s.Name, k.Name, int(k.Type))
 		}

@@ -494,6 +494,9 @@ func (l *loader) envEntries(s *Schema) ([]entry, []error) {
 	sectionEnv := map[string]bool{}
 	for _, k := range s.Keys {
 		byEnv[EnvName(k.Name)] = k.Name
+		for _, a := range k.Aliases {
+			byEnv[EnvName(a)] = k.Name
+		}
 		for p := parentOf(k.Name); p != ""; p = parentOf(p) {
 			sectionEnv[EnvName(p)+"_"] = true
 		}
@@ -548,6 +551,9 @@ func (l *loader) validate(s *Schema) (*Config, error) {
 	layers = append(layers, envs...)
 	layers = append(layers, l.sets...)
 	for _, e := range layers {
+		if name, ok := c.aliases[e.key]; ok {
+			e.key = name
+		}
 		v, p := c.check(e)
 		if p != nil {
 			problems = append(problems, p)

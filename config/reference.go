@@ -19,8 +19,12 @@ func Reference(schema Schema) string {
 			v, _ := normalizeDefault(k.Type, k.Default)
 			def = "`" + formatValue(v) + "`"
 		}
+		doc := k.Doc
+		if len(k.Aliases) > 0 {
+			doc += " (also: " + strings.Join(k.Aliases, ", ") + ")"
+		}
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n",
-			k.Name, k.Type, def, cell(k.allowed()), cell(k.Doc))
+			k.Name, k.Type, def, cell(k.allowed()), cell(doc))
 	}
 	return b.String()
 }
@@ -61,7 +65,7 @@ func TrainingReference() string {
 	var b strings.Builder
 	b.WriteString(`# Configuration reference
 
-<!-- Generated from config by TrainingReference; do not edit by hand.
+<!-- Generated from config by FullReference; do not edit by hand.
      Regenerate with: go test ./models -run TestReferenceUpToDate -update -->
 
 Training runs are described by YAML files such as ` + "`configs/vae-digits.yaml`" + `. A config is

@@ -17,6 +17,7 @@ type Config struct {
 	source   string
 	schema   Schema
 	keys     map[string]*Key
+	aliases  map[string]string // alias -> key name
 	sections map[string]bool
 	values   map[string]any
 	origins  map[string]origin
@@ -28,6 +29,7 @@ func newConfig(source string, s *Schema) *Config {
 		source:   source,
 		schema:   *s,
 		keys:     make(map[string]*Key, len(s.Keys)),
+		aliases:  map[string]string{},
 		sections: map[string]bool{},
 		values:   make(map[string]any, len(s.Keys)),
 		origins:  map[string]origin{},
@@ -35,6 +37,9 @@ func newConfig(source string, s *Schema) *Config {
 	for i := range c.schema.Keys {
 		k := &c.schema.Keys[i]
 		c.keys[k.Name] = k
+		for _, a := range k.Aliases {
+			c.aliases[a] = k.Name
+		}
 		for p := parentOf(k.Name); p != ""; p = parentOf(p) {
 			c.sections[p] = true
 		}

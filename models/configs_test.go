@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"genxai/config"
@@ -15,30 +16,58 @@ var update = flag.Bool("update", false, "rewrite docs/config.md from the registe
 // trainingConfig matches the model.kind line of a training config.
 var trainingConfig = regexp.MustCompile(`(?m)^model:\s*$`)
 
-// TestRepositoryConfigs loads every training config in configs/ (those with
-// a model section) against the schema of its family.
+// TestRepositoryConfigs loads every config in configs/: training configs
+// (those with a model section) against the schema of their family, the others
+// with the command schema their file name starts with (svm-, gmm-,
+// glassbox-logreg-, explain-saliency-, …).
 func TestRepositoryConfigs(t *testing.T) {
 	files, err := filepath.Glob("../configs/*.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	loaded := 0
+	training, commands := 0, map[string]int{}
 	for _, f := range files {
 		raw, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !trainingConfig.Match(raw) {
-			continue // the config of another command, with a schema of its own
+		if trainingConfig.Match(raw) {
+			if _, err := LoadConfig(f, nil); err != nil {
+				t.Errorf("%v", err)
+			}
+			training++
+			continue
 		}
-		if _, err := LoadConfig(f, nil); err != nil {
+		s, ok := commandSchemaOf(filepath.Base(f))
+		if !ok {
+			t.Logf("%s: skipped: neither a training config nor a command schema of package config (augment's schema is tested in xai/augment)", f)
+			continue
+		}
+		if _, err := config.Load(f, s, nil); err != nil {
 			t.Errorf("%v", err)
 		}
-		loaded++
+		commands[s.Name]++
 	}
-	if loaded < 10 {
-		t.Errorf("loaded %d training configs from ../configs, want the 12 there", loaded)
+	if training < 12 {
+		t.Errorf("loaded %d training configs from ../configs, want the 12 there", training)
 	}
+	for _, name := range []string{"svm", "gmm", "glassbox logreg", "glassbox ebm", "explain saliency"} {
+		if commands[name] == 0 {
+			t.Errorf("no config in configs/ for the %s schema (loaded %v)", name, commands)
+		}
+	}
+}
+
+// commandSchemaOf returns the command schema whose name, with dashes for
+// spaces, starts the file name: "explain-saliency-cnn.yaml" is
+// "explain saliency".
+func commandSchemaOf(file string) (config.Schema, bool) {
+	for _, s := range config.CommandSchemas() {
+		if strings.HasPrefix(file, strings.ReplaceAll(s.Name, " ", "-")+"-") {
+			return s, true
+		}
+	}
+	return config.Schema{}, false
 }
 
 // TestEveryFamilyComplete checks that each registered family can train, that
@@ -64,7 +93,7 @@ func TestEveryFamilyComplete(t *testing.T) {
 // TestReferenceUpToDate regenerates docs/config.md in memory and compares.
 func TestReferenceUpToDate(t *testing.T) {
 	const path = "../docs/config.md"
-	want := config.TrainingReference()
+	want := config.FullReference()
 	if *update {
 		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
 			t.Fatal(err)

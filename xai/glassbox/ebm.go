@@ -1,7 +1,6 @@
 package glassbox
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -154,14 +153,10 @@ type EBM struct {
 // (regression); classes optionally names the two classes.
 func FitEBM(x, y []float64, features []string, classes []string, opt EBMOptions) (*EBM, error) {
 	opt.defaults()
-	p := len(features)
-	if p == 0 {
-		return nil, errors.New("EBM: no features")
+	if err := checkShape("EBM", x, y, features); err != nil {
+		return nil, err
 	}
-	if len(x)%p != 0 || len(x)/p != len(y) {
-		return nil, fmt.Errorf("EBM: %d values do not form %d rows of %d features", len(x), len(y), p)
-	}
-	n := len(y)
+	p, n := len(features), len(y)
 	if n < 4 {
 		return nil, fmt.Errorf("EBM: %d training rows; at least 4 are needed", n)
 	}

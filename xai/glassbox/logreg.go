@@ -195,14 +195,10 @@ func quoteList(s []string) string {
 // ...). Without a penalty, separation returns a *SeparationError naming the
 // features where possible.
 func FitLogReg(x []float64, y []float64, features []string, classes []string, opt LogRegOptions) (*LogReg, error) {
-	p := len(features)
-	if p == 0 {
-		return nil, errors.New("logistic regression: no features")
+	if err := checkShape("logistic regression", x, y, features); err != nil {
+		return nil, err
 	}
-	if len(x)%p != 0 || len(x)/p != len(y) {
-		return nil, fmt.Errorf("logistic regression: %d values do not form %d rows of %d features", len(x), len(y), p)
-	}
-	n := len(y)
+	p, n := len(features), len(y)
 	if opt.L2 < 0 || math.IsNaN(opt.L2) || math.IsInf(opt.L2, 0) {
 		return nil, fmt.Errorf("logistic regression: L2 penalty is %v; it must be a finite number ≥ 0", opt.L2)
 	}

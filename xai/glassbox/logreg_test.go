@@ -98,6 +98,18 @@ func TestLogRegStandardizeRescales(t *testing.T) {
 	}
 }
 
+// fitSeparated fits an unpenalized logistic regression that must stop with
+// a *SeparationError, and returns it.
+func fitSeparated(t *testing.T, x, y []float64, features ...string) *SeparationError {
+	t.Helper()
+	_, err := FitLogReg(x, y, features, nil, LogRegOptions{})
+	var se *SeparationError
+	if !errors.As(err, &se) {
+		t.Fatalf("want a SeparationError, got %v", err)
+	}
+	return se
+}
+
 func TestLogRegSeparationSingleFeature(t *testing.T) {
 	// "s" separates perfectly; "n" is noise.
 	r := rand.New(rand.NewPCG(3, 3))
@@ -113,16 +125,12 @@ func TestLogRegSeparationSingleFeature(t *testing.T) {
 			x[2*i+1] = -r.Float64()
 		}
 	}
-	_, err := FitLogReg(x, y, []string{"n", "s"}, nil, LogRegOptions{})
-	var se *SeparationError
-	if !errors.As(err, &se) {
-		t.Fatalf("want a SeparationError, got %v", err)
-	}
+	se := fitSeparated(t, x, y, "n", "s")
 	if se.Kind != "complete" || len(se.Features) != 1 || se.Features[0] != "s" {
 		t.Errorf("kind %q features %v, want complete on s", se.Kind, se.Features)
 	}
-	if !strings.Contains(err.Error(), "--l2") {
-		t.Errorf("message does not suggest the L2 penalty: %v", err)
+	if !strings.Contains(se.Error(), "--l2") {
+		t.Errorf("message does not suggest the L2 penalty: %v", se)
 	}
 	// With a penalty the fit proceeds and warns.
 	m, err := FitLogReg(x, y, []string{"n", "s"}, nil, LogRegOptions{L2: 1})
@@ -152,10 +160,8 @@ func TestLogRegQuasiSeparationBinaryFeature(t *testing.T) {
 			}
 		}
 	}
-	_, err := FitLogReg(x, y, []string{"age", "marker"}, nil, LogRegOptions{})
-	var se *SeparationError
-	if !errors.As(err, &se) || se.Kind != "quasi-complete" || se.Features[0] != "marker" {
-		t.Fatalf("want quasi-complete separation on marker, got %v", err)
+	if se := fitSeparated(t, x, y, "age", "marker"); se.Kind != "quasi-complete" || se.Features[0] != "marker" {
+		t.Fatalf("want quasi-complete separation on marker, got %v", se)
 	}
 }
 
@@ -174,11 +180,7 @@ func TestLogRegSeparationTwoFeatures(t *testing.T) {
 			x[3*i+1] = b - 0.5
 		}
 	}
-	_, err := FitLogReg(x, y, []string{"a", "b", "noise"}, nil, LogRegOptions{})
-	var se *SeparationError
-	if !errors.As(err, &se) {
-		t.Fatalf("want a SeparationError, got %v", err)
-	}
+	se := fitSeparated(t, x, y, "a", "b", "noise")
 	if len(se.ByFeature) != 0 {
 		t.Errorf("no single feature separates, yet ByFeature = %v", se.ByFeature)
 	}

@@ -34,12 +34,12 @@ type dataset struct {
 // numbers (regression).
 func loadData(c *config.Config, classify bool) (*dataset, error) {
 	trainSpec, testSpec := strings.TrimSpace(c.String("train")), strings.TrimSpace(c.String("test"))
-	tr, err := data.LoadTable(trainSpec, c.String("target"))
+	tr, err := data.LoadTable(trainSpec, c.String("label"))
 	if err != nil {
 		return nil, fmt.Errorf("train %s: %w", trainSpec, err)
 	}
 	if tr.Label == "" || tr.Y == nil {
-		return nil, fmt.Errorf("train %s: no label column; set --target to the name of the column to predict (columns: %s)", trainSpec, strings.Join(tr.Features, ", "))
+		return nil, fmt.Errorf("train %s: no label column; set --label to the name of the column to predict (columns: %s)", trainSpec, strings.Join(tr.Features, ", "))
 	}
 	ds := &dataset{source: trainSpec}
 	var te *data.Table
@@ -120,7 +120,7 @@ func columnIndices(t *data.Table, names []string, spec string) ([]int, error) {
 		k := slices.Index(t.Features, n)
 		if k < 0 {
 			if n == t.Label {
-				return nil, fmt.Errorf("feature %q is the target column; it cannot also be a feature", n)
+				return nil, fmt.Errorf("feature %q is the label column; it cannot also be a feature", n)
 			}
 			return nil, fmt.Errorf("%s has no feature column %q; its columns are: %s", spec, n, strings.Join(t.Features, ", "))
 		}
@@ -188,11 +188,7 @@ func codeClasses(tr, te *data.Table, trainSpec, testSpec string) (ytr, yte []flo
 // openRunDir creates the run directory named by the config's out key, or
 // runs/glassbox-<model>-<time>.
 func openRunDir(c *config.Config, model string) (*runs.Dir, error) {
-	out := c.String("out")
-	if out == "" {
-		out = "runs/glassbox-" + model + "-" + time.Now().Format("20060102-150405")
-	}
-	return runs.Create(out)
+	return runs.CreateNamed(c.String("out"), "glassbox-"+model)
 }
 
 // RunLogReg fits the logistic regression a `glassbox logreg` config
@@ -322,7 +318,7 @@ func ebmTask(c *config.Config) (classify bool, err error) {
 	case "regression":
 		return false, nil
 	}
-	t, err := data.LoadTable(c.String("train"), c.String("target"))
+	t, err := data.LoadTable(c.String("train"), c.String("label"))
 	if err != nil {
 		return false, fmt.Errorf("train %s: %w", c.String("train"), err)
 	}

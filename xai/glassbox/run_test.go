@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -38,10 +39,23 @@ func readSummary(t *testing.T, dir string) map[string]any {
 	return s
 }
 
+// runInTemp runs fit on the config text with out set to a fresh directory
+// and returns the directory, what fit printed and its summary.json.
+func runInTemp(t *testing.T, schema config.Schema, text string, fit func(*config.Config, io.Writer) (string, error)) (string, string, map[string]any) {
+	t.Helper()
+	out := t.TempDir()
+	c := parseConfig(t, schema, text, "out="+out)
+	var buf bytes.Buffer
+	if _, err := fit(c, &buf); err != nil {
+		t.Fatal(err)
+	}
+	return out, buf.String(), readSummary(t, out)
+}
+
 func TestRepositoryGlassboxConfigs(t *testing.T) {
 	for file, schema := range map[string]config.Schema{
-		"../../configs/glassbox-logreg-breast-cancer.yaml": LogRegSchema(),
-		"../../configs/glassbox-ebm-breast-cancer.yaml":    EBMSchema(),
+		"../../configs/glassbox-logreg-breast-cancer.yaml": config.LogRegSchema(),
+		"../../configs/glassbox-ebm-breast-cancer.yaml":    config.EBMSchema(),
 	} {
 		c, err := config.Load(file, schema, nil)
 		if err != nil {
@@ -52,19 +66,13 @@ func TestRepositoryGlassboxConfigs(t *testing.T) {
 			t.Errorf("%s: train %q split %q", file, c.String("train"), c.String("split"))
 		}
 	}
-	if _, err := config.Parse("bad.yaml", []byte("train: x.csv\nl2: -1\n"), LogRegSchema(), nil); err == nil {
+	if _, err := config.Parse("bad.yaml", []byte("train: x.csv\nl2: -1\n"), config.LogRegSchema(), nil); err == nil {
 		t.Error("negative l2 accepted by the schema")
 	}
 }
 
 func TestRunLogRegBreastCancer(t *testing.T) {
-	out := t.TempDir()
-	c := parseConfig(t, LogRegSchema(), "train: builtin:breast_cancer\nsplit: builtin\nfeatures: [mean_radius, mean_texture, mean_smoothness]\n", "out="+out)
-	var buf bytes.Buffer
-	if _, err := RunLogReg(c, &buf); err != nil {
-		t.Fatal(err)
-	}
-	s := readSummary(t, out)
+	out, printed, s := runInTemp(t, config.LogRegSchema(), "train: builtin:breast_cancer\nsplit: builtin\nfeatures: [mean_radius, mean_texture, mean_smoothness]\n", RunLogReg)
 	if s["accuracy_on"] != "test" || s["n_test"].(float64) != 114 || s["n_train"].(float64) != 455 {
 		t.Errorf("summary: accuracy_on %v n_test %v n_train %v", s["accuracy_on"], s["n_test"], s["n_train"])
 	}
@@ -93,8 +101,8 @@ func TestRunLogRegBreastCancer(t *testing.T) {
 			t.Errorf("%s missing or empty: %v", f, err)
 		}
 	}
-	if !strings.Contains(buf.String(), "odds_ratio") || !strings.Contains(buf.String(), "mean_texture") {
-		t.Errorf("terminal table:\n%s", buf.String())
+	if !strings.Contains(printed, "odds_ratio") || !strings.Contains(printed, "mean_texture") {
+		t.Errorf("terminal table:\n%s", printed)
 	}
 	// The CSV agrees with the summary.
 	f, _ := os.Open(filepath.Join(out, "coefficients.csv"))
@@ -120,7 +128,7 @@ func TestRunLogRegReportsSeparation(t *testing.T) {
 	}
 	os.WriteFile(path, []byte(b.String()), 0o644)
 	out := filepath.Join(dir, "run")
-	c := parseConfig(t, LogRegSchema(), "train: "+path+"\ntarget: y\n", "out="+out)
+	c := parseConfig(t, config.LogRegSchema(), "train: "+path+"\ntarget: y\n", "out="+out) // target: the alias of label
 	_, err := RunLogReg(c, &bytes.Buffer{})
 	var se *SeparationError
 	if !errors.As(err, &se) || se.Features[0] != "dose" {
@@ -133,13 +141,7 @@ func TestRunLogRegReportsSeparation(t *testing.T) {
 }
 
 func TestRunEBMBreastCancer(t *testing.T) {
-	out := t.TempDir()
-	c := parseConfig(t, EBMSchema(), "train: builtin:breast_cancer\nsplit: builtin\nouter_bags: 2\nmax_rounds: 400\ninteractions: 1\nmax_interaction_bins: 8\ntop_terms: 3\nexplain_rows: 4\n", "out="+out)
-	var buf bytes.Buffer
-	if _, err := RunEBM(c, &buf); err != nil {
-		t.Fatal(err)
-	}
-	s := readSummary(t, out)
+	out, _, s := runInTemp(t, config.EBMSchema(), "train: builtin:breast_cancer\nsplit: builtin\nouter_bags: 2\nmax_rounds: 400\ninteractions: 1\nmax_interaction_bins: 8\ntop_terms: 3\nexplain_rows: 4\n", RunEBM)
 	if acc := s["accuracy"].(float64); acc < 0.9 {
 		t.Errorf("test accuracy %.4f with a short fit", acc)
 	}

@@ -176,18 +176,7 @@ func (m *Model) mStep(X []float64, n int, resp []float64, reg float64, w *worksp
 	for k := range m.Means {
 		m.Means[k] = 0
 	}
-	for i := 0; i < n; i++ {
-		xi := X[i*d : (i+1)*d]
-		for k, r := range resp[i*K : (i+1)*K] {
-			if r == 0 {
-				continue
-			}
-			mu := m.Means[k*d : (k+1)*d]
-			for j, v := range xi {
-				mu[j] += r * v
-			}
-		}
-	}
+	weightedMoments(X, resp, n, d, K, nil, m.Means)
 	for k := 0; k < K; k++ {
 		inv := 1 / nk[k]
 		mu := m.Means[k*d : (k+1)*d]
@@ -255,20 +244,7 @@ func (m *Model) mStep(X []float64, n int, resp []float64, reg float64, w *worksp
 	case Diag, Spherical:
 		diag := w.diff[:K*d] // reuse as K×d scratch
 		clear(diag)
-		for i := 0; i < n; i++ {
-			xi := X[i*d : (i+1)*d]
-			for k, r := range resp[i*K : (i+1)*K] {
-				if r == 0 {
-					continue
-				}
-				mu := m.Means[k*d : (k+1)*d]
-				dk := diag[k*d : (k+1)*d]
-				for j, v := range xi {
-					t := v - mu[j]
-					dk[j] += r * t * t
-				}
-			}
-		}
+		weightedMoments(X, resp, n, d, K, m.Means, diag)
 		for k := 0; k < K; k++ {
 			inv := 1 / nk[k]
 			dk := diag[k*d : (k+1)*d]
@@ -336,4 +312,31 @@ func precisionCholesky(C, R, U []float64, d int) (float64, error) {
 		ld -= math.Log(r)
 	}
 	return ld, nil
+}
+
+// weightedMoments adds, for every row xᵢ of X and component k with
+// responsibility r = resp[i][k] > 0, r·xᵢ (center nil: the M-step's mean
+// numerator) or r·(xᵢ − centerₖ)² elementwise (the diagonal variance
+// numerator; Bishop 2006, eq. 9.24–9.25) to row k of acc, K×d row-major.
+func weightedMoments(X, resp []float64, n, d, K int, center, acc []float64) {
+	for i := 0; i < n; i++ {
+		xi := X[i*d : (i+1)*d]
+		for k, r := range resp[i*K : (i+1)*K] {
+			if r == 0 {
+				continue
+			}
+			ak := acc[k*d : (k+1)*d]
+			if center == nil {
+				for j, v := range xi {
+					ak[j] += r * v
+				}
+				continue
+			}
+			mu := center[k*d : (k+1)*d]
+			for j, v := range xi {
+				t := v - mu[j]
+				ak[j] += r * t * t
+			}
+		}
+	}
 }

@@ -277,16 +277,23 @@ func (m *Model) NumParams() int {
 	return cov + m.K*m.D + m.K - 1
 }
 
+// rowLogProbs returns log wₖ + log N(xᵢ; μₖ, Σₖ) for the n rows of X, n×K
+// row-major, after checking X's shape.
+func (m *Model) rowLogProbs(X []float64, n int) []float64 {
+	m.mustShape(X, n)
+	w := newWorkspace(n, m.D, m.K)
+	m.weightedLogProb(X, n, w.logProb, w)
+	return w.logProb
+}
+
 // ScoreSamples returns the log-density log p(xᵢ) of each of the n rows of X
 // under the mixture. X must hold n×D values; a shape mismatch is a
 // programming error and panics.
 func (m *Model) ScoreSamples(X []float64, n int) []float64 {
-	m.mustShape(X, n)
-	w := newWorkspace(n, m.D, m.K)
-	m.weightedLogProb(X, n, w.logProb, w)
+	logProb := m.rowLogProbs(X, n)
 	out := make([]float64, n)
 	for i := 0; i < n; i++ {
-		out[i] = logSumExp(w.logProb[i*m.K : (i+1)*m.K])
+		out[i] = logSumExp(logProb[i*m.K : (i+1)*m.K])
 	}
 	return out
 }
@@ -307,12 +314,10 @@ func (m *Model) MeanLogLik(X []float64, n int) float64 {
 // Predict returns the index of the most responsible component for each of
 // the n rows of X.
 func (m *Model) Predict(X []float64, n int) []int {
-	m.mustShape(X, n)
-	w := newWorkspace(n, m.D, m.K)
-	m.weightedLogProb(X, n, w.logProb, w)
+	logProb := m.rowLogProbs(X, n)
 	out := make([]int, n)
 	for i := 0; i < n; i++ {
-		row := w.logProb[i*m.K : (i+1)*m.K]
+		row := logProb[i*m.K : (i+1)*m.K]
 		best := 0
 		for k, v := range row {
 			if v > row[best] {

@@ -61,10 +61,7 @@ func TestRecoversKnownMixture(t *testing.T) {
 	X, weights, means := threeComponents(5000, 1)
 	for _, cov := range CovarianceTypes {
 		t.Run(cov, func(t *testing.T) {
-			m, err := Fit(X, 5000, 2, Params{Components: 3, Covariance: cov, NInit: 2, Seed: 7})
-			if err != nil {
-				t.Fatal(err)
-			}
+			m := mustFit(t, X, 5000, 2, Params{Components: 3, Covariance: cov, NInit: 2, Seed: 7})
 			if !m.Converged {
 				t.Errorf("did not converge in %d iterations", m.Iterations)
 			}
@@ -149,10 +146,7 @@ func TestSingleComponentClosedForm(t *testing.T) {
 		X[i*d], X[i*d+1], X[i*d+2] = 2+a, -1+0.5*a+b, 3+0.3*b+0.2*c
 	}
 	reg := 1e-3
-	m, err := Fit(X, n, d, Params{Components: 1, Covariance: Full, RegCovar: reg})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := mustFit(t, X, n, d, Params{Components: 1, Covariance: Full, RegCovar: reg})
 	mean := make([]float64, d)
 	for i := 0; i < n; i++ {
 		for j := 0; j < d; j++ {
@@ -239,10 +233,7 @@ func TestSelectByBICFindsThree(t *testing.T) {
 func TestSampleMatchesModel(t *testing.T) {
 	X, _, _ := threeComponents(4000, 11)
 	for _, cov := range CovarianceTypes {
-		m, err := Fit(X, 4000, 2, Params{Components: 3, Covariance: cov, Seed: 2})
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := mustFit(t, X, 4000, 2, Params{Components: 3, Covariance: cov, Seed: 2})
 		S := m.Sample(40000, rand.New(rand.NewSource(3)))
 		// Overall mean and covariance of the mixture.
 		var mu [2]float64
@@ -289,10 +280,7 @@ func TestSampleMatchesModel(t *testing.T) {
 
 func TestDeterministic(t *testing.T) {
 	X, _, _ := threeComponents(800, 2)
-	a, err := Fit(X, 800, 2, Params{Components: 4, NInit: 3, Seed: 42})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := mustFit(t, X, 800, 2, Params{Components: 4, NInit: 3, Seed: 42})
 	b, _ := Fit(X, 800, 2, Params{Components: 4, NInit: 3, Seed: 42})
 	for i := range a.Means {
 		if a.Means[i] != b.Means[i] {
@@ -303,16 +291,10 @@ func TestDeterministic(t *testing.T) {
 
 func TestNInitKeepsBest(t *testing.T) {
 	X, _, _ := threeComponents(600, 8)
-	best, err := Fit(X, 600, 2, Params{Components: 6, NInit: 5, Seed: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
+	best := mustFit(t, X, 600, 2, Params{Components: 6, NInit: 5, Seed: 3})
 	// The best of 5 runs is at least as good as each run alone; runs of
 	// NInit=5 draw their seeds from one stream, so compare against the first.
-	one, err := Fit(X, 600, 2, Params{Components: 6, NInit: 1, Seed: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
+	one := mustFit(t, X, 600, 2, Params{Components: 6, NInit: 1, Seed: 3})
 	if best.LowerBound < one.LowerBound {
 		t.Fatalf("n_init=5 lower bound %v below n_init=1 %v", best.LowerBound, one.LowerBound)
 	}
@@ -363,10 +345,7 @@ func TestHighDimensionNoUnderflow(t *testing.T) {
 			X[i*d+j] = off + 10*rng.NormFloat64()
 		}
 	}
-	m, err := Fit(X, n, d, Params{Components: 2, Covariance: Diag})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := mustFit(t, X, n, d, Params{Components: 2, Covariance: Diag})
 	ll := m.MeanLogLik(X, n)
 	if math.IsNaN(ll) || math.IsInf(ll, 0) || ll > -500 {
 		t.Fatalf("mean log-likelihood %v; want finite and very negative", ll)
@@ -442,3 +421,13 @@ func BenchmarkFitFull(b *testing.B) { benchmarkFit(b, Full) }
 
 // BenchmarkFitDiag is BenchmarkFitFull with diagonal covariances.
 func BenchmarkFitDiag(b *testing.B) { benchmarkFit(b, Diag) }
+
+// mustFit fits and fails the test on an error.
+func mustFit(t *testing.T, X []float64, n, d int, p Params) *Model {
+	t.Helper()
+	m, err := Fit(X, n, d, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}

@@ -2,6 +2,16 @@ package svm
 
 import "math"
 
+// secondOrderGain is −gd²/quad, the objective change of the two-variable
+// step libsvm's second-order working-set selection minimizes (Fan, Chen and
+// Lin, JMLR 2005, WSS 2), with tau for a non-positive curvature quad.
+func secondOrderGain(gd, quad float64) float64 {
+	if quad > 0 {
+		return -(gd * gd) / quad
+	}
+	return -(gd * gd) / tau
+}
+
 // tau replaces a non-positive curvature in the two-variable subproblem, as
 // in libsvm.
 const tau = 1e-12
@@ -269,14 +279,7 @@ func (s *solver) selectWorkingSet() (int, int, bool) {
 					gmax2 = G[j]
 				}
 				if gd > 0 {
-					quad := qdi + QD[j] - 2*yi*float64(Qi[j])
-					var od float64
-					if quad > 0 {
-						od = -(gd * gd) / quad
-					} else {
-						od = -(gd * gd) / tau
-					}
-					if od <= objMin {
+					if od := secondOrderGain(gd, qdi+QD[j]-2*yi*float64(Qi[j])); od <= objMin {
 						gminIdx = j
 						objMin = od
 					}
@@ -288,14 +291,7 @@ func (s *solver) selectWorkingSet() (int, int, bool) {
 				gmax2 = -G[j]
 			}
 			if gd > 0 {
-				quad := qdi + QD[j] + 2*yi*float64(Qi[j])
-				var od float64
-				if quad > 0 {
-					od = -(gd * gd) / quad
-				} else {
-					od = -(gd * gd) / tau
-				}
-				if od <= objMin {
+				if od := secondOrderGain(gd, qdi+QD[j]+2*yi*float64(Qi[j])); od <= objMin {
 					gminIdx = j
 					objMin = od
 				}

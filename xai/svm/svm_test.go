@@ -78,10 +78,7 @@ func TestSeparableKKT(t *testing.T) {
 	for _, kern := range []string{"linear", "rbf"} {
 		p := DefaultParams()
 		p.Kernel, p.C, p.Tol = kern, 10, 1e-3
-		m, err := Fit(X, n, d, y, p)
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := mustFit(t, X, n, d, y, p)
 		pred := m.Predict(X, n)
 		for i := range pred {
 			if pred[i] != y[i] {
@@ -267,10 +264,7 @@ func TestMulticlassOVO(t *testing.T) {
 	}
 	p := DefaultParams()
 	p.Standardize = true
-	m, err := Fit(X, n, d, y, p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := mustFit(t, X, n, d, y, p)
 	if got := m.Classes(); len(got) != 3 || got[0] != 10 || got[1] != 20 || got[2] != 30 {
 		t.Fatalf("classes %v, want [10 20 30]", got)
 	}
@@ -308,10 +302,7 @@ func TestMulticlassOVO(t *testing.T) {
 	// Standardize the pair data with the multiclass model's statistics.
 	Xps := append([]float64(nil), Xp...)
 	applyStandardization(Xps, d, m.mean, m.scale)
-	mb, err := Fit(Xps, len(yp), d, yp, pp)
-	if err != nil {
-		t.Fatal(err)
-	}
+	mb := mustFit(t, Xps, len(yp), d, yp, pp)
 	Xts := append([]float64(nil), Xt...)
 	applyStandardization(Xts, d, m.mean, m.scale)
 	db := mb.DecisionFunction(Xts, n)
@@ -329,10 +320,7 @@ func TestProbabilities(t *testing.T) {
 	p := DefaultParams()
 	p.Probability = true
 	p.Seed = 1
-	m, err := Fit(X, n, d, y, p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := mustFit(t, X, n, d, y, p)
 	Xt, yt := X, y
 	prob, err := m.PredictProba(Xt, n)
 	if err != nil {
@@ -402,15 +390,9 @@ func TestTinyCacheSameAsLargeCache(t *testing.T) {
 		p := DefaultParams()
 		p.Shrinking = shrink
 		p.C = 5
-		big, err := Fit(X, n, d, y, p)
-		if err != nil {
-			t.Fatal(err)
-		}
+		big := mustFit(t, X, n, d, y, p)
 		p.CacheMB = 1e-9 // clamps to two columns
-		tiny, err := Fit(X, n, d, y, p)
-		if err != nil {
-			t.Fatal(err)
-		}
+		tiny := mustFit(t, X, n, d, y, p)
 		if big.NSupport() != tiny.NSupport() || big.iters[0] != tiny.iters[0] {
 			t.Fatalf("shrink %v: big cache %d SVs / %d iterations, tiny cache %d / %d", shrink, big.NSupport(), big.iters[0], tiny.NSupport(), tiny.iters[0])
 		}
@@ -432,15 +414,9 @@ func TestShrinkingSameSolution(t *testing.T) {
 	p := DefaultParams()
 	p.C = 3
 	p.Shrinking = true
-	a, err := Fit(X, n, d, y, p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := mustFit(t, X, n, d, y, p)
 	p.Shrinking = false
-	b, err := Fit(X, n, d, y, p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := mustFit(t, X, n, d, y, p)
 	for q := range a.objs {
 		if math.Abs(a.objs[q]-b.objs[q]) > 1e-3*math.Abs(b.objs[q]) {
 			t.Errorf("pair %d: dual objective %v with shrinking, %v without", q, a.objs[q], b.objs[q])
@@ -562,10 +538,7 @@ func TestFitErrors(t *testing.T) {
 			t.Errorf("%s: err = %v, want one mentioning %q", c.name, err, c.want)
 		}
 	}
-	m, err := Fit(X, 2, 2, []int{1, 2}, DefaultParams())
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := mustFit(t, X, 2, 2, []int{1, 2}, DefaultParams())
 	if err := m.CheckInput([]float64{1, 2, 3}, 2); !errors.Is(err, ErrShape) {
 		t.Errorf("CheckInput on a ragged matrix: %v", err)
 	}
@@ -640,14 +613,21 @@ func TestMaxIterWarns(t *testing.T) {
 	X, y := blobs(rng, 200, 3, 2, 0.5)
 	p := DefaultParams()
 	p.MaxIter = 5
-	m, err := Fit(X, 200, 3, y, p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := mustFit(t, X, 200, 3, y, p)
 	if w := m.Warnings(); len(w) != 1 || !strings.Contains(w[0], "iteration bound") {
 		t.Errorf("warnings %q, want one about the iteration bound", w)
 	}
 	if it := m.Iterations(); it[0] != 5 {
 		t.Errorf("%d iterations, want 5", it[0])
 	}
+}
+
+// mustFit fits and fails the test on an error.
+func mustFit(t *testing.T, X []float64, n, d int, y []int, p Params) *Model {
+	t.Helper()
+	m, err := Fit(X, n, d, y, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

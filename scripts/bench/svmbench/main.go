@@ -28,17 +28,6 @@ func main() {
 	}
 }
 
-func labels(t *data.Table) ([]int, error) {
-	y := make([]int, t.Rows)
-	for i, v := range t.Y {
-		if v != math.Trunc(v) {
-			return nil, fmt.Errorf("row %d: label %v is not an integer", i+1, v)
-		}
-		y[i] = int(v)
-	}
-	return y, nil
-}
-
 func run() error {
 	p := svm.DefaultParams()
 	train := flag.String("train", "", "training CSV")
@@ -62,11 +51,11 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	ytr, err := labels(tr)
+	ytr, err := svm.TableLabels(tr)
 	if err != nil {
 		return err
 	}
-	yte, err := labels(te)
+	yte, err := svm.TableLabels(te)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,106 @@
+package config
+
+import "slices"
+
+// explainMethod lists one explain method's own keys and whether it takes
+// the shared input key (images chosen as split:index lists).
+type explainMethod struct {
+	name     string
+	runDoc   string
+	inputDoc string // "" when the method has no input key
+	keys     []Key
+}
+
+// explainMethods are the methods of `genxai explain`, in the order of the
+// reference. Their keys are the fields of the methods' option structs
+// (xai/saliency.Options, xai/featviz.Options, …), which cmd/genxai/explain.go
+// fills from a loaded config.
+var explainMethods = []explainMethod{
+	{"saliency", "run directory of a trained classifier or GAN",
+		"images to explain, e.g. test:0,test:5 (empty: the first 8 test images)", []Key{
+			StringListKey("methods", []string{}, "attribution methods to run (empty: all)").OneOf("gradient", "gradxinput", "smoothgrad", "ig"),
+			IntKey("target", -1, "class whose logit is explained (-1: each image's predicted class)").AtLeast(-1),
+			IntKey("steps", 256, "Integrated Gradients steps").AtLeast(1),
+			StringKey("baseline", "black", "Integrated Gradients baseline").OneOf("black", "blur"),
+			FloatKey("blur_sigma", 2, "standard deviation in pixels of the blurred baseline").GreaterThan(0),
+			IntKey("samples", 50, "SmoothGrad samples").AtLeast(1),
+			FloatKey("noise", 0.15, "SmoothGrad noise as a fraction of the image's value range").AtLeast(0),
+			BoolKey("sanity", false, "also compare with a randomly initialized copy of the classifier (Adebayo et al. 2018)"),
+			IntKey("seed", 1, "seed of the SmoothGrad noise and the randomized weights"),
+		}},
+	{"featviz", "run directory of a trained classifier", "", []Key{
+		StringKey("classes", "", "classes to visualize, e.g. 0,3,7 (empty: all)"),
+		StringKey("units", "", "units of the last hidden layer to visualize instead of classes, e.g. 0,5"),
+		IntKey("compare", 1000, "random training images to compare with").AtLeast(1),
+		IntKey("steps", 200, "gradient-ascent steps").AtLeast(1),
+		FloatKey("lr", 0.05, "Adam step size in pixel units").GreaterThan(0),
+		FloatKey("l2", 0.001, "weight of the L2 decay").AtLeast(0),
+		FloatKey("tv", 0.02, "weight of the total variation").AtLeast(0),
+		IntKey("jitter", 1, "random shift in pixels per step").AtLeast(0),
+		IntKey("blur_every", 25, "blur the image every this many steps (0: never)").AtLeast(0),
+		FloatKey("blur_sigma", 0.5, "standard deviation of that blur in pixels").AtLeast(0),
+		IntKey("seed", 1, "seed of the start image, the jitter and the compared images"),
+	}},
+	{"tokens", "run directory of a trained language model", "", []Key{
+		StringKey("prompt", "", "text to continue").Require(),
+		IntKey("tokens", 20, "characters to generate (fewer than model.block)").AtLeast(1),
+		FloatKey("temperature", 0, "sampling temperature (0: the most likely character)").AtLeast(0),
+		IntKey("top_k", 0, "sample among the k most likely characters (0: all)").AtLeast(0),
+		IntKey("seed", 1, "sampling seed"),
+	}},
+	{"latent", "run directory of a trained VAE",
+		"traverse around the first image, interpolate between the first two, e.g. test:3,test:17", []Key{
+			IntKey("steps", 7, "columns of the traversal").AtLeast(1),
+			FloatKey("range", 3, "the traversal spans the centre ± range prior standard deviations").GreaterThan(0),
+			IntKey("interpolation_steps", 10, "decodings along the interpolation, ends included").AtLeast(2),
+			IntKey("max_dims", 0, "rows of the traversal, most active dimensions first (0: all)").AtLeast(0),
+		}},
+	{"anomaly", "run directory of a trained VAE",
+		"images to draw maps of (empty: 8 of the training classes and 8 of the excluded ones)", []Key{
+			IntKey("samples", 1, "1: negative ELBO; K > 1: importance-weighted estimate with K samples").Range(1, 10000),
+			IntKey("limit", 0, "score at most this many test images (0: all)").AtLeast(0),
+			IntKey("seed", 1, "seed of the latent noise"),
+		}},
+	{"counterfactual", "run directory of a trained classifier",
+		"images to change (empty: the first n test images neither labelled nor classified as the target)", []Key{
+			StringKey("vae", "", "run directory of a VAE trained on the same data").Require(),
+			IntKey("target", 0, "class the counterfactuals should be assigned to").AtLeast(0).Require(),
+			IntKey("n", 100, "number of default images").AtLeast(1),
+			IntKey("steps", 300, "at most this many Adam steps per image").AtLeast(1),
+			FloatKey("lr", 0.05, "Adam step size in latent units").GreaterThan(0),
+			FloatKey("lambda", 0.01, "weight of the squared latent distance").AtLeast(0),
+			FloatKey("confidence", 0.5, "target probability needed for success").Range(0, 1),
+			IntKey("show", 16, "images drawn in counterfactuals.png").AtLeast(0),
+		}},
+}
+
+// ExplainMethods returns the names of the explain methods.
+func ExplainMethods() []string {
+	out := make([]string, len(explainMethods))
+	for i, m := range explainMethods {
+		out[i] = m.name
+	}
+	return out
+}
+
+// ExplainSchema returns the config schema of `genxai explain <method>`,
+// named "explain <method>": the keys every method shares (run, out,
+// executor, and input for the methods that take images) followed by the
+// method's own. It reports false for an unknown method.
+func ExplainSchema(method string) (Schema, bool) {
+	i := slices.IndexFunc(explainMethods, func(m explainMethod) bool { return m.name == method })
+	if i < 0 {
+		return Schema{}, false
+	}
+	m := explainMethods[i]
+	keys := []Key{
+		StringKey("run", "", m.runDoc).Require(),
+		StringKey("out", "", "output directory for the explanation").Require(),
+		StringKey("executor", "tape", "graph executor (tape: Gorgonia's TapeMachine)"),
+	}
+	if m.inputDoc != "" {
+		keys = append(keys, StringKey("input", "", m.inputDoc))
+	}
+	keys = append(keys, m.keys...)
+	return Schema{Name: "explain " + method, Keys: keys}, true
+}

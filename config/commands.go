@@ -1,0 +1,44 @@
+package config
+
+import "slices"
+
+// Command schemas: every genxai command other than train is configured the
+// same way as training, from a YAML file (-c), GENXAI_* variables and
+// --set key=value, validated against one of the schemas below. Their flags
+// are shorthands for keys of these schemas (see cmd/genxai/cmdconfig.go).
+
+// CommandSchemas returns the schema of every configurable command other
+// than train, in the order of the reference (docs/config.md): svm, gmm,
+// glassbox logreg, glassbox ebm, then one per explain method.
+func CommandSchemas() []Schema {
+	out := []Schema{SVMSchema(), GMMSchema(), LogRegSchema(), EBMSchema()}
+	for _, m := range ExplainMethods() {
+		s, _ := ExplainSchema(m)
+		out = append(out, s)
+	}
+	return out
+}
+
+// CommandSchema returns the schema named name (Schema.Name, e.g. "svm" or
+// "explain saliency"), and whether there is one.
+func CommandSchema(name string) (Schema, bool) {
+	all := CommandSchemas()
+	i := slices.IndexFunc(all, func(s Schema) bool { return s.Name == name })
+	if i < 0 {
+		return Schema{}, false
+	}
+	return all[i], true
+}
+
+// LabelKey is the name of the label-column key in every command schema
+// (svm, gmm, glassbox); "target" is accepted as an alias where glassbox
+// used it.
+const LabelKey = "label"
+
+// labelKey returns the label-column key with the command's own doc line.
+func labelKey(doc string) Key { return StringKey(LabelKey, "", doc) }
+
+// outKey returns the run-directory key; prefix names the default directory.
+func outKey(prefix string) Key {
+	return StringKey("out", "", "run directory (empty: runs/"+prefix+"-<time>)")
+}

@@ -1,0 +1,79 @@
+package svm
+
+import (
+	"bytes"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"genxai/config"
+)
+
+// TestSchemaDefaultsAreDefaultParams keeps config.SVMSchema's defaults equal
+// to DefaultParams, so that a config that sets nothing fits as Fit would.
+func TestSchemaDefaultsAreDefaultParams(t *testing.T) {
+	c, err := config.Parse("t.yaml", []byte("train: a.csv\ntest: b.csv\nlabel: y\n"), config.SVMSchema(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := ParamsFromConfig(c), DefaultParams(); got != want {
+		t.Errorf("schema defaults %+v, DefaultParams %+v", got, want)
+	}
+}
+
+// TestRunFromConfig fits text labels, one with a comma, and checks the
+// files, the quoting of predictions.csv and the accuracy.
+func TestRunFromConfig(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("a,class,b\n")
+	for i := range 40 {
+		name, x := `"left, low"`, -1.0
+		if i%2 == 1 {
+			name, x = "right", 1.0
+		}
+		b.WriteString(strings.Join([]string{formatFloat(x + float64(i%5)/10), name, formatFloat(float64(i % 3))}, ",") + "\n")
+	}
+	for _, f := range []string{"train.csv", "test.csv"} {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(dir, "run")
+	c, err := config.Parse("t.yaml", []byte("kernel: linear\nprobability: true\n"), config.SVMSchema(),
+		[]string{"train=" + filepath.Join(dir, "train.csv"), "test=" + filepath.Join(dir, "test.csv"), "label=class", "out=" + out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout, log bytes.Buffer
+	s, err := RunFromConfig(c, &stdout, &log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s["accuracy"].(float64) != 1 || !strings.Contains(stdout.String(), "accuracy 1.0000") {
+		t.Errorf("accuracy %v; printed %q", s["accuracy"], stdout.String())
+	}
+	f, err := os.Open(filepath.Join(out, "predictions.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(recs) != 41 {
+		t.Fatalf("predictions.csv: %d records, %v", len(recs), err)
+	}
+	if strings.Join(recs[0], "|") != "row|true|predicted|p_left, low|p_right" || recs[1][1] != "left, low" {
+		t.Errorf("predictions.csv header %q, first row %q", recs[0], recs[1])
+	}
+	for _, name := range []string{"summary.json", "config.yaml", "confusion.png"} {
+		if st, err := os.Stat(filepath.Join(out, name)); err != nil || st.Size() == 0 {
+			t.Errorf("%s missing or empty: %v", name, err)
+		}
+	}
+	// The run's config.yaml loads back as a config of the same schema.
+	if _, err := config.Load(filepath.Join(out, "config.yaml"), config.SVMSchema(), nil); err != nil {
+		t.Errorf("config.yaml does not load back: %v", err)
+	}
+}
