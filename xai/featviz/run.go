@@ -120,7 +120,7 @@ func Run(o Options) (map[string]any, error) {
 		}
 		name := fmt.Sprintf("unit %d", k)
 		if !units {
-			name = "class " + explain.ClassName(trainSet, k)
+			name = "class " + trainSet.ClassName(k)
 		}
 		tiles = append(tiles, explain.GrayTile(imgs[t], c, h, w), explain.GrayTile(trainSet.Image(pick[arg]), c, h, w))
 		labels = append(labels, fmt.Sprintf("%s: %.2f (best train %.2f)", name, reached[t], best))

@@ -172,7 +172,7 @@ func Views(o ViewOptions) (map[string]any, error) {
 	heads = append(heads, pair[1].String())
 	sheet = explain.Sheet(explain.SheetSpec{
 		Title: fmt.Sprintf("Interpolation from %s (%s) to %s (%s): inputs at the ends, decodings of (1-t)*mu(a) + t*mu(b) between",
-			pair[0], explain.ClassName(testSet, lab[0]), pair[1], explain.ClassName(testSet, lab[1])),
+			pair[0], testSet.ClassName(lab[0]), pair[1], testSet.ClassName(lab[1])),
 		Columns: heads, Tiles: row, H: cfg.H, W: cfg.W, Cols: len(row),
 	})
 	if err := out.PNG("interpolation.png", sheet); err != nil {

@@ -65,7 +65,7 @@ func buildModel(run *explain.Run, executor string, randomize bool, seed int64) (
 		}
 		names := make([]string, m.Config.Classes)
 		for k := range names {
-			names[k] = explain.ClassName(testSet, k)
+			names[k] = testSet.ClassName(k)
 		}
 		return &model{scorer: s, outputs: names, what: "class logit"}, nil
 	case "gan":
@@ -264,12 +264,7 @@ func queries(m *model, kind string, pixels [][]float32, labels []int, target int
 	}
 	preds := make([]prediction, len(pixels))
 	for i := range qs {
-		best := 0
-		for k, v := range r.Outputs[i] {
-			if v > r.Outputs[i][best] {
-				best = k
-			}
-		}
+		best := nets.Argmax(r.Outputs[i])
 		out := 0
 		if kind == "classifier" {
 			out = best
@@ -338,9 +333,9 @@ func drawMethod(out *explain.Out, name string, o Options, pixels [][]float32, in
 			explain.GrayTile(pixels[i], c, h, w),
 			explain.ColorTile(norm, h, w, -1, 1, true),
 			explain.OverlayTile(pixels[i], c, h, w, norm, 1))
-		lab := fmt.Sprintf("%s y=%s logit(%s)=%.2f", inputs[i], explain.ClassName(set, labels[i]), m.outputs[qs[i].Output], preds[i].value)
+		lab := fmt.Sprintf("%s y=%s logit(%s)=%.2f", inputs[i], set.ClassName(labels[i]), m.outputs[qs[i].Output], preds[i].value)
 		if len(m.outputs) == 1 {
-			lab = fmt.Sprintf("%s y=%s D logit=%.2f", inputs[i], explain.ClassName(set, labels[i]), preds[i].value)
+			lab = fmt.Sprintf("%s y=%s D logit=%.2f", inputs[i], set.ClassName(labels[i]), preds[i].value)
 		}
 		if ig != nil {
 			lab += fmt.Sprintf(" gap %.1e", ig.Gap[i])
