@@ -3,11 +3,12 @@ package runs
 import (
 	"encoding/csv"
 	"errors"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"genxai/internal/testfs"
 )
 
 func TestWriteCSVRoundTrip(t *testing.T) {
@@ -22,10 +23,7 @@ func TestWriteCSVRoundTrip(t *testing.T) {
 	if err := WriteCSV(path, header, rows); err != nil {
 		t.Fatal(err)
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testfs.Read(t, path)
 	if !strings.HasPrefix(string(b), "name,note\nplain,1.5\n\"a,b\",\"say \"\"hi\"\"\"\n") {
 		t.Errorf("file starts %q", b)
 	}
@@ -46,7 +44,7 @@ func TestWriteCSVNoHeader(t *testing.T) {
 	if err := WriteCSV(path, nil, [][]string{{"1", "2"}}); err != nil {
 		t.Fatal(err)
 	}
-	if b, _ := os.ReadFile(path); string(b) != "1,2\n" {
+	if b := testfs.Read(t, path); string(b) != "1,2\n" {
 		t.Errorf("file is %q, want %q", b, "1,2\n")
 	}
 }

@@ -85,28 +85,14 @@ func Run(o Options) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	crun, err := explain.Open(o.Run)
+	crun, trainSet, testSet, err := explain.OpenImages(o.Run, "explain counterfactual --run", "classifier")
 	if err != nil {
-		return nil, err
-	}
-	if err := crun.Expect("explain counterfactual --run", "classifier"); err != nil {
 		return nil, err
 	}
 	if o.VAE == "" {
 		return nil, fmt.Errorf("explain counterfactual needs the VAE run too: --vae DIR (a run of kind vae on the same data)")
 	}
-	vrun, err := explain.Open(o.VAE)
-	if err != nil {
-		return nil, err
-	}
-	if err := vrun.Expect("explain counterfactual --vae", "vae"); err != nil {
-		return nil, err
-	}
-	trainSet, testSet, err := crun.Images()
-	if err != nil {
-		return nil, err
-	}
-	vtrain, _, err := vrun.Images()
+	vrun, vtrain, _, err := explain.OpenImages(o.VAE, "explain counterfactual --vae", "vae")
 	if err != nil {
 		return nil, err
 	}
@@ -284,10 +270,6 @@ func (s *searcher) search(xs [][]float32, o Options) ([]Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	recon, err := s.vae.Decode(z0)
-	if err != nil {
-		return nil, err
-	}
 	_, _, p0, err := s.classify(xs, o.Target)
 	if err != nil {
 		return nil, err
@@ -299,7 +281,7 @@ func (s *searcher) search(xs [][]float32, o Options) ([]Result, error) {
 	for i := range z {
 		z[i] = append([]float32(nil), z0[i]...)
 		m[i], v[i] = make([]float64, L), make([]float64, L)
-		res[i] = Result{Z0: z0[i], Recon: recon[i], OriginalPred: nets.Argmax(p0[i])}
+		res[i] = Result{Z0: z0[i], OriginalPred: nets.Argmax(p0[i])}
 	}
 	done := make([]bool, n)
 	const b1, b2, eps = 0.9, 0.999, 1e-8
@@ -313,6 +295,9 @@ func (s *searcher) search(xs [][]float32, o Options) ([]Result, error) {
 			return nil, err
 		}
 		for i := range z {
+			if step == 0 {
+				res[i].Recon = x[i] // z starts at z0: the first decoding is the reconstruction
+			}
 			if done[i] {
 				continue
 			}

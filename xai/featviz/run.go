@@ -39,14 +39,7 @@ func Run(o Options) (map[string]any, error) {
 	if o.Compare < 1 {
 		return nil, fmt.Errorf("--compare must be at least 1, got %d", o.Compare)
 	}
-	run, err := explain.Open(o.Run)
-	if err != nil {
-		return nil, err
-	}
-	if err := run.Expect("explain featviz", "classifier"); err != nil {
-		return nil, err
-	}
-	trainSet, _, err := run.Images()
+	run, trainSet, _, err := explain.OpenImages(o.Run, "explain featviz", "classifier")
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 
+	"genxai/data"
 	"genxai/xai/explain"
 )
 
@@ -91,11 +92,7 @@ func Views(o ViewOptions) (map[string]any, error) {
 	centre := make([]float32, L)
 	centreName := "the prior mean z = 0"
 	if len(inputs) > 0 {
-		px, _, err := explain.Resolve(inputs[:1], trainSet, testSet)
-		if err != nil {
-			return nil, err
-		}
-		c, _, err := m.Encode(px)
+		_, _, c, err := encodeInputs(m, inputs[:1], trainSet, testSet)
 		if err != nil {
 			return nil, err
 		}
@@ -141,11 +138,7 @@ func Views(o ViewOptions) (map[string]any, error) {
 	if len(pair) < 2 {
 		pair = defaultPair(testSet.Labels)
 	}
-	px, lab, err := explain.Resolve(pair[:2], trainSet, testSet)
-	if err != nil {
-		return nil, err
-	}
-	ends, _, err := m.Encode(px)
+	px, lab, ends, err := encodeInputs(m, pair[:2], trainSet, testSet)
 	if err != nil {
 		return nil, err
 	}
@@ -194,6 +187,17 @@ func Views(o ViewOptions) (map[string]any, error) {
 		return nil, err
 	}
 	return summary, nil
+}
+
+// encodeInputs returns the pixels, labels and posterior means of the inputs.
+func encodeInputs(m *Model, inputs []explain.Input, trainSet, testSet *data.Images) (px [][]float32, labels []int, mu [][]float32, err error) {
+	if px, labels, err = explain.Resolve(inputs, trainSet, testSet); err != nil {
+		return nil, nil, nil, err
+	}
+	if mu, _, err = m.Encode(px); err != nil {
+		return nil, nil, nil, err
+	}
+	return px, labels, mu, nil
 }
 
 // dimensionStats returns, per latent dimension, the variance over images of

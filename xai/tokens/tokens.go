@@ -61,11 +61,8 @@ func Explain(o Options) (*Explanation, error) {
 	if o.Prompt == "" {
 		return nil, fmt.Errorf("--prompt is empty: give the text to continue")
 	}
-	run, err := explain.Open(o.Run)
+	run, err := explain.OpenKind(o.Run, "explain tokens", "lm")
 	if err != nil {
-		return nil, err
-	}
-	if err := run.Expect("explain tokens", "lm"); err != nil {
 		return nil, err
 	}
 	gen, vocab, err := train.LoadLM(run.Config, run.Tensors)
