@@ -28,6 +28,17 @@ func (o AnomalyOptions) Flags() map[string]any {
 	return map[string]any{"run": o.Run, "input": o.Inputs, "samples": o.Samples, "limit": o.Limit, "seed": o.Seed, "executor": o.Executor}
 }
 
+// check reports the first option out of range.
+func (o AnomalyOptions) check() error {
+	if o.Samples < 1 || o.Samples > 10000 {
+		return fmt.Errorf("--samples must be in 1..10000, got %d", o.Samples)
+	}
+	if o.Limit < 0 {
+		return fmt.Errorf("--limit must be ≥ 0 (0 = the whole test set), got %d", o.Limit)
+	}
+	return nil
+}
+
 // Anomaly scores every test image of a VAE run with Model.Score and writes
 // anomaly_maps.png (input | reconstruction | per-pixel |x − x̂| with a colour
 // bar, x̂ the decoding of the posterior mean), scores.csv (one row per test
@@ -36,22 +47,12 @@ func (o AnomalyOptions) Flags() map[string]any {
 // images of those classes are the positives and all others the negatives:
 // the summary gives the ROC-AUC of the score (roc_auc) and roc.png the curve.
 func Anomaly(o AnomalyOptions) (map[string]any, error) {
-	if o.Samples < 1 || o.Samples > 10000 {
-		return nil, fmt.Errorf("--samples must be in 1..10000, got %d", o.Samples)
-	}
-	if o.Limit < 0 {
-		return nil, fmt.Errorf("--limit must be ≥ 0 (0 = the whole test set), got %d", o.Limit)
-	}
-	v, err := openVAE("explain anomaly", o.Run, o.Inputs, o.Executor)
+	v, out, err := start("anomaly", o, o.Run, o.Inputs, o.Executor, o.Out)
 	if err != nil {
 		return nil, err
 	}
 	inputs, run, trainSet, testSet, m := v.inputs, v.run, v.trainSet, v.test, v.model
 	defer m.Close()
-	out, err := explain.Begin(o.Out, "anomaly", o.Flags())
-	if err != nil {
-		return nil, err
-	}
 	cfg := m.Config
 	excluded := run.ExcludedClasses()
 	isOut := func(label int) bool { return slices.Contains(excluded, label) }

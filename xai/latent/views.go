@@ -26,6 +26,23 @@ func (o ViewOptions) Flags() map[string]any {
 	return map[string]any{"run": o.Run, "input": o.Inputs, "steps": o.Steps, "range": o.Range, "interpolation_steps": o.Interp, "max_dims": o.MaxDims, "executor": o.Executor}
 }
 
+// check reports the first option out of range.
+func (o ViewOptions) check() error {
+	if o.Steps < 2 {
+		return fmt.Errorf("--steps must be at least 2, got %d", o.Steps)
+	}
+	if !(o.Range > 0) || o.Range > 100 {
+		return fmt.Errorf("--range must be in (0, 100], got %v", o.Range)
+	}
+	if o.Interp < 2 {
+		return fmt.Errorf("--interpolation-steps must be at least 2, got %d", o.Interp)
+	}
+	if o.MaxDims < 0 {
+		return fmt.Errorf("--max-dims must be ≥ 0, got %d", o.MaxDims)
+	}
+	return nil
+}
+
 // Views writes traversal.png (one row per latent dimension, columns from
 // centre − Range·σ to centre + Range·σ, σ = 1), interpolation.png (the
 // decodings of (1−t)·μ(a) + t·μ(b) between two inputs, the inputs at the
@@ -37,28 +54,12 @@ func (o ViewOptions) Flags() map[string]any {
 // al., 2016, call a dimension active when it exceeds 0.01); each row is
 // labelled with the dimension, its activity and its mean KL.
 func Views(o ViewOptions) (map[string]any, error) {
-	if o.Steps < 2 {
-		return nil, fmt.Errorf("--steps must be at least 2, got %d", o.Steps)
-	}
-	if !(o.Range > 0) || o.Range > 100 {
-		return nil, fmt.Errorf("--range must be in (0, 100], got %v", o.Range)
-	}
-	if o.Interp < 2 {
-		return nil, fmt.Errorf("--interpolation-steps must be at least 2, got %d", o.Interp)
-	}
-	if o.MaxDims < 0 {
-		return nil, fmt.Errorf("--max-dims must be ≥ 0, got %d", o.MaxDims)
-	}
-	v, err := openVAE("explain latent", o.Run, o.Inputs, o.Executor)
+	v, out, err := start("latent", o, o.Run, o.Inputs, o.Executor, o.Out)
 	if err != nil {
 		return nil, err
 	}
 	inputs, trainSet, testSet, m := v.inputs, v.trainSet, v.test, v.model
 	defer m.Close()
-	out, err := explain.Begin(o.Out, "latent", o.Flags())
-	if err != nil {
-		return nil, err
-	}
 	cfg := m.Config
 	L := cfg.Latent
 
