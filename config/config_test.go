@@ -3,22 +3,13 @@ package config
 import (
 	"errors"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
-)
 
-// writeConfig writes text to name in a fresh temporary directory.
-func writeConfig(t *testing.T, name, text string) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
+	"genxai/internal/testfs"
+)
 
 const goodVAE = `model:
   kind: vae
@@ -148,7 +139,7 @@ func TestBadConfigs(t *testing.T) {
 			if tc.file == "-" {
 				path = filepath.Join(t.TempDir(), "absent.yaml")
 			} else {
-				path = writeConfig(t, "bad.yaml", tc.file)
+				path = testfs.Write(t, "bad.yaml", tc.file)
 			}
 			c, err := LoadTraining(path, tc.sets)
 			if err == nil {
@@ -172,7 +163,7 @@ func TestBadConfigs(t *testing.T) {
 // TestAllProblemsAtOnce checks that several problems are reported together,
 // sorted by key.
 func TestAllProblemsAtOnce(t *testing.T) {
-	p := writeConfig(t, "x.yaml", "train:\n  lr: -1\n  epochs: 0\nmodel:\n  kind: vae\n  latent: 0\ndevice: tpu\n")
+	p := testfs.Write(t, "x.yaml", "train:\n  lr: -1\n  epochs: 0\nmodel:\n  kind: vae\n  latent: 0\ndevice: tpu\n")
 	_, err := LoadTraining(p, []string{"seed=-3"})
 	if err == nil {
 		t.Fatal("no error")
@@ -214,7 +205,7 @@ func TestMissingFileIsNotExist(t *testing.T) {
 // TestDefaultsAndTypes loads a small config and checks every value, the
 // defaults included, and Has.
 func TestDefaultsAndTypes(t *testing.T) {
-	p := writeConfig(t, "good.yaml", goodVAE)
+	p := testfs.Write(t, "good.yaml", goodVAE)
 	c, err := LoadTraining(p, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -308,7 +299,7 @@ func TestDefaultsAndTypes(t *testing.T) {
 // TestOverrideOrder checks file < environment < --set, later --set winning,
 // and YAML parsing of override values.
 func TestOverrideOrder(t *testing.T) {
-	p := writeConfig(t, "good.yaml", goodVAE)
+	p := testfs.Write(t, "good.yaml", goodVAE)
 	t.Setenv("GENXAI_TRAIN_LR", "0.5")
 	t.Setenv("GENXAI_TRAIN_EPOCHS", "4")
 	t.Setenv("GENXAI_MODEL_HIDDEN", "[64, 32]")
@@ -338,7 +329,7 @@ func TestOverrideOrder(t *testing.T) {
 		t.Errorf("Origin(train.batch_size) = %q", o)
 	}
 	// The kind itself may come from the environment.
-	q := writeConfig(t, "nokind.yaml", "seed: 3\n")
+	q := testfs.Write(t, "nokind.yaml", "seed: 3\n")
 	t.Setenv("GENXAI_MODEL_KIND", "vae")
 	c, err = LoadTraining(q, nil)
 	if err != nil || c.String("model.kind") != "vae" || c.Int("seed") != 3 {
@@ -387,7 +378,7 @@ func TestGenericSchema(t *testing.T) {
 			return nil
 		},
 	}
-	p := writeConfig(t, "g.yaml", "name: x\nweights: [0.5, 3]\ntags: [c, b]\nfit:\n  intercept: false\n  deep: {k: 9}\n")
+	p := testfs.Write(t, "g.yaml", "name: x\nweights: [0.5, 3]\ntags: [c, b]\nfit:\n  intercept: false\n  deep: {k: 9}\n")
 	c, err := Load(p, s, []string{"fit.c=99.5"})
 	if err != nil {
 		t.Fatal(err)
@@ -415,12 +406,12 @@ func TestGenericSchema(t *testing.T) {
 			t.Errorf("%v: got %v, want %q", b.sets, err, b.want)
 		}
 	}
-	_, err = Load(writeConfig(t, "n.yaml", "weights: [1]\n"), s, nil)
+	_, err = Load(testfs.Write(t, "n.yaml", "weights: [1]\n"), s, nil)
 	if err == nil || !strings.Contains(err.Error(), "name is required but not set") {
 		t.Errorf("missing required: %v", err)
 	}
 	// An empty section is allowed and sets nothing.
-	c, err = Load(writeConfig(t, "e.yaml", "name: y\nfit:\n"), s, nil)
+	c, err = Load(testfs.Write(t, "e.yaml", "name: y\nfit:\n"), s, nil)
 	if err != nil || c.Has("fit.c") {
 		t.Errorf("empty section: %v", err)
 	}
@@ -438,7 +429,7 @@ func TestSchemaErrors(t *testing.T) {
 		{Name: "enum on int", Keys: []Key{{Name: "a", Type: Int, Default: 1, Enum: []string{"x"}}}},
 	}
 	for _, s := range bad {
-		if _, err := Load(writeConfig(t, "x.yaml", "a: 1\n"), s, nil); err == nil || !strings.Contains(err.Error(), "schema") {
+		if _, err := Load(testfs.Write(t, "x.yaml", "a: 1\n"), s, nil); err == nil || !strings.Contains(err.Error(), "schema") {
 			t.Errorf("schema %q: got %v", s.Name, err)
 		}
 	}
@@ -469,7 +460,7 @@ func TestSchemaErrors(t *testing.T) {
 // TestGetterPanics checks that asking for a key outside the schema, or with
 // the wrong getter, is a programmer error.
 func TestGetterPanics(t *testing.T) {
-	c, err := LoadTraining(writeConfig(t, "g.yaml", goodVAE), nil)
+	c, err := LoadTraining(testfs.Write(t, "g.yaml", goodVAE), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"math"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -501,11 +503,7 @@ func (l *loader) envEntries(s *Schema) ([]entry, []error) {
 			sectionEnv[EnvName(p)+"_"] = true
 		}
 	}
-	names := make([]string, 0, len(l.env))
-	for n := range l.env {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(l.env))
 	var out []entry
 	var problems []error
 	for _, n := range names {
@@ -517,7 +515,7 @@ func (l *loader) envEntries(s *Schema) ([]entry, []error) {
 		for sec := range sectionEnv {
 			if strings.HasPrefix(n, sec) {
 				msg := "names no key of the " + s.Name + " schema"
-				if sug := suggest(n, keysOf(byEnv), true); sug != "" {
+				if sug := suggest(n, slices.Sorted(maps.Keys(byEnv)), true); sug != "" {
 					msg += ": did you mean " + sug + "?"
 				} else {
 					msg += ": see docs/config.md for the keys (variables are GENXAI_ and the key with dots as underscores)"
@@ -528,15 +526,6 @@ func (l *loader) envEntries(s *Schema) ([]entry, []error) {
 		}
 	}
 	return out, problems
-}
-
-func keysOf(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // validate applies the schema to every layer, resolves the values (file,

@@ -1,7 +1,6 @@
 package runs
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"io"
@@ -12,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"genxai/internal/testfs"
 )
 
 func TestCreateNested(t *testing.T) {
@@ -114,7 +115,7 @@ func TestMetricsAppendAndFlush(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Each line must be on disk before Close: read it back now.
-		lines := readLines(t, d.File(MetricsFile))
+		lines := testfs.Lines(t, d.File(MetricsFile))
 		if len(lines) != i+1 {
 			t.Fatalf("after %d logs the file has %d lines", i+1, len(lines))
 		}
@@ -131,7 +132,7 @@ func TestMetricsAppendAndFlush(t *testing.T) {
 	if err := m.Log(map[string]any{"x": 1}); err == nil {
 		t.Fatal("Log after Close succeeded")
 	}
-	lines := readLines(t, d.File(MetricsFile))
+	lines := testfs.Lines(t, d.File(MetricsFile))
 	if len(lines) != 3 {
 		t.Fatalf("got %d lines", len(lines))
 	}
@@ -143,24 +144,9 @@ func TestMetricsAppendAndFlush(t *testing.T) {
 	m2, _ := d.OpenMetrics()
 	m2.Log(map[string]any{"step": 3})
 	m2.Close()
-	if n := len(readLines(t, d.File(MetricsFile))); n != 4 {
+	if n := len(testfs.Lines(t, d.File(MetricsFile))); n != 4 {
 		t.Fatalf("after reopen: %d lines", n)
 	}
-}
-
-func readLines(t *testing.T, path string) []string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []string
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		out = append(out, s.Text())
-	}
-	return out
 }
 
 func TestWriteFileAtomicKeepsOldOnError(t *testing.T) {

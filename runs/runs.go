@@ -20,11 +20,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-	"sort"
+	"slices"
 	"sync"
 	"time"
 
@@ -125,11 +126,7 @@ func (d *Dir) WriteConfig(settings map[string]any) error {
 func yamlNode(v any) (*yaml.Node, error) {
 	switch m := v.(type) {
 	case map[string]any:
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := slices.Sorted(maps.Keys(m))
 		n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 		for _, k := range keys {
 			c, err := yamlNode(m[k])

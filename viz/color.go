@@ -1,36 +1,34 @@
 package viz
 
 import (
+	"fmt"
 	"image/color"
 	"math"
+	"strconv"
+	"strings"
 )
 
 // viridisAnchors are nine evenly spaced samples of the viridis colour map
 // (van der Walt & Smith, "A better default colormap for matplotlib", 2015).
-var viridisAnchors = []color.RGBA{
-	{0x44, 0x01, 0x54, 0xff},
-	{0x47, 0x2c, 0x7a, 0xff},
-	{0x3b, 0x51, 0x8b, 0xff},
-	{0x2c, 0x71, 0x8e, 0xff},
-	{0x21, 0x90, 0x8d, 0xff},
-	{0x27, 0xad, 0x81, 0xff},
-	{0x5c, 0xc8, 0x63, 0xff},
-	{0xaa, 0xdc, 0x32, 0xff},
-	{0xfd, 0xe7, 0x25, 0xff},
-}
+var viridisAnchors = hexColors("440154 472c7a 3b518b 2c718e 21908d 27ad81 5cc863 aadc32 fde725")
 
 // rdbuAnchors run from strong blue (-1) through near-white (0) to strong red
 // (+1), after the nine-class RdBu scheme of ColorBrewer (Brewer, 2002).
-var rdbuAnchors = []color.RGBA{
-	{0x21, 0x66, 0xac, 0xff},
-	{0x43, 0x93, 0xc3, 0xff},
-	{0x92, 0xc5, 0xde, 0xff},
-	{0xd1, 0xe5, 0xf0, 0xff},
-	{0xf7, 0xf7, 0xf7, 0xff},
-	{0xfd, 0xdb, 0xc7, 0xff},
-	{0xf4, 0xa5, 0x82, 0xff},
-	{0xd6, 0x60, 0x4d, 0xff},
-	{0xb2, 0x18, 0x2b, 0xff},
+var rdbuAnchors = hexColors("2166ac 4393c3 92c5de d1e5f0 f7f7f7 fddbc7 f4a582 d6604d b2182b")
+
+// hexColors parses a space-separated list of opaque colours written as six
+// hexadecimal digits, RRGGBB, the way colour-map tables publish them. It
+// panics on a malformed entry: the lists are constants of this package.
+func hexColors(list string) []color.RGBA {
+	var out []color.RGBA
+	for _, h := range strings.Fields(list) {
+		v, err := strconv.ParseUint(h, 16, 32)
+		if err != nil || len(h) != 6 {
+			panic(fmt.Sprintf("viz: colour %q is not RRGGBB", h))
+		}
+		out = append(out, color.RGBA{uint8(v >> 16), uint8(v >> 8), uint8(v), 0xff})
+	}
+	return out
 }
 
 // NaNColor is the colour the colour maps give to NaN: a neutral mid grey

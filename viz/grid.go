@@ -6,21 +6,10 @@ import (
 	"image/color"
 	"image/draw"
 	"math"
-
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/basicfont"
-	"golang.org/x/image/math/fixed"
 )
 
 // background is the colour of padding and margins in image grids.
 var background = color.RGBA{0xff, 0xff, 0xff, 0xff}
-
-// textColor is the colour of text drawn on images.
-var textColor = color.RGBA{0x20, 0x20, 0x20, 0xff}
-
-// face is the bitmap font used to label images; its glyphs are 7 pixels wide
-// and lines 13 pixels high.
-var face = basicfont.Face7x13
 
 // Grid tiles images into a grid with cols columns and returns it as one
 // picture. Each image holds c×h×w values in CHW order (as in NCHW tensors);
@@ -66,7 +55,7 @@ func GridWithLabels(images [][]float32, c, h, w, cols, scale int, pad int, rowLa
 		if i >= rows {
 			break
 		}
-		if lw := textWidth(l); lw+8 > margin {
+		if lw := TextWidth(l); lw+8 > margin {
 			margin = lw + 8
 		}
 	}
@@ -109,7 +98,7 @@ func GridWithLabels(images [][]float32, c, h, w, cols, scale int, pad int, rowLa
 			continue
 		}
 		yc := pad + i*(th+pad) + th/2
-		drawText(img, 4, yc, l, textColor)
+		DrawText(img, 4, yc, l)
 	}
 	return img
 }
@@ -137,19 +126,6 @@ func fillRect(img *image.RGBA, x, y, w, h int, c color.RGBA) {
 			off += 4
 		}
 	}
-}
-
-// textWidth is the width in pixels of s in the bitmap font.
-func textWidth(s string) int {
-	return font.MeasureString(face, s).Ceil()
-}
-
-// drawText writes s with its left edge at x, vertically centred on yc.
-func drawText(img draw.Image, x, yc int, s string, c color.Color) {
-	d := font.Drawer{Dst: img, Src: image.NewUniform(c), Face: face}
-	// Face7x13 has ascent 11 and descent 2; centre the cap height on yc.
-	d.Dot = fixed.P(x, yc+5)
-	d.DrawString(s)
 }
 
 // Colorize turns h×w values into a colour image, each value drawn as a
@@ -237,12 +213,12 @@ func ColorBar(img image.Image, lo, hi float64, diverging bool, label string) *im
 	tw := 0
 	for i, t := range ticks {
 		tickText[i] = fmt.Sprintf("%.3g", t)
-		tw = max(tw, textWidth(tickText[i]))
+		tw = max(tw, TextWidth(tickText[i]))
 	}
 	const barW, gap, top, bottom = 14, 8, 20, 8
 	side := gap + barW + 7 + tw + 6
 	W := b.Dx() + side
-	if lw := textWidth(label) + 8; b.Dx()+lw > W {
+	if lw := TextWidth(label) + 8; b.Dx()+lw > W {
 		W = b.Dx() + lw
 	}
 	barH := max(b.Dy(), 64)
@@ -258,10 +234,10 @@ func ColorBar(img image.Image, lo, hi float64, diverging bool, label string) *im
 	for i, t := range tickText {
 		yc := top + i*(barH-1)/2
 		fillRect(out, x0+barW, yc, 3, 1, textColor)
-		drawText(out, x0+barW+7, yc, t, textColor)
+		DrawText(out, x0+barW+7, yc, t)
 	}
 	if label != "" {
-		drawText(out, b.Dx()+2, top/2, label, textColor)
+		DrawText(out, b.Dx()+2, top/2, label)
 	}
 	return out
 }

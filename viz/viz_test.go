@@ -353,3 +353,25 @@ func TestColorMaps(t *testing.T) {
 		t.Fatal("NaN colour")
 	}
 }
+
+func TestColorMapAnchors(t *testing.T) {
+	if got := viridisAnchors[0]; got != (color.RGBA{0x44, 0x01, 0x54, 0xff}) {
+		t.Errorf("viridis starts at %v, want #440154", got)
+	}
+	if got := rdbuAnchors[8]; got != (color.RGBA{0xb2, 0x18, 0x2b, 0xff}) {
+		t.Errorf("RdBu ends at %v, want #b2182b", got)
+	}
+	if len(viridisAnchors) != 9 || len(rdbuAnchors) != 9 {
+		t.Errorf("anchors: %d viridis, %d RdBu, want 9 each", len(viridisAnchors), len(rdbuAnchors))
+	}
+	for _, bad := range []string{"12345", "gg0000", "1234567"} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("hexColors(%q) did not panic", bad)
+				}
+			}()
+			hexColors(bad)
+		}()
+	}
+}

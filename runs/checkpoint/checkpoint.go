@@ -181,39 +181,36 @@ func (m Meta) number(key string) (json.Number, error) {
 
 // Int64 returns the integer State[key].
 func (m Meta) Int64(key string) (int64, error) {
-	n, err := m.number(key)
-	if err != nil {
-		return 0, err
-	}
-	v, err := strconv.ParseInt(string(n), 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("checkpoint state key %q: %s is not a 64-bit integer", key, n)
-	}
-	return v, nil
+	return stateValue(m, key, "a 64-bit integer", func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) })
 }
 
 // Uint64 returns the unsigned integer State[key] (RNG states, say).
 func (m Meta) Uint64(key string) (uint64, error) {
-	n, err := m.number(key)
-	if err != nil {
-		return 0, err
-	}
-	v, err := strconv.ParseUint(string(n), 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("checkpoint state key %q: %s is not an unsigned 64-bit integer", key, n)
-	}
-	return v, nil
+	return stateValue(m, key, "an unsigned 64-bit integer", func(s string) (uint64, error) { return strconv.ParseUint(s, 10, 64) })
 }
 
 // Float64 returns the number State[key].
 func (m Meta) Float64(key string) (float64, error) {
+	return stateValue(m, key, "a finite number", func(s string) (float64, error) {
+		v, err := strconv.ParseFloat(s, 64)
+		if err == nil && math.IsInf(v, 0) {
+			err = strconv.ErrRange
+		}
+		return v, err
+	})
+}
+
+// stateValue reads State[key] as a number (number) and parses it with parse;
+// want says what the value must be, for the message when it is not.
+func stateValue[T any](m Meta, key, want string, parse func(string) (T, error)) (T, error) {
+	var zero T
 	n, err := m.number(key)
 	if err != nil {
-		return 0, err
+		return zero, err
 	}
-	v, err := strconv.ParseFloat(string(n), 64)
-	if err != nil || math.IsInf(v, 0) {
-		return 0, fmt.Errorf("checkpoint state key %q: %s is not a finite number", key, n)
+	v, err := parse(string(n))
+	if err != nil {
+		return zero, fmt.Errorf("checkpoint state key %q: %s is not %s", key, n, want)
 	}
 	return v, nil
 }

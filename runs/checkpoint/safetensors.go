@@ -187,45 +187,23 @@ func EncodeSafetensors(w io.Writer, ts []Tensor, meta map[string]string) error {
 	if _, err := w.Write(hdr.Bytes()); err != nil {
 		return fmt.Errorf("safetensors: writing header: %w", err)
 	}
-	buf := make([]byte, 0, 1<<16)
-	flush := func() error {
-		_, err := w.Write(buf)
-		buf = buf[:0]
-		return err
-	}
+	c := &chunks{w: w, buf: make([]byte, 0, 1<<16)}
 	for _, i := range order {
 		t := &ts[i]
+		var err error
 		switch dtypes[i] {
 		case F32:
-			for _, v := range t.F32 {
-				buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
-				if len(buf) >= 1<<16 {
-					if err := flush(); err != nil {
-						return fmt.Errorf("safetensors: writing tensor %q: %w", t.Name, err)
-					}
-				}
-			}
+			err = encode(c, t.F32, func(b []byte, v float32) []byte { return binary.LittleEndian.AppendUint32(b, math.Float32bits(v)) })
 		case F64:
-			for _, v := range t.F64 {
-				buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v))
-				if len(buf) >= 1<<16 {
-					if err := flush(); err != nil {
-						return fmt.Errorf("safetensors: writing tensor %q: %w", t.Name, err)
-					}
-				}
-			}
+			err = encode(c, t.F64, func(b []byte, v float64) []byte { return binary.LittleEndian.AppendUint64(b, math.Float64bits(v)) })
 		case I64:
-			for _, v := range t.I64 {
-				buf = binary.LittleEndian.AppendUint64(buf, uint64(v))
-				if len(buf) >= 1<<16 {
-					if err := flush(); err != nil {
-						return fmt.Errorf("safetensors: writing tensor %q: %w", t.Name, err)
-					}
-				}
-			}
+			err = encode(c, t.I64, func(b []byte, v int64) []byte { return binary.LittleEndian.AppendUint64(b, uint64(v)) })
+		}
+		if err != nil {
+			return fmt.Errorf("safetensors: writing tensor %q: %w", t.Name, err)
 		}
 	}
-	if err := flush(); err != nil {
+	if err := c.flush(); err != nil {
 		return fmt.Errorf("safetensors: writing tensor data: %w", err)
 	}
 	return nil
@@ -387,4 +365,32 @@ func DecodeSafetensors(b []byte) ([]Tensor, map[string]string, error) {
 		ts[i] = t
 	}
 	return ts, meta, nil
+}
+
+// chunks gathers encoded tensor values and writes them to w about 64 KiB
+// at a time.
+type chunks struct {
+	w   io.Writer
+	buf []byte
+}
+
+// flush writes what has been gathered.
+func (c *chunks) flush() error {
+	_, err := c.w.Write(c.buf)
+	c.buf = c.buf[:0]
+	return err
+}
+
+// encode appends each of vals to c with put (little-endian bytes), writing a
+// chunk whenever 64 KiB have been gathered.
+func encode[T any](c *chunks, vals []T, put func([]byte, T) []byte) error {
+	for _, v := range vals {
+		c.buf = put(c.buf, v)
+		if len(c.buf) >= 1<<16 {
+			if err := c.flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

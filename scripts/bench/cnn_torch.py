@@ -3,14 +3,13 @@ CNN of configs/cnn-fashion.yaml (3x3 conv 32, ReLU, 2x2 max-pool, 3x3 conv 64,
 ReLU, max-pool, dense 128, ReLU, dropout 0.3, dense 10; softmax cross-entropy)
 on a batch of 64 random images. Prints milliseconds per step.
 Usage: cnn_torch.py THREADS STEPS"""
-import sys, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-threads, steps = int(sys.argv[1]), int(sys.argv[2])
-torch.set_num_threads(threads)
-torch.manual_seed(1)
+import torchbench
+
+threads, steps = torchbench.setup()
 
 model = nn.Sequential(
     nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
@@ -27,9 +26,4 @@ def step():
     loss.backward()
     opt.step()
 
-for _ in range(5):
-    step()
-t0 = time.perf_counter()
-for _ in range(steps):
-    step()
-print("%.4f" % ((time.perf_counter() - t0) / steps * 1e3))
+torchbench.time_steps(step, steps, warmup=5)

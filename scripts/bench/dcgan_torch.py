@@ -7,14 +7,13 @@ plus the projection term <embed(y), features> (Miyato & Koyama 2018).
 A step: generate 64 fakes, one discriminator update on 64 real + 64 fake in one
 batch, one generator update on fresh noise (non-saturating loss, Adam 4e-4,
 beta1 0.5). Prints milliseconds per step. Usage: dcgan_torch.py THREADS STEPS"""
-import sys, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-threads, steps = int(sys.argv[1]), int(sys.argv[2])
-torch.set_num_threads(threads)
-torch.manual_seed(1)
+import torchbench
+
+threads, steps = torchbench.setup()
 B, Z, K = 64, 64, 10
 
 class Gen(nn.Module):
@@ -65,9 +64,4 @@ def step():
     gloss.backward()
     og.step()
 
-for _ in range(3):
-    step()
-t0 = time.perf_counter()
-for _ in range(steps):
-    step()
-print("%.4f" % ((time.perf_counter() - t0) / steps * 1e3))
+torchbench.time_steps(step, steps, warmup=3)

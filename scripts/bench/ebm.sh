@@ -4,19 +4,15 @@
 # split is 0.9737).
 #
 #   scripts/bench/ebm.sh                          (from the repository root)
-#   GENXAI=/path/to/genxai scripts/bench/ebm.sh   (use a prebuilt binary)
+#   GENXAI=/path/to/genxai scripts/bench/ebm.sh   (use a prebuilt binary; GENXAI_BIN works too)
 set -eu
 cd "$(dirname "$0")/../.."
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-bin=${GENXAI:-}
-if [ -z "$bin" ]; then
-	bin=$tmp/genxai
-	go build -o "$bin" ./cmd/genxai
-fi
-"$bin" glassbox ebm -c configs/glassbox-ebm-breast-cancer.yaml --out "$tmp/ebm" "$@" | tail -1
-if /usr/bin/python3 -c 'import sklearn' 2>/dev/null; then
-	/usr/bin/python3 scripts/bench/ebm_sklearn.py "$tmp/ebm/summary.json"
+. scripts/bench/lib.sh
+bench_workdir ebmbench
+bench_genxai "$work/genxai"
+"$work/genxai" glassbox ebm -c configs/glassbox-ebm-breast-cancer.yaml --out "$work/ebm" "$@" | tail -1
+if has_python_module sklearn; then
+	$PY scripts/bench/ebm_sklearn.py "$work/ebm/summary.json"
 else
-	echo "python3-sklearn is not installed for /usr/bin/python3; skipping the baselines"
+	echo "python3-sklearn is not installed for $PY; skipping the baselines"
 fi

@@ -13,19 +13,11 @@
 # K=10 diag; and the other covariance types on the same two data sets.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/bench/lib.sh
 REPEATS=${REPEATS:-3}
-PY=/usr/bin/python3
-if ! $PY -c 'import sklearn' 2>/dev/null; then
-	echo "gmm.sh: $PY has no scikit-learn (Debian package python3-sklearn); nothing to compare against" >&2
-	exit 1
-fi
-work=$(mktemp -d "${TMPDIR:-/tmp}/gmmbench.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-if [[ -n "${GENXAI_BIN:-}" ]]; then
-	cp "$GENXAI_BIN" "$work/genxai"   # a prebuilt binary, e.g. while cmd/genxai is mid-edit
-else
-	go build -o "$work/genxai" ./cmd/genxai
-fi
+require_sklearn gmm.sh
+bench_workdir gmmbench
+bench_genxai "$work/genxai"
 $PY scripts/bench/gmm_sklearn.py prepare "$work/data" >/dev/null
 
 run_case() { # name k covariance n_init

@@ -8,18 +8,15 @@
 #   GENXAI=/path/to/genxai scripts/bench/logreg.sh   (use a prebuilt binary)
 set -eu
 cd "$(dirname "$0")/../.."
-PY=/usr/bin/python3
-if ! $PY -c 'import statsmodels' 2>/dev/null; then
+. scripts/bench/lib.sh
+if ! has_python_module statsmodels; then
 	echo "python3-statsmodels is not installed for $PY; skipping the comparison"
 	exit 0
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-bin=${GENXAI:-}
-if [ -z "$bin" ]; then
-	bin=$tmp/genxai
-	go build -o "$bin" ./cmd/genxai
-fi
+bench_workdir logregbench
+tmp=$work
+bin=$tmp/genxai
+bench_genxai "$bin"
 bench=scripts/bench/logreg_statsmodels.py
 status=0
 

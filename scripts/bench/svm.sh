@@ -26,16 +26,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 REPEATS=${REPEATS:-3}
 SETS=${SETS:-"bc fm dg"}
-PY=/usr/bin/python3
-if ! $PY -c 'import sklearn' 2>/dev/null; then
-	echo "svm.sh: $PY has no scikit-learn (Debian package python3-sklearn); nothing to compare against" >&2
-	exit 1
-fi
-work=$(mktemp -d "${TMPDIR:-/tmp}/svmbench.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-if [[ -n "${GENXAI_BIN:-}" ]]; then
-	cp "$GENXAI_BIN" "$work/genxai"
-elif ! go build -o "$work/genxai" ./cmd/genxai 2>"$work/build.log"; then
+. scripts/bench/lib.sh
+require_sklearn svm.sh
+bench_workdir svmbench
+if ! bench_genxai "$work/genxai" 2>"$work/build.log"; then
 	# Other commands of cmd/genxai may be mid-edit: build the root and svm alone.
 	echo "svm.sh: go build ./cmd/genxai failed (see below); building main.go + svm.go only" >&2
 	sed 's/^/  /' "$work/build.log" | head -5 >&2

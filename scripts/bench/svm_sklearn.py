@@ -47,13 +47,7 @@ def prepare(out, repo):
     bc = os.path.join(repo, "data/embedded/breast_cancer.csv")
     if not os.path.exists(bc):
         bc = "/work/shared/data/breast_cancer.csv"
-    with open(bc) as f:
-        rows = list(csv.reader(f))
-    header, body = rows[0], rows[1:]
-    ti = header.index("target")
-    feats = [h for i, h in enumerate(header) if i != ti]
-    X = np.array([[float(v) for i, v in enumerate(r) if i != ti] for r in body])
-    y = np.array([int(float(r[ti])) for r in body])
+    X, y, feats = read_labelled(bc, "target")
     sp = os.path.join(os.path.dirname(bc), "breast_cancer_split.json")
     with open(sp) as f:
         split = json.load(f)
@@ -72,24 +66,28 @@ def prepare(out, repo):
     dg = os.path.join(repo, "data/embedded/digits8x8.csv.gz")
     if not os.path.exists(dg):
         dg = "/work/shared/data/digits8x8.csv.gz"
-    with gzip.open(dg, "rt") as f:
-        rows = list(csv.reader(f))
-    header, body = rows[0], rows[1:]
-    li = header.index("label")
-    feats = [h for i, h in enumerate(header) if i != li]
-    X = np.array([[float(v) for i, v in enumerate(r) if i != li] for r in body])
-    y = np.array([int(float(r[li])) for r in body])
+    X, y, feats = read_labelled(dg, "label")
     write_csv(os.path.join(out, "dg_train.csv"), X[:1198], y[:1198], feats, "label")
     write_csv(os.path.join(out, "dg_test.csv"), X[1198:], y[1198:], feats, "label")
 
 
-def load(path, label):
-    with open(path) as f:
+def read_labelled(path, label):
+    """Reads a CSV file (gzip-compressed when its name ends in .gz) with a
+    header: returns the features X, the integer labels y of column label and
+    the feature names."""
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt") as f:
         rows = list(csv.reader(f))
     header, body = rows[0], rows[1:]
     li = header.index(label)
+    feats = [h for i, h in enumerate(header) if i != li]
     X = np.array([[float(v) for i, v in enumerate(r) if i != li] for r in body])
     y = np.array([int(float(r[li])) for r in body])
+    return X, y, feats
+
+
+def load(path, label):
+    X, y, _ = read_labelled(path, label)
     return X, y
 
 

@@ -4,14 +4,14 @@ layers, 4 heads, embedding 128, block 64, batch 12, vocabulary 65, pre-LayerNorm
 blocks, GELU MLP, tied output layer, gradient clipping at 1) on random tokens.
 Attention is written out (masked softmax of Q K^T / sqrt(d)) as genxai computes
 it. Prints milliseconds per step. Usage: transformer_torch.py THREADS STEPS"""
-import math, sys, time
+import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-threads, steps = int(sys.argv[1]), int(sys.argv[2])
-torch.set_num_threads(threads)
-torch.manual_seed(1)
+import torchbench
+
+threads, steps = torchbench.setup()
 V, T, C, H, L, B = 65, 64, 128, 4, 4, 12
 
 class Block(nn.Module):
@@ -56,9 +56,4 @@ def step():
     torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
     opt.step()
 
-for _ in range(3):
-    step()
-t0 = time.perf_counter()
-for _ in range(steps):
-    step()
-print("%.4f" % ((time.perf_counter() - t0) / steps * 1e3))
+torchbench.time_steps(step, steps, warmup=3)

@@ -1,14 +1,13 @@
 """PyTorch peer of train.BenchmarkVAEStep: one Adam step of the Fashion-MNIST
 MLP VAE (784-400-20-400-784, batch 128, Bernoulli likelihood) on random pixels.
 Prints milliseconds per step. Usage: vae_torch.py THREADS STEPS"""
-import sys, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-threads, steps = int(sys.argv[1]), int(sys.argv[2])
-torch.set_num_threads(threads)
-torch.manual_seed(1)
+import torchbench
+
+threads, steps = torchbench.setup()
 
 class VAE(nn.Module):
     def __init__(self):
@@ -38,9 +37,4 @@ def step():
     loss.backward()
     opt.step()
 
-for _ in range(10):
-    step()
-t0 = time.perf_counter()
-for _ in range(steps):
-    step()
-print("%.4f" % ((time.perf_counter() - t0) / steps * 1e3))
+torchbench.time_steps(step, steps, warmup=10)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"genxai/config"
+	"genxai/internal/testfs"
 	"genxai/runs"
 	"genxai/xai/gmm"
 )
@@ -40,17 +41,8 @@ func TestRepositoryConfigs(t *testing.T) {
 	}
 }
 
-func writeFile(t *testing.T, name, text string) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 func TestConfigCrossChecks(t *testing.T) {
-	p := writeFile(t, "a.yaml", "ratios: [0.5, 1]\ngenerator:\n  kind: gan\n")
+	p := testfs.Write(t, "a.yaml", "ratios: [0.5, 1]\ngenerator:\n  kind: gan\n")
 	_, err := config.Load(p, Schema(), nil)
 	if err == nil {
 		t.Fatal("config without baseline ratio and gan without run loaded")
@@ -166,7 +158,7 @@ func TestBadCSVs(t *testing.T) {
 		{"realvalued.csv", "a,b,y\n1,2,0.5\n3,4,1\n5,6,0\n7,8,1\n", "row 1 has label 0.5"},
 	}
 	for _, c := range cases {
-		p := writeFile(t, c.name, c.text)
+		p := testfs.Write(t, c.name, c.text)
 		s := smallBreastCancer()
 		s.Source, s.Label, s.TestFraction = p, "y", 0.25
 		_, err := LoadDataset(s)
@@ -175,7 +167,7 @@ func TestBadCSVs(t *testing.T) {
 		}
 	}
 	s := smallBreastCancer()
-	s.Source, s.Label = writeFile(t, "nolabel.csv", "a,b\n1,2\n"), ""
+	s.Source, s.Label = testfs.Write(t, "nolabel.csv", "a,b\n1,2\n"), ""
 	if _, err := LoadDataset(s); err == nil || !strings.Contains(err.Error(), "data.label") {
 		t.Errorf("CSV without data.label: err = %v", err)
 	}
@@ -198,8 +190,8 @@ func TestCSVWithTestFile(t *testing.T) {
 		}
 	}
 	s := smallBreastCancer()
-	s.Source = writeFile(t, "train.csv", train.String())
-	s.TestSource = writeFile(t, "test.csv", test.String())
+	s.Source = testfs.Write(t, "train.csv", train.String())
+	s.TestSource = testfs.Write(t, "test.csv", test.String())
 	s.Label, s.NPerClass, s.Ratios = "kind", []int{5}, []float64{0, 2}
 	res, err := Run(s, Options{})
 	if err != nil {

@@ -1,10 +1,10 @@
 package augment
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,11 +20,11 @@ import (
 // line), accuracy-delta.png (the paired difference to the baseline) and
 // summary.json.
 func (r *Results) Write(dir *runs.Dir) error {
-	if err := runs.WriteFileAtomic(dir.File("results.csv"), r.writeCellsCSV); err != nil {
-		return fmt.Errorf("writing results.csv: %w", err)
+	if err := runs.WriteCSV(dir.File("results.csv"), cellsHeader, r.cellRows()); err != nil {
+		return err
 	}
-	if err := runs.WriteFileAtomic(dir.File("runs.csv"), r.writeTrialsCSV); err != nil {
-		return fmt.Errorf("writing runs.csv: %w", err)
+	if err := runs.WriteCSV(dir.File("runs.csv"), trialsHeader, r.trialRows()); err != nil {
+		return err
 	}
 	if err := runs.WriteFileAtomic(dir.File("results.md"), func(w io.Writer) error {
 		_, err := io.WriteString(w, r.Markdown())
@@ -43,25 +43,28 @@ func (r *Results) Write(dir *runs.Dir) error {
 
 func ftoa(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
 
-func (r *Results) writeCellsCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"n_per_class", "ratio", "synthetic_per_class", "seeds", "accuracy_mean", "accuracy_sd",
-		"accuracy_min", "accuracy_max", "delta_vs_baseline", "delta_sd", "t", "p_value", "verdict"})
+// cellsHeader names the columns of results.csv, one row per n and ratio.
+var cellsHeader = []string{"n_per_class", "ratio", "synthetic_per_class", "seeds", "accuracy_mean", "accuracy_sd",
+	"accuracy_min", "accuracy_max", "delta_vs_baseline", "delta_sd", "t", "p_value", "verdict"}
+
+func (r *Results) cellRows() [][]string {
+	var rows [][]string
 	for _, c := range r.Cells {
 		lo, hi := math.Inf(1), math.Inf(-1)
 		for _, a := range c.Accs {
 			lo, hi = math.Min(lo, a), math.Max(hi, a)
 		}
-		cw.Write([]string{strconv.Itoa(c.N), ftoa(c.Ratio), strconv.Itoa(c.Synthetic), strconv.Itoa(len(c.Accs)),
+		rows = append(rows, []string{strconv.Itoa(c.N), ftoa(c.Ratio), strconv.Itoa(c.Synthetic), strconv.Itoa(len(c.Accs)),
 			ftoa(c.Mean), ftoa(c.SD), ftoa(lo), ftoa(hi), ftoa(c.Delta), ftoa(c.DeltaSD), ftoa(c.T), ftoa(c.P), c.Verdict})
 	}
-	cw.Flush()
-	return cw.Error()
+	return rows
 }
 
-func (r *Results) writeTrialsCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"n_per_class", "repetition", "seed", "ratio", "synthetic_per_class", "train_rows", "accuracy", "gmm_components", "synthetic_agreement", "seconds"})
+// trialsHeader names the columns of runs.csv, one row per evaluated SVM.
+var trialsHeader = []string{"n_per_class", "repetition", "seed", "ratio", "synthetic_per_class", "train_rows", "accuracy", "gmm_components", "synthetic_agreement", "seconds"}
+
+func (r *Results) trialRows() [][]string {
+	var rows [][]string
 	for _, t := range r.Trials {
 		comps := make([]string, len(t.Components))
 		for i, k := range t.Components {
@@ -71,11 +74,10 @@ func (r *Results) writeTrialsCSV(w io.Writer) error {
 		if t.Agreement != nil {
 			agree = ftoa(*t.Agreement)
 		}
-		cw.Write([]string{strconv.Itoa(t.N), strconv.Itoa(t.Rep), strconv.FormatInt(t.Seed, 10), ftoa(t.Ratio),
+		rows = append(rows, []string{strconv.Itoa(t.N), strconv.Itoa(t.Rep), strconv.FormatInt(t.Seed, 10), ftoa(t.Ratio),
 			strconv.Itoa(t.Synthetic), strconv.Itoa(t.TrainRows), ftoa(t.Accuracy), strings.Join(comps, " "), agree, ftoa(t.Seconds)})
 	}
-	cw.Flush()
-	return cw.Error()
+	return rows
 }
 
 // describe summarizes the settings in one line.
@@ -266,29 +268,13 @@ func (r *Results) componentCounts() map[int]string {
 // Plot draws accuracy against ratio, one line per n with ± one standard
 // deviation over the seeds, plus a flat line at each n's baseline mean.
 func (r *Results) Plot(path string) error {
+	curves, ns := r.curvesPerN(func(c Cell) (float64, float64) { return c.Mean, c.SD })
 	var series []viz.Series
-	for _, n := range r.Settings.NPerClass {
-		var s viz.Series
-		s.Name = fmt.Sprintf("n=%d per class", n)
-		baseMean := math.NaN()
-		for _, c := range r.Cells {
-			if c.N != n {
-				continue
-			}
-			s.X = append(s.X, c.Ratio)
-			s.Y = append(s.Y, c.Mean)
-			s.YErr = append(s.YErr, c.SD)
-			if c.Ratio == 0 {
-				baseMean = c.Mean
-			}
-		}
-		if len(s.X) == 0 {
-			continue
-		}
+	for i, s := range curves {
 		series = append(series, s)
-		if !math.IsNaN(baseMean) && len(s.X) > 1 {
-			series = append(series, viz.Series{Name: fmt.Sprintf("n=%d baseline", n),
-				X: []float64{s.X[0], s.X[len(s.X)-1]}, Y: []float64{baseMean, baseMean}})
+		if j := slices.Index(s.X, 0); j >= 0 && !math.IsNaN(s.Y[j]) && len(s.X) > 1 {
+			series = append(series, viz.Series{Name: fmt.Sprintf("n=%d baseline", ns[i]),
+				X: []float64{s.X[0], s.X[len(s.X)-1]}, Y: []float64{s.Y[j], s.Y[j]}})
 		}
 	}
 	title := fmt.Sprintf("SVM accuracy with %s augmentation, %s (mean ± sd over %d seeds)", r.generatorName(), r.Dataset, r.Settings.Seeds)
@@ -302,25 +288,13 @@ func (r *Results) Plot(path string) error {
 // against ratio, one line per n with ± one standard deviation of the
 // differences, and a zero line: points above zero are gains.
 func (r *Results) PlotDelta(path string) error {
-	var series []viz.Series
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, n := range r.Settings.NPerClass {
-		s := viz.Series{Name: fmt.Sprintf("n=%d per class", n)}
-		for _, c := range r.Cells {
-			if c.N != n {
-				continue
-			}
-			s.X = append(s.X, c.Ratio)
-			s.Y = append(s.Y, c.Delta)
-			s.YErr = append(s.YErr, c.DeltaSD)
-			lo, hi = math.Min(lo, c.Ratio), math.Max(hi, c.Ratio)
-		}
-		if len(s.X) > 0 {
-			series = append(series, s)
-		}
-	}
+	series, _ := r.curvesPerN(func(c Cell) (float64, float64) { return c.Delta, c.DeltaSD })
 	if len(series) == 0 {
 		return fmt.Errorf("drawing %s: no results", path)
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, s := range series {
+		lo, hi = math.Min(lo, slices.Min(s.X)), math.Max(hi, slices.Max(s.X))
 	}
 	series = append(series, viz.Series{Name: "no change", X: []float64{lo, hi}, Y: []float64{0, 0}})
 	title := fmt.Sprintf("Accuracy gain over no augmentation, %s (paired, mean ± sd over %d seeds)", r.Dataset, r.Settings.Seeds)
@@ -328,6 +302,27 @@ func (r *Results) PlotDelta(path string) error {
 		return fmt.Errorf("drawing %s: %w", path, err)
 	}
 	return nil
+}
+
+// curvesPerN returns one series per n of the settings that has cells: the
+// cells' ratios against the value and error bar that of picks, and the n of
+// each series.
+func (r *Results) curvesPerN(of func(Cell) (value, sd float64)) ([]viz.Series, []int) {
+	var series []viz.Series
+	var ns []int
+	for _, n := range r.Settings.NPerClass {
+		s := viz.Series{Name: fmt.Sprintf("n=%d per class", n)}
+		for _, c := range r.Cells {
+			if c.N == n {
+				y, sd := of(c)
+				s.X, s.Y, s.YErr = append(s.X, c.Ratio), append(s.Y, y), append(s.YErr, sd)
+			}
+		}
+		if len(s.X) > 0 {
+			series, ns = append(series, s), append(ns, n)
+		}
+	}
+	return series, ns
 }
 
 // Summary returns the headline numbers for summary.json.

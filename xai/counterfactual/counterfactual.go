@@ -23,6 +23,7 @@ import (
 
 	"genxai/engine"
 	"genxai/models"
+	"genxai/nets"
 	"genxai/xai/explain"
 	"genxai/xai/latent"
 )
@@ -85,28 +86,14 @@ func Run(o Options) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	crun, err := models.Open(o.Run)
+	crun, trainSet, testSet, err := explain.OpenImages(o.Run, "explain counterfactual --run", "classifier")
 	if err != nil {
-		return nil, err
-	}
-	if err := crun.Expect("explain counterfactual --run", "classifier"); err != nil {
 		return nil, err
 	}
 	if o.VAE == "" {
 		return nil, fmt.Errorf("explain counterfactual needs the VAE run too: --vae DIR (a run of kind vae on the same data)")
 	}
-	vrun, err := models.Open(o.VAE)
-	if err != nil {
-		return nil, err
-	}
-	if err := vrun.Expect("explain counterfactual --vae", "vae"); err != nil {
-		return nil, err
-	}
-	trainSet, testSet, err := crun.Images()
-	if err != nil {
-		return nil, err
-	}
-	vtrain, _, err := vrun.Images()
+	vrun, vtrain, _, err := explain.OpenImages(o.VAE, "explain counterfactual --vae", "vae")
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +140,7 @@ func Run(o Options) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := draw(out, o, inputs, labels, pixels, results, testSet.C, testSet.H, testSet.W, func(k int) string { return explain.ClassName(testSet, k) }); err != nil {
+	if err := draw(out, o, inputs, labels, pixels, results, testSet.C, testSet.H, testSet.W, testSet.ClassName); err != nil {
 		return nil, err
 	}
 	var succ int
@@ -172,7 +159,7 @@ func Run(o Options) (map[string]any, error) {
 	}
 	summary := map[string]any{
 		"run": o.Run, "vae": o.VAE, "executor": s.clf.Executor(), "target": o.Target,
-		"target_name": explain.ClassName(testSet, o.Target), "images": len(results),
+		"target_name": testSet.ClassName(o.Target), "images": len(results),
 		"success_rate": float64(succ) / float64(len(results)), "mean_steps": steps / float64(len(results)),
 		"mean_latent_distance": nanIfNone(zd, succ), "mean_pixel_distance": nanIfNone(pd, succ),
 		"pixel_distance": "L2 norm of decoder(z) - decoder(mu(x)) over all pixels; means over successful images",
@@ -271,7 +258,7 @@ func (s *searcher) defaultInputs(n int, labels []int, image func(int) []float32,
 			return nil, err
 		}
 		for k, i := range idx {
-			if argmax(probs[k]) != o.Target && len(out) < o.N {
+			if nets.Argmax(probs[k]) != o.Target && len(out) < o.N {
 				out = append(out, explain.Input{Split: "test", Index: i})
 			}
 		}
@@ -282,10 +269,6 @@ func (s *searcher) defaultInputs(n int, labels []int, image func(int) []float32,
 // search runs the latent search for up to s.rows images.
 func (s *searcher) search(xs [][]float32, o Options) ([]Result, error) {
 	z0, _, err := s.vae.Encode(xs)
-	if err != nil {
-		return nil, err
-	}
-	recon, err := s.vae.Decode(z0)
 	if err != nil {
 		return nil, err
 	}
@@ -300,7 +283,7 @@ func (s *searcher) search(xs [][]float32, o Options) ([]Result, error) {
 	for i := range z {
 		z[i] = append([]float32(nil), z0[i]...)
 		m[i], v[i] = make([]float64, L), make([]float64, L)
-		res[i] = Result{Z0: z0[i], Recon: recon[i], OriginalPred: argmax(p0[i])}
+		res[i] = Result{Z0: z0[i], OriginalPred: nets.Argmax(p0[i])}
 	}
 	done := make([]bool, n)
 	const b1, b2, eps = 0.9, 0.999, 1e-8
@@ -314,6 +297,9 @@ func (s *searcher) search(xs [][]float32, o Options) ([]Result, error) {
 			return nil, err
 		}
 		for i := range z {
+			if step == 0 {
+				res[i].Recon = x[i] // z starts at z0: the first decoding is the reconstruction
+			}
 			if done[i] {
 				continue
 			}
@@ -321,7 +307,7 @@ func (s *searcher) search(xs [][]float32, o Options) ([]Result, error) {
 			res[i].CF = x[i]
 			res[i].Z = append([]float32(nil), z[i]...)
 			res[i].TargetProb = probs[i][o.Target]
-			if argmax(probs[i]) == o.Target && probs[i][o.Target] >= o.Confidence {
+			if nets.Argmax(probs[i]) == o.Target && probs[i][o.Target] >= o.Confidence {
 				res[i].Success = true
 				done[i] = true
 			}
@@ -411,16 +397,6 @@ func softmax(l []float32) []float64 {
 		p[i] /= s
 	}
 	return p
-}
-
-func argmax(p []float64) int {
-	best := 0
-	for i, v := range p {
-		if v > p[best] {
-			best = i
-		}
-	}
-	return best
 }
 
 func dist(a, b []float32) float64 {

@@ -7,30 +7,14 @@ import (
 	"genxai/xai/explain/explaintest"
 )
 
-const classifierMLP = `
-model: {kind: classifier, arch: mlp, hidden: [32]}
-seed: 2
-device: cpu
-data: {path: "builtin:digits"}
-train: {epochs: 8, batch_size: 32, lr: 3.0e-3}
-`
-
-const vaeDigits = `
-model: {kind: vae, arch: mlp, hidden: [64], latent: 8}
-seed: 3
-device: cpu
-data: {path: "builtin:digits"}
-train: {epochs: 15, batch_size: 32, lr: 3.0e-3}
-`
-
 func options(clf, vae, out string) Options {
 	return Options{Run: clf, VAE: vae, Out: out, Target: 3, N: 100, Steps: 300, LR: 0.05, Lambda: 0.01,
 		Confidence: 0.5, Show: 12, Executor: "tape"}
 }
 
 func TestCounterfactualSuccessRate(t *testing.T) {
-	clf := explaintest.Train(t, classifierMLP)
-	vae := explaintest.Train(t, vaeDigits)
+	clf := explaintest.Train(t, explaintest.ClassifierMLP)
+	vae := explaintest.Train(t, explaintest.DigitsVAE(8, 15))
 	out := t.TempDir()
 	s, err := Run(options(clf, vae, out))
 	if err != nil {
@@ -52,8 +36,8 @@ func TestCounterfactualSuccessRate(t *testing.T) {
 }
 
 func TestCounterfactualRejectsMismatch(t *testing.T) {
-	clf := explaintest.Train(t, classifierMLP)
-	vae := explaintest.Train(t, vaeDigits)
+	clf := explaintest.Train(t, explaintest.ClassifierMLP)
+	vae := explaintest.Train(t, explaintest.DigitsVAE(8, 15))
 	cases := []func(*Options){
 		func(o *Options) { o.Target = 10 },
 		func(o *Options) { o.VAE = "" },

@@ -6,10 +6,6 @@ import (
 	"image/draw"
 	"math"
 
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/basicfont"
-	"golang.org/x/image/math/fixed"
-
 	"genxai/viz"
 )
 
@@ -149,11 +145,11 @@ func Sheet(spec SheetSpec) *image.RGBA {
 	if headH > 0 {
 		headH += 4
 	}
-	width := max(gb.Dx(), textWidth(spec.Title)+8)
+	width := max(gb.Dx(), viz.TextWidth(spec.Title)+8)
 	out := image.NewRGBA(image.Rect(0, 0, width, titleH+headH+gb.Dy()))
 	draw.Draw(out, out.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
 	if spec.Title != "" {
-		drawText(out, 4, 2+lineHeight/2, spec.Title)
+		viz.DrawText(out, 4, 2+lineHeight/2, spec.Title)
 	}
 	for i, ls := range heads {
 		if i >= cols {
@@ -161,8 +157,8 @@ func Sheet(spec SheetSpec) *image.RGBA {
 		}
 		x0 := margin + pad + i*(tw+pad)
 		for j, l := range ls {
-			x := x0 + (tw-textWidth(l))/2
-			drawText(out, max(0, x), titleH+j*lineHeight+lineHeight/2+1, l)
+			x := x0 + (tw-viz.TextWidth(l))/2
+			viz.DrawText(out, max(0, x), titleH+j*lineHeight+lineHeight/2+1, l)
 		}
 	}
 	draw.Draw(out, image.Rect(0, titleH+headH, gb.Dx(), titleH+headH+gb.Dy()), grid, gb.Min, draw.Src)
@@ -177,16 +173,6 @@ const (
 	lineHeight = 13 // its line height
 )
 
-// textWidth is the width of s in pixels.
-func textWidth(s string) int { return font.MeasureString(basicfont.Face7x13, s).Ceil() }
-
-// drawText writes s in dark grey with its left edge at x, centred on line yc.
-func drawText(img draw.Image, x, yc int, s string) {
-	d := font.Drawer{Dst: img, Src: image.NewUniform(color.RGBA{0x20, 0x20, 0x20, 0xff}), Face: basicfont.Face7x13}
-	d.Dot = fixed.P(x, yc+5)
-	d.DrawString(s)
-}
-
 // wrap splits s at spaces into lines at most width pixels wide (a word
 // longer than that stays whole).
 func wrap(s string, width int) []string {
@@ -200,7 +186,7 @@ func wrap(s string, width int) []string {
 		switch {
 		case line == "":
 			line = word
-		case textWidth(line+" "+word) <= width:
+		case viz.TextWidth(line+" "+word) <= width:
 			line += " " + word
 		default:
 			lines = append(lines, line)

@@ -8,20 +8,12 @@ import (
 	"genxai/xai/explain/explaintest"
 )
 
-const classifierCNN = `
-model: {kind: classifier, arch: cnn, channels: [8], hidden: [32]}
-seed: 2
-device: cpu
-data: {path: "builtin:digits"}
-train: {epochs: 4, batch_size: 32, lr: 3.0e-3}
-`
-
 func params() Params {
 	return Params{Steps: 200, LR: 0.05, L2: 0.001, TV: 0.02, Jitter: 1, BlurEvery: 25, BlurSigma: 0.5, Seed: 1}
 }
 
 func TestFeatvizBeatsTrainingImages(t *testing.T) {
-	run := explaintest.Train(t, classifierCNN)
+	run := explaintest.Train(t, explaintest.ClassifierCNN)
 	out := t.TempDir()
 	s, err := Run(Options{Run: run, Out: out, Compare: 1000, Params: params(), Executor: "tape"})
 	if err != nil {
@@ -39,7 +31,7 @@ func TestFeatvizBeatsTrainingImages(t *testing.T) {
 }
 
 func TestFeatvizUnits(t *testing.T) {
-	run := explaintest.Train(t, classifierCNN)
+	run := explaintest.Train(t, explaintest.ClassifierCNN)
 	out := t.TempDir()
 	s, err := Run(Options{Run: run, Out: out, Units: "0,5,31", Compare: 100, Params: params(), Executor: "tape"})
 	if err != nil {

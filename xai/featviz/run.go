@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"genxai/models"
 	"genxai/xai/explain"
 )
 
@@ -40,14 +39,7 @@ func Run(o Options) (map[string]any, error) {
 	if o.Compare < 1 {
 		return nil, fmt.Errorf("--compare must be at least 1, got %d", o.Compare)
 	}
-	run, err := models.Open(o.Run)
-	if err != nil {
-		return nil, err
-	}
-	if err := run.Expect("explain featviz", "classifier"); err != nil {
-		return nil, err
-	}
-	trainSet, _, err := run.Images()
+	run, trainSet, _, err := explain.OpenImages(o.Run, "explain featviz", "classifier")
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +113,7 @@ func Run(o Options) (map[string]any, error) {
 		}
 		name := fmt.Sprintf("unit %d", k)
 		if !units {
-			name = "class " + explain.ClassName(trainSet, k)
+			name = "class " + trainSet.ClassName(k)
 		}
 		tiles = append(tiles, explain.GrayTile(imgs[t], c, h, w), explain.GrayTile(trainSet.Image(pick[arg]), c, h, w))
 		labels = append(labels, fmt.Sprintf("%s: %.2f (best train %.2f)", name, reached[t], best))

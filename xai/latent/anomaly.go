@@ -5,7 +5,9 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 
+	"genxai/runs"
 	"genxai/viz"
 	"genxai/xai/explain"
 )
@@ -26,6 +28,17 @@ func (o AnomalyOptions) Flags() map[string]any {
 	return map[string]any{"run": o.Run, "input": o.Inputs, "samples": o.Samples, "limit": o.Limit, "seed": o.Seed, "executor": o.Executor}
 }
 
+// check reports the first option out of range.
+func (o AnomalyOptions) check() error {
+	if o.Samples < 1 || o.Samples > 10000 {
+		return fmt.Errorf("--samples must be in 1..10000, got %d", o.Samples)
+	}
+	if o.Limit < 0 {
+		return fmt.Errorf("--limit must be ≥ 0 (0 = the whole test set), got %d", o.Limit)
+	}
+	return nil
+}
+
 // Anomaly scores every test image of a VAE run with Model.Score and writes
 // anomaly_maps.png (input | reconstruction | per-pixel |x − x̂| with a colour
 // bar, x̂ the decoding of the posterior mean), scores.csv (one row per test
@@ -34,22 +47,12 @@ func (o AnomalyOptions) Flags() map[string]any {
 // images of those classes are the positives and all others the negatives:
 // the summary gives the ROC-AUC of the score (roc_auc) and roc.png the curve.
 func Anomaly(o AnomalyOptions) (map[string]any, error) {
-	if o.Samples < 1 || o.Samples > 10000 {
-		return nil, fmt.Errorf("--samples must be in 1..10000, got %d", o.Samples)
-	}
-	if o.Limit < 0 {
-		return nil, fmt.Errorf("--limit must be ≥ 0 (0 = the whole test set), got %d", o.Limit)
-	}
-	v, err := openVAE("explain anomaly", o.Run, o.Inputs, o.Executor)
+	v, out, err := start("anomaly", o, o.Run, o.Inputs, o.Executor, o.Out)
 	if err != nil {
 		return nil, err
 	}
 	inputs, run, trainSet, testSet, m := v.inputs, v.run, v.trainSet, v.test, v.model
 	defer m.Close()
-	out, err := explain.Begin(o.Out, "anomaly", o.Flags())
-	if err != nil {
-		return nil, err
-	}
 	cfg := m.Config
 	excluded := run.ExcludedClasses()
 	isOut := func(label int) bool { return slices.Contains(excluded, label) }
@@ -70,15 +73,18 @@ func Anomaly(o AnomalyOptions) (map[string]any, error) {
 	// Per-class means and the CSV of every score.
 	sum := make([]float64, testSet.Classes)
 	cnt := make([]int, testSet.Classes)
-	err = writeCSV(out, "scores.csv", "split,index,label,class,excluded,score", n, func(i int) string {
+	rows := make([][]string, n)
+	for i := range rows {
 		l := testSet.Labels[i]
 		sum[l] += scores[i]
 		cnt[l]++
-		return fmt.Sprintf("test,%d,%d,%s,%t,%.6g", i, l, csvSafe(explain.ClassName(testSet, l)), isOut(l), scores[i])
-	})
-	if err != nil {
+		rows[i] = []string{"test", strconv.Itoa(i), strconv.Itoa(l), testSet.ClassName(l),
+			strconv.FormatBool(isOut(l)), strconv.FormatFloat(scores[i], 'g', 6, 64)}
+	}
+	if err := runs.WriteCSV(out.Dir.File("scores.csv"), []string{"split", "index", "label", "class", "excluded", "score"}, rows); err != nil {
 		return nil, err
 	}
+	out.Record("scores.csv")
 	var names []string
 	var means []float64
 	byClass := map[string]float64{}
@@ -86,7 +92,7 @@ func Anomaly(o AnomalyOptions) (map[string]any, error) {
 		if cnt[k] == 0 {
 			continue
 		}
-		name := explain.ClassName(testSet, k)
+		name := testSet.ClassName(k)
 		if isOut(k) {
 			name += " (excluded)"
 		}
@@ -170,7 +176,7 @@ func Anomaly(o AnomalyOptions) (map[string]any, error) {
 		if isOut(lab[i]) {
 			tag = " EXCLUDED"
 		}
-		labels = append(labels, fmt.Sprintf("%s %s%s score %.1f", inputs[i], explain.ClassName(testSet, lab[i]), tag, shownScores[i]))
+		labels = append(labels, fmt.Sprintf("%s %s%s score %.1f", inputs[i], testSet.ClassName(lab[i]), tag, shownScores[i]))
 	}
 	sheet := explain.Sheet(explain.SheetSpec{
 		Title:   fmt.Sprintf("Anomaly maps: per-pixel |x - x^| (score: %s, nats)", scoreName(o.Samples)),
@@ -286,46 +292,4 @@ func ROCCurve(scores []float64, pos []bool) (fpr, tpr []float64) {
 		i = j
 	}
 	return fpr, tpr
-}
-
-// writeCSV writes a header and n lines made by line into name.
-func writeCSV(out *explain.Out, name, header string, n int, line func(i int) string) error {
-	b := make([]byte, 0, 64*n)
-	b = append(b, header...)
-	b = append(b, '\n')
-	for i := 0; i < n; i++ {
-		b = append(b, line(i)...)
-		b = append(b, '\n')
-	}
-	if err := out.WriteFile(name, b); err != nil {
-		return err
-	}
-	return nil
-}
-
-// csvSafe quotes s when it holds a comma, quote or line break.
-func csvSafe(s string) string {
-	if !containsAny(s, ",\"\n\r") {
-		return s
-	}
-	q := "\""
-	for _, r := range s {
-		if r == '"' {
-			q += "\"\""
-		} else {
-			q += string(r)
-		}
-	}
-	return q + "\""
-}
-
-func containsAny(s, chars string) bool {
-	for _, r := range s {
-		for _, c := range chars {
-			if r == c {
-				return true
-			}
-		}
-	}
-	return false
 }

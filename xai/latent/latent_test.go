@@ -8,18 +8,8 @@ import (
 	"genxai/xai/explain/explaintest"
 )
 
-// vaeDigits is a small VAE on the embedded digits, trained with the digit 9
-// left out so the anomaly score has something to find.
-const vaeDigits = `
-model: {kind: vae, arch: mlp, hidden: [64], latent: 4}
-seed: 3
-device: cpu
-data: {path: "builtin:digits", exclude_classes: [9]}
-train: {epochs: 12, batch_size: 32, lr: 3.0e-3}
-`
-
 func TestViews(t *testing.T) {
-	run := explaintest.Train(t, vaeDigits)
+	run := explaintest.Train(t, explaintest.DigitsVAE(4, 12, 9))
 	out := t.TempDir()
 	s, err := Views(ViewOptions{Run: run, Out: out, Inputs: "test:3,test:17", Steps: 7, Range: 3, Interp: 8, Executor: "tape"})
 	if err != nil {
@@ -41,7 +31,7 @@ func TestViews(t *testing.T) {
 }
 
 func TestViewsRejectsBadInput(t *testing.T) {
-	run := explaintest.Train(t, vaeDigits)
+	run := explaintest.Train(t, explaintest.DigitsVAE(4, 12, 9))
 	for _, in := range []string{"test:99999", "val:3", "test:x"} {
 		if _, err := Views(ViewOptions{Run: run, Out: t.TempDir(), Inputs: in, Steps: 7, Range: 3, Interp: 8}); err == nil {
 			t.Errorf("--input %q: no error", in)
@@ -50,7 +40,7 @@ func TestViewsRejectsBadInput(t *testing.T) {
 }
 
 func TestAnomaly(t *testing.T) {
-	run := explaintest.Train(t, vaeDigits)
+	run := explaintest.Train(t, explaintest.DigitsVAE(4, 12, 9))
 	for _, samples := range []int{1, 8} {
 		out := t.TempDir()
 		s, err := Anomaly(AnomalyOptions{Run: run, Out: out, Samples: samples, Seed: 1, Executor: "tape"})
@@ -70,7 +60,7 @@ func TestAnomaly(t *testing.T) {
 }
 
 func TestScoreImportanceWeightedIsTighter(t *testing.T) {
-	run := explaintest.Train(t, vaeDigits)
+	run := explaintest.Train(t, explaintest.DigitsVAE(4, 12, 9))
 	r, err := openForTest(run)
 	if err != nil {
 		t.Fatal(err)

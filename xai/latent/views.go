@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 
+	"genxai/data"
 	"genxai/xai/explain"
 )
 
@@ -25,6 +26,23 @@ func (o ViewOptions) Flags() map[string]any {
 	return map[string]any{"run": o.Run, "input": o.Inputs, "steps": o.Steps, "range": o.Range, "interpolation_steps": o.Interp, "max_dims": o.MaxDims, "executor": o.Executor}
 }
 
+// check reports the first option out of range.
+func (o ViewOptions) check() error {
+	if o.Steps < 2 {
+		return fmt.Errorf("--steps must be at least 2, got %d", o.Steps)
+	}
+	if !(o.Range > 0) || o.Range > 100 {
+		return fmt.Errorf("--range must be in (0, 100], got %v", o.Range)
+	}
+	if o.Interp < 2 {
+		return fmt.Errorf("--interpolation-steps must be at least 2, got %d", o.Interp)
+	}
+	if o.MaxDims < 0 {
+		return fmt.Errorf("--max-dims must be ≥ 0, got %d", o.MaxDims)
+	}
+	return nil
+}
+
 // Views writes traversal.png (one row per latent dimension, columns from
 // centre − Range·σ to centre + Range·σ, σ = 1), interpolation.png (the
 // decodings of (1−t)·μ(a) + t·μ(b) between two inputs, the inputs at the
@@ -36,28 +54,12 @@ func (o ViewOptions) Flags() map[string]any {
 // al., 2016, call a dimension active when it exceeds 0.01); each row is
 // labelled with the dimension, its activity and its mean KL.
 func Views(o ViewOptions) (map[string]any, error) {
-	if o.Steps < 2 {
-		return nil, fmt.Errorf("--steps must be at least 2, got %d", o.Steps)
-	}
-	if !(o.Range > 0) || o.Range > 100 {
-		return nil, fmt.Errorf("--range must be in (0, 100], got %v", o.Range)
-	}
-	if o.Interp < 2 {
-		return nil, fmt.Errorf("--interpolation-steps must be at least 2, got %d", o.Interp)
-	}
-	if o.MaxDims < 0 {
-		return nil, fmt.Errorf("--max-dims must be ≥ 0, got %d", o.MaxDims)
-	}
-	v, err := openVAE("explain latent", o.Run, o.Inputs, o.Executor)
+	v, out, err := start("latent", o, o.Run, o.Inputs, o.Executor, o.Out)
 	if err != nil {
 		return nil, err
 	}
 	inputs, trainSet, testSet, m := v.inputs, v.trainSet, v.test, v.model
 	defer m.Close()
-	out, err := explain.Begin(o.Out, "latent", o.Flags())
-	if err != nil {
-		return nil, err
-	}
 	cfg := m.Config
 	L := cfg.Latent
 
@@ -91,11 +93,7 @@ func Views(o ViewOptions) (map[string]any, error) {
 	centre := make([]float32, L)
 	centreName := "the prior mean z = 0"
 	if len(inputs) > 0 {
-		px, _, err := explain.Resolve(inputs[:1], trainSet, testSet)
-		if err != nil {
-			return nil, err
-		}
-		c, _, err := m.Encode(px)
+		_, _, c, err := encodeInputs(m, inputs[:1], trainSet, testSet)
 		if err != nil {
 			return nil, err
 		}
@@ -141,11 +139,7 @@ func Views(o ViewOptions) (map[string]any, error) {
 	if len(pair) < 2 {
 		pair = defaultPair(testSet.Labels)
 	}
-	px, lab, err := explain.Resolve(pair[:2], trainSet, testSet)
-	if err != nil {
-		return nil, err
-	}
-	ends, _, err := m.Encode(px)
+	px, lab, ends, err := encodeInputs(m, pair[:2], trainSet, testSet)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +166,7 @@ func Views(o ViewOptions) (map[string]any, error) {
 	heads = append(heads, pair[1].String())
 	sheet = explain.Sheet(explain.SheetSpec{
 		Title: fmt.Sprintf("Interpolation from %s (%s) to %s (%s): inputs at the ends, decodings of (1-t)*mu(a) + t*mu(b) between",
-			pair[0], explain.ClassName(testSet, lab[0]), pair[1], explain.ClassName(testSet, lab[1])),
+			pair[0], testSet.ClassName(lab[0]), pair[1], testSet.ClassName(lab[1])),
 		Columns: heads, Tiles: row, H: cfg.H, W: cfg.W, Cols: len(row),
 	})
 	if err := out.PNG("interpolation.png", sheet); err != nil {
@@ -194,6 +188,17 @@ func Views(o ViewOptions) (map[string]any, error) {
 		return nil, err
 	}
 	return summary, nil
+}
+
+// encodeInputs returns the pixels, labels and posterior means of the inputs.
+func encodeInputs(m *Model, inputs []explain.Input, trainSet, testSet *data.Images) (px [][]float32, labels []int, mu [][]float32, err error) {
+	if px, labels, err = explain.Resolve(inputs, trainSet, testSet); err != nil {
+		return nil, nil, nil, err
+	}
+	if mu, _, err = m.Encode(px); err != nil {
+		return nil, nil, nil, err
+	}
+	return px, labels, mu, nil
 }
 
 // dimensionStats returns, per latent dimension, the variance over images of

@@ -4,12 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
-	"slices"
 
 	"genxai/data"
-	"genxai/engine"
-	"genxai/models"
-	"genxai/nets"
 	"genxai/xai/explain"
 )
 
@@ -37,81 +33,6 @@ func (o Options) Flags() map[string]any {
 		"sanity": o.Sanity, "seed": o.Seed, "executor": o.Executor}
 }
 
-// scorerBatch is the row count of the graphs built for attribution.
-const scorerBatch = 128
-
-// model is a run rebuilt for attribution.
-type model struct {
-	scorer  *explain.Scorer
-	outputs []string // names of the outputs
-	what    string   // "logit of class …" or "discriminator logit"
-}
-
-// buildModel wraps the classifier's logits or the discriminator's logit in a
-// Scorer. With randomize, a classifier keeps freshly initialized weights.
-func buildModel(run *models.Run, executor string, randomize bool, seed int64) (*model, error) {
-	run.UseExecutor(executor)
-	_, testSet, err := run.Images()
-	if err != nil {
-		return nil, err
-	}
-	switch run.Kind {
-	case "classifier":
-		m, err := run.Classifier(scorerBatch, randomize, seed)
-		if err != nil {
-			return nil, err
-		}
-		s, err := explain.NewScorer(m.Net, m.X, m.Logits, run.Executor)
-		if err != nil {
-			return nil, err
-		}
-		names := make([]string, m.Config.Classes)
-		for k := range names {
-			names[k] = explain.ClassName(testSet, k)
-		}
-		return &model{scorer: s, outputs: names, what: "class logit"}, nil
-	case "gan":
-		if randomize {
-			return nil, fmt.Errorf("the model-randomization check is implemented for classifiers only")
-		}
-		d, cfg, err := run.Discriminator(scorerBatch)
-		if err != nil {
-			return nil, err
-		}
-		s, err := explain.NewScorer(d.Net, d.X, d.Logit, run.Executor)
-		if err != nil {
-			return nil, err
-		}
-		// The discriminator reads images in [−1, 1]: x' = 2x − 1.
-		s.Scale, s.Shift = 2, -1
-		if cfg.Conditional() {
-			s.Condition = ganCondition(d, cfg)
-		}
-		return &model{scorer: s, outputs: []string{"real"}, what: "discriminator logit"}, nil
-	}
-	return nil, run.Expect("explain saliency", "classifier", "gan")
-}
-
-// ganCondition fills a conditional discriminator's label inputs for a row.
-func ganCondition(d *nets.GANDiscriminatorStep, cfg nets.GANConfig) func(slot, class int) {
-	return func(slot, class int) {
-		k := cfg.Classes
-		class = max(0, min(k-1, class))
-		label := engine.Float32s(d.Label)
-		row := label[slot*k : (slot+1)*k]
-		clear(row)
-		row[class] = 1
-		if d.LabelMap != nil {
-			hw := cfg.H * cfg.W
-			planes := engine.Float32s(d.LabelMap)[slot*k*hw : (slot+1)*k*hw]
-			clear(planes)
-			for j := class * hw; j < (class+1)*hw; j++ {
-				planes[j] = 1
-			}
-		}
-	}
-}
-
 // Run explains the chosen images of a classifier or GAN run with each
 // method and writes saliency_<method>.png (input | attribution | overlay per
 // image, each attribution divided by its largest magnitude) and
@@ -122,14 +43,17 @@ func ganCondition(d *nets.GANDiscriminatorStep, cfg nets.GANConfig) func(slot, c
 // the |attribution| maps of the trained model and of the same architecture
 // with freshly initialized weights (Adebayo et al., 2018), per method.
 func Run(o Options) (map[string]any, error) {
-	methods := o.Methods
-	if len(methods) == 0 {
-		methods = Methods
+	names := o.Methods
+	if len(names) == 0 {
+		names = Methods
 	}
-	for _, m := range methods {
-		if !slices.Contains(Methods, m) {
-			return nil, fmt.Errorf("--methods: %q is not a saliency method (allowed: %v)", m, Methods)
+	chosen := make([]method, len(names))
+	for i, name := range names {
+		m, err := methodNamed(name)
+		if err != nil {
+			return nil, err
 		}
+		chosen[i] = m
 	}
 	if o.Baseline != "black" && o.Baseline != "blur" {
 		return nil, fmt.Errorf("--baseline %q is not known (allowed: black, blur)", o.Baseline)
@@ -147,19 +71,12 @@ func Run(o Options) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	run, err := models.Open(o.Run)
+	run, trainSet, testSet, err := explain.OpenImages(o.Run, "explain saliency", "classifier", "gan")
 	if err != nil {
-		return nil, err
-	}
-	if err := run.Expect("explain saliency", "classifier", "gan"); err != nil {
 		return nil, err
 	}
 	if o.Sanity && run.Kind != "classifier" {
 		return nil, fmt.Errorf("--sanity (model randomization) needs a classifier run; %s holds a %q model", o.Run, run.Kind)
-	}
-	trainSet, testSet, err := run.Images()
-	if err != nil {
-		return nil, err
 	}
 	if len(inputs) == 0 {
 		inputs = explain.FirstTest(8, testSet)
@@ -197,12 +114,12 @@ func Run(o Options) (map[string]any, error) {
 
 	attrs := map[string][][]float32{}
 	rng := rand.New(rand.NewSource(o.Seed))
-	for _, name := range methods {
-		a, ig, err := attribute(m.scorer, name, qs, testSet, o, rng)
+	for _, meth := range chosen {
+		a, ig, err := meth.attribute(m.scorer, qs, testSet, o, rng)
 		if err != nil {
 			return nil, err
 		}
-		attrs[name] = a
+		attrs[meth.name] = a
 		if ig != nil {
 			worst := 0.0
 			for _, g := range ig.Gap {
@@ -216,7 +133,7 @@ func Run(o Options) (map[string]any, error) {
 			summary["ig_steps"] = o.Steps
 			summary["ig_baseline"] = o.Baseline
 		}
-		if err := drawMethod(out, name, o, pixels, inputs, labels, qs, preds, a, m, testSet, ig); err != nil {
+		if err := drawMethod(out, meth, o, pixels, inputs, labels, qs, preds, a, m, testSet, ig); err != nil {
 			return nil, err
 		}
 	}
@@ -227,16 +144,16 @@ func Run(o Options) (map[string]any, error) {
 		}
 		defer rnd.scorer.Close()
 		corr := map[string]float64{}
-		for _, name := range methods {
-			ra, _, err := attribute(rnd.scorer, name, qs, testSet, o, rand.New(rand.NewSource(o.Seed)))
+		for _, meth := range chosen {
+			ra, _, err := meth.attribute(rnd.scorer, qs, testSet, o, rand.New(rand.NewSource(o.Seed)))
 			if err != nil {
 				return nil, err
 			}
 			var sum float64
 			for i := range qs {
-				sum += Spearman(absOf(attrs[name][i]), absOf(ra[i]))
+				sum += Spearman(absOf(attrs[meth.name][i]), absOf(ra[i]))
 			}
-			corr[name] = sum / float64(len(qs))
+			corr[meth.name] = sum / float64(len(qs))
 		}
 		summary["randomization_spearman"] = corr
 	}
@@ -246,85 +163,8 @@ func Run(o Options) (map[string]any, error) {
 	return summary, nil
 }
 
-// prediction is the model's output for an image.
-type prediction struct {
-	class int
-	value float64
-}
-
-// queries builds the explained output of each image: the target class or the
-// predicted one for a classifier, the single logit for a discriminator
-// (conditioned on the image's label when the GAN is conditional).
-func queries(m *model, kind string, pixels [][]float32, labels []int, target int) ([]explain.Query, []prediction, error) {
-	qs := make([]explain.Query, len(pixels))
-	for i := range pixels {
-		qs[i] = explain.Query{X: pixels[i], Class: labels[i]}
-	}
-	r, err := m.scorer.Eval(qs)
-	if err != nil {
-		return nil, nil, err
-	}
-	preds := make([]prediction, len(pixels))
-	for i := range qs {
-		best := 0
-		for k, v := range r.Outputs[i] {
-			if v > r.Outputs[i][best] {
-				best = k
-			}
-		}
-		out := 0
-		if kind == "classifier" {
-			out = best
-			if target >= 0 {
-				out = target
-			}
-		}
-		qs[i].Output = out
-		preds[i] = prediction{class: best, value: float64(r.Outputs[i][out])}
-	}
-	return qs, preds, nil
-}
-
-// attribute runs one method.
-func attribute(s *explain.Scorer, name string, qs []explain.Query, set *data.Images, o Options, rng *rand.Rand) ([][]float32, *IGResult, error) {
-	switch name {
-	case Gradient:
-		a, err := VanillaGradient(s, qs)
-		return a, nil, err
-	case GradInput:
-		a, err := GradientTimesInput(s, qs)
-		return a, nil, err
-	case SmoothGrad:
-		a, err := SmoothGradient(s, qs, o.Samples, o.Noise, rng)
-		return a, nil, err
-	case IG:
-		base := make([][]float32, len(qs))
-		for i, q := range qs {
-			if o.Baseline == "blur" {
-				base[i] = BlurBaseline(q.X, set.C, set.H, set.W, o.BlurSigma)
-			} else {
-				base[i] = BlackBaseline(q.X)
-			}
-		}
-		r, err := IntegratedGradients(s, qs, base, o.Steps)
-		if err != nil {
-			return nil, nil, err
-		}
-		return r.Attr, r, nil
-	}
-	return nil, nil, fmt.Errorf("unknown saliency method %q (allowed: %v)", name, Methods)
-}
-
-// titles describe the methods on the pictures.
-var titles = map[string]string{
-	Gradient:   "Vanilla gradient df/dx",
-	GradInput:  "Gradient x input",
-	SmoothGrad: "SmoothGrad (mean gradient over noisy copies)",
-	IG:         "Integrated Gradients",
-}
-
 // drawMethod writes saliency_<name>.png.
-func drawMethod(out *explain.Out, name string, o Options, pixels [][]float32, inputs []explain.Input, labels []int,
+func drawMethod(out *explain.Out, meth method, o Options, pixels [][]float32, inputs []explain.Input, labels []int,
 	qs []explain.Query, preds []prediction, attr [][]float32, m *model, set *data.Images, ig *IGResult) error {
 	c, h, w := set.C, set.H, set.W
 	var tiles [][]float32
@@ -340,20 +180,20 @@ func drawMethod(out *explain.Out, name string, o Options, pixels [][]float32, in
 			explain.GrayTile(pixels[i], c, h, w),
 			explain.ColorTile(norm, h, w, -1, 1, true),
 			explain.OverlayTile(pixels[i], c, h, w, norm, 1))
-		lab := fmt.Sprintf("%s y=%s logit(%s)=%.2f", inputs[i], explain.ClassName(set, labels[i]), m.outputs[qs[i].Output], preds[i].value)
+		lab := fmt.Sprintf("%s y=%s logit(%s)=%.2f", inputs[i], set.ClassName(labels[i]), m.outputs[qs[i].Output], preds[i].value)
 		if len(m.outputs) == 1 {
-			lab = fmt.Sprintf("%s y=%s D logit=%.2f", inputs[i], explain.ClassName(set, labels[i]), preds[i].value)
+			lab = fmt.Sprintf("%s y=%s D logit=%.2f", inputs[i], set.ClassName(labels[i]), preds[i].value)
 		}
 		if ig != nil {
 			lab += fmt.Sprintf(" gap %.1e", ig.Gap[i])
 		}
 		rowLabels = append(rowLabels, lab)
 	}
-	title := fmt.Sprintf("%s of the %s", titles[name], m.what)
-	if name == IG {
+	title := fmt.Sprintf("%s of the %s", meth.title, m.what)
+	if meth.name == "ig" {
 		title += fmt.Sprintf(" (%d steps, %s baseline)", o.Steps, o.Baseline)
 	}
-	if name == SmoothGrad {
+	if meth.name == "smoothgrad" {
 		title += fmt.Sprintf(" (%d samples, noise %.2f)", o.Samples, o.Noise)
 	}
 	sheet := explain.Sheet(explain.SheetSpec{
@@ -361,7 +201,7 @@ func drawMethod(out *explain.Out, name string, o Options, pixels [][]float32, in
 		Tiles: tiles, H: h, W: w, Cols: 3,
 		Bar: &explain.Bar{Lo: -1, Hi: 1, Diverging: true, Label: "attr / max|attr|"},
 	})
-	return out.PNG("saliency_"+name+".png", sheet)
+	return out.PNG("saliency_"+meth.name+".png", sheet)
 }
 
 // absOf returns |v| as float64.

@@ -11,21 +11,11 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"slices"
 	"sort"
 
 	"genxai/xai/explain"
 )
-
-// Method names, as --methods takes them.
-const (
-	Gradient   = "gradient"
-	GradInput  = "gradxinput"
-	SmoothGrad = "smoothgrad"
-	IG         = "ig"
-)
-
-// Methods lists the method names in the order the command draws them.
-var Methods = []string{Gradient, GradInput, SmoothGrad, IG}
 
 // VanillaGradient returns ∂f/∂x for each query, f the query's selected output.
 func VanillaGradient(s *explain.Scorer, qs []explain.Query) ([][]float32, error) {
@@ -61,26 +51,19 @@ func SmoothGradient(s *explain.Scorer, qs []explain.Query, samples int, noise fl
 	if noise < 0 {
 		return nil, fmt.Errorf("smoothgrad: --noise must be ≥ 0, got %v", noise)
 	}
-	var noisy []explain.Query
-	for _, q := range qs {
-		lo, hi := q.X[0], q.X[0]
-		for _, v := range q.X {
-			lo, hi = min(lo, v), max(hi, v)
-		}
-		sd := noise * float64(hi-lo)
+	sd := make([]float64, len(qs))
+	for i, q := range qs {
+		lo, hi := slices.Min(q.X), slices.Max(q.X)
+		sd[i] = noise * float64(hi-lo)
 		if hi == lo {
-			sd = noise
-		}
-		for k := 0; k < samples; k++ {
-			x := make([]float32, len(q.X))
-			for j, v := range q.X {
-				x[j] = v + float32(rng.NormFloat64()*sd)
-			}
-			nq := q
-			nq.X = x
-			noisy = append(noisy, nq)
+			sd[i] = noise
 		}
 	}
+	noisy := copies(qs, samples, func(i, _ int, x []float32) {
+		for j := range x {
+			x[j] += float32(rng.NormFloat64() * sd[i])
+		}
+	})
 	r, err := s.Eval(noisy)
 	if err != nil {
 		return nil, err
@@ -123,23 +106,17 @@ func IntegratedGradients(s *explain.Scorer, qs []explain.Query, baselines [][]fl
 	if len(baselines) != len(qs) {
 		return nil, fmt.Errorf("integrated gradients: %d baselines for %d inputs", len(baselines), len(qs))
 	}
-	var path []explain.Query
 	for i, q := range qs {
-		b := baselines[i]
-		if len(b) != len(q.X) {
-			return nil, fmt.Errorf("integrated gradients: baseline %d has %d values, the input %d", i, len(b), len(q.X))
-		}
-		for k := 0; k <= steps; k++ {
-			a := float32(k) / float32(steps)
-			x := make([]float32, len(q.X))
-			for j := range x {
-				x[j] = b[j] + a*(q.X[j]-b[j])
-			}
-			pq := q
-			pq.X = x
-			path = append(path, pq)
+		if len(baselines[i]) != len(q.X) {
+			return nil, fmt.Errorf("integrated gradients: baseline %d has %d values, the input %d", i, len(baselines[i]), len(q.X))
 		}
 	}
+	path := copies(qs, steps+1, func(i, k int, x []float32) {
+		a, b := float32(k)/float32(steps), baselines[i]
+		for j := range x {
+			x[j] = b[j] + a*(x[j]-b[j])
+		}
+	})
 	r, err := s.Eval(path)
 	if err != nil {
 		return nil, err
@@ -173,6 +150,23 @@ func IntegratedGradients(s *explain.Scorer, qs []explain.Query, baselines [][]fl
 		res.Gap[i] = math.Abs(sum-delta) / math.Max(math.Abs(delta), 1e-6)
 	}
 	return res, nil
+}
+
+// copies returns n copies of each query, in query order, the output
+// selection and condition kept and the input of copy k of query i a fresh
+// copy of its pixels that set changes in place: the batch that SmoothGrad and
+// Integrated Gradients evaluate in one go.
+func copies(qs []explain.Query, n int, set func(i, k int, x []float32)) []explain.Query {
+	out := make([]explain.Query, 0, len(qs)*n)
+	for i, q := range qs {
+		for k := 0; k < n; k++ {
+			c := q
+			c.X = slices.Clone(q.X)
+			set(i, k, c.X)
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // BlackBaseline is the all-zero image.

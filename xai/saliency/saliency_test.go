@@ -11,22 +11,6 @@ import (
 	"genxai/xai/explain/explaintest"
 )
 
-const classifierMLP = `
-model: {kind: classifier, arch: mlp, hidden: [32]}
-seed: 2
-device: cpu
-data: {path: "builtin:digits"}
-train: {epochs: 8, batch_size: 32, lr: 3.0e-3}
-`
-
-const classifierCNN = `
-model: {kind: classifier, arch: cnn, channels: [8], hidden: [32]}
-seed: 2
-device: cpu
-data: {path: "builtin:digits"}
-train: {epochs: 4, batch_size: 32, lr: 3.0e-3}
-`
-
 const ganMLP = `
 model: {kind: gan, arch: mlp, latent: 8, g_hidden: [32], d_hidden: [32], conditional: true}
 seed: 2
@@ -90,63 +74,56 @@ func TestLinearGradientIsTheWeights(t *testing.T) {
 	}
 }
 
+// runAndCheck runs o, checks the picture of each method it draws (a row of
+// three 64-pixel tiles per input) and that Integrated Gradients is complete
+// to within 1%, and returns the summary.
+func runAndCheck(t *testing.T, o Options) map[string]any {
+	t.Helper()
+	s, err := Run(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	methods := o.Methods
+	if len(methods) == 0 {
+		methods = Methods
+	}
+	rows := len(s["inputs"].([]map[string]any))
+	for _, m := range methods {
+		explaintest.CheckPNG(t, filepath.Join(o.Out, "saliency_"+m+".png"), 3*64, rows*64)
+	}
+	if e := s["ig_completeness_error"].(float64); !(e < 0.01) {
+		t.Errorf("IG completeness error %v at %d steps (%s baseline), want < 1%%", e, o.Steps, o.Baseline)
+	}
+	return s
+}
+
 func TestSaliencyClassifier(t *testing.T) {
-	for _, cfg := range []string{classifierMLP, classifierCNN} {
-		run := explaintest.Train(t, cfg)
-		out := t.TempDir()
-		o := defaults(run, out)
+	for _, cfg := range []string{explaintest.ClassifierMLP, explaintest.ClassifierCNN} {
+		o := defaults(explaintest.Train(t, cfg), t.TempDir())
 		o.Sanity = true
-		s, err := Run(o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range Methods {
-			// 8 rows of three 64-pixel tiles.
-			explaintest.CheckPNG(t, filepath.Join(out, "saliency_"+m+".png"), 3*64, 8*64)
-		}
-		if e := s["ig_completeness_error"].(float64); !(e < 0.01) {
-			t.Errorf("IG completeness error %v at 256 steps, want < 1%%", e)
-		}
+		s := runAndCheck(t, o)
 		corr := s["randomization_spearman"].(map[string]float64)
-		if !(corr[Gradient] < 0.5) {
-			t.Errorf("gradient maps of the trained and the randomized model have Spearman %v, want < 0.5", corr[Gradient])
+		if !(corr["gradient"] < 0.5) {
+			t.Errorf("gradient maps of the trained and the randomized model have Spearman %v, want < 0.5", corr["gradient"])
 		}
 		t.Logf("IG completeness error %.2e; randomization Spearman %v", s["ig_completeness_error"], corr)
 	}
 }
 
 func TestSaliencyBlurBaseline(t *testing.T) {
-	run := explaintest.Train(t, classifierMLP)
-	o := defaults(run, t.TempDir())
-	o.Methods = []string{IG}
+	o := defaults(explaintest.Train(t, explaintest.ClassifierMLP), t.TempDir())
+	o.Methods = []string{"ig"}
 	o.Baseline = "blur"
 	o.Inputs = "test:1,train:4"
-	s, err := Run(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if e := s["ig_completeness_error"].(float64); !(e < 0.01) {
-		t.Errorf("IG completeness error %v with the blurred baseline", e)
-	}
+	runAndCheck(t, o)
 }
 
 func TestSaliencyGANDiscriminator(t *testing.T) {
-	run := explaintest.Train(t, ganMLP)
-	out := t.TempDir()
-	s, err := Run(defaults(run, out))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range Methods {
-		explaintest.CheckPNG(t, filepath.Join(out, "saliency_"+m+".png"), 3*64, 8*64)
-	}
-	if e := s["ig_completeness_error"].(float64); !(e < 0.01) {
-		t.Errorf("IG completeness error %v for the discriminator", e)
-	}
+	runAndCheck(t, defaults(explaintest.Train(t, ganMLP), t.TempDir()))
 }
 
 func TestSaliencyRejectsBadOptions(t *testing.T) {
-	run := explaintest.Train(t, classifierMLP)
+	run := explaintest.Train(t, explaintest.ClassifierMLP)
 	bad := []func(*Options){
 		func(o *Options) { o.Methods = []string{"lime"} },
 		func(o *Options) { o.Baseline = "white" },

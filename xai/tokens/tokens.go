@@ -60,11 +60,8 @@ func Explain(o Options) (*Explanation, error) {
 	if o.Prompt == "" {
 		return nil, fmt.Errorf("--prompt is empty: give the text to continue")
 	}
-	run, err := models.Open(o.Run)
+	run, err := explain.OpenKind(o.Run, "explain tokens", "lm")
 	if err != nil {
-		return nil, err
-	}
-	if err := run.Expect("explain tokens", "lm"); err != nil {
 		return nil, err
 	}
 	run.UseExecutor(o.Executor)
