@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"fmt"
-	"io"
 	"strconv"
 
 	"genxai/config"
@@ -159,7 +158,7 @@ func (t *ClassifierTask) score(ctx context.Context, im *data.Images) (acc, loss 
 		rl, logits := engine.Float32s(t.eval.RowLoss), engine.Float32s(t.eval.Logits)
 		for i, j := range idx {
 			loss += float64(rl[i])
-			pred := argmax(logits[i*k : (i+1)*k])
+			pred := nets.Argmax(logits[i*k : (i+1)*k])
 			confusion[im.Labels[j]][pred]++
 			if pred == im.Labels[j] {
 				correct++
@@ -193,7 +192,7 @@ func (t *ClassifierTask) Artifacts(dir *runs.Dir, epoch int) error {
 	if t.confusion == nil {
 		return nil
 	}
-	names := classNames(t.test)
+	names := t.test.AllClassNames()
 	norm := make([][]float64, len(t.confusion))
 	for i, row := range t.confusion {
 		total := 0
@@ -211,37 +210,22 @@ func (t *ClassifierTask) Artifacts(dir *runs.Dir, epoch int) error {
 	if err := viz.Heatmap(dir.File("confusion.png"), title, names, names, norm, false); err != nil {
 		return err
 	}
-	err := runs.WriteFileAtomic(dir.File("confusion.csv"), func(w io.Writer) error {
-		fmt.Fprint(w, "true\\predicted")
-		for _, nm := range names {
-			fmt.Fprintf(w, ",%s", csvField(nm))
+	confusion := make([][]string, len(t.confusion))
+	perClass := make([][]string, len(t.confusion))
+	acc := t.PerClassAccuracy()
+	for i, row := range t.confusion {
+		confusion[i] = []string{names[i]}
+		total := 0
+		for _, v := range row {
+			confusion[i] = append(confusion[i], strconv.Itoa(v))
+			total += v
 		}
-		fmt.Fprintln(w)
-		for i, row := range t.confusion {
-			fmt.Fprint(w, csvField(names[i]))
-			for _, v := range row {
-				fmt.Fprintf(w, ",%d", v)
-			}
-			fmt.Fprintln(w)
-		}
-		return nil
-	})
-	if err != nil {
+		perClass[i] = []string{strconv.Itoa(i), names[i], strconv.FormatFloat(acc[i], 'f', 4, 64), strconv.Itoa(total)}
+	}
+	if err := runs.WriteCSV(dir.File("confusion.csv"), append([]string{"true\\predicted"}, names...), confusion); err != nil {
 		return err
 	}
-	acc := t.PerClassAccuracy()
-	err = runs.WriteFileAtomic(dir.File("per_class.csv"), func(w io.Writer) error {
-		fmt.Fprintln(w, "class,name,accuracy,test_images")
-		for i, a := range acc {
-			total := 0
-			for _, v := range t.confusion[i] {
-				total += v
-			}
-			fmt.Fprintf(w, "%d,%s,%s,%d\n", i, csvField(names[i]), strconv.FormatFloat(a, 'f', 4, 64), total)
-		}
-		return nil
-	})
-	if err != nil {
+	if err := runs.WriteCSV(dir.File("per_class.csv"), []string{"class", "name", "accuracy", "test_images"}, perClass); err != nil {
 		return err
 	}
 	return train.PlotLoss(dir, "test_loss", "cross-entropy (nats)")
@@ -324,7 +308,7 @@ func (tc *TrainedClassifier) Score(images [][]float32) (features [][]float64, pr
 				row[j] = float64(f[i*fd+j])
 			}
 			features = append(features, row)
-			pred = append(pred, argmax(logits[i*k:(i+1)*k]))
+			pred = append(pred, nets.Argmax(logits[i*k:(i+1)*k]))
 		}
 	}
 	return features, pred, nil
@@ -332,34 +316,3 @@ func (tc *TrainedClassifier) Score(images [][]float32) (features [][]float64, pr
 
 // Close releases the executor.
 func (tc *TrainedClassifier) Close() error { return tc.exec.Close() }
-
-// classNames are the data set's class names, or the class numbers.
-func classNames(im *data.Images) []string {
-	names := make([]string, im.Classes)
-	for i := range names {
-		if i < len(im.ClassNames) && im.ClassNames[i] != "" {
-			names[i] = im.ClassNames[i]
-		} else {
-			names[i] = strconv.Itoa(i)
-		}
-	}
-	return names
-}
-
-// csvField quotes s when it holds a comma, quote or line break.
-func csvField(s string) string {
-	for _, r := range s {
-		if r == ',' || r == '"' || r == '\n' || r == '\r' {
-			q := `"`
-			for _, r := range s {
-				if r == '"' {
-					q += `""`
-				} else {
-					q += string(r)
-				}
-			}
-			return q + `"`
-		}
-	}
-	return s
-}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"image"
-	"io"
 	"math"
 	"math/rand"
 	"os"
@@ -156,10 +155,10 @@ func NewGANTask(c *config.Config, opt train.OptimConfig, executor string) (*GANT
 		}
 		return out
 	}
-	if t.dEx, err = engine.New(executor, t.dStep.Net.G, nodes(t.dParams), engine.Keep(t.dStep.Net.Kept()...)); err != nil {
+	if t.dEx, err = train.NewExecutor(executor, t.dStep.Net, nodes(t.dParams)); err != nil {
 		return nil, err
 	}
-	if t.gEx, err = engine.New(executor, t.gStep.Net.G, nodes(t.gParams), engine.Keep(t.gStep.Net.Kept()...)); err != nil {
+	if t.gEx, err = train.NewExecutor(executor, t.gStep.Net, nodes(t.gParams)); err != nil {
 		return nil, err
 	}
 	if t.fakeEx, err = train.NewExecutor(executor, t.fake.Net, nil); err != nil {
@@ -449,27 +448,25 @@ func (t *GANTask) writeConditioning(dir *runs.Dir) error {
 	if t.condConfusion == nil {
 		return nil
 	}
-	names := classNames(t.trainSet)
+	names := t.trainSet.AllClassNames()
 	acc := perClassAccuracy(t.condConfusion)
-	return runs.WriteFileAtomic(dir.File("conditioning.csv"), func(w io.Writer) error {
-		fmt.Fprintln(w, "class,name,accuracy,generated,most_mistaken_for,share_mistaken")
-		for k, row := range t.condConfusion {
-			total, worst := 0, -1
-			for j, v := range row {
-				total += v
-				if j != k && v > 0 && (worst < 0 || v > row[worst]) {
-					worst = j
-				}
+	var rows [][]string
+	for k, row := range t.condConfusion {
+		total, worst := 0, -1
+		for j, v := range row {
+			total += v
+			if j != k && v > 0 && (worst < 0 || v > row[worst]) {
+				worst = j
 			}
-			wName, wShare := "", 0.0
-			if worst >= 0 {
-				wName, wShare = names[worst], float64(row[worst])/float64(total)
-			}
-			fmt.Fprintf(w, "%d,%s,%s,%d,%s,%s\n", k, csvField(names[k]), strconv.FormatFloat(acc[k], 'f', 4, 64), total,
-				csvField(wName), strconv.FormatFloat(wShare, 'f', 4, 64))
 		}
-		return nil
-	})
+		wName, wShare := "", 0.0
+		if worst >= 0 {
+			wName, wShare = names[worst], float64(row[worst])/float64(total)
+		}
+		rows = append(rows, []string{strconv.Itoa(k), names[k], strconv.FormatFloat(acc[k], 'f', 4, 64), strconv.Itoa(total),
+			wName, strconv.FormatFloat(wShare, 'f', 4, 64)})
+	}
+	return runs.WriteCSV(dir.File("conditioning.csv"), []string{"class", "name", "accuracy", "generated", "most_mistaken_for", "share_mistaken"}, rows)
 }
 
 // meanCov returns the mean and the sample covariance of the rows of x.
@@ -576,7 +573,7 @@ func (t *GANTask) Artifacts(dir *runs.Dir, epoch int) error {
 // rows labelled with the class names (only class when class ≥ 0); otherwise
 // 64 images.
 func (t *GANTask) sampleGrid(rng *rand.Rand, class int) (*image.RGBA, error) {
-	return ganGrid(t.sampler, t.sampEx, t.cfg, classNames(t.trainSet), rng, class, 100)
+	return ganGrid(t.sampler, t.sampEx, t.cfg, t.trainSet.AllClassNames(), rng, class, 100)
 }
 
 // ganGrid draws n images into a grid. A conditional GAN with class < 0 draws
@@ -658,7 +655,7 @@ func (r *Run) GANGenerator(batch int) (*nets.GANGenerator, nets.GANConfig, []str
 	if err != nil {
 		return nil, cfg, nil, err
 	}
-	return g, cfg, classNames(r.trainSet), nil
+	return g, cfg, r.trainSet.AllClassNames(), nil
 }
 
 // Discriminator rebuilds the discriminator of a GAN run with its trained

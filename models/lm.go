@@ -300,7 +300,7 @@ func Generate(m *nets.Transformer, ex engine.Executor, prompt []int, n int, temp
 // most likely tokens.
 func sampleLogits(logits []float32, temperature float64, topK int, rng *rand.Rand, probs []float64, order []int) int {
 	if temperature == 0 {
-		return argmax(logits)
+		return nets.Argmax(logits)
 	}
 	for i := range order {
 		order[i] = i

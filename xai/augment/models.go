@@ -5,7 +5,6 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
-	"strconv"
 
 	"genxai/data"
 	"genxai/engine"
@@ -50,16 +49,9 @@ func (s ImageShape) matches(m ImageShape) string {
 	return ""
 }
 
+// shapeOf is the shape and class names of an image set.
 func shapeOf(im *data.Images) ImageShape {
-	names := make([]string, im.Classes)
-	for i := range names {
-		if i < len(im.ClassNames) && im.ClassNames[i] != "" {
-			names[i] = im.ClassNames[i]
-		} else {
-			names[i] = strconv.Itoa(i)
-		}
-	}
-	return ImageShape{C: im.C, H: im.H, W: im.W, Classes: im.Classes, ClassNames: names}
+	return ImageShape{C: im.C, H: im.H, W: im.W, Classes: im.Classes, ClassNames: im.AllClassNames()}
 }
 
 // unfinished reports whether a run directory lacks summary.json, which

@@ -69,11 +69,3 @@ func FirstTest(n int, testSet *data.Images) []Input {
 	}
 	return out
 }
-
-// ClassName is the name of class k in set, or its number.
-func ClassName(set *data.Images, k int) string {
-	if k >= 0 && k < len(set.ClassNames) && set.ClassNames[k] != "" {
-		return set.ClassNames[k]
-	}
-	return strconv.Itoa(k)
-}
