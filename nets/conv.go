@@ -80,55 +80,47 @@ func (p convParams) forwardSpec(impl BLAS) opSpec {
 // inputGradSpec is the gradient for the input: (w, dy) → dx. The input's
 // height and width are parameters because a stride above 1 loses them.
 func (p convParams) inputGradSpec(impl BLAS, h, w int) opSpec {
-	return opSpec{
-		name: "Conv2DInputGrad", params: []opParam{{"stride", p.stride}, {"pad", p.pad}, {"h", h}, {"w", w}}, arity: 2,
-		plan: func(in []tensor.Shape) (tensor.Shape, kernel, error) {
-			ws, dys := in[0], in[1]
-			if len(ws) != 4 || len(dys) != 4 {
-				return nil, nil, fmt.Errorf("conv2d input gradient: weights %v and output gradient %v must be 4-D", ws, dys)
-			}
-			xs := tensor.Shape{dys[0], ws[1], h, w}
-			g, err := p.gradGeometry("input", xs, ws, dys)
-			if err != nil {
-				return nil, nil, err
-			}
-			return xs, g.inputGrad(impl), nil
-		},
-	}
+	return p.gradSpec("Conv2DInputGrad", []opParam{{"h", h}, {"w", w}},
+		func(ws, dys tensor.Shape) (tensor.Shape, tensor.Shape) { return tensor.Shape{dys[0], ws[1], h, w}, ws },
+		func(g convGeom) (tensor.Shape, kernel) { return tensor.Shape{g.n, g.c, g.h, g.w}, g.inputGrad(impl) })
 }
 
 // weightGradSpec is the gradient for the weights: (x, dy) → dw. The
 // kernel's height and width are parameters.
 func (p convParams) weightGradSpec(impl BLAS, kh, kw int) opSpec {
-	return opSpec{
-		name: "Conv2DWeightGrad", params: []opParam{{"stride", p.stride}, {"pad", p.pad}, {"kh", kh}, {"kw", kw}}, arity: 2,
-		plan: func(in []tensor.Shape) (tensor.Shape, kernel, error) {
-			xs, dys := in[0], in[1]
-			if len(xs) != 4 || len(dys) != 4 {
-				return nil, nil, fmt.Errorf("conv2d weight gradient: input %v and output gradient %v must be 4-D", xs, dys)
-			}
-			ws := tensor.Shape{dys[1], xs[1], kh, kw}
-			g, err := p.gradGeometry("weight", xs, ws, dys)
-			if err != nil {
-				return nil, nil, err
-			}
-			return ws, g.weightGrad(impl), nil
+	return p.gradSpec("Conv2DWeightGrad", []opParam{{"kh", kh}, {"kw", kw}},
+		func(xs, dys tensor.Shape) (tensor.Shape, tensor.Shape) {
+			return xs, tensor.Shape{dys[1], xs[1], kh, kw}
 		},
-	}
+		func(g convGeom) (tensor.Shape, kernel) { return tensor.Shape{g.o, g.c, g.kh, g.kw}, g.weightGrad(impl) })
 }
 
-// gradGeometry is the forward geometry of an input xs and weights ws,
-// checked against the output gradient dys.
-func (p convParams) gradGeometry(what string, xs, ws, dys tensor.Shape) (convGeom, error) {
-	g, err := convGeometry(xs, ws, p.stride, p.pad)
-	if err != nil {
-		return convGeom{}, fmt.Errorf("conv2d %s gradient: %w", what, err)
+// gradSpec is a gradient op of the convolution, (operand, dy) → result, with
+// the parameters sizes besides stride and padding. forward gives the input
+// and weight shapes of the forward op from the operand's shape and dy's;
+// the plan checks dy against that op's output and returns result's shape
+// and kernel for its geometry.
+func (p convParams) gradSpec(name string, sizes []opParam, forward func(a, dys tensor.Shape) (xs, ws tensor.Shape),
+	result func(convGeom) (tensor.Shape, kernel)) opSpec {
+	return opSpec{
+		name: name, params: append([]opParam{{"stride", p.stride}, {"pad", p.pad}}, sizes...), arity: 2,
+		plan: func(in []tensor.Shape) (tensor.Shape, kernel, error) {
+			if len(in[0]) != 4 || len(in[1]) != 4 {
+				return nil, nil, fmt.Errorf("%s: operand %v and output gradient %v must be 4-D", name, in[0], in[1])
+			}
+			xs, ws := forward(in[0], in[1])
+			g, err := convGeometry(xs, ws, p.stride, p.pad)
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s: %w", name, err)
+			}
+			if want := g.outShape(); !in[1].Eq(want) {
+				return nil, nil, fmt.Errorf("%s: output gradient %v does not match the input %v and weights %v (want %v)",
+					name, in[1], xs, ws, want)
+			}
+			s, k := result(g)
+			return s, k, nil
+		},
 	}
-	if want := g.outShape(); !dys.Eq(want) {
-		return convGeom{}, fmt.Errorf("conv2d %s gradient: output gradient %v does not match the input %v and weights %v (want %v)",
-			what, dys, xs, ws, want)
-	}
-	return g, nil
 }
 
 // outShape is the shape of the convolution's output, (N, O, OH, OW).
@@ -143,26 +135,29 @@ func (g convGeom) scratch() []float32 {
 	return make([]float32, g.rows()*g.cols())
 }
 
-// patches returns the patch matrix of one image x: x itself when direct,
-// else im2col of x written into scratch.
-func (g convGeom) patches(x, scratch []float32) []float32 {
-	if g.direct() {
-		return x
+// eachImage calls f with the index and the patch matrix of every image of
+// the batch x, in order: the image itself when direct, else its im2col in
+// a buffer that f may not keep.
+func (g convGeom) eachImage(x []float32, f func(i int, patches []float32)) {
+	chw, scratch := g.c*g.h*g.w, g.scratch()
+	for i := 0; i < g.n; i++ {
+		xi := x[i*chw : (i+1)*chw]
+		if g.direct() {
+			f(i, xi)
+			continue
+		}
+		g.im2col(xi, scratch)
+		f(i, scratch)
 	}
-	g.im2col(x, scratch)
-	return scratch
 }
 
 // forward returns the kernel (x, w) → y: y[n] = W × cols[n].
 func (g convGeom) forward(impl BLAS) kernel {
 	return func(in [][]float32, y []float32) {
-		x, w := in[0], in[1]
-		rows, cols, chw, ocols := g.rows(), g.cols(), g.c*g.h*g.w, g.o*g.cols()
-		scratch := g.scratch()
-		for i := 0; i < g.n; i++ {
-			patches := g.patches(x[i*chw:(i+1)*chw], scratch)
+		w, rows, cols, ocols := in[1], g.rows(), g.cols(), g.o*g.cols()
+		g.eachImage(in[0], func(i int, patches []float32) {
 			impl.Sgemm(blas.NoTrans, blas.NoTrans, g.o, cols, rows, 1, w, rows, patches, cols, 0, y[i*ocols:(i+1)*ocols], cols)
-		}
+		})
 	}
 }
 
@@ -191,16 +186,13 @@ func (g convGeom) inputGrad(impl BLAS) kernel {
 // image's patches stay in cache and no batch-sized buffer outlives the op.
 func (g convGeom) weightGrad(impl BLAS) kernel {
 	return func(in [][]float32, dw []float32) {
-		x, dy := in[0], in[1]
-		rows, cols, chw, ocols := g.rows(), g.cols(), g.c*g.h*g.w, g.o*g.cols()
-		scratch := g.scratch()
-		for i := 0; i < g.n; i++ {
-			patches := g.patches(x[i*chw:(i+1)*chw], scratch)
+		dy, rows, cols, ocols := in[1], g.rows(), g.cols(), g.o*g.cols()
+		g.eachImage(in[0], func(i int, patches []float32) {
 			var beta float32 = 1
 			if i == 0 {
 				beta = 0
 			}
 			impl.Sgemm(blas.NoTrans, blas.Trans, g.o, rows, cols, 1, dy[i*ocols:(i+1)*ocols], cols, patches, cols, beta, dw, rows)
-		}
+		})
 	}
 }

@@ -88,68 +88,103 @@ func (g convGeom) spans(kernel, in, size int) [][2]int {
 	return sp
 }
 
-// im2col writes the patches of one image x (C, H, W) into cols
-// (C·KH·KW, OH·OW): row (c, ki, kj), column (oy, ox) holds
-// x[c, oy·s − p + ki, ox·s − p + kj], or 0 in the padding.
-func (g convGeom) im2col(x, cols []float32) {
+// patchRow is one row (c, ki, kj) of the patch matrix of an image: row is
+// its data in the matrix, plane the image's channel c. The output rows
+// [ylo, yhi) and columns [xlo, xhi) read inside the image, the others read
+// zero padding.
+type patchRow struct {
+	row, plane         []float32
+	ki, kj             int
+	ylo, yhi, xlo, xhi int
+}
+
+// patchRows calls f for every row (c, ki, kj) of the patch matrix cols
+// (C·KH·KW, OH·OW) of the image x (C, H, W), in order.
+func (g convGeom) patchRows(x, cols []float32, f func(r patchRow)) {
 	hw, ohw := g.h*g.w, g.oh*g.ow
 	ys, xs := g.spans(g.kh, g.h, g.oh), g.spans(g.kw, g.w, g.ow)
 	for c := 0; c < g.c; c++ {
 		plane := x[c*hw : (c+1)*hw]
 		for ki := 0; ki < g.kh; ki++ {
-			ylo, yhi := ys[ki][0], ys[ki][1]
 			for kj := 0; kj < g.kw; kj++ {
 				row := cols[((c*g.kh+ki)*g.kw+kj)*ohw:][:ohw]
-				clear(row[:ylo*g.ow])
-				clear(row[yhi*g.ow:])
-				if ylo < yhi {
-					g.im2colRows(plane, row[ylo*g.ow:yhi*g.ow], ylo, ki, kj, xs[kj][0], xs[kj][1])
-				}
+				f(patchRow{row, plane, ki, kj, ys[ki][0], ys[ki][1], xs[kj][0], xs[kj][1]})
 			}
 		}
 	}
 }
 
-// im2colRows fills the output rows ylo, ylo+1, … (those whose input row is
-// inside the image) of the patch row for kernel offset (ki, kj); the output
-// columns [xlo, xhi) read inside the image.
-func (g convGeom) im2colRows(plane, dst []float32, ylo, ki, kj, xlo, xhi int) {
-	ow, s := g.ow, g.stride
-	shift := kj - g.pad // output column ox reads input column ox·s + shift
-	iy := ylo*s - g.pad + ki
-	if s == 1 && ow == g.w {
-		// Rows of the output and the input have the same length (a "same"
-		// convolution), so the block is one run of the plane; the
-		// columns that fall in the padding are zeroed afterwards.
-		lo := iy*g.w + shift
-		if a, b := max(lo, 0), min(lo+len(dst), len(plane)); a < b {
-			copy(dst[a-lo:b-lo], plane[a:b])
+// im2col writes the patches of one image x (C, H, W) into cols
+// (C·KH·KW, OH·OW): row (c, ki, kj), column (oy, ox) holds
+// x[c, oy·s − p + ki, ox·s − p + kj], or 0 in the padding.
+func (g convGeom) im2col(x, cols []float32) {
+	g.patchRows(x, cols, func(r patchRow) {
+		clear(r.row[:r.ylo*g.ow])
+		clear(r.row[r.yhi*g.ow:])
+		if r.ylo < r.yhi {
+			g.im2colRows(r)
 		}
-		zeroColumns(dst, ow, xlo, xhi)
+	})
+}
+
+// origin returns the input row iy that the first output row ylo of a patch
+// row reads, and the shift: output column ox reads input column
+// ox·stride + shift.
+func (g convGeom) origin(r patchRow) (iy, shift int) {
+	return r.ylo*g.stride - g.pad + r.ki, r.kj - g.pad
+}
+
+// sameRun is the fast path of a "same" convolution (stride 1, output rows
+// as long as the input's): the output rows [ylo, yhi) of a patch row then
+// read one run of the plane, element j of the block reading element
+// lo + j. It returns the part of the run inside the plane, [a, b) (empty
+// unless a < b), or ok = false for other convolutions.
+func (g convGeom) sameRun(r patchRow) (lo, a, b int, ok bool) {
+	if g.stride != 1 || g.ow != g.w {
+		return 0, 0, 0, false
+	}
+	iy, shift := g.origin(r)
+	lo = iy*g.w + shift
+	a, b = max(lo, 0), min(lo+(r.yhi-r.ylo)*g.ow, len(r.plane))
+	return lo, a, b, true
+}
+
+// im2colRows fills the output rows ylo, ylo+1, … (those whose input row is
+// inside the image) of one patch row.
+func (g convGeom) im2colRows(r patchRow) {
+	dst, s := r.row[r.ylo*g.ow:r.yhi*g.ow], g.stride
+	if lo, a, b, ok := g.sameRun(r); ok {
+		if a < b {
+			copy(dst[a-lo:b-lo], r.plane[a:b])
+		}
+	} else {
+		g.runs(r, dst, func(run, in []float32) {
+			if s == 1 {
+				copy(run, in)
+				return
+			}
+			for i := range run {
+				run[i] = in[i*s]
+			}
+		})
+	}
+	// The columns that read padding (copied over in a same convolution).
+	zeroColumns(dst, g.ow, r.xlo, r.xhi)
+}
+
+// runs calls f for each output row of block, the rows ylo, ylo+1, … of a
+// patch row, with the row's columns [xlo, xhi) that read inside the image
+// and the part of the plane they read: run[i] reads in[i·stride].
+func (g convGeom) runs(r patchRow, block []float32, f func(run, in []float32)) {
+	if r.xlo == r.xhi {
 		return
 	}
-	for off := 0; off < len(dst); off += ow {
-		d := dst[off : off+ow]
-		for j := 0; j < xlo; j++ {
-			d[j] = 0
-		}
-		for j := xhi; j < ow; j++ {
-			d[j] = 0
-		}
-		if xlo == xhi {
-			continue
-		}
-		run := d[xlo:xhi]
-		src := plane[iy*g.w+xlo*s+shift:]
+	s := g.stride
+	iy, shift := g.origin(r)
+	for off := 0; off < len(block); off += g.ow {
+		run := block[off+r.xlo : off+r.xhi]
+		f(run, r.plane[iy*g.w+r.xlo*s+shift:][:(len(run)-1)*s+1])
 		iy += s
-		if s == 1 {
-			copy(run, src)
-			continue
-		}
-		src = src[:(len(run)-1)*s+1]
-		for i := range run {
-			run[i] = src[i*s]
-		}
 	}
 }
 
@@ -158,55 +193,34 @@ func (g convGeom) im2colRows(plane, dst []float32, ylo, ki, kj, xlo, xhi int) {
 // over the patches that read it. It overwrites the entries of cols that
 // fall in the padding with zeros.
 func (g convGeom) col2im(cols, x []float32) {
-	hw, ohw := g.h*g.w, g.oh*g.ow
-	ys, xs := g.spans(g.kh, g.h, g.oh), g.spans(g.kw, g.w, g.ow)
-	for c := 0; c < g.c; c++ {
-		plane := x[c*hw : (c+1)*hw]
-		for ki := 0; ki < g.kh; ki++ {
-			ylo, yhi := ys[ki][0], ys[ki][1]
-			if ylo == yhi {
-				continue
-			}
-			for kj := 0; kj < g.kw; kj++ {
-				row := cols[((c*g.kh+ki)*g.kw+kj)*ohw:][:ohw]
-				g.col2imRows(row[ylo*g.ow:yhi*g.ow], plane, ylo, ki, kj, xs[kj][0], xs[kj][1])
-			}
+	g.patchRows(x, cols, func(r patchRow) {
+		if r.ylo < r.yhi {
+			g.col2imRows(r)
 		}
-	}
+	})
 }
 
 // col2imRows is the adjoint of im2colRows: it adds the output rows ylo, …
 // of one patch row onto the input plane.
-func (g convGeom) col2imRows(src, plane []float32, ylo, ki, kj, xlo, xhi int) {
-	ow, s := g.ow, g.stride
-	shift := kj - g.pad
-	iy := ylo*s - g.pad + ki
-	if s == 1 && ow == g.w {
-		// As in im2colRows: with the padding columns zeroed, the block
-		// adds onto one run of the plane.
-		zeroColumns(src, ow, xlo, xhi)
-		lo := iy*g.w + shift
-		if a, b := max(lo, 0), min(lo+len(src), len(plane)); a < b {
-			addTo(plane[a:b], src[a-lo:b-lo])
+func (g convGeom) col2imRows(r patchRow) {
+	src, s := r.row[r.ylo*g.ow:r.yhi*g.ow], g.stride
+	if lo, a, b, ok := g.sameRun(r); ok {
+		// With the padding columns zeroed, the block adds onto the run.
+		zeroColumns(src, g.ow, r.xlo, r.xhi)
+		if a < b {
+			addTo(r.plane[a:b], src[a-lo:b-lo])
 		}
 		return
 	}
-	if xlo == xhi {
-		return
-	}
-	for off := 0; off < len(src); off += ow {
-		run := src[off+xlo : off+xhi]
-		dst := plane[iy*g.w+xlo*s+shift:]
-		iy += s
+	g.runs(r, src, func(run, out []float32) {
 		if s == 1 {
-			addTo(dst, run)
-			continue
+			addTo(out, run)
+			return
 		}
-		dst = dst[:(len(run)-1)*s+1]
 		for i, v := range run {
-			dst[i*s] += v
+			out[i*s] += v
 		}
-	}
+	})
 }
 
 // zeroColumns zeroes the columns outside [lo, hi) of the rows of width w
