@@ -258,17 +258,3 @@ func (op ownDiffOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, erro
 	}
 	return op.spec.grad(inputs, output, grad)
 }
-
-// nchw checks that s is a 4-D shape with no empty axis; what names the
-// operand in the error.
-func nchw(op, what string, s tensor.Shape) error {
-	if len(s) != 4 {
-		return fmt.Errorf("%s: %s must be NCHW (4-D), got shape %v", op, what, s)
-	}
-	for _, d := range s {
-		if d < 1 {
-			return fmt.Errorf("%s: %s %v is empty", op, what, s)
-		}
-	}
-	return nil
-}
