@@ -16,6 +16,7 @@ type Net struct {
 	G        *G.ExprGraph
 	Store    *Store
 	Training bool // batch statistics and dropout masks when true; running statistics and no dropout when false
+	BLAS     BLAS // the matrix products of Conv2D; NewNet sets engine/blas's current choice
 
 	params   G.Nodes
 	names    []string
@@ -48,7 +49,7 @@ type Dropout struct {
 
 // NewNet starts an empty graph drawing parameters from store.
 func NewNet(store *Store, training bool) *Net {
-	return &Net{G: G.NewGraph(), Store: store, Training: training, byName: map[string]*G.Node{}, inputs: map[string]*G.Node{}}
+	return &Net{G: G.NewGraph(), Store: store, Training: training, BLAS: currentBLAS(), byName: map[string]*G.Node{}, inputs: map[string]*G.Node{}}
 }
 
 // Err returns the first error met while building, or nil.
@@ -180,7 +181,7 @@ func (n *Net) Conv2D(name string, x *G.Node, out, k, stride, pad int) *G.Node {
 	fanIn := in * k * k
 	w := n.Param(name+".weight", []int{out, in, k, k}, fanIn, out*k*k, UniformFanIn, true)
 	b := n.Param(name+".bias", []int{1, out, 1, 1}, fanIn, out*k*k, UniformFanIn, true)
-	y := n.Op(Conv2D(x, w, stride, pad))
+	y := n.Op(Conv2D(n.BLAS, x, w, stride, pad))
 	if n.err != nil {
 		return nil
 	}

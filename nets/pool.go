@@ -2,9 +2,7 @@ package nets
 
 import (
 	"fmt"
-	"hash"
 
-	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -34,7 +32,7 @@ func MaxPool2D(x *G.Node, k int) (*G.Node, error) {
 	if _, err := poolGeometry(x.Shape(), k); err != nil {
 		return nil, err
 	}
-	return G.ApplyOp(maxPoolOp{k: k}, x)
+	return applyOp(maxPoolSpec(k), x)
 }
 
 // poolGeom is the geometry of one pooling: input planes (h, w), n·c of
@@ -104,10 +102,11 @@ func (g poolGeom) forward(x, y []float32) {
 	}
 }
 
-// backward adds dy of each window onto dx at the window's first element
-// (row-major) equal to its maximum y.
+// backward writes dx: dy of each window at the window's first element
+// (row-major) equal to its maximum y, zero elsewhere.
 func (g poolGeom) backward(x, y, dy, dx []float32) {
 	k, w, ow := g.k, g.w, g.ow
+	clear(dx)
 	for p := 0; p < g.planes; p++ {
 		plane := x[p*g.h*w : (p+1)*g.h*w]
 		grad := dx[p*g.h*w : (p+1)*g.h*w]
@@ -157,126 +156,44 @@ func (g poolGeom) backward(x, y, dy, dx []float32) {
 	}
 }
 
-// maxPoolOp is the forward op: x → y.
-type maxPoolOp struct{ k int }
-
-func (op maxPoolOp) Arity() int { return 1 }
-
-func (op maxPoolOp) Type() hm.Type {
-	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
-	return hm.NewFnType(t, t)
+// maxPoolSpec is the forward op: x → y.
+func maxPoolSpec(k int) opSpec {
+	return opSpec{
+		name: "MaxPool2D", params: []opParam{{"k", k}}, arity: 1,
+		plan: func(in []tensor.Shape) (tensor.Shape, kernel, error) {
+			g, err := poolGeometry(in[0], k)
+			if err != nil {
+				return nil, nil, err
+			}
+			return g.outShape(in[0]), func(in [][]float32, y []float32) { g.forward(in[0], y) }, nil
+		},
+		// The gradient for x, computed from x, y and dy.
+		grad: func(in G.Nodes, y, dy *G.Node) (G.Nodes, error) {
+			dx, err := applyOp(maxPoolGradSpec(k), in[0], y, dy)
+			if err != nil {
+				return nil, fmt.Errorf("maxpool2d gradient for the input %v: %w", in[0].Shape(), err)
+			}
+			return G.Nodes{dx}, nil
+		},
+	}
 }
 
-func (op maxPoolOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
-	xs, ok := in[0].(tensor.Shape)
-	if !ok {
-		return nil, fmt.Errorf("maxpool2d: expected a shape, got %v", in[0])
+// maxPoolGradSpec is the gradient: (x, y, dy) → dx. It checks that y and dy
+// have the pooled shape of x.
+func maxPoolGradSpec(k int) opSpec {
+	return opSpec{
+		name: "MaxPool2DGrad", params: []opParam{{"k", k}}, arity: 3,
+		plan: func(in []tensor.Shape) (tensor.Shape, kernel, error) {
+			xs, ys, dys := in[0], in[1], in[2]
+			g, err := poolGeometry(xs, k)
+			if err != nil {
+				return nil, nil, fmt.Errorf("maxpool2d gradient: %w", err)
+			}
+			if want := g.outShape(xs); !ys.Eq(want) || !dys.Eq(want) {
+				return nil, nil, fmt.Errorf("maxpool2d gradient: output %v and output gradient %v must both be %v for the input %v",
+					ys, dys, want, xs)
+			}
+			return xs.Clone(), func(in [][]float32, dx []float32) { g.backward(in[0], in[1], in[2], dx) }, nil
+		},
 	}
-	g, err := poolGeometry(xs, op.k)
-	if err != nil {
-		return nil, err
-	}
-	return g.outShape(xs), nil
 }
-
-func (op maxPoolOp) Do(vals ...G.Value) (G.Value, error) {
-	t, err := float32Tensor(vals[0], "maxpool2d input")
-	if err != nil {
-		return nil, err
-	}
-	xs := t.Shape()
-	g, err := poolGeometry(xs, op.k)
-	if err != nil {
-		return nil, err
-	}
-	y := make([]float32, g.planes*g.oh*g.ow)
-	g.forward(t.Data().([]float32), y)
-	return tensor.New(tensor.WithShape(g.outShape(xs)...), tensor.WithBacking(y)), nil
-}
-
-func (op maxPoolOp) ReturnsPtr() bool     { return false }
-func (op maxPoolOp) CallsExtern() bool    { return false }
-func (op maxPoolOp) OverwritesInput() int { return -1 }
-func (op maxPoolOp) WriteHash(h hash.Hash) {
-	fmt.Fprintf(h, "genxai.MaxPool2D(k=%d)", op.k)
-}
-func (op maxPoolOp) Hashcode() uint32 { return hashOf(op) }
-func (op maxPoolOp) String() string   { return fmt.Sprintf("MaxPool2D(%d×%d)", op.k, op.k) }
-
-// DiffWRT says the input is differentiable.
-func (op maxPoolOp) DiffWRT(int) []bool { return []bool{true} }
-
-// SymDiff returns the gradient node for x, computed from x, y and dy.
-func (op maxPoolOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
-	dx, err := G.ApplyOp(maxPoolGradOp(op), inputs[0], output, grad)
-	if err != nil {
-		return nil, fmt.Errorf("maxpool2d gradient for the input %v: %w", inputs[0].Shape(), err)
-	}
-	return G.Nodes{dx}, nil
-}
-
-// maxPoolGradOp is the gradient: (x, y, dy) → dx.
-type maxPoolGradOp struct{ k int }
-
-func (op maxPoolGradOp) Arity() int { return 3 }
-
-func (op maxPoolGradOp) Type() hm.Type {
-	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
-	return hm.NewFnType(t, t, t, t)
-}
-
-// geometry checks that y and dy have the pooled shape of x.
-func (op maxPoolGradOp) geometry(xs, ys, dys tensor.Shape) (poolGeom, error) {
-	g, err := poolGeometry(xs, op.k)
-	if err != nil {
-		return poolGeom{}, fmt.Errorf("maxpool2d gradient: %w", err)
-	}
-	want := g.outShape(xs)
-	if !ys.Eq(want) || !dys.Eq(want) {
-		return poolGeom{}, fmt.Errorf("maxpool2d gradient: output %v and output gradient %v must both be %v for the input %v",
-			ys, dys, want, xs)
-	}
-	return g, nil
-}
-
-func (op maxPoolGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
-	if len(in) != 3 {
-		return nil, fmt.Errorf("maxpool2d gradient: expected 3 shapes, got %d", len(in))
-	}
-	var s [3]tensor.Shape
-	for i := range s {
-		var ok bool
-		if s[i], ok = in[i].(tensor.Shape); !ok {
-			return nil, fmt.Errorf("maxpool2d gradient: expected shapes, got %v", in[i])
-		}
-	}
-	if _, err := op.geometry(s[0], s[1], s[2]); err != nil {
-		return nil, err
-	}
-	return s[0].Clone(), nil
-}
-
-func (op maxPoolGradOp) Do(vals ...G.Value) (G.Value, error) {
-	ts, err := float32Tensors("maxpool2d gradient", vals...)
-	if err != nil {
-		return nil, err
-	}
-	xs := ts[0].Shape()
-	g, err := op.geometry(xs, ts[1].Shape(), ts[2].Shape())
-	if err != nil {
-		return nil, err
-	}
-	x := ts[0].Data().([]float32)
-	dx := make([]float32, len(x))
-	g.backward(x, ts[1].Data().([]float32), ts[2].Data().([]float32), dx)
-	return tensor.New(tensor.WithShape(xs.Clone()...), tensor.WithBacking(dx)), nil
-}
-
-func (op maxPoolGradOp) ReturnsPtr() bool     { return false }
-func (op maxPoolGradOp) CallsExtern() bool    { return false }
-func (op maxPoolGradOp) OverwritesInput() int { return -1 }
-func (op maxPoolGradOp) WriteHash(h hash.Hash) {
-	fmt.Fprintf(h, "genxai.MaxPool2DGrad(k=%d)", op.k)
-}
-func (op maxPoolGradOp) Hashcode() uint32 { return hashOf(op) }
-func (op maxPoolGradOp) String() string   { return fmt.Sprintf("MaxPool2DGrad(%d×%d)", op.k, op.k) }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
-	"strings"
 	"testing"
 
 	G "gorgonia.org/gorgonia"
@@ -26,14 +25,14 @@ var poolCases = []poolCase{
 	{2, 2, 3, 5, 1}, {2, 4, 28, 28, 2}, {2, 3, 14, 14, 2},
 }
 
-func gorgoniaPool(k int) func(in G.Nodes) (*G.Node, error) {
-	return func(in G.Nodes) (*G.Node, error) {
-		return G.MaxPool2D(in[0], tensor.Shape{k, k}, []int{0, 0}, []int{k, k})
+// poolImpls are MaxPool2D and Gorgonia's MaxPool2D with a k×k window.
+func poolImpls(k int) []namedOp {
+	return []namedOp{
+		{"ours", func(in G.Nodes) (*G.Node, error) { return MaxPool2D(in[0], k) }},
+		{"gorgonia", func(in G.Nodes) (*G.Node, error) {
+			return G.MaxPool2D(in[0], tensor.Shape{k, k}, []int{0, 0}, []int{k, k})
+		}},
 	}
-}
-
-func oursPool(k int) func(in G.Nodes) (*G.Node, error) {
-	return func(in G.Nodes) (*G.Node, error) { return MaxPool2D(in[0], k) }
 }
 
 // poolFills are the inputs compared with Gorgonia: distinct values, and
@@ -65,17 +64,10 @@ func TestMaxPool2DMatchesGorgonia(t *testing.T) {
 			for i, data := 0, x.Data().([]float32); i < len(data); i++ {
 				data[i] = fill.f(rng)
 			}
-			vals := []*tensor.Dense{x}
-			y, shape, grads := opRun(t, vals, oursPool(c.k))
-			wy, wshape, wgrads := opRun(t, vals, gorgoniaPool(c.k))
-			if !shape.Eq(wshape) || !shape.Eq(tensor.Shape{c.n, c.c, c.h / c.k, c.w / c.k}) {
-				t.Fatalf("%v %s: shape %v, Gorgonia's %v", c, fill.name, shape, wshape)
-			}
-			if err := closeTo(y, wy, 0); err != nil {
-				t.Errorf("%v %s: output: %v", c, fill.name, err)
-			}
-			if err := closeTo(grads[0], wgrads[0], 0); err != nil {
-				t.Errorf("%v %s: gradient: %v", c, fill.name, err)
+			impls := poolImpls(c.k)
+			shape := matchOps(t, fmt.Sprintf("%v %s", c, fill.name), []*tensor.Dense{x}, impls[0].build, impls[1].build, 0, 0)
+			if !shape.Eq(tensor.Shape{c.n, c.c, c.h / c.k, c.w / c.k}) {
+				t.Errorf("%v %s: shape %v", c, fill.name, shape)
 			}
 		}
 	}
@@ -88,7 +80,7 @@ func TestMaxPool2DTies(t *testing.T) {
 		5, 5, 5, 5, 7, 7,
 		9, 9, 9, 9, 9, 9, // dropped: past the last whole 2×2 window
 	}))
-	y, _, grads := opRun(t, []*tensor.Dense{x}, oursPool(2))
+	y, _, grads := opRun(t, []*tensor.Dense{x}, poolImpls(2)[0].build)
 	if err := closeTo(y, []float32{5, 5, 7}, 0); err != nil {
 		t.Errorf("output: %v", err)
 	}
@@ -128,39 +120,17 @@ func TestMaxPool2DFiniteDifferences(t *testing.T) {
 		}})
 }
 
-// Bad shapes and windows are refused when the graph is built, naming them.
+// Bad shapes and windows are refused when the graph is built, naming them;
+// the gradient op checks y and dy against x.
 func TestMaxPool2DShapeErrors(t *testing.T) {
-	g := G.NewGraph()
-	node := func(name string, shape ...int) *G.Node {
-		return G.NewTensor(g, tensor.Float32, len(shape), G.WithShape(shape...), G.WithName(name))
-	}
-	for _, c := range []struct {
-		name   string
-		x      *G.Node
-		k      int
-		substr []string
-	}{
-		{"3-D input", node("x1", 2, 5, 5), 2, []string{"(2, 5, 5)", "NCHW"}},
-		{"window 0", node("x2", 2, 3, 5, 5), 0, []string{"window", "0"}},
-		{"too small", node("x3", 2, 3, 5, 2), 3, []string{"(2, 3, 5, 2)", "3×3"}},
-	} {
-		_, err := MaxPool2D(c.x, c.k)
-		if err == nil {
-			t.Errorf("%s: no error", c.name)
-			continue
-		}
-		for _, s := range c.substr {
-			if !strings.Contains(err.Error(), s) {
-				t.Errorf("%s: error %q does not mention %q", c.name, err, s)
-			}
-		}
-	}
-	// The gradient op checks y and dy against x.
-	op := maxPoolGradOp{k: 2}
-	_, err := op.InferShape(tensor.Shape{2, 3, 6, 6}, tensor.Shape{2, 3, 3, 3}, tensor.Shape{2, 3, 3, 2})
-	if err == nil || !strings.Contains(err.Error(), "(2, 3, 3, 2)") || !strings.Contains(err.Error(), "(2, 3, 6, 6)") {
-		t.Errorf("gradient with a mismatched dy: error %v", err)
-	}
+	node := placeholders()
+	checkErrors(t, []errCase{
+		{"3-D input", nodeErr(MaxPool2D(node(2, 5, 5), 2)), []string{"(2, 5, 5)", "NCHW"}},
+		{"window 0", nodeErr(MaxPool2D(node(2, 3, 5, 5), 0)), []string{"window", "0"}},
+		{"too small", nodeErr(MaxPool2D(node(2, 3, 5, 2), 3)), []string{"(2, 3, 5, 2)", "3×3"}},
+		{"gradient with a mismatched dy", shapeErr(newOp(maxPoolGradSpec(2)).InferShape(tensor.Shape{2, 3, 6, 6}, tensor.Shape{2, 3, 3, 3}, tensor.Shape{2, 3, 3, 2})),
+			[]string{"(2, 3, 3, 2)", "(2, 3, 6, 6)"}},
+	})
 }
 
 // BenchmarkMaxPool2D compares MaxPool2D with Gorgonia's on the pooling
@@ -169,20 +139,6 @@ func TestMaxPool2DShapeErrors(t *testing.T) {
 func BenchmarkMaxPool2D(b *testing.B) {
 	for _, s := range [][4]int{{64, 32, 28, 28}, {64, 64, 14, 14}} {
 		rng := rand.New(rand.NewSource(1))
-		vals := []*tensor.Dense{randomTensor(rng, s[:]...)}
-		for _, impl := range []struct {
-			name  string
-			build func(in G.Nodes) (*G.Node, error)
-		}{{"ours", oursPool(2)}, {"gorgonia", gorgoniaPool(2)}} {
-			for _, grads := range []bool{false, true} {
-				pass := "forward"
-				if grads {
-					pass = "backward"
-				}
-				b.Run(fmt.Sprintf("%dx%dx%d/%s/%s", s[1], s[2], s[3], pass, impl.name), func(b *testing.B) {
-					benchOp(b, vals, impl.build, grads)
-				})
-			}
-		}
+		benchPasses(b, fmt.Sprintf("%dx%dx%d", s[1], s[2], s[3]), []*tensor.Dense{randomTensor(rng, s[:]...)}, poolImpls(2))
 	}
 }

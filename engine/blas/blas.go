@@ -184,8 +184,9 @@ func coreType() string {
 }
 
 var (
-	nameMu  sync.Mutex
-	current = "gonum (pure Go)"
+	nameMu      sync.Mutex
+	current     = "gonum (pure Go)"
+	currentImpl = gorgonia.BLAS(gonum.Implementation{})
 )
 
 // Use installs OpenBLAS as the BLAS of gorgonia and gorgonia's tensor
@@ -198,13 +199,24 @@ func Use() (name string) {
 	nameMu.Lock()
 	defer nameMu.Unlock()
 	if err != nil {
-		gorgonia.Use(gonum.Implementation{})
+		currentImpl = gonum.Implementation{}
 		current = "gonum (pure Go): " + err.Error()
-		return current
+	} else {
+		currentImpl = impl
+		current = "openblas (" + loadPath + ")"
 	}
-	gorgonia.Use(impl)
-	current = "openblas (" + loadPath + ")"
+	gorgonia.Use(currentImpl)
 	return current
+}
+
+// Current returns the implementation the last call to Use installed, or
+// gonum's pure-Go BLAS before any call. Graph builders read it once and pass
+// it to the ops that multiply matrices (nets.Net.BLAS), so a kernel never
+// looks up a process-wide BLAS while it runs.
+func Current() gorgonia.BLAS {
+	nameMu.Lock()
+	defer nameMu.Unlock()
+	return currentImpl
 }
 
 // Name returns what the last call to Use installed (see Use), or
@@ -322,28 +334,32 @@ func gemmOK(tA, tB gblas.Transpose, m, n, k, lda, ldb, ldc, la, lb, lc int) bool
 	return la >= lda*(ar-1)+ac && lb >= ldb*(br-1)+bc && lc >= ldc*(m-1)+n
 }
 
-// Sgemm computes C = alpha * op(A) * op(B) + beta * C for row-major
-// float32 matrices (see gonum's blas.Float32).
-func (impl OpenBLAS) Sgemm(tA, tB gblas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+// gemm calls the CBLAS routine cblasGemm when a row-major call is valid and
+// large enough for OpenBLAS (see gemmOK), else gonum's routine goGemm.
+func gemm[T float32 | float64](
+	cblasGemm func(order, tA, tB, m, n, k int32, alpha T, a *T, lda int32, b *T, ldb int32, beta T, c *T, ldc int32),
+	goGemm func(tA, tB gblas.Transpose, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int),
+	tA, tB gblas.Transpose, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int,
+) {
 	if alpha == 0 || !gemmOK(tA, tB, m, n, k, lda, ldb, ldc, len(a), len(b), len(c)) {
-		impl.Implementation.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		goGemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	ta, _ := cblasTrans(tA)
 	tb, _ := cblasTrans(tB)
-	cblasSgemm(cblasRowMajor, ta, tb, int32(m), int32(n), int32(k), alpha, &a[0], int32(lda), &b[0], int32(ldb), beta, &c[0], int32(ldc))
+	cblasGemm(cblasRowMajor, ta, tb, int32(m), int32(n), int32(k), alpha, &a[0], int32(lda), &b[0], int32(ldb), beta, &c[0], int32(ldc))
+}
+
+// Sgemm computes C = alpha * op(A) * op(B) + beta * C for row-major
+// float32 matrices (see gonum's blas.Float32).
+func (impl OpenBLAS) Sgemm(tA, tB gblas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	gemm(cblasSgemm, impl.Implementation.Sgemm, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // Dgemm computes C = alpha * op(A) * op(B) + beta * C for row-major
 // float64 matrices (see gonum's blas.Float64).
 func (impl OpenBLAS) Dgemm(tA, tB gblas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
-	if alpha == 0 || !gemmOK(tA, tB, m, n, k, lda, ldb, ldc, len(a), len(b), len(c)) {
-		impl.Implementation.Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-		return
-	}
-	ta, _ := cblasTrans(tA)
-	tb, _ := cblasTrans(tB)
-	cblasDgemm(cblasRowMajor, ta, tb, int32(m), int32(n), int32(k), alpha, &a[0], int32(lda), &b[0], int32(ldb), beta, &c[0], int32(ldc))
+	gemm(cblasDgemm, impl.Implementation.Dgemm, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // gemvOK reports whether a row-major gemv call is valid and worth OpenBLAS.
@@ -362,26 +378,31 @@ func gemvOK(tA gblas.Transpose, m, n, lda, incX, incY, la, lx, ly int) bool {
 	return la >= lda*(m-1)+n && lx >= 1+(nx-1)*incX && ly >= 1+(ny-1)*incY
 }
 
-// Sgemv computes y = alpha * op(A) * x + beta * y for a row-major float32
-// matrix (see gonum's blas.Float32).
-func (impl OpenBLAS) Sgemv(tA gblas.Transpose, m, n int, alpha float32, a []float32, lda int, x []float32, incX int, beta float32, y []float32, incY int) {
+// gemv calls the CBLAS routine cblasGemv when a row-major call is valid and
+// large enough for OpenBLAS (see gemvOK), else gonum's routine goGemv.
+func gemv[T float32 | float64](
+	cblasGemv func(order, tA, m, n int32, alpha T, a *T, lda int32, x *T, incX int32, beta T, y *T, incY int32),
+	goGemv func(tA gblas.Transpose, m, n int, alpha T, a []T, lda int, x []T, incX int, beta T, y []T, incY int),
+	tA gblas.Transpose, m, n int, alpha T, a []T, lda int, x []T, incX int, beta T, y []T, incY int,
+) {
 	if !gemvOK(tA, m, n, lda, incX, incY, len(a), len(x), len(y)) {
-		impl.Implementation.Sgemv(tA, m, n, alpha, a, lda, x, incX, beta, y, incY)
+		goGemv(tA, m, n, alpha, a, lda, x, incX, beta, y, incY)
 		return
 	}
 	ta, _ := cblasTrans(tA)
-	cblasSgemv(cblasRowMajor, ta, int32(m), int32(n), alpha, &a[0], int32(lda), &x[0], int32(incX), beta, &y[0], int32(incY))
+	cblasGemv(cblasRowMajor, ta, int32(m), int32(n), alpha, &a[0], int32(lda), &x[0], int32(incX), beta, &y[0], int32(incY))
+}
+
+// Sgemv computes y = alpha * op(A) * x + beta * y for a row-major float32
+// matrix (see gonum's blas.Float32).
+func (impl OpenBLAS) Sgemv(tA gblas.Transpose, m, n int, alpha float32, a []float32, lda int, x []float32, incX int, beta float32, y []float32, incY int) {
+	gemv(cblasSgemv, impl.Implementation.Sgemv, tA, m, n, alpha, a, lda, x, incX, beta, y, incY)
 }
 
 // Dgemv computes y = alpha * op(A) * x + beta * y for a row-major float64
 // matrix (see gonum's blas.Float64).
 func (impl OpenBLAS) Dgemv(tA gblas.Transpose, m, n int, alpha float64, a []float64, lda int, x []float64, incX int, beta float64, y []float64, incY int) {
-	if !gemvOK(tA, m, n, lda, incX, incY, len(a), len(x), len(y)) {
-		impl.Implementation.Dgemv(tA, m, n, alpha, a, lda, x, incX, beta, y, incY)
-		return
-	}
-	ta, _ := cblasTrans(tA)
-	cblasDgemv(cblasRowMajor, ta, int32(m), int32(n), alpha, &a[0], int32(lda), &x[0], int32(incX), beta, &y[0], int32(incY))
+	gemv(cblasDgemv, impl.Implementation.Dgemv, tA, m, n, alpha, a, lda, x, incX, beta, y, incY)
 }
 
 // vecOK reports whether a level-1 call on n elements is valid and worth

@@ -203,10 +203,16 @@ func TestUseInstallsForGorgoniaAndTensor(t *testing.T) {
 		if !strings.HasPrefix(name, "gonum (pure Go): ") || !strings.Contains(name, "libopenblas") {
 			t.Fatalf("fallback name %q does not say why", name)
 		}
+		if _, ok := Current().(gonum.Implementation); !ok {
+			t.Fatalf("Current() is %T after falling back to gonum", Current())
+		}
 		return
 	}
 	if !strings.HasPrefix(name, "openblas (") {
 		t.Fatalf("name %q", name)
+	}
+	if _, ok := Current().(OpenBLAS); !ok {
+		t.Fatalf("Current() is %T after installing OpenBLAS", Current())
 	}
 	if _, ok := gorgonia.WhichBLAS().(OpenBLAS); !ok {
 		t.Fatalf("gorgonia uses %T", gorgonia.WhichBLAS())
