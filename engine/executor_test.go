@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,17 +15,7 @@ func vector(g *G.ExprGraph, name string, vs ...float32) *G.Node {
 	return G.NewTensor(g, tensor.Float32, 1, G.WithShape(len(vs)), G.WithName(name), G.WithValue(v))
 }
 
-func equal(a []float32, b ...float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
+func equal(a []float32, b ...float32) bool { return slices.Equal(a, b) }
 
 func TestNewKinds(t *testing.T) {
 	if _, err := New("tape", G.NewGraph(), nil); err == nil {

@@ -25,28 +25,19 @@ type ClassifierConfig struct {
 // the setting at fault.
 func (c ClassifierConfig) Validate() error {
 	const family = "classifier"
-	if err := checkImage(family, c.C, c.H, c.W); err != nil {
-		return err
-	}
-	switch c.Arch {
-	case "mlp":
-		if err := checkSizes(family, "model.hidden", c.Hidden, true); err != nil {
-			return err
-		}
-	case "cnn":
-		if err := firstError(checkSizes(family, "model.channels", c.Channels, true), checkSizes(family, "model.hidden", c.Hidden, false)); err != nil {
-			return err
-		}
-		if c.H>>len(c.Channels) < 1 || c.W>>len(c.Channels) < 1 {
-			return fmt.Errorf("classifier: the cnn variant halves the image once per entry of model.channels (%d entries), which leaves nothing of a %d×%d image: use fewer channels", len(c.Channels), c.H, c.W)
-		}
-	default:
-		return fmt.Errorf("classifier: model.arch %q is not known (allowed: mlp, cnn)", c.Arch)
-	}
+	arch := checkArch(family, c.Arch, map[string]func() error{
+		"mlp": func() error { return checkSizes(family, "model.hidden", c.Hidden, true) },
+		"cnn": func() error {
+			return firstError(checkSizes(family, "model.channels", c.Channels, true), checkSizes(family, "model.hidden", c.Hidden, false),
+				checkGrid(family, "model.channels", len(c.Channels), c.H, c.W, false))
+		},
+	})
+	var classes error
 	if c.Classes < 2 || c.Classes > maxSize {
-		return fmt.Errorf("classifier: the data has %d classes, between 2 and %d are needed", c.Classes, maxSize)
+		classes = fmt.Errorf("classifier: the data has %d classes, between 2 and %d are needed", c.Classes, maxSize)
 	}
-	return firstError(CheckActivation("classifier: model.activation", c.Activation), checkDropout(family, "model.dropout", c.Dropout))
+	return firstError(checkImage(family, c.C, c.H, c.W), arch, classes,
+		CheckActivation("classifier: model.activation", c.Activation), checkDropout(family, "model.dropout", c.Dropout))
 }
 
 // Classifier is the graph of an image classifier for one batch size.
@@ -74,7 +65,7 @@ type Classifier struct {
 // parameters from store.
 func NewClassifier(store *Store, cfg ClassifierConfig, batch int, training bool) (*Classifier, error) {
 	m := &Classifier{Config: cfg, Batch: batch}
-	net, err := build("classifier", cfg, store, batch, training, func(n *Net) {
+	return build(m, &m.Net, "classifier", cfg, store, batch, training, func(n *Net) {
 		m.X = n.Input("x", batch, cfg.C*cfg.H*cfg.W)
 		m.Target = n.Input("target", batch, cfg.Classes)
 		m.RowWeight = n.Input("row_weight", batch)
@@ -114,11 +105,6 @@ func NewClassifier(store *Store, cfg ClassifierConfig, batch int, training bool)
 		m.Loss = n.WeightedSum(m.RowLoss, m.RowWeight)
 		n.Keep(m.Features, m.Logits, m.Probs, m.RowLoss, m.Loss)
 	})
-	m.Net = net
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
 }
 
 // CrossEntropy is the softmax cross-entropy of each row of logits (rows,

@@ -43,38 +43,24 @@ type GANConfig struct {
 // the setting at fault.
 func (c GANConfig) Validate() error {
 	const family = "gan"
-	if err := checkImage(family, c.C, c.H, c.W); err != nil {
-		return err
+	arch := checkArch(family, c.Arch, map[string]func() error{
+		"mlp": func() error {
+			return firstError(checkSizes(family, "model.g_hidden", c.GHidden, true), checkSizes(family, "model.d_hidden", c.DHidden, true))
+		},
+		"dcgan": func() error {
+			return firstError(checkSizes(family, "model.g_channels", c.GChannels, true), checkSizes(family, "model.d_channels", c.DChannels, true),
+				checkGrid(family, "model.g_channels", len(c.GChannels), c.H, c.W, true),
+				checkGrid(family, "model.d_channels", len(c.DChannels), c.H, c.W, false))
+		},
+	})
+	var classes error
+	switch {
+	case c.Classes < 0 || c.Classes > maxSize:
+		classes = fmt.Errorf("gan: the number of classes (%d) must be between 0 and %d", c.Classes, maxSize)
+	case c.Projection && c.Classes == 0:
+		classes = fmt.Errorf("gan: model.projection conditions the discriminator on the class, so it needs model.conditional: true")
 	}
-	switch c.Arch {
-	case "mlp":
-		if err := firstError(checkSizes(family, "model.g_hidden", c.GHidden, true), checkSizes(family, "model.d_hidden", c.DHidden, true)); err != nil {
-			return err
-		}
-	case "dcgan":
-		if err := firstError(checkSizes(family, "model.g_channels", c.GChannels, true), checkSizes(family, "model.d_channels", c.DChannels, true)); err != nil {
-			return err
-		}
-		f := 1 << len(c.GChannels)
-		if c.H%f != 0 || c.W%f != 0 {
-			return fmt.Errorf("gan: the dcgan generator doubles its grid once per entry of model.g_channels (%d entries), so height and width must be multiples of %d; the data is %d×%d: use fewer generator channels", len(c.GChannels), f, c.H, c.W)
-		}
-		if c.H>>len(c.DChannels) < 1 || c.W>>len(c.DChannels) < 1 {
-			return fmt.Errorf("gan: the dcgan discriminator halves the image once per entry of model.d_channels (%d entries), which leaves nothing of a %d×%d image: use fewer discriminator channels", len(c.DChannels), c.H, c.W)
-		}
-	default:
-		return fmt.Errorf("gan: model.arch %q is not known (allowed: mlp, dcgan)", c.Arch)
-	}
-	if err := checkSize(family, "model.latent", c.Latent); err != nil {
-		return err
-	}
-	if c.Classes < 0 || c.Classes > maxSize {
-		return fmt.Errorf("gan: the number of classes (%d) must be between 0 and %d", c.Classes, maxSize)
-	}
-	if c.Projection && c.Classes == 0 {
-		return fmt.Errorf("gan: model.projection conditions the discriminator on the class, so it needs model.conditional: true")
-	}
-	return nil
+	return firstError(checkImage(family, c.C, c.H, c.W), arch, checkSize(family, "model.latent", c.Latent), classes)
 }
 
 // GeneratorPrefix and DiscriminatorPrefix begin the parameter names of the
@@ -101,7 +87,7 @@ type GANGenerator struct {
 // the running averages.
 func NewGANGenerator(store *Store, cfg GANConfig, batch int, training bool) (*GANGenerator, error) {
 	m := &GANGenerator{}
-	net, err := build("gan generator", cfg, store, batch, training, func(n *Net) {
+	return build(m, &m.Net, "gan generator", cfg, store, batch, training, func(n *Net) {
 		m.Z = n.Input("z", batch, cfg.Latent)
 		if cfg.Conditional() {
 			m.Label = n.Input("label", batch, cfg.Classes)
@@ -109,11 +95,6 @@ func NewGANGenerator(store *Store, cfg GANConfig, batch int, training bool) (*GA
 		m.Image = ganGenerator(n, cfg, m.Z, m.Label, batch)
 		n.Keep(m.Image)
 	})
-	m.Net = net
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
 }
 
 // GANDiscriminatorStep is the graph of the discriminator's update. Its batch
@@ -136,7 +117,7 @@ type GANDiscriminatorStep struct {
 // NewGANDiscriminatorStep builds the discriminator's training graph.
 func NewGANDiscriminatorStep(store *Store, cfg GANConfig, batch int) (*GANDiscriminatorStep, error) {
 	m := &GANDiscriminatorStep{}
-	net, err := build("gan discriminator", cfg, store, batch, true, func(n *Net) {
+	return build(m, &m.Net, "gan discriminator", cfg, store, batch, true, func(n *Net) {
 		m.X = n.Input("x", batch, cfg.C*cfg.H*cfg.W)
 		m.Label, m.LabelMap = ganLabelInputs(n, cfg, batch)
 		m.Sign = n.Input("sign", batch)
@@ -147,11 +128,6 @@ func NewGANDiscriminatorStep(store *Store, cfg GANConfig, batch int) (*GANDiscri
 		m.Loss = n.WeightedSum(m.RowLoss, m.RowWeight)
 		n.Keep(m.Logit, m.RowLoss, m.Loss)
 	})
-	m.Net = net
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
 }
 
 // GANGeneratorStep is the graph of the generator's update: generator and
@@ -169,7 +145,7 @@ type GANGeneratorStep struct {
 // NewGANGeneratorStep builds the generator's training graph.
 func NewGANGeneratorStep(store *Store, cfg GANConfig, batch int) (*GANGeneratorStep, error) {
 	m := &GANGeneratorStep{}
-	net, err := build("gan generator step", cfg, store, batch, true, func(n *Net) {
+	return build(m, &m.Net, "gan generator step", cfg, store, batch, true, func(n *Net) {
 		m.Z = n.Input("z", batch, cfg.Latent)
 		m.Label, m.LabelMap = ganLabelInputs(n, cfg, batch)
 		m.RowWeight = n.Input("row_weight", batch)
@@ -179,11 +155,6 @@ func NewGANGeneratorStep(store *Store, cfg GANConfig, batch int) (*GANGeneratorS
 		m.Loss = n.WeightedSum(n.Softplus(n.Neg(m.Logit)), m.RowWeight)
 		n.Keep(m.Image, m.Logit, m.Loss)
 	})
-	m.Net = net
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
 }
 
 // ganLabelInputs adds the conditioning inputs a discriminator needs: the

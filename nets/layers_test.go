@@ -9,19 +9,27 @@ import (
 	G "gorgonia.org/gorgonia"
 )
 
-func TestDenseGradients(t *testing.T) {
-	checkGradients(t, gradCase{name: "dense", inputs: map[string][]int{"x": {3, 4}}, wantOut: []int{3, 5},
-		build: func(n *Net, in map[string]*G.Node) *G.Node { return n.Dense("fc", in["x"], 5) }})
-}
-
-func TestConv2DGradients(t *testing.T) {
-	checkGradients(t, gradCase{name: "conv", inputs: map[string][]int{"x": {2, 2, 6, 6}}, wantOut: []int{2, 3, 3, 3},
-		build: func(n *Net, in map[string]*G.Node) *G.Node { return n.Conv2D("conv", in["x"], 3, 4, 2, 1) }})
-}
-
-func TestUpConvGradients(t *testing.T) {
-	checkGradients(t, gradCase{name: "upconv", inputs: map[string][]int{"x": {2, 2, 3, 3}}, wantOut: []int{2, 3, 6, 6},
-		build: func(n *Net, in map[string]*G.Node) *G.Node { return n.UpConv("up", in["x"], 3) }})
+// TestLayerGradients checks the layers whose inputs are plain N(0, 1) values.
+func TestLayerGradients(t *testing.T) {
+	for _, c := range []gradCase{
+		{name: "dense", inputs: map[string][]int{"x": {3, 4}}, wantOut: []int{3, 5},
+			build: func(n *Net, in map[string]*G.Node) *G.Node { return n.Dense("fc", in["x"], 5) }},
+		{name: "linear", inputs: map[string][]int{"x": {3, 4}}, wantOut: []int{3, 5},
+			build: func(n *Net, in map[string]*G.Node) *G.Node { return n.Linear("fc", in["x"], 5, 0.5) }},
+		{name: "conv", inputs: map[string][]int{"x": {2, 2, 6, 6}}, wantOut: []int{2, 3, 3, 3},
+			build: func(n *Net, in map[string]*G.Node) *G.Node { return n.Conv2D("conv", in["x"], 3, 4, 2, 1) }},
+		{name: "upconv", inputs: map[string][]int{"x": {2, 2, 3, 3}}, wantOut: []int{2, 3, 6, 6},
+			build: func(n *Net, in map[string]*G.Node) *G.Node { return n.UpConv("up", in["x"], 3) }},
+		{name: "layernorm", inputs: map[string][]int{"x": {4, 6}}, wantOut: []int{4, 6},
+			// a dense layer first, so the scale and shift get non-trivial values and gradients
+			build: func(n *Net, in map[string]*G.Node) *G.Node { return n.LayerNorm("ln", n.Dense("fc", in["x"], 6)) }},
+		{name: "attention", inputs: map[string][]int{"x": {2 * 3, 4}}, wantOut: []int{6, 4},
+			build: func(n *Net, in map[string]*G.Node) *G.Node {
+				return n.CausalSelfAttention("attn", in["x"], 2, 3, 2, 0.5, 0)
+			}},
+	} {
+		t.Run(c.name, func(t *testing.T) { checkGradients(t, c) })
+	}
 }
 
 func TestMaxPoolGradients(t *testing.T) {

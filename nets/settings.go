@@ -1,6 +1,11 @@
 package nets
 
-import "fmt"
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+)
 
 // This file holds what the model families share around building: the checks
 // of their settings and the frame of a constructor.
@@ -38,6 +43,32 @@ func checkSizes(family, setting string, vs []int, required bool) error {
 	return nil
 }
 
+// checkArch runs the checks of the variant called arch (model.arch), or says
+// that it is not one of variants.
+func checkArch(family, arch string, variants map[string]func() error) error {
+	check, ok := variants[arch]
+	if !ok {
+		names := slices.Sorted(maps.Keys(variants))
+		return fmt.Errorf("%s: model.arch %q is not known (allowed: %s)", family, arch, strings.Join(names, ", "))
+	}
+	return check()
+}
+
+// checkGrid checks that an h×w image survives k halvings (or, exact, that k
+// doublings of a grid give exactly h×w), k being the number of entries of
+// setting. A list longer than maxDepth is left to checkSizes.
+func checkGrid(family, setting string, k, h, w int, exact bool) error {
+	switch {
+	case k > maxDepth:
+		return nil
+	case exact && (h%(1<<k) != 0 || w%(1<<k) != 0):
+		return fmt.Errorf("%s: the image is halved (or doubled) once per entry of %s (%d entries), so height and width must be multiples of %d; the data is %d×%d: use fewer entries", family, setting, k, 1<<k, h, w)
+	case h>>k < 1 || w>>k < 1:
+		return fmt.Errorf("%s: the image is halved once per entry of %s (%d entries), which leaves nothing of a %d×%d image: use fewer entries", family, setting, k, h, w)
+	}
+	return nil
+}
+
 // checkImage checks the input image shape, which comes from the data.
 func checkImage(family string, c, h, w int) error {
 	if c < 1 || h < 1 || w < 1 || c > maxSize || h > maxSize || w > maxSize {
@@ -65,9 +96,10 @@ func firstError(errs ...error) error {
 }
 
 // build is the frame of every model constructor: it checks cfg and the batch
-// size, starts a Net drawing from store, lets body add the model's nodes, and
-// returns the Net or the first error met, prefixed with family.
-func build(family string, cfg interface{ Validate() error }, store *Store, batch int, training bool, body func(n *Net)) (*Net, error) {
+// size, starts a Net drawing from store, lets body add the model's nodes to
+// it, and returns m with its Net set, or the first error met, prefixed with
+// family.
+func build[M any](m *M, net **Net, family string, cfg interface{ Validate() error }, store *Store, batch int, training bool, body func(n *Net)) (*M, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -79,5 +111,6 @@ func build(family string, cfg interface{ Validate() error }, store *Store, batch
 	if err := n.Err(); err != nil {
 		return nil, fmt.Errorf("%s: %w", family, err)
 	}
-	return n, nil
+	*net = n
+	return m, nil
 }

@@ -14,14 +14,14 @@ import (
 // fuzzed settings (sizes kept small so a build is cheap) and fail on a panic.
 
 // builds runs build and turns a panic into a test failure.
-func builds(t testing.TB, what string, build func() error) (err error) {
+func builds(t testing.TB, what string, try func() error) (err error) {
 	t.Helper()
 	defer func() {
 		if r := recover(); r != nil {
 			t.Fatalf("%s: panic: %v\n%s", what, r, debug.Stack())
 		}
 	}()
-	return build()
+	return try()
 }
 
 // buildVAE builds every graph of the VAE family.
@@ -64,18 +64,18 @@ type badCase[C any] struct {
 }
 
 // checkBad builds family from good (which must build) and from each bad case.
-func checkBad[C any](t *testing.T, family string, good C, build func(C, int) error, cases []badCase[C]) {
+func checkBad[C any](t *testing.T, family string, good C, buildFamily func(C, int) error, cases []badCase[C]) {
 	t.Helper()
-	if err := builds(t, family, func() error { return build(good, 2) }); err != nil {
+	if err := builds(t, family, func() error { return buildFamily(good, 2) }); err != nil {
 		t.Fatalf("%s: the good configuration fails: %v", family, err)
 	}
-	if err := builds(t, family, func() error { return build(good, 0) }); err == nil || !strings.Contains(err.Error(), "batch size") {
+	if err := builds(t, family, func() error { return buildFamily(good, 0) }); err == nil || !strings.Contains(err.Error(), "batch size") {
 		t.Errorf("%s with batch 0: err = %v, want one naming the batch size", family, err)
 	}
 	for _, c := range cases {
 		cfg := good
 		c.change(&cfg)
-		err := builds(t, fmt.Sprintf("%s %+v", family, cfg), func() error { return build(cfg, 2) })
+		err := builds(t, fmt.Sprintf("%s %+v", family, cfg), func() error { return buildFamily(cfg, 2) })
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s %+v: err = %v, want one naming %q", family, cfg, err, c.want)
 		}

@@ -63,7 +63,7 @@ type Transformer struct {
 // drawing parameters from store.
 func NewTransformer(store *Store, cfg TransformerConfig, batch int, training bool) (*Transformer, error) {
 	m := &Transformer{Config: cfg, Batch: batch}
-	net, err := build("transformer", cfg, store, batch, training, func(n *Net) {
+	return build(m, &m.Net, "transformer", cfg, store, batch, training, func(n *Net) {
 		T, C := cfg.Block, cfg.Embed
 		rows := batch * T
 		m.Tokens = n.Input("tokens", rows, cfg.Vocab)
@@ -87,11 +87,6 @@ func NewTransformer(store *Store, cfg TransformerConfig, batch int, training boo
 		m.Loss = n.WeightedSum(m.RowLoss, m.RowWeight)
 		n.Keep(m.Logits, m.RowLoss, m.Loss)
 	})
-	m.Net = net
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
 }
 
 // transformerBlock is one pre-LayerNorm block:

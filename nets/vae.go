@@ -27,40 +27,24 @@ type VAEConfig struct {
 // the setting at fault.
 func (c VAEConfig) Validate() error {
 	const family = "vae"
-	if err := checkImage(family, c.C, c.H, c.W); err != nil {
-		return err
+	arch := checkArch(family, c.Arch, map[string]func() error{
+		"mlp": func() error { return checkSizes(family, "model.hidden", c.Hidden, true) },
+		"conv": func() error {
+			return firstError(checkSizes(family, "model.channels", c.Channels, true),
+				checkGrid(family, "model.channels", len(c.Channels), c.H, c.W, true))
+		},
+	})
+	var likelihood error
+	switch {
+	case c.Likelihood != "bernoulli" && c.Likelihood != "gaussian":
+		likelihood = fmt.Errorf("vae: model.likelihood %q is not known (allowed: bernoulli, gaussian)", c.Likelihood)
+	case c.Likelihood == "gaussian" && !(c.Sigma > 0):
+		likelihood = fmt.Errorf("vae: model.sigma must be > 0 for the gaussian likelihood")
+	case !(c.Beta >= 0):
+		likelihood = fmt.Errorf("vae: model.beta is %v; the weight of the KL term cannot be negative", c.Beta)
 	}
-	switch c.Arch {
-	case "mlp":
-		if err := checkSizes(family, "model.hidden", c.Hidden, true); err != nil {
-			return err
-		}
-	case "conv":
-		if err := checkSizes(family, "model.channels", c.Channels, true); err != nil {
-			return err
-		}
-		f := 1 << len(c.Channels)
-		if c.H%f != 0 || c.W%f != 0 {
-			return fmt.Errorf("vae: the conv variant halves the image %d times (model.channels has %d entries), so height and width must be multiples of %d; the data is %d×%d: use fewer channels", len(c.Channels), len(c.Channels), f, c.H, c.W)
-		}
-	default:
-		return fmt.Errorf("vae: model.arch %q is not known (allowed: mlp, conv)", c.Arch)
-	}
-	if err := firstError(checkSize(family, "model.latent", c.Latent),
-		CheckActivation("vae: model.activation", c.Activation),
-		checkDropout(family, "model.dropout", c.Dropout)); err != nil {
-		return err
-	}
-	if c.Likelihood != "bernoulli" && c.Likelihood != "gaussian" {
-		return fmt.Errorf("vae: model.likelihood %q is not known (allowed: bernoulli, gaussian)", c.Likelihood)
-	}
-	if c.Likelihood == "gaussian" && !(c.Sigma > 0) {
-		return fmt.Errorf("vae: model.sigma must be > 0 for the gaussian likelihood")
-	}
-	if !(c.Beta >= 0) {
-		return fmt.Errorf("vae: model.beta is %v; the weight of the KL term cannot be negative", c.Beta)
-	}
-	return nil
+	return firstError(checkImage(family, c.C, c.H, c.W), arch, checkSize(family, "model.latent", c.Latent),
+		CheckActivation("vae: model.activation", c.Activation), checkDropout(family, "model.dropout", c.Dropout), likelihood)
 }
 
 // VAE is the graph of a variational autoencoder for one batch size.
@@ -92,7 +76,7 @@ type VAE struct {
 // NewVAE builds a VAE graph for the given batch size, drawing parameters from store.
 func NewVAE(store *Store, cfg VAEConfig, batch int, training bool) (*VAE, error) {
 	m := &VAE{Config: cfg, Batch: batch}
-	net, err := build("vae", cfg, store, batch, training, func(n *Net) {
+	return build(m, &m.Net, "vae", cfg, store, batch, training, func(n *Net) {
 		d := cfg.C * cfg.H * cfg.W
 		m.X = n.Input("x", batch, d)
 		m.Eps = n.Input("eps", batch, cfg.Latent)
@@ -121,11 +105,6 @@ func NewVAE(store *Store, cfg VAEConfig, batch int, training bool) (*VAE, error)
 		m.Loss = n.Sum(n.Mul(m.RowLoss, m.RowWeight))
 		n.Keep(m.Loss, m.RowLoss, m.Recon, m.KL, m.Mu, m.LogVar, m.Z, m.Mean)
 	})
-	m.Net = net
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
 }
 
 // VAEDecoder is a decoder-only graph: latent codes in, images out. It shares
@@ -140,16 +119,11 @@ type VAEDecoder struct {
 // NewVAEDecoder builds a decoder-only graph for sampling and latent traversals.
 func NewVAEDecoder(store *Store, cfg VAEConfig, batch int) (*VAEDecoder, error) {
 	m := &VAEDecoder{}
-	net, err := build("vae decoder", cfg, store, batch, false, func(n *Net) {
+	return build(m, &m.Net, "vae decoder", cfg, store, batch, false, func(n *Net) {
 		m.Z = n.Input("z", batch, cfg.Latent)
 		m.Logits, m.Mean = vaeDecoder(n, cfg, m.Z, batch)
 		n.Keep(m.Mean)
 	})
-	m.Net = net
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
 }
 
 // vaeBlock is one hidden stage: optional batch norm, the activation, optional dropout.

@@ -112,23 +112,18 @@ func TestAdamWDecaysWhatTheModelDeclares(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps := ParamsOf(m.Net)
-	if err := Differentiate(m.Loss, ps); err != nil {
-		t.Fatal(err)
-	}
-	before := map[string][]float32{}
-	for _, p := range ps {
-		before[p.Name] = append([]float32(nil), p.Data...)
-	}
-	ex, err := NewExecutor("tape", m.Net, true)
+	ps, ex, o, err := prepareTraining(m.Net, m.Loss, "tape", OptimConfig{Kind: "adamw", Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: 0.5})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ex.Close()
+	before := map[string][]float32{}
+	for _, p := range ps {
+		before[p.Name] = append([]float32(nil), p.Data...)
+	}
 	if err := ex.Run(); err != nil {
 		t.Fatal(err)
 	}
-	o, _ := NewOptimizer(OptimConfig{Kind: "adamw", Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: 0.5})
 	if _, err := o.Step(ps, 0.1); err != nil {
 		t.Fatal(err)
 	}
