@@ -40,10 +40,16 @@ func Keep(nodes ...*G.Node) Option {
 }
 
 // New returns the executor called kind for graph g. learn lists the nodes whose
-// gradients the caller reads after Run (empty for a forward-only graph).
-func New(kind string, g *G.ExprGraph, learn G.Nodes, opts ...Option) (Executor, error) {
+// gradients the caller reads after Run (empty for a forward-only graph). A
+// graph Gorgonia cannot compile (it panics on an empty one) is an error.
+func New(kind string, g *G.ExprGraph, learn G.Nodes, opts ...Option) (ex Executor, err error) {
 	switch kind {
 	case "tape", "":
+		defer func() {
+			if r := recover(); r != nil {
+				ex, err = nil, fmt.Errorf("compiling the graph for the tape executor: %v", r)
+			}
+		}()
 		return NewTape(g, learn, opts...), nil
 	}
 	return nil, fmt.Errorf("executor %q is not known (allowed: %v)", kind, Kinds)

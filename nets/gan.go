@@ -39,37 +39,28 @@ type GANConfig struct {
 	Projection bool
 }
 
-// Validate checks the configuration against the image shape.
+// Validate checks the configuration against the image shape; an error names
+// the setting at fault.
 func (c GANConfig) Validate() error {
-	switch c.Arch {
-	case "mlp":
-		if len(c.GHidden) == 0 || len(c.DHidden) == 0 {
-			return fmt.Errorf("gan: model.g_hidden and model.d_hidden must each list at least one width for the mlp variant")
-		}
-	case "dcgan":
-		if len(c.GChannels) == 0 || len(c.DChannels) == 0 {
-			return fmt.Errorf("gan: model.g_channels and model.d_channels must each list at least one channel count for the dcgan variant")
-		}
-		f := 1 << len(c.GChannels)
-		if c.H%f != 0 || c.W%f != 0 {
-			return fmt.Errorf("gan: the dcgan generator doubles its grid once per entry of model.g_channels (%d entries), so height and width must be multiples of %d; the data is %d×%d: use fewer generator channels", len(c.GChannels), f, c.H, c.W)
-		}
-		if c.H>>len(c.DChannels) < 1 || c.W>>len(c.DChannels) < 1 {
-			return fmt.Errorf("gan: the dcgan discriminator halves the image once per entry of model.d_channels (%d entries), which leaves nothing of a %d×%d image: use fewer discriminator channels", len(c.DChannels), c.H, c.W)
-		}
-	default:
-		return fmt.Errorf("gan: model.arch %q is not known (allowed: mlp, dcgan)", c.Arch)
+	const family = "gan"
+	arch := checkArch(family, c.Arch, map[string]func() error{
+		"mlp": func() error {
+			return firstError(checkSizes(family, "model.g_hidden", c.GHidden, true), checkSizes(family, "model.d_hidden", c.DHidden, true))
+		},
+		"dcgan": func() error {
+			return firstError(checkSizes(family, "model.g_channels", c.GChannels, true), checkSizes(family, "model.d_channels", c.DChannels, true),
+				checkGrid(family, "model.g_channels", len(c.GChannels), c.H, c.W, true),
+				checkGrid(family, "model.d_channels", len(c.DChannels), c.H, c.W, false))
+		},
+	})
+	var classes error
+	switch {
+	case c.Classes < 0 || c.Classes > maxSize:
+		classes = fmt.Errorf("gan: the number of classes (%d) must be between 0 and %d", c.Classes, maxSize)
+	case c.Projection && c.Classes == 0:
+		classes = fmt.Errorf("gan: model.projection conditions the discriminator on the class, so it needs model.conditional: true")
 	}
-	if c.Latent < 1 {
-		return fmt.Errorf("gan: model.latent must be at least 1")
-	}
-	if c.Classes < 0 {
-		return fmt.Errorf("gan: the number of classes cannot be negative")
-	}
-	if c.Projection && c.Classes == 0 {
-		return fmt.Errorf("gan: model.projection conditions the discriminator on the class, so it needs model.conditional: true")
-	}
-	return nil
+	return firstError(checkImage(family, c.C, c.H, c.W), arch, checkSize(family, "model.latent", c.Latent), classes)
 }
 
 // GeneratorPrefix and DiscriminatorPrefix begin the parameter names of the
@@ -95,21 +86,15 @@ type GANGenerator struct {
 // statistics (and exposes them for the running averages); an evaluation graph
 // the running averages.
 func NewGANGenerator(store *Store, cfg GANConfig, batch int, training bool) (*GANGenerator, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	n := NewNet(store, training)
-	m := &GANGenerator{Net: n}
-	m.Z = n.Input("z", batch, cfg.Latent)
-	if cfg.Conditional() {
-		m.Label = n.Input("label", batch, cfg.Classes)
-	}
-	m.Image = ganGenerator(n, cfg, m.Z, m.Label, batch)
-	if err := n.Err(); err != nil {
-		return nil, fmt.Errorf("gan generator: %w", err)
-	}
-	m.Net.Keep(m.Image)
-	return m, nil
+	m := &GANGenerator{}
+	return build(m, &m.Net, "gan generator", cfg, store, batch, training, func(n *Net) {
+		m.Z = n.Input("z", batch, cfg.Latent)
+		if cfg.Conditional() {
+			m.Label = n.Input("label", batch, cfg.Classes)
+		}
+		m.Image = ganGenerator(n, cfg, m.Z, m.Label, batch)
+		n.Keep(m.Image)
+	})
 }
 
 // GANDiscriminatorStep is the graph of the discriminator's update. Its batch
@@ -131,26 +116,18 @@ type GANDiscriminatorStep struct {
 
 // NewGANDiscriminatorStep builds the discriminator's training graph.
 func NewGANDiscriminatorStep(store *Store, cfg GANConfig, batch int) (*GANDiscriminatorStep, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	n := NewNet(store, true)
-	m := &GANDiscriminatorStep{Net: n}
-	m.X = n.Input("x", batch, cfg.C*cfg.H*cfg.W)
-	m.Label, m.LabelMap = ganLabelInputs(n, cfg, batch)
-	m.Sign = n.Input("sign", batch)
-	m.RowWeight = n.Input("row_weight", batch)
-	m.Logit = ganDiscriminator(n, cfg, m.X, m.Label, m.LabelMap, batch)
-	n.Layer("loss")
-	if n.Err() == nil {
-		m.RowLoss = n.Op(G.Softplus(n.Op(G.Neg(n.Op(G.HadamardProd(m.Logit, m.Sign))))))
+	m := &GANDiscriminatorStep{}
+	return build(m, &m.Net, "gan discriminator", cfg, store, batch, true, func(n *Net) {
+		m.X = n.Input("x", batch, cfg.C*cfg.H*cfg.W)
+		m.Label, m.LabelMap = ganLabelInputs(n, cfg, batch)
+		m.Sign = n.Input("sign", batch)
+		m.RowWeight = n.Input("row_weight", batch)
+		m.Logit = ganDiscriminator(n, cfg, m.X, m.Label, m.LabelMap, batch)
+		n.Layer("loss")
+		m.RowLoss = n.Softplus(n.Neg(n.Mul(m.Logit, m.Sign)))
 		m.Loss = n.WeightedSum(m.RowLoss, m.RowWeight)
-	}
-	if err := n.Err(); err != nil {
-		return nil, fmt.Errorf("gan discriminator: %w", err)
-	}
-	m.Net.Keep(m.Logit, m.RowLoss, m.Loss)
-	return m, nil
+		n.Keep(m.Logit, m.RowLoss, m.Loss)
+	})
 }
 
 // GANGeneratorStep is the graph of the generator's update: generator and
@@ -167,25 +144,17 @@ type GANGeneratorStep struct {
 
 // NewGANGeneratorStep builds the generator's training graph.
 func NewGANGeneratorStep(store *Store, cfg GANConfig, batch int) (*GANGeneratorStep, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	n := NewNet(store, true)
-	m := &GANGeneratorStep{Net: n}
-	m.Z = n.Input("z", batch, cfg.Latent)
-	m.Label, m.LabelMap = ganLabelInputs(n, cfg, batch)
-	m.RowWeight = n.Input("row_weight", batch)
-	m.Image = ganGenerator(n, cfg, m.Z, m.Label, batch)
-	m.Logit = ganDiscriminator(n, cfg, m.Image, m.Label, m.LabelMap, batch)
-	n.Layer("loss")
-	if n.Err() == nil {
-		m.Loss = n.WeightedSum(n.Op(G.Softplus(n.Op(G.Neg(m.Logit)))), m.RowWeight)
-	}
-	if err := n.Err(); err != nil {
-		return nil, fmt.Errorf("gan generator step: %w", err)
-	}
-	m.Net.Keep(m.Image, m.Logit, m.Loss)
-	return m, nil
+	m := &GANGeneratorStep{}
+	return build(m, &m.Net, "gan generator step", cfg, store, batch, true, func(n *Net) {
+		m.Z = n.Input("z", batch, cfg.Latent)
+		m.Label, m.LabelMap = ganLabelInputs(n, cfg, batch)
+		m.RowWeight = n.Input("row_weight", batch)
+		m.Image = ganGenerator(n, cfg, m.Z, m.Label, batch)
+		m.Logit = ganDiscriminator(n, cfg, m.Image, m.Label, m.LabelMap, batch)
+		n.Layer("loss")
+		m.Loss = n.WeightedSum(n.Softplus(n.Neg(m.Logit)), m.RowWeight)
+		n.Keep(m.Image, m.Logit, m.Loss)
+	})
 }
 
 // ganLabelInputs adds the conditioning inputs a discriminator needs: the
@@ -206,7 +175,7 @@ func ganGenerator(n *Net, cfg GANConfig, z, label *G.Node, batch int) *G.Node {
 	h := z
 	if label != nil {
 		n.Layer("gen.condition")
-		h = n.Op(G.Concat(1, z, label))
+		h = n.Concat(1, z, label)
 	}
 	d := cfg.C * cfg.H * cfg.W
 	block := func(name string, x *G.Node) *G.Node {
@@ -245,7 +214,7 @@ func ganDiscriminator(n *Net, cfg GANConfig, x, label, labelMap *G.Node, batch i
 	case "mlp":
 		if label != nil {
 			n.Layer("disc.condition")
-			h = n.Op(G.Concat(1, x, label))
+			h = n.Concat(1, x, label)
 		}
 		for i, width := range cfg.DHidden {
 			name := fmt.Sprintf("disc.fc%d", i+1)
@@ -255,25 +224,21 @@ func ganDiscriminator(n *Net, cfg GANConfig, x, label, labelMap *G.Node, batch i
 		h = n.Reshape("disc.in", h, batch, cfg.C, cfg.H, cfg.W)
 		if labelMap != nil {
 			n.Layer("disc.condition")
-			h = n.Op(G.Concat(1, h, labelMap))
+			h = n.Concat(1, h, labelMap)
 		}
 		for i, ch := range cfg.DChannels {
 			name := fmt.Sprintf("disc.conv%d", i+1)
 			h = n.Activate("leaky_relu", n.Conv2D(name, h, ch, 4, 2, 1))
 		}
-		if n.Err() == nil {
-			s := h.Shape()
-			h = n.Reshape("disc.flat", h, batch, s[1]*s[2]*s[3])
-		}
+		h = n.Flatten("disc.flat", h)
 	}
 	logit := n.Reshape("disc.logit", n.Dense("disc.out", h, 1), batch)
-	if cfg.Projection && label != nil && n.Err() == nil {
+	if cfg.Projection && label != nil && n.dims(h, 2, "the projection") {
 		// ⟨V·y, φ(x)⟩ per row; V starts Glorot-normal (std √(2/(classes+F))).
 		f := h.Shape()[1]
 		embed, _ := n.Embedding("disc.embed", label, f, math.Sqrt(2/float64(cfg.Classes+f)))
 		n.Layer("disc.projection")
-		proj := n.Op(G.Sum(n.Op(G.HadamardProd(embed, h)), 1))
-		logit = n.Op(G.Add(logit, proj))
+		logit = n.Add(logit, n.Sum(n.Mul(embed, h), 1))
 	}
 	return logit
 }

@@ -100,15 +100,8 @@ func checkGradients(t *testing.T, c gradCase) {
 		if len(idx) > 12 {
 			idx = idx[:12]
 		}
-		const h = 5e-3
 		for _, i := range idx {
-			orig := data[i]
-			data[i] = orig + h
-			up := run()
-			data[i] = orig - h
-			down := run()
-			data[i] = orig
-			fd := (up - down) / (2 * h)
+			fd := centralDiff(data, i, 5e-3, run)
 			if diff := math.Abs(fd - float64(grad[i])); diff > tol*math.Max(1, scale) {
 				t.Errorf("%s: ∂L/∂%s[%d]: symbolic %.5g, finite difference %.5g", c.name, node.Name(), i, grad[i], fd)
 			}
@@ -117,4 +110,16 @@ func checkGradients(t *testing.T, c gradCase) {
 			t.Errorf("%s: the gradient of %s is all zero: the check would prove nothing", c.name, node.Name())
 		}
 	}
+}
+
+// centralDiff is (f(x+h) − f(x−h))/(2h) for x = data[i], with f evaluated by
+// run; data[i] is restored afterwards.
+func centralDiff(data []float32, i int, h float32, run func() float64) float64 {
+	orig := data[i]
+	data[i] = orig + h
+	up := run()
+	data[i] = orig - h
+	down := run()
+	data[i] = orig
+	return (up - down) / float64(2*h)
 }

@@ -3,6 +3,8 @@ package nets
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -11,22 +13,27 @@ import (
 // Net is one computation graph under construction. Layer methods add nodes to
 // it and take their parameters from a shared Store. The first error sticks:
 // later calls return nil and do nothing, and Err reports it, so a model reads
-// top to bottom without an error check after every line.
+// top to bottom without an error check after every line. Every graph
+// operation of a model goes through a Net method (ops.go, gorgonia.go), none
+// through Gorgonia directly, so a nil node left by a failed layer is never
+// dereferenced.
 type Net struct {
 	G        *G.ExprGraph
 	Store    *Store
 	Training bool // batch statistics and dropout masks when true; running statistics and no dropout when false
 	BLAS     BLAS // the matrix products of Conv2D; NewNet sets engine/blas's current choice
 
-	params   G.Nodes
-	names    []string
-	byName   map[string]*G.Node
-	inputs   map[string]*G.Node
-	bnStats  []BNStat
-	dropouts []Dropout
-	kept     G.Nodes
-	layer    string
-	err      error
+	params       G.Nodes
+	names        []string
+	byName       map[string]*G.Node
+	inputs       map[string]*G.Node
+	bnStats      []BNStat
+	dropouts     []Dropout
+	kept         G.Nodes
+	softmaxes    map[softmaxKey]bool
+	logSoftmaxes map[softmaxKey]bool
+	layer        string
+	err          error
 }
 
 // BNStat links the batch statistics computed by a training graph to the
@@ -49,7 +56,8 @@ type Dropout struct {
 
 // NewNet starts an empty graph drawing parameters from store.
 func NewNet(store *Store, training bool) *Net {
-	return &Net{G: G.NewGraph(), Store: store, Training: training, BLAS: currentBLAS(), byName: map[string]*G.Node{}, inputs: map[string]*G.Node{}}
+	return &Net{G: G.NewGraph(), Store: store, Training: training, BLAS: currentBLAS(), byName: map[string]*G.Node{}, inputs: map[string]*G.Node{},
+		softmaxes: map[softmaxKey]bool{}, logSoftmaxes: map[softmaxKey]bool{}}
 }
 
 // Err returns the first error met while building, or nil.
@@ -61,20 +69,6 @@ func (n *Net) Fail(layer string, err error) {
 		n.err = fmt.Errorf("building %s: %w", layer, err)
 	}
 }
-
-// Keep marks nodes whose values are read after a run (losses, logits, codes).
-// Executors reuse the memory of intermediate nodes, so only kept nodes can be
-// read reliably; see engine.Keep.
-func (n *Net) Keep(nodes ...*G.Node) {
-	for _, node := range nodes {
-		if node != nil && !n.kept.Contains(node) {
-			n.kept = append(n.kept, node)
-		}
-	}
-}
-
-// Kept lists the nodes marked by Keep.
-func (n *Net) Kept() G.Nodes { return n.kept }
 
 // Params returns the graph's learnable nodes in creation order.
 func (n *Net) Params() G.Nodes { return n.params }
@@ -94,9 +88,10 @@ func (n *Net) Input(name string, shape ...int) *G.Node {
 	if n.err != nil {
 		return nil
 	}
-	size := 1
-	for _, d := range shape {
-		size *= d
+	size, err := checkShape(shape)
+	if err != nil {
+		n.Fail("input "+name, err)
+		return nil
 	}
 	v := tensor.New(tensor.WithShape(shape...), tensor.WithBacking(make([]float32, size)))
 	node := G.NewTensor(n.G, tensor.Float32, len(shape), G.WithShape(shape...), G.WithName(name), G.WithValue(v))
@@ -114,22 +109,22 @@ func (n *Net) InputData(name string) []float32 {
 }
 
 // Param adds (or reuses) the Store tensor called name as a node of this graph.
-// Learnable tensors are listed by Params; buffers are not.
-func (n *Net) Param(name string, shape []int, fanIn, fanOut int, init Init, learnable bool) *G.Node {
+// Learnable tensors (role Weight or Bias) are listed by Params; buffers are not.
+func (n *Net) Param(name string, shape []int, fanIn, fanOut int, init Init, role Role) *G.Node {
 	if n.err != nil {
 		return nil
 	}
 	if node, ok := n.byName[name]; ok {
 		return node
 	}
-	t, err := n.Store.Get(name, shape, fanIn, fanOut, init, learnable)
+	t, err := n.Store.Create(name, shape, fanIn, fanOut, init, role)
 	if err != nil {
 		n.Fail(name, err)
 		return nil
 	}
 	node := G.NewTensor(n.G, tensor.Float32, len(shape), G.WithShape(shape...), G.WithName(name), G.WithValue(t))
 	n.byName[name] = node
-	if learnable {
+	if role != Buffer {
 		n.params = append(n.params, node)
 		n.names = append(n.names, name)
 	}
@@ -137,55 +132,57 @@ func (n *Net) Param(name string, shape []int, fanIn, fanOut int, init Init, lear
 }
 
 // Op records the error of a Gorgonia operation, attributed to the layer being
-// built, and returns its node.
+// built, and returns its node. It is for code outside this package that needs
+// an operation Net does not wrap; the operation's inputs must not be nil.
 func (n *Net) Op(node *G.Node, err error) *G.Node {
-	if n.err != nil {
-		return nil
-	}
-	if err != nil {
-		n.Fail(n.layer, err)
-		return nil
-	}
-	return node
+	return n.apply("op", func() (*G.Node, error) { return node, err })
 }
 
-// Layer names the layer that following Op calls belong to, for error messages.
+// Layer names the layer that following operations belong to, for error messages.
 func (n *Net) Layer(name string) { n.layer = name }
 
 // Dense is a fully connected layer y = x·W + b for x of shape (batch, in).
 // W is (in, out), b is (out); both start from UniformFanIn.
 func (n *Net) Dense(name string, x *G.Node, out int) *G.Node {
-	if n.err != nil {
+	return n.affine(name, x, out, UniformFanIn, UniformFanIn)
+}
+
+// affine is x·W + b for x (rows, in), W (in, out) and b (out) started from
+// the given initializers; Dense and Linear differ only in those.
+func (n *Net) affine(name string, x *G.Node, out int, initW, initB Init) *G.Node {
+	n.Layer(name)
+	if !n.dims(x, 2, "a dense layer") {
 		return nil
 	}
-	n.layer = name
 	in := x.Shape()[1]
-	w := n.Param(name+".weight", []int{in, out}, in, out, UniformFanIn, true)
-	b := n.Param(name+".bias", []int{out}, in, out, UniformFanIn, true)
-	xw := n.Op(G.Mul(x, w))
-	if n.err != nil {
-		return nil
-	}
-	return n.Op(G.BroadcastAdd(xw, b, nil, []byte{0}))
+	w := n.Param(name+".weight", []int{in, out}, in, out, initW, Weight)
+	b := n.Param(name+".bias", []int{out}, in, out, initB, Bias)
+	return n.BroadcastAdd(n.MatMul(x, w), b, nil, []byte{0})
 }
 
 // Conv2D is a 2-D convolution over NCHW input with a square kernel k, the
 // given stride and zero padding, followed by a per-channel bias. The
 // convolution is this package's Conv2D (im2col and one GEMM per image).
 func (n *Net) Conv2D(name string, x *G.Node, out, k, stride, pad int) *G.Node {
-	if n.err != nil {
+	n.Layer(name)
+	if !n.dims(x, 4, "a convolution") {
 		return nil
 	}
-	n.layer = name
-	in := x.Shape()[1]
+	if k < 1 || stride < 1 || pad < 0 {
+		n.Fail(name, fmt.Errorf("kernel %d, stride %d and padding %d: the kernel and stride must be at least 1 and the padding at least 0", k, stride, pad))
+		return nil
+	}
+	s := x.Shape()
+	if s[2]+2*pad < k || s[3]+2*pad < k {
+		n.Fail(name, fmt.Errorf("a %d×%d kernel with padding %d does not fit the %d×%d input", k, k, pad, s[2], s[3]))
+		return nil
+	}
+	in := s[1]
 	fanIn := in * k * k
-	w := n.Param(name+".weight", []int{out, in, k, k}, fanIn, out*k*k, UniformFanIn, true)
-	b := n.Param(name+".bias", []int{1, out, 1, 1}, fanIn, out*k*k, UniformFanIn, true)
-	y := n.Op(Conv2D(n.BLAS, x, w, stride, pad))
-	if n.err != nil {
-		return nil
-	}
-	return n.Op(AddChannelBias(y, b))
+	w := n.Param(name+".weight", []int{out, in, k, k}, fanIn, out*k*k, UniformFanIn, Weight)
+	b := n.Param(name+".bias", []int{1, out, 1, 1}, fanIn, out*k*k, UniformFanIn, Bias)
+	y := n.apply("conv2d", func() (*G.Node, error) { return Conv2D(n.BLAS, x, w, stride, pad) }, x, w)
+	return n.apply("channel bias", func() (*G.Node, error) { return AddChannelBias(y, b) }, y, b)
 }
 
 // UpConv doubles the spatial size by nearest-neighbour upsampling and then
@@ -193,30 +190,25 @@ func (n *Net) Conv2D(name string, x *G.Node, out, k, stride, pad int) *G.Node {
 // convolution; upsample+conv also avoids its checkerboard artefacts (Odena,
 // Dumoulin and Olah, "Deconvolution and Checkerboard Artifacts", 2016).
 func (n *Net) UpConv(name string, x *G.Node, out int) *G.Node {
-	if n.err != nil {
+	n.Layer(name)
+	if !n.dims(x, 4, "an upsampling convolution") {
 		return nil
 	}
-	n.layer = name
-	up := n.Op(Upsample(x, 2))
+	up := n.apply("upsample", func() (*G.Node, error) { return Upsample(x, 2) }, x)
 	return n.Conv2D(name, up, out, 3, 1, 1)
 }
 
 // MaxPool2D is k×k max pooling with stride k.
 func (n *Net) MaxPool2D(name string, x *G.Node, k int) *G.Node {
-	if n.err != nil {
+	n.Layer(name)
+	if !n.dims(x, 4, "max pooling") {
 		return nil
 	}
-	n.layer = name
-	return n.Op(MaxPool2D(x, k))
-}
-
-// Reshape reshapes x.
-func (n *Net) Reshape(name string, x *G.Node, shape ...int) *G.Node {
-	if n.err != nil {
+	if s := x.Shape(); k < 1 || s[2] < k || s[3] < k {
+		n.Fail(name, fmt.Errorf("a %d×%d pooling window does not fit the %d×%d input", k, k, s[2], s[3]))
 		return nil
 	}
-	n.layer = name
-	return n.Op(G.Reshape(x, shape))
+	return n.apply("max pool", func() (*G.Node, error) { return MaxPool2D(x, k) }, x)
 }
 
 // BatchNorm normalizes x per feature (2-D input, axis 0) or per channel (4-D
@@ -225,10 +217,10 @@ func (n *Net) Reshape(name string, x *G.Node, shape ...int) *G.Node {
 // through BNStats so the trainer can update the running averages; an
 // evaluation graph uses the running averages from the Store.
 func (n *Net) BatchNorm(name string, x *G.Node) *G.Node {
-	if n.err != nil {
+	n.Layer(name)
+	if !n.present(x, "batch norm") {
 		return nil
 	}
-	n.layer = name
 	const eps = 1e-5
 	shape := x.Shape()
 	var axes []int
@@ -244,62 +236,28 @@ func (n *Net) BatchNorm(name string, x *G.Node) *G.Node {
 		n.Fail(name, fmt.Errorf("batch norm needs 2-D or 4-D input, got shape %v", shape))
 		return nil
 	}
-	gamma := n.Param(name+".weight", pshape, ch, ch, Constant(1), true)
-	beta := n.Param(name+".bias", pshape, ch, ch, Constant(0), true)
+	gamma := n.Param(name+".weight", pshape, ch, ch, Constant(1), Bias)
+	beta := n.Param(name+".bias", pshape, ch, ch, Constant(0), Bias)
 	runMean, runVar := name+".running_mean", name+".running_var"
-	rm := n.Param(runMean, pshape, ch, ch, Constant(0), false)
-	rv := n.Param(runVar, pshape, ch, ch, Constant(1), false)
-	var mean, variance *G.Node
+	rm := n.Param(runMean, pshape, ch, ch, Constant(0), Buffer)
+	rv := n.Param(runVar, pshape, ch, ch, Constant(1), Buffer)
 	if n.Training {
-		mean = n.Op(G.Mean(x, axes...))
+		mean := n.Reshape(name, n.Mean(x, axes...), pshape...)
+		xc := n.BroadcastSub(x, mean, nil, pattern)
+		variance := n.Reshape(name, n.Mean(n.Square(xc), axes...), pshape...)
 		if n.err != nil {
 			return nil
 		}
-		mean = n.Reshape(name, mean, pshape...)
-		xc := n.Op(G.BroadcastSub(x, mean, nil, pattern))
-		if n.err != nil {
-			return nil
-		}
-		sq := n.Op(G.Square(xc))
-		if n.err != nil {
-			return nil
-		}
-		variance = n.Reshape(name, n.Op(G.Mean(sq, axes...)), pshape...)
-		count := shape.TotalSize() / ch
 		n.Keep(mean, variance)
-		n.bnStats = append(n.bnStats, BNStat{Name: name, Mean: mean, Var: variance, RunMean: runMean, RunVar: runVar, Count: count})
-		inv := n.Op(G.Inverse(n.Op(G.Sqrt(n.Op(G.Add(variance, G.NewConstant(float32(eps))))))))
-		if n.err != nil {
-			return nil
-		}
-		xhat := n.Op(G.BroadcastHadamardProd(xc, inv, nil, pattern))
-		if n.err != nil {
-			return nil
-		}
-		y := n.Op(G.BroadcastHadamardProd(xhat, gamma, nil, pattern))
-		if n.err != nil {
-			return nil
-		}
-		return n.Op(G.BroadcastAdd(y, beta, nil, pattern))
+		n.bnStats = append(n.bnStats, BNStat{Name: name, Mean: mean, Var: variance, RunMean: runMean, RunVar: runVar, Count: shape.TotalSize() / ch})
+		inv := n.InvSqrt(n.AddConst(variance, eps))
+		xhat := n.BroadcastMul(xc, inv, nil, pattern)
+		return n.BroadcastAdd(n.BroadcastMul(xhat, gamma, nil, pattern), beta, nil, pattern)
 	}
 	// Evaluation: y = x·s + t with s = γ/√(running var + ε) and t = β − running mean·s.
-	inv := n.Op(G.Inverse(n.Op(G.Sqrt(n.Op(G.Add(rv, G.NewConstant(float32(eps))))))))
-	if n.err != nil {
-		return nil
-	}
-	s := n.Op(G.HadamardProd(gamma, inv))
-	if n.err != nil {
-		return nil
-	}
-	t := n.Op(G.Sub(beta, n.Op(G.HadamardProd(rm, s))))
-	if n.err != nil {
-		return nil
-	}
-	y := n.Op(G.BroadcastHadamardProd(x, s, nil, pattern))
-	if n.err != nil {
-		return nil
-	}
-	return n.Op(G.BroadcastAdd(y, t, nil, pattern))
+	s := n.Mul(gamma, n.InvSqrt(n.AddConst(rv, eps)))
+	t := n.Sub(beta, n.Mul(rm, s))
+	return n.BroadcastAdd(n.BroadcastMul(x, s, nil, pattern), t, nil, pattern)
 }
 
 // Dropout zeroes each element of x with probability p in a training graph and
@@ -308,13 +266,29 @@ func (n *Net) Dropout(name string, x *G.Node, p float64) *G.Node {
 	if n.err != nil || !n.Training || p == 0 {
 		return x
 	}
+	n.Layer(name)
+	if !n.present(x, "dropout") {
+		return nil
+	}
+	if !(p > 0 && p < 1) {
+		n.Fail(name, fmt.Errorf("dropout probability %v is not in [0, 1)", p))
+		return nil
+	}
 	mask := n.Input(name+".mask", x.Shape()...)
 	n.dropouts = append(n.dropouts, Dropout{Mask: mask, P: p})
-	return n.Op(G.HadamardProd(x, mask))
+	return n.Mul(x, mask)
 }
 
 // Activations lists the names Activate accepts.
 var Activations = []string{"relu", "leaky_relu", "elu", "tanh", "sigmoid", "gelu"}
+
+// CheckActivation returns an error naming setting when kind is not one of Activations.
+func CheckActivation(setting, kind string) error {
+	if !slices.Contains(Activations, kind) {
+		return fmt.Errorf("%s %q is not known (allowed: %s)", setting, kind, strings.Join(Activations, ", "))
+	}
+	return nil
+}
 
 // Activate applies the activation called kind: relu, leaky_relu (slope 0.2, as
 // in DCGAN), elu, tanh, sigmoid or gelu (the tanh approximation of Hendrycks
@@ -326,49 +300,25 @@ func (n *Net) Activate(kind string, x *G.Node) *G.Node {
 	n.layer = kind
 	switch kind {
 	case "relu":
-		return n.Op(G.Rectify(x))
+		return n.unary("relu", G.Rectify, x)
 	case "leaky_relu":
-		return n.Op(G.LeakyRelu(x, 0.2))
+		return n.apply("leaky relu", func() (*G.Node, error) { return G.LeakyRelu(x, 0.2) }, x)
 	case "elu":
 		// elu(x) = max(x, 0) + exp(min(x, 0)) − 1, with min(x, 0) = −relu(−x)
-		pos := n.Op(G.Rectify(x))
-		minNeg := n.Op(G.Neg(n.Op(G.Rectify(n.Op(G.Neg(x))))))
-		if n.err != nil {
-			return nil
-		}
-		return n.Op(G.Add(pos, n.Op(G.Expm1(minNeg))))
+		pos := n.unary("relu", G.Rectify, x)
+		minNeg := n.Neg(n.unary("relu", G.Rectify, n.Neg(x)))
+		return n.Add(pos, n.unary("expm1", G.Expm1, minNeg))
 	case "tanh":
-		return n.Op(G.Tanh(x))
+		return n.unary("tanh", G.Tanh, x)
 	case "sigmoid":
-		return n.Op(G.Sigmoid(x))
+		return n.Sigmoid(x)
 	case "gelu":
-		c := float32(math.Sqrt(2 / math.Pi))
-		x3 := n.Op(G.Cube(x))
-		if n.err != nil {
-			return nil
-		}
-		inner := n.Op(G.Add(x, n.Op(G.Mul(x3, G.NewConstant(float32(0.044715))))))
-		if n.err != nil {
-			return nil
-		}
-		th := n.Op(G.Tanh(n.Op(G.Mul(inner, G.NewConstant(c)))))
-		if n.err != nil {
-			return nil
-		}
-		onePlus := n.Op(G.Add(th, G.NewConstant(float32(1))))
-		if n.err != nil {
-			return nil
-		}
-		return n.Op(G.HadamardProd(n.Op(G.Mul(x, G.NewConstant(float32(0.5)))), onePlus))
+		c := math.Sqrt(2 / math.Pi)
+		inner := n.Add(x, n.Scale(n.unary("cube", G.Cube, x), 0.044715))
+		th := n.unary("tanh", G.Tanh, n.Scale(inner, c))
+		onePlus := n.AddConst(th, 1)
+		return n.Mul(n.Scale(x, 0.5), onePlus)
 	}
-	n.Fail("activation", fmt.Errorf("unknown activation %q (allowed: %v)", kind, Activations))
+	n.Fail("activation", CheckActivation("activation", kind))
 	return nil
-}
-
-// Scale multiplies x by the constant c.
-func (n *Net) Scale(x *G.Node, c float64) *G.Node {
-	if n.err != nil {
-		return nil
-	}
-	return n.Op(G.Mul(x, G.NewConstant(float32(c))))
 }

@@ -9,19 +9,27 @@ import (
 	G "gorgonia.org/gorgonia"
 )
 
-func TestDenseGradients(t *testing.T) {
-	checkGradients(t, gradCase{name: "dense", inputs: map[string][]int{"x": {3, 4}}, wantOut: []int{3, 5},
-		build: func(n *Net, in map[string]*G.Node) *G.Node { return n.Dense("fc", in["x"], 5) }})
-}
-
-func TestConv2DGradients(t *testing.T) {
-	checkGradients(t, gradCase{name: "conv", inputs: map[string][]int{"x": {2, 2, 6, 6}}, wantOut: []int{2, 3, 3, 3},
-		build: func(n *Net, in map[string]*G.Node) *G.Node { return n.Conv2D("conv", in["x"], 3, 4, 2, 1) }})
-}
-
-func TestUpConvGradients(t *testing.T) {
-	checkGradients(t, gradCase{name: "upconv", inputs: map[string][]int{"x": {2, 2, 3, 3}}, wantOut: []int{2, 3, 6, 6},
-		build: func(n *Net, in map[string]*G.Node) *G.Node { return n.UpConv("up", in["x"], 3) }})
+// TestLayerGradients checks the layers whose inputs are plain N(0, 1) values.
+func TestLayerGradients(t *testing.T) {
+	for _, c := range []gradCase{
+		{name: "dense", inputs: map[string][]int{"x": {3, 4}}, wantOut: []int{3, 5},
+			build: func(n *Net, in map[string]*G.Node) *G.Node { return n.Dense("fc", in["x"], 5) }},
+		{name: "linear", inputs: map[string][]int{"x": {3, 4}}, wantOut: []int{3, 5},
+			build: func(n *Net, in map[string]*G.Node) *G.Node { return n.Linear("fc", in["x"], 5, 0.5) }},
+		{name: "conv", inputs: map[string][]int{"x": {2, 2, 6, 6}}, wantOut: []int{2, 3, 3, 3},
+			build: func(n *Net, in map[string]*G.Node) *G.Node { return n.Conv2D("conv", in["x"], 3, 4, 2, 1) }},
+		{name: "upconv", inputs: map[string][]int{"x": {2, 2, 3, 3}}, wantOut: []int{2, 3, 6, 6},
+			build: func(n *Net, in map[string]*G.Node) *G.Node { return n.UpConv("up", in["x"], 3) }},
+		{name: "layernorm", inputs: map[string][]int{"x": {4, 6}}, wantOut: []int{4, 6},
+			// a dense layer first, so the scale and shift get non-trivial values and gradients
+			build: func(n *Net, in map[string]*G.Node) *G.Node { return n.LayerNorm("ln", n.Dense("fc", in["x"], 6)) }},
+		{name: "attention", inputs: map[string][]int{"x": {2 * 3, 4}}, wantOut: []int{6, 4},
+			build: func(n *Net, in map[string]*G.Node) *G.Node {
+				return n.CausalSelfAttention("attn", in["x"], 2, 3, 2, 0.5, 0)
+			}},
+	} {
+		t.Run(c.name, func(t *testing.T) { checkGradients(t, c) })
+	}
 }
 
 func TestMaxPoolGradients(t *testing.T) {
@@ -104,69 +112,4 @@ func TestCrossEntropyGradients(t *testing.T) {
 	}
 	checkGradients(t, gradCase{name: "crossentropy", inputs: map[string][]int{"logits": {3, 4}, "target": {3, 4}}, wantOut: []int{3}, fill: onehot,
 		build: func(n *Net, in map[string]*G.Node) *G.Node { return n.CrossEntropy("ce", in["logits"], in["target"]) }})
-}
-
-// TestInverseSqrtGradientIsWrong documents why the normalization layers
-// write 1/√v as Inverse(Sqrt(v)): in Gorgonia v0.9.18 the gradient of
-// InverseSqrt disagrees with finite differences. If this test starts
-// failing, Gorgonia was fixed and the workaround may go.
-func TestInverseSqrtGradientIsWrong(t *testing.T) {
-	n := NewNet(NewStore(1), false)
-	x := n.Input("x", 3)
-	copy(n.InputData("x"), []float32{1, 2, 3})
-	loss := n.Op(G.Sum(n.Op(G.InverseSqrt(x))))
-	if _, err := G.Grad(loss, x); err != nil {
-		t.Fatal(err)
-	}
-	ex := engine.NewTape(n.G, G.Nodes{x})
-	defer ex.Close()
-	if err := ex.Run(); err != nil {
-		t.Fatal(err)
-	}
-	g, err := engine.Grad(x)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// d/dx x^(−½) = −½ x^(−3/2): −0.5 at x = 1
-	if d := float64(g[0]) + 0.5; d > -1e-3 && d < 1e-3 {
-		t.Log("Gorgonia's InverseSqrt gradient is right now; the Inverse(Sqrt) workaround is no longer needed")
-	} else {
-		t.Logf("InverseSqrt gradient at 1: %g, true value −0.5 (known Gorgonia bug)", g[0])
-	}
-}
-
-// TestSoftMaxAndLogSoftMaxMerge documents why Classifier.Probs is computed as
-// Exp(LogSoftMax): Gorgonia v0.9.18 hashes SoftMax and LogSoftMax of one node
-// alike, so a graph with both returns one node for the two.
-func TestSoftMaxAndLogSoftMaxMerge(t *testing.T) {
-	n := NewNet(NewStore(1), false)
-	x := n.Input("x", 1, 3)
-	a := n.Op(G.SoftMax(x, 1))
-	b := n.Op(G.LogSoftMax(x, 1))
-	if a != b {
-		t.Log("SoftMax and LogSoftMax are distinct nodes now; the workaround in NewClassifier is no longer needed")
-	}
-}
-
-// TestWeightedSumKeepsRows checks that reading per-row losses after a run
-// gives the rows themselves, not rows scaled by their weights (see WeightedSum).
-func TestWeightedSumKeepsRows(t *testing.T) {
-	n := NewNet(NewStore(1), false)
-	x := n.Input("x", 3)
-	w := n.Input("w", 3)
-	rows := n.Op(G.Square(x))
-	total := n.WeightedSum(rows, w)
-	copy(n.InputData("x"), []float32{1, 2, 3})
-	copy(n.InputData("w"), []float32{0.5, 0.5, 0.5})
-	ex := engine.NewTape(n.G, nil)
-	defer ex.Close()
-	if err := ex.Run(); err != nil {
-		t.Fatal(err)
-	}
-	if got := engine.Float32s(rows); got[0] != 1 || got[1] != 4 || got[2] != 9 {
-		t.Errorf("rows read back as %v, want [1 4 9]", got)
-	}
-	if got := engine.Scalar(total); got != 7 {
-		t.Errorf("weighted sum %g, want 7", got)
-	}
 }

@@ -39,14 +39,7 @@ func modelGradCheck(t *testing.T, name string, net *Net, loss *G.Node, params G.
 	for i, p := range params {
 		data := p.Value().Data().([]float32)
 		for _, j := range rng.Perm(len(data))[:min(3, len(data))] {
-			orig := data[j]
-			const h = 1e-3
-			data[j] = orig + h
-			up := run()
-			data[j] = orig - h
-			down := run()
-			data[j] = orig
-			fd := (up - down) / (2 * h)
+			fd := centralDiff(data, j, 1e-3, run)
 			if d := fd - float64(grads[i][j]); d > 0.02+0.05*abs(fd) || d < -0.02-0.05*abs(fd) {
 				t.Errorf("%s: ∂loss/∂%s[%d]: symbolic %.5g, finite difference %.5g", name, p.Name(), j, grads[i][j], fd)
 			}

@@ -17,18 +17,7 @@ import (
 // N(0, std²) and whose bias starts at zero, the initialization of GPT-2 and
 // nanoGPT (where Dense uses PyTorch's fan-in uniform default).
 func (n *Net) Linear(name string, x *G.Node, out int, std float64) *G.Node {
-	if n.err != nil {
-		return nil
-	}
-	n.layer = name
-	in := x.Shape()[1]
-	w := n.Param(name+".weight", []int{in, out}, in, out, Normal(std), true)
-	b := n.Param(name+".bias", []int{out}, in, out, Constant(0), true)
-	xw := n.Op(G.Mul(x, w))
-	if n.err != nil {
-		return nil
-	}
-	return n.Op(G.BroadcastAdd(xw, b, nil, []byte{0}))
+	return n.affine(name, x, out, Normal(std), Constant(0))
 }
 
 // LayerNorm normalizes each row of x (rows, C) to zero mean and unit variance
@@ -36,45 +25,18 @@ func (n *Net) Linear(name string, x *G.Node, out int, std float64) *G.Node {
 // Kiros and Hinton, "Layer Normalization", 2016). Unlike BatchNorm it uses no
 // batch statistics, so training and evaluation graphs compute the same thing.
 func (n *Net) LayerNorm(name string, x *G.Node) *G.Node {
-	if n.err != nil {
+	n.Layer(name)
+	if !n.dims(x, 2, "layer norm") {
 		return nil
 	}
-	n.layer = name
 	const eps = 1e-5
-	if x.Shape().Dims() != 2 {
-		n.Fail(name, fmt.Errorf("layer norm needs 2-D input (rows, features), got shape %v", x.Shape()))
-		return nil
-	}
 	c := x.Shape()[1]
-	gamma := n.Param(name+".weight", []int{c}, c, c, Constant(1), true)
-	beta := n.Param(name+".bias", []int{c}, c, c, Constant(0), true)
-	mean := n.Op(G.Mean(x, 1))
-	if n.err != nil {
-		return nil
-	}
-	xc := n.Op(G.BroadcastSub(x, mean, nil, []byte{1}))
-	if n.err != nil {
-		return nil
-	}
-	variance := n.Op(G.Mean(n.Op(G.Square(xc)), 1))
-	if n.err != nil {
-		return nil
-	}
-	// 1/√(var+ε) as Inverse(Sqrt(·)): the gradient of Gorgonia v0.9.18's
-	// InverseSqrt is wrong (see TestInverseSqrtGradientIsWrong).
-	inv := n.Op(G.Inverse(n.Op(G.Sqrt(n.Op(G.Add(variance, G.NewConstant(float32(eps))))))))
-	if n.err != nil {
-		return nil
-	}
-	xhat := n.Op(G.BroadcastHadamardProd(xc, inv, nil, []byte{1}))
-	if n.err != nil {
-		return nil
-	}
-	y := n.Op(G.BroadcastHadamardProd(xhat, gamma, nil, []byte{0}))
-	if n.err != nil {
-		return nil
-	}
-	return n.Op(G.BroadcastAdd(y, beta, nil, []byte{0}))
+	gamma := n.Param(name+".weight", []int{c}, c, c, Constant(1), Bias)
+	beta := n.Param(name+".bias", []int{c}, c, c, Constant(0), Bias)
+	xc := n.BroadcastSub(x, n.Mean(x, 1), nil, []byte{1})
+	variance := n.Mean(n.Square(xc), 1)
+	xhat := n.BroadcastMul(xc, n.InvSqrt(n.AddConst(variance, eps)), nil, []byte{1})
+	return n.BroadcastAdd(n.BroadcastMul(xhat, gamma, nil, []byte{0}), beta, nil, []byte{0})
 }
 
 // Embedding maps tokens to learned vectors. onehot is (rows, vocab) with a
@@ -84,32 +46,28 @@ func (n *Net) LayerNorm(name string, x *G.Node) *G.Node {
 // for a character vocabulary of a few dozen symbols it costs little. The
 // table is the node E returned second, for weight tying.
 func (n *Net) Embedding(name string, onehot *G.Node, dim int, std float64) (out, table *G.Node) {
-	if n.err != nil {
+	n.Layer(name)
+	if !n.dims(onehot, 2, "an embedding") {
 		return nil, nil
 	}
-	n.layer = name
 	vocab := onehot.Shape()[1]
-	e := n.Param(name+".weight", []int{vocab, dim}, vocab, dim, Normal(std), true)
-	return n.Op(G.Mul(onehot, e)), e
+	e := n.Param(name+".weight", []int{vocab, dim}, vocab, dim, Normal(std), Weight)
+	return n.MatMul(onehot, e), e
 }
 
 // PositionEmbedding adds a learned vector per position to x (batch·T, C):
 // row b·T+t gets P[t], with P of shape (T, C) initialized from N(0, std²)
 // (learned absolute positions, as GPT-2).
 func (n *Net) PositionEmbedding(name string, x *G.Node, batch, T int, std float64) *G.Node {
-	if n.err != nil {
+	n.Layer(name)
+	if !n.dims(x, 2, "a position embedding") {
 		return nil
 	}
-	n.layer = name
 	c := x.Shape()[1]
-	p := n.Param(name+".weight", []int{T, c}, T, c, Normal(std), true)
+	p := n.Param(name+".weight", []int{T, c}, T, c, Normal(std), Weight)
 	flatP := n.Reshape(name, p, T*c)
 	rows := n.Reshape(name, x, batch, T*c)
-	if n.err != nil {
-		return nil
-	}
-	sum := n.Op(G.BroadcastAdd(rows, flatP, nil, []byte{0}))
-	return n.Reshape(name, sum, batch*T, c)
+	return n.Reshape(name, n.BroadcastAdd(rows, flatP, nil, []byte{0}), batch*T, c)
 }
 
 // CausalSelfAttention is multi-head scaled dot-product self-attention with a
@@ -125,10 +83,10 @@ func (n *Net) PositionEmbedding(name string, x *G.Node, batch, T int, std float6
 // GPT-2, passed as projStd. dropout applies to the attention weights and to
 // the output.
 func (n *Net) CausalSelfAttention(name string, x *G.Node, batch, T, heads int, projStd, dropout float64) *G.Node {
-	if n.err != nil {
+	n.Layer(name)
+	if !n.dims(x, 2, "self-attention") {
 		return nil
 	}
-	n.layer = name
 	c := x.Shape()[1]
 	if heads < 1 || c%heads != 0 {
 		n.Fail(name, fmt.Errorf("embedding size %d is not divisible by %d heads", c, heads))
@@ -138,32 +96,13 @@ func (n *Net) CausalSelfAttention(name string, x *G.Node, batch, T, heads int, p
 	q := n.splitHeads(name+".q", n.Linear(name+".q", x, c, 0.02), batch, T, heads, d)
 	k := n.splitHeads(name+".k", n.Linear(name+".k", x, c, 0.02), batch, T, heads, d)
 	v := n.splitHeads(name+".v", n.Linear(name+".v", x, c, 0.02), batch, T, heads, d)
-	if n.err != nil {
-		return nil
-	}
-	n.layer = name
-	scores := n.Scale(n.Op(G.BatchedMatMul(q, k, false, true)), 1/math.Sqrt(float64(d))) // (batch·heads, T, T)
-	if n.err != nil {
-		return nil
-	}
-	masked := n.Op(G.BroadcastAdd(n.Reshape(name, scores, batch*heads, T*T), causalMask(n.G, T), nil, []byte{0}))
-	if n.err != nil {
-		return nil
-	}
-	att := n.Op(G.SoftMax(n.Reshape(name, masked, batch*heads*T, T), 1))
+	n.Layer(name)
+	scores := n.Scale(n.BatchedMatMul(q, k, false, true), 1/math.Sqrt(float64(d))) // (batch·heads, T, T)
+	masked := n.BroadcastAdd(n.Reshape(name, scores, batch*heads, T*T), n.causalMask(T), nil, []byte{0})
+	att := n.SoftMax(n.Reshape(name, masked, batch*heads*T, T), 1)
 	att = n.Dropout(name+".attn_drop", att, dropout)
-	if n.err != nil {
-		return nil
-	}
-	y := n.Op(G.BatchedMatMul(n.Reshape(name, att, batch*heads, T, T), v)) // (batch·heads, T, D)
-	if n.err != nil {
-		return nil
-	}
-	y = n.Reshape(name, y, batch, heads, T, d)
-	if n.err != nil {
-		return nil
-	}
-	y = n.Op(G.Transpose(y, 0, 2, 1, 3)) // (batch, T, heads, D)
+	y := n.BatchedMatMul(n.Reshape(name, att, batch*heads, T, T), v, false, false) // (batch·heads, T, D)
+	y = n.Transpose(n.Reshape(name, y, batch, heads, T, d), 0, 2, 1, 3)            // (batch, T, heads, D)
 	y = n.Reshape(name, y, batch*T, c)
 	y = n.Linear(name+".proj", y, c, projStd)
 	return n.Dropout(name+".resid_drop", y, dropout)
@@ -171,16 +110,8 @@ func (n *Net) CausalSelfAttention(name string, x *G.Node, batch, T, heads int, p
 
 // splitHeads turns (batch·T, heads·D) into (batch·heads, T, D).
 func (n *Net) splitHeads(name string, x *G.Node, batch, T, heads, d int) *G.Node {
-	if n.err != nil {
-		return nil
-	}
-	n.layer = name
 	x = n.Reshape(name, x, batch, T, heads, d)
-	if n.err != nil {
-		return nil
-	}
-	x = n.Op(G.Transpose(x, 0, 2, 1, 3))
-	return n.Reshape(name, x, batch*heads, T, d)
+	return n.Reshape(name, n.Transpose(x, 0, 2, 1, 3), batch*heads, T, d)
 }
 
 // maskValue stands for −∞ in the causal mask: exp(maskValue − max) is 0 in
@@ -188,7 +119,10 @@ func (n *Net) splitHeads(name string, x *G.Node, batch, T, heads, d int) *G.Node
 const maskValue = -1e9
 
 // causalMask is the (T·T) matrix, a graph node that is not a parameter, M with M[t·T+s] = maskValue for s > t.
-func causalMask(g *G.ExprGraph, T int) *G.Node {
+func (n *Net) causalMask(T int) *G.Node {
+	if n.err != nil {
+		return nil
+	}
 	m := make([]float32, T*T)
 	for t := 0; t < T; t++ {
 		for s := t + 1; s < T; s++ {
@@ -196,5 +130,5 @@ func causalMask(g *G.ExprGraph, T int) *G.Node {
 		}
 	}
 	v := tensor.New(tensor.WithShape(T*T), tensor.WithBacking(m))
-	return G.NewTensor(g, tensor.Float32, 1, G.WithShape(T*T), G.WithValue(v), G.WithName(fmt.Sprintf("causal_mask_%d", T)))
+	return G.NewTensor(n.G, tensor.Float32, 1, G.WithShape(T*T), G.WithValue(v), G.WithName(fmt.Sprintf("causal_mask_%d", T)))
 }

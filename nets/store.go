@@ -19,19 +19,55 @@ import (
 // seeded random source, so building the same model with the same seed gives
 // bitwise identical initial weights.
 type Store struct {
-	names     []string
-	tensors   map[string]*tensor.Dense
-	learnable map[string]bool
-	rng       *rand.Rand
+	names   []string
+	tensors map[string]*tensor.Dense
+	roles   map[string]Role
+	rng     *rand.Rand
+}
+
+// Role says how training treats a Store tensor. The model declares it when it
+// creates the tensor, so the optimizer need not guess from the shape.
+type Role int
+
+const (
+	// Buffer is a tensor that is not learned: batch-norm running statistics,
+	// a vocabulary.
+	Buffer Role = iota
+	// Weight is a learned tensor that AdamW decays: weight matrices,
+	// convolution filters, embedding tables (as nanoGPT's decay group).
+	Weight
+	// Bias is a learned tensor that AdamW does not decay: biases and the
+	// scales and shifts of normalization layers (nanoGPT's no-decay group).
+	Bias
+)
+
+// maxElements bounds one tensor (2²⁸ float32 values, 1 GiB), so a bad setting
+// gives an error instead of an allocation that cannot succeed.
+const maxElements = 1 << 28
+
+// checkShape returns the number of elements of shape, or an error when a
+// dimension is not positive or the tensor is too large.
+func checkShape(shape []int) (int, error) {
+	size := 1
+	for _, d := range shape {
+		if d < 1 {
+			return 0, fmt.Errorf("shape %v has a dimension below 1: a size in the model's settings is zero or negative", shape)
+		}
+		if size > maxElements/d {
+			return 0, fmt.Errorf("shape %v has more than %d elements: a size in the model's settings is too large", shape, maxElements)
+		}
+		size *= d
+	}
+	return size, nil
 }
 
 // NewStore returns an empty Store whose initializers draw from a source seeded
 // with seed.
 func NewStore(seed int64) *Store {
 	return &Store{
-		tensors:   map[string]*tensor.Dense{},
-		learnable: map[string]bool{},
-		rng:       rand.New(rand.NewSource(seed)),
+		tensors: map[string]*tensor.Dense{},
+		roles:   map[string]Role{},
+		rng:     rand.New(rand.NewSource(seed)),
 	}
 }
 
@@ -67,24 +103,38 @@ func Constant(v float32) Init {
 }
 
 // Get returns the tensor called name, creating it with the given shape and
-// initializer on first use. Asking again with another shape is an error: it
-// means two layers were given one name.
+// initializer on first use, as a learned tensor that is not decayed
+// (learnable) or a buffer. Model layers use Create, which takes the role.
 func (s *Store) Get(name string, shape []int, fanIn, fanOut int, init Init, learnable bool) (*tensor.Dense, error) {
+	role := Buffer
+	if learnable {
+		role = Bias
+	}
+	return s.Create(name, shape, fanIn, fanOut, init, role)
+}
+
+// Create returns the tensor called name, creating it with the given shape,
+// initializer and role on first use. Asking again with another shape or role
+// is an error: it means two layers were given one name.
+func (s *Store) Create(name string, shape []int, fanIn, fanOut int, init Init, role Role) (*tensor.Dense, error) {
 	if t, ok := s.tensors[name]; ok {
 		if !sameShape(t.Shape(), shape) {
 			return nil, fmt.Errorf("tensor %q exists with shape %v, requested %v", name, t.Shape(), shape)
 		}
+		if s.roles[name] != role {
+			return nil, fmt.Errorf("tensor %q exists with another role", name)
+		}
 		return t, nil
 	}
-	n := 1
-	for _, d := range shape {
-		n *= d
+	n, err := checkShape(shape)
+	if err != nil {
+		return nil, fmt.Errorf("tensor %q: %w", name, err)
 	}
 	data := make([]float32, n)
 	init(s.rng, fanIn, fanOut, data)
 	t := tensor.New(tensor.WithShape(shape...), tensor.WithBacking(data))
 	s.tensors[name] = t
-	s.learnable[name] = learnable
+	s.roles[name] = role
 	s.names = append(s.names, name)
 	return t, nil
 }
@@ -113,7 +163,14 @@ func (s *Store) Data(name string) []float32 {
 
 // Learnable reports whether the tensor called name is a trained parameter
 // (as opposed to a buffer such as a running mean).
-func (s *Store) Learnable(name string) bool { return s.learnable[name] }
+func (s *Store) Learnable(name string) bool {
+	r, ok := s.roles[name]
+	return ok && r != Buffer
+}
+
+// Decay reports whether AdamW's decoupled weight decay applies to the tensor
+// called name (role Weight).
+func (s *Store) Decay(name string) bool { return s.roles[name] == Weight }
 
 // Len is the number of tensors in the store.
 func (s *Store) Len() int { return len(s.names) }
@@ -122,7 +179,7 @@ func (s *Store) Len() int { return len(s.names) }
 func (s *Store) NumParams() int {
 	total := 0
 	for _, n := range s.names {
-		if s.learnable[n] {
+		if s.Learnable(n) {
 			total += s.tensors[n].Shape().TotalSize()
 		}
 	}

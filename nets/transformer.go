@@ -22,19 +22,22 @@ type TransformerConfig struct {
 	Dropout float64 // dropout on embeddings, attention weights and residual branches
 }
 
-// Validate checks the configuration.
+// Validate checks the configuration; an error names the setting at fault.
 func (c TransformerConfig) Validate() error {
-	switch {
-	case c.Vocab < 2:
-		return fmt.Errorf("transformer: the vocabulary has %d symbols; a corpus needs at least 2 distinct characters", c.Vocab)
-	case c.Block < 1:
-		return fmt.Errorf("transformer: model.block must be at least 1")
-	case c.Layers < 1:
-		return fmt.Errorf("transformer: model.layers must be at least 1")
-	case c.Heads < 1 || c.Embed < 1 || c.Embed%c.Heads != 0:
+	const family = "transformer"
+	if c.Vocab < 2 || c.Vocab > maxSize {
+		return fmt.Errorf("transformer: the vocabulary has %d symbols; a corpus needs between 2 and %d distinct characters", c.Vocab, maxSize)
+	}
+	if err := firstError(checkSize(family, "model.block", c.Block), checkSize(family, "model.heads", c.Heads), checkSize(family, "model.embed", c.Embed)); err != nil {
+		return err
+	}
+	if c.Layers < 1 || c.Layers > maxDepth {
+		return fmt.Errorf("transformer: model.layers is %d; it must be between 1 and %d", c.Layers, maxDepth)
+	}
+	if c.Embed%c.Heads != 0 {
 		return fmt.Errorf("transformer: model.embed (%d) must be a positive multiple of model.heads (%d)", c.Embed, c.Heads)
 	}
-	return nil
+	return checkDropout(family, "model.dropout", c.Dropout)
 }
 
 // Transformer is the graph of the language model for one batch size.
@@ -59,39 +62,31 @@ type Transformer struct {
 // NewTransformer builds the language model's graph for the given batch size,
 // drawing parameters from store.
 func NewTransformer(store *Store, cfg TransformerConfig, batch int, training bool) (*Transformer, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	n := NewNet(store, training)
-	m := &Transformer{Net: n, Config: cfg, Batch: batch}
-	T, C := cfg.Block, cfg.Embed
-	rows := batch * T
-	m.Tokens = n.Input("tokens", rows, cfg.Vocab)
-	m.Target = n.Input("target", rows, cfg.Vocab)
-	m.RowWeight = n.Input("row_weight", rows)
+	m := &Transformer{Config: cfg, Batch: batch}
+	return build(m, &m.Net, "transformer", cfg, store, batch, training, func(n *Net) {
+		T, C := cfg.Block, cfg.Embed
+		rows := batch * T
+		m.Tokens = n.Input("tokens", rows, cfg.Vocab)
+		m.Target = n.Input("target", rows, cfg.Vocab)
+		m.RowWeight = n.Input("row_weight", rows)
 
-	x, wte := n.Embedding("wte", m.Tokens, C, 0.02)
-	x = n.PositionEmbedding("wpe", x, batch, T, 0.02)
-	x = n.Dropout("drop", x, cfg.Dropout)
-	projStd := 0.02 / math.Sqrt(2*float64(cfg.Layers)) // GPT-2's scaled init of residual projections
-	for i := 0; i < cfg.Layers; i++ {
-		x = transformerBlock(n, fmt.Sprintf("h%d", i), x, cfg, batch, projStd)
-	}
-	x = n.LayerNorm("ln_f", x)
+		x, wte := n.Embedding("wte", m.Tokens, C, 0.02)
+		x = n.PositionEmbedding("wpe", x, batch, T, 0.02)
+		x = n.Dropout("drop", x, cfg.Dropout)
+		projStd := 0.02 / math.Sqrt(2*float64(cfg.Layers)) // GPT-2's scaled init of residual projections
+		for i := 0; i < cfg.Layers; i++ {
+			x = transformerBlock(n, fmt.Sprintf("h%d", i), x, cfg, batch, projStd)
+		}
+		x = n.LayerNorm("ln_f", x)
 
-	// Output layer tied to the token embedding (Press and Wolf, 2017): logits = x·Eᵀ.
-	n.Layer("lm_head")
-	if n.Err() == nil {
-		m.Logits = n.Op(G.Mul(x, n.Op(G.Transpose(wte))))
-	}
-	m.RowLoss = n.CrossEntropy("loss", m.Logits, m.Target)
-	n.Layer("loss")
-	m.Loss = n.WeightedSum(m.RowLoss, m.RowWeight)
-	if err := n.Err(); err != nil {
-		return nil, fmt.Errorf("transformer: %w", err)
-	}
-	m.Net.Keep(m.Logits, m.RowLoss, m.Loss)
-	return m, nil
+		// Output layer tied to the token embedding (Press and Wolf, 2017): logits = x·Eᵀ.
+		n.Layer("lm_head")
+		m.Logits = n.MatMul(x, n.Transpose(wte))
+		m.RowLoss = n.CrossEntropy("loss", m.Logits, m.Target)
+		n.Layer("loss")
+		m.Loss = n.WeightedSum(m.RowLoss, m.RowWeight)
+		n.Keep(m.Logits, m.RowLoss, m.Loss)
+	})
 }
 
 // transformerBlock is one pre-LayerNorm block:
@@ -103,11 +98,11 @@ func NewTransformer(store *Store, cfg TransformerConfig, batch int, training boo
 func transformerBlock(n *Net, name string, x *G.Node, cfg TransformerConfig, batch int, projStd float64) *G.Node {
 	a := n.CausalSelfAttention(name+".attn", n.LayerNorm(name+".ln_1", x), batch, cfg.Block, cfg.Heads, projStd, cfg.Dropout)
 	n.Layer(name + ".residual")
-	x = n.Op(G.Add(x, a))
+	x = n.Add(x, a)
 	h := n.Linear(name+".mlp.fc", n.LayerNorm(name+".ln_2", x), 4*cfg.Embed, 0.02)
 	h = n.Activate("gelu", h)
 	h = n.Linear(name+".mlp.proj", h, cfg.Embed, projStd)
 	h = n.Dropout(name+".mlp.drop", h, cfg.Dropout)
 	n.Layer(name + ".residual")
-	return n.Op(G.Add(x, h))
+	return n.Add(x, h)
 }

@@ -23,34 +23,28 @@ type VAEConfig struct {
 	Dropout    float64
 }
 
-// Validate checks the configuration against the input shape.
+// Validate checks the configuration against the input shape; an error names
+// the setting at fault.
 func (c VAEConfig) Validate() error {
-	switch c.Arch {
-	case "mlp":
-		if len(c.Hidden) == 0 {
-			return fmt.Errorf("vae: model.hidden must list at least one width for the mlp variant")
-		}
-	case "conv":
-		if len(c.Channels) == 0 {
-			return fmt.Errorf("vae: model.channels must list at least one channel count for the conv variant")
-		}
-		f := 1 << len(c.Channels)
-		if c.H%f != 0 || c.W%f != 0 {
-			return fmt.Errorf("vae: the conv variant halves the image %d times (model.channels has %d entries), so height and width must be multiples of %d; the data is %d×%d: use fewer channels", len(c.Channels), len(c.Channels), f, c.H, c.W)
-		}
-	default:
-		return fmt.Errorf("vae: model.arch %q is not known (allowed: mlp, conv)", c.Arch)
+	const family = "vae"
+	arch := checkArch(family, c.Arch, map[string]func() error{
+		"mlp": func() error { return checkSizes(family, "model.hidden", c.Hidden, true) },
+		"conv": func() error {
+			return firstError(checkSizes(family, "model.channels", c.Channels, true),
+				checkGrid(family, "model.channels", len(c.Channels), c.H, c.W, true))
+		},
+	})
+	var likelihood error
+	switch {
+	case c.Likelihood != "bernoulli" && c.Likelihood != "gaussian":
+		likelihood = fmt.Errorf("vae: model.likelihood %q is not known (allowed: bernoulli, gaussian)", c.Likelihood)
+	case c.Likelihood == "gaussian" && !(c.Sigma > 0):
+		likelihood = fmt.Errorf("vae: model.sigma must be > 0 for the gaussian likelihood")
+	case !(c.Beta >= 0):
+		likelihood = fmt.Errorf("vae: model.beta is %v; the weight of the KL term cannot be negative", c.Beta)
 	}
-	if c.Latent < 1 {
-		return fmt.Errorf("vae: model.latent must be at least 1")
-	}
-	if c.Likelihood != "bernoulli" && c.Likelihood != "gaussian" {
-		return fmt.Errorf("vae: model.likelihood %q is not known (allowed: bernoulli, gaussian)", c.Likelihood)
-	}
-	if c.Likelihood == "gaussian" && c.Sigma <= 0 {
-		return fmt.Errorf("vae: model.sigma must be > 0 for the gaussian likelihood")
-	}
-	return nil
+	return firstError(checkImage(family, c.C, c.H, c.W), arch, checkSize(family, "model.latent", c.Latent),
+		CheckActivation("vae: model.activation", c.Activation), checkDropout(family, "model.dropout", c.Dropout), likelihood)
 }
 
 // VAE is the graph of a variational autoencoder for one batch size.
@@ -81,44 +75,36 @@ type VAE struct {
 
 // NewVAE builds a VAE graph for the given batch size, drawing parameters from store.
 func NewVAE(store *Store, cfg VAEConfig, batch int, training bool) (*VAE, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	n := NewNet(store, training)
-	m := &VAE{Net: n, Config: cfg, Batch: batch}
-	d := cfg.C * cfg.H * cfg.W
-	m.X = n.Input("x", batch, d)
-	m.Eps = n.Input("eps", batch, cfg.Latent)
-	m.RowWeight = n.Input("row_weight", batch)
+	m := &VAE{Config: cfg, Batch: batch}
+	return build(m, &m.Net, "vae", cfg, store, batch, training, func(n *Net) {
+		d := cfg.C * cfg.H * cfg.W
+		m.X = n.Input("x", batch, d)
+		m.Eps = n.Input("eps", batch, cfg.Latent)
+		m.RowWeight = n.Input("row_weight", batch)
 
-	m.Mu, m.LogVar = vaeEncoder(n, cfg, m.X, batch)
-	n.Layer("reparameterize")
-	std := n.Op(G.Exp(n.Scale(m.LogVar, 0.5)))
-	m.Z = n.Op(G.Add(m.Mu, n.Op(G.HadamardProd(std, m.Eps))))
-	m.Logits = vaeDecoder(n, cfg, m.Z, batch)
-	m.Mean = n.Op(G.Sigmoid(m.Logits))
+		m.Mu, m.LogVar = vaeEncoder(n, cfg, m.X, batch)
+		n.Layer("reparameterize")
+		std := n.Exp(n.Scale(m.LogVar, 0.5))
+		m.Z = n.Add(m.Mu, n.Mul(std, m.Eps))
+		m.Logits, m.Mean = vaeDecoder(n, cfg, m.Z, batch)
 
-	n.Layer("loss")
-	switch cfg.Likelihood {
-	case "bernoulli":
-		bce := n.Op(G.Sub(n.Op(G.Softplus(m.Logits)), n.Op(G.HadamardProd(m.X, m.Logits))))
-		m.Recon = n.Op(G.Sum(bce, 1))
-	case "gaussian":
-		diff := n.Op(G.Sub(m.X, m.Mean))
-		sq := n.Op(G.Sum(n.Op(G.Square(diff)), 1))
-		norm := float64(d) * math.Log(cfg.Sigma*math.Sqrt(2*math.Pi))
-		m.Recon = n.Op(G.Add(n.Scale(sq, 1/(2*cfg.Sigma*cfg.Sigma)), G.NewConstant(float32(norm))))
-	}
-	// KL = ½ Σ (μ² + σ² − log σ² − 1)
-	klTerms := n.Op(G.Sub(n.Op(G.Add(n.Op(G.Square(m.Mu)), n.Op(G.Exp(m.LogVar)))), n.Op(G.Add(m.LogVar, G.NewConstant(float32(1))))))
-	m.KL = n.Scale(n.Op(G.Sum(klTerms, 1)), 0.5)
-	m.RowLoss = n.Op(G.Add(m.Recon, n.Scale(m.KL, cfg.Beta)))
-	m.Loss = n.Op(G.Sum(n.Op(G.HadamardProd(m.RowLoss, m.RowWeight))))
-	n.Keep(m.Loss, m.RowLoss, m.Recon, m.KL, m.Mu, m.LogVar, m.Z, m.Mean)
-	if err := n.Err(); err != nil {
-		return nil, fmt.Errorf("vae: %w", err)
-	}
-	return m, nil
+		n.Layer("loss")
+		switch cfg.Likelihood {
+		case "bernoulli":
+			bce := n.Sub(n.Softplus(m.Logits), n.Mul(m.X, m.Logits))
+			m.Recon = n.Sum(bce, 1)
+		case "gaussian":
+			sq := n.Sum(n.Square(n.Sub(m.X, m.Mean)), 1)
+			norm := float64(d) * math.Log(cfg.Sigma*math.Sqrt(2*math.Pi))
+			m.Recon = n.AddConst(n.Scale(sq, 1/(2*cfg.Sigma*cfg.Sigma)), norm)
+		}
+		// KL = ½ Σ (μ² + σ² − log σ² − 1)
+		klTerms := n.Sub(n.Add(n.Square(m.Mu), n.Exp(m.LogVar)), n.AddConst(m.LogVar, 1))
+		m.KL = n.Scale(n.Sum(klTerms, 1), 0.5)
+		m.RowLoss = n.Add(m.Recon, n.Scale(m.KL, cfg.Beta))
+		m.Loss = n.Sum(n.Mul(m.RowLoss, m.RowWeight))
+		n.Keep(m.Loss, m.RowLoss, m.Recon, m.KL, m.Mu, m.LogVar, m.Z, m.Mean)
+	})
 }
 
 // VAEDecoder is a decoder-only graph: latent codes in, images out. It shares
@@ -132,20 +118,12 @@ type VAEDecoder struct {
 
 // NewVAEDecoder builds a decoder-only graph for sampling and latent traversals.
 func NewVAEDecoder(store *Store, cfg VAEConfig, batch int) (*VAEDecoder, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	n := NewNet(store, false)
-	m := &VAEDecoder{Net: n}
-	m.Z = n.Input("z", batch, cfg.Latent)
-	m.Logits = vaeDecoder(n, cfg, m.Z, batch)
-	n.Layer("output")
-	m.Mean = n.Op(G.Sigmoid(m.Logits))
-	n.Keep(m.Mean)
-	if err := n.Err(); err != nil {
-		return nil, fmt.Errorf("vae decoder: %w", err)
-	}
-	return m, nil
+	m := &VAEDecoder{}
+	return build(m, &m.Net, "vae decoder", cfg, store, batch, false, func(n *Net) {
+		m.Z = n.Input("z", batch, cfg.Latent)
+		m.Logits, m.Mean = vaeDecoder(n, cfg, m.Z, batch)
+		n.Keep(m.Mean)
+	})
 }
 
 // vaeBlock is one hidden stage: optional batch norm, the activation, optional dropout.
@@ -171,15 +149,19 @@ func vaeEncoder(n *Net, cfg VAEConfig, x *G.Node, batch int) (mu, logVar *G.Node
 			name := fmt.Sprintf("enc.conv%d", i+1)
 			h = vaeBlock(n, cfg, name, n.Conv2D(name, h, ch, 4, 2, 1))
 		}
-		if n.Err() == nil {
-			s := h.Shape()
-			h = n.Reshape("enc.flat", h, batch, s[1]*s[2]*s[3])
-		}
+		h = n.Flatten("enc.flat", h)
 	}
 	return n.Dense("enc.mu", h, cfg.Latent), n.Dense("enc.logvar", h, cfg.Latent)
 }
 
-func vaeDecoder(n *Net, cfg VAEConfig, z *G.Node, batch int) *G.Node {
+// vaeDecoder maps codes z to the decoder's logits and its mean image, their sigmoid.
+func vaeDecoder(n *Net, cfg VAEConfig, z *G.Node, batch int) (logits, mean *G.Node) {
+	logits = vaeDecoderLogits(n, cfg, z, batch)
+	n.Layer("output")
+	return logits, n.Sigmoid(logits)
+}
+
+func vaeDecoderLogits(n *Net, cfg VAEConfig, z *G.Node, batch int) *G.Node {
 	d := cfg.C * cfg.H * cfg.W
 	h := z
 	switch cfg.Arch {

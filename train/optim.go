@@ -12,12 +12,13 @@ import (
 )
 
 // Param is one learnable tensor of a graph: its Store name, its node (whose
-// gradient the executor fills) and the backing array the optimizer updates in
-// place.
+// gradient the executor fills), the backing array the optimizer updates in
+// place, and whether AdamW decays it (as the model declared, see nets.Role).
 type Param struct {
-	Name string
-	Node *G.Node
-	Data []float32
+	Name  string
+	Node  *G.Node
+	Data  []float32
+	Decay bool
 }
 
 // ParamsOf lists the learnable parameters of a built graph.
@@ -25,7 +26,7 @@ func ParamsOf(n *nets.Net) []Param {
 	nodes, names := n.Params(), n.ParamNames()
 	ps := make([]Param, len(nodes))
 	for i, node := range nodes {
-		ps[i] = Param{Name: names[i], Node: node, Data: n.Store.Data(names[i])}
+		ps[i] = Param{Name: names[i], Node: node, Data: n.Store.Data(names[i]), Decay: n.Store.Decay(names[i])}
 	}
 	return ps
 }
@@ -46,8 +47,9 @@ type OptimConfig struct {
 //     to the gradient, as torch.optim.Adam does;
 //   - AdamW (Loshchilov and Hutter, 2019): the decay multiplies the weights by
 //     (1 − lr·λ) before the Adam step. As in GPT-2 and nanoGPT it applies to
-//     weight matrices and convolution filters only (tensors of two or more
-//     dimensions), not to biases, embeddings' gains or normalization scales;
+//     the parameters the model declares decayed (Param.Decay: weight matrices,
+//     convolution filters, embedding tables), not to biases or normalization
+//     scales and shifts;
 //   - SGD with heavy-ball momentum, v ← μv + g, w ← w − lr·v, as torch.optim.SGD.
 //
 // All state is float32 and lives in named slices so a checkpoint stores it
@@ -140,7 +142,7 @@ func (o *Optimizer) update(p Param, g []float32, scale float32, lr float64) {
 		eps := float32(c.Eps)
 		decoupled := c.Kind == "adamw"
 		decay := float32(1 - lr*c.WeightDecay)
-		if decoupled && p.Node != nil && p.Node.Shape().Dims() < 2 {
+		if !p.Decay {
 			decay = 1
 		}
 		for i := range w {

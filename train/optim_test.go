@@ -8,6 +8,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"genxai/engine"
+	"genxai/nets"
 )
 
 // quadratic builds loss = Σ (w − target)² and returns its parameter and executor.
@@ -100,40 +101,50 @@ func TestScheduleWarmupAndCosine(t *testing.T) {
 	}
 }
 
-// AdamW decays matrices but not vectors (biases, normalization scales).
-func TestAdamWDecaysOnlyMatrices(t *testing.T) {
-	g := G.NewGraph()
-	mk := func(name string, shape ...int) Param {
-		n := 1
-		for _, d := range shape {
-			n *= d
-		}
-		data := make([]float32, n)
-		for i := range data {
-			data[i] = 1
-		}
-		v := tensor.New(tensor.WithShape(shape...), tensor.WithBacking(data))
-		node := G.NewTensor(g, tensor.Float32, len(shape), G.WithShape(shape...), G.WithName(name), G.WithValue(v))
-		return Param{Name: name, Node: node, Data: data}
-	}
-	w, b := mk("w", 2, 2), mk("b", 2)
-	loss := G.Must(G.Add(G.Must(G.Sum(G.Must(G.Mul(G.NewConstant(float32(0)), w.Node)))), G.Must(G.Sum(G.Must(G.Mul(G.NewConstant(float32(0)), b.Node))))))
-	ps := []Param{w, b}
-	if err := Differentiate(loss, ps); err != nil {
+// TestAdamWDecaysWhatTheModelDeclares steps AdamW once on a convolutional
+// classifier with batch norm whose gradient is zero (all row weights are 0):
+// convolution filters and dense weights shrink by 1 − lr·λ, while conv biases
+// and batch-norm scales and shifts, stored as (1, C, 1, 1) like filters have
+// four dimensions, stay as they are.
+func TestAdamWDecaysWhatTheModelDeclares(t *testing.T) {
+	cfg := nets.ClassifierConfig{Arch: "cnn", C: 1, H: 4, W: 4, Classes: 2, Channels: []int{2}, Hidden: []int{3}, Activation: "relu", BatchNorm: true}
+	m, err := nets.NewClassifier(nets.NewStore(1), cfg, 2, true)
+	if err != nil {
 		t.Fatal(err)
 	}
-	ex := engine.NewTape(g, G.Nodes{w.Node, b.Node})
-	o, _ := NewOptimizer(OptimConfig{Kind: "adamw", Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: 0.5})
+	ps, ex, o, err := Prepare(m.Net, m.Loss, "tape", OptimConfig{Kind: "adamw", Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ex.Close()
+	before := map[string][]float32{}
+	for _, p := range ps {
+		before[p.Name] = append([]float32(nil), p.Data...)
+	}
 	if err := ex.Run(); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := o.Step(ps, 0.1); err != nil {
 		t.Fatal(err)
 	}
-	if math.Abs(float64(w.Data[0])-0.95) > 1e-6 {
-		t.Errorf("matrix weight %v after one decayed step with zero gradient, want 0.95", w.Data[0])
+	decayed := map[string]bool{"conv1.weight": true, "fc1.weight": true, "out.weight": true}
+	seen := 0
+	for _, p := range ps {
+		want := float32(1)
+		if decayed[p.Name] {
+			want, seen = 0.95, seen+1
+		}
+		if p.Decay != decayed[p.Name] {
+			t.Errorf("%s %v: Decay = %v, want %v", p.Name, p.Node.Shape(), p.Decay, decayed[p.Name])
+		}
+		for i, v := range p.Data {
+			if w := before[p.Name][i] * want; math.Abs(float64(v-w)) > 1e-6 {
+				t.Errorf("%s[%d] = %v after a zero-gradient step, want %v", p.Name, i, v, w)
+				break
+			}
+		}
 	}
-	if b.Data[0] != 1 {
-		t.Errorf("bias %v changed; AdamW must not decay vectors", b.Data[0])
+	if seen != len(decayed) || len(ps) != 10 {
+		t.Errorf("the model has %d parameters, %d of them decayed; want 10 and %d", len(ps), seen, len(decayed))
 	}
 }

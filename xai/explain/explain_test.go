@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"slices"
 	"testing"
 
 	"genxai/engine"
@@ -29,40 +30,45 @@ func TestParseInputs(t *testing.T) {
 	}
 }
 
-// TestProbeReadsIntermediateNode reads the VAE's per-row reconstruction term,
-// an intermediate node (in a restored VAE with zero row weights its own value
-// after a run was found overwritten by RowLoss·RowWeight; this small graph
-// does not show that, so only the probe's copy is checked): it must be the
-// positive binary cross-entropy of every row.
+// TestProbeReadsIntermediateNode: rows = x² is read only by rows⊙w, which
+// the TapeMachine computes in place, so without a probe the node holds rows⊙w
+// after a run; with one, the probe reads x².
 func TestProbeReadsIntermediateNode(t *testing.T) {
-	cfg := nets.VAEConfig{Arch: "mlp", C: 1, H: 8, W: 8, Hidden: []int{64}, Latent: 4, Activation: "relu", Likelihood: "bernoulli", Beta: 1}
-	m, err := nets.NewVAE(nets.NewStore(1), cfg, 250, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := NewProbe(m.Recon)
-	ex, err := engine.New("tape", m.Net.G, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ex.Close()
-	x := m.Net.InputData("x")
-	for i := range x {
-		x[i] = float32(i%5) / 4
-	}
-	if err := ex.Run(); err != nil {
-		t.Fatal(err)
-	}
-	got, err := p.Float32s(0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, v := range got {
-		if !(v > 0) {
-			t.Errorf("row %d: probed reconstruction term %v, want > 0", i, v)
+	run := func(probe bool) (node, probed []float32) {
+		n := nets.NewNet(nets.NewStore(1), false)
+		x, w := n.Input("x", 3), n.Input("w", 3)
+		rows := n.Square(x)
+		n.Sum(n.Mul(rows, w))
+		if err := n.Err(); err != nil {
+			t.Fatal(err)
 		}
+		copy(n.InputData("x"), []float32{1, 2, 3})
+		copy(n.InputData("w"), []float32{0.5, 0.5, 0.5})
+		var p *Probe
+		if probe {
+			p = NewProbe(rows)
+		}
+		ex, err := engine.New("tape", n.G, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ex.Close()
+		if err := ex.Run(); err != nil {
+			t.Fatal(err)
+		}
+		if probe {
+			if probed, err = p.Float32s(0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return engine.Float32s(rows), probed
 	}
-	t.Logf("probe %v; the node itself holds %v after the run", got, engine.Float32s(m.Recon))
+	if node, _ := run(false); !slices.Equal(node, []float32{0.5, 2, 4.5}) {
+		t.Errorf("without a probe the node holds %v, not the overwritten [0.5 2 4.5]: this graph no longer shows what the probe is for", node)
+	}
+	if _, probed := run(true); !slices.Equal(probed, []float32{1, 4, 9}) {
+		t.Errorf("probe read %v, want [1 4 9]", probed)
+	}
 }
 
 func TestScorerChecksShapes(t *testing.T) {

@@ -15,6 +15,12 @@ import (
 // per-row reconstruction term can hold a later node's value. A Probe adds a
 // read of each node (G.Read) to the graph, which copies the value at the
 // point it is computed; it must be made before the graph is compiled.
+//
+// The project's one mechanism for this is Net.Keep with engine.Keep (see
+// nets/gorgonia.go; train.NewExecutor passes a Net's kept nodes): new code
+// marks the nodes it reads with Keep and reads them with engine.Float32s.
+// Probe remains only for the callers that build their executor without a
+// Net's kept nodes (xai/latent, xai/tokens, xai/counterfactual and Scorer).
 type Probe struct {
 	nodes []*G.Node
 	vals  []G.Value
