@@ -79,12 +79,11 @@ func NewClassifierTask(c *config.Config, opt train.OptimConfig, executor string)
 	if t.eval, err = nets.NewClassifier(t.store, t.cfg, evalBatch, false); err != nil {
 		return nil, err
 	}
-	if err = t.prepare(t.model.Net, t.model.Loss, opt); err != nil {
+	exs, err := t.prepare(t.model.Net, t.model.Loss, opt, t.eval.Net)
+	if err != nil {
 		return nil, err
 	}
-	if t.evalEx, err = t.forward(t.eval.Net); err != nil {
-		return nil, err
-	}
+	t.evalEx = exs[0]
 	return t, nil
 }
 

@@ -145,15 +145,11 @@ func NewLMTask(c *config.Config, opt train.OptimConfig, executor string) (*LMTas
 	if t.gen, err = nets.NewTransformer(t.store, t.cfg, 1, false); err != nil {
 		return nil, err
 	}
-	if err = t.prepare(t.model.Net, t.model.Loss, opt); err != nil {
+	exs, err := t.prepare(t.model.Net, t.model.Loss, opt, t.eval.Net, t.gen.Net)
+	if err != nil {
 		return nil, err
 	}
-	if t.evalEx, err = t.forward(t.eval.Net); err != nil {
-		return nil, err
-	}
-	if t.genEx, err = t.forward(t.gen.Net); err != nil {
-		return nil, err
-	}
+	t.evalEx, t.genEx = exs[0], exs[1]
 	return t, nil
 }
 

@@ -37,25 +37,26 @@ type netTask struct {
 	executors []engine.Executor // every executor made, for Close
 }
 
-// prepare makes the training graph net with its loss ready to step: gradient
-// nodes, executor and optimizer (train.Prepare).
-func (t *netTask) prepare(net *nets.Net, loss *G.Node, oc train.OptimConfig) (err error) {
+// prepare makes the training graph net with its loss ready to step (gradient
+// nodes, executor and optimizer: train.Prepare), then builds a forward-only
+// executor for each evaluation graph, returned in the order given.
+func (t *netTask) prepare(net *nets.Net, loss *G.Node, oc train.OptimConfig, evals ...*nets.Net) ([]engine.Executor, error) {
+	var err error
 	t.net, t.loss = net, loss
 	if t.params, t.exec, t.opt, err = train.Prepare(net, loss, t.executor, oc); err != nil {
-		return err
-	}
-	t.executors = append(t.executors, t.exec)
-	return nil
-}
-
-// forward returns a forward-only executor for an evaluation graph.
-func (t *netTask) forward(net *nets.Net) (engine.Executor, error) {
-	ex, err := train.NewExecutor(t.executor, net, nil)
-	if err != nil {
 		return nil, err
 	}
-	t.executors = append(t.executors, ex)
-	return ex, nil
+	t.executors = append(t.executors, t.exec)
+	var out []engine.Executor
+	for _, n := range evals {
+		ex, err := train.NewExecutor(t.executor, n, nil)
+		if err != nil {
+			return nil, err
+		}
+		t.executors = append(t.executors, ex)
+		out = append(out, ex)
+	}
+	return out, nil
 }
 
 // step runs one optimizer step of the training graph once the batch is in its

@@ -104,15 +104,11 @@ func NewVAETask(c *config.Config, opt train.OptimConfig, executor string) (*VAET
 	if t.dec, err = nets.NewVAEDecoder(t.store, t.cfg, 64); err != nil {
 		return nil, err
 	}
-	if err = t.prepare(t.model.Net, t.model.Loss, opt); err != nil {
+	exs, err := t.prepare(t.model.Net, t.model.Loss, opt, t.eval.Net, t.dec.Net)
+	if err != nil {
 		return nil, err
 	}
-	if t.evalEx, err = t.forward(t.eval.Net); err != nil {
-		return nil, err
-	}
-	if t.decEx, err = t.forward(t.dec.Net); err != nil {
-		return nil, err
-	}
+	t.evalEx, t.decEx = exs[0], exs[1]
 	return t, nil
 }
 

@@ -61,10 +61,18 @@ func unfinished(run string) bool {
 	return err != nil
 }
 
-// runNotFound explains a run directory that cannot be opened, with the
-// config key that named it and how to produce one.
-func runNotFound(key, run string, err error, how string) error {
-	return fmt.Errorf("%s %q: %w; %s", key, run, err, how)
+// openRun opens the run directory named by the config key and checks that it
+// holds a model of the given kind; its errors name the key and say how to
+// produce such a run.
+func openRun(key, run, kind, how string) (*models.Run, error) {
+	r, err := models.Open(run)
+	if err != nil {
+		return nil, fmt.Errorf("%s %q: %w; %s", key, run, err, how)
+	}
+	if r.Kind != kind {
+		return nil, fmt.Errorf("%s %q holds a %q model, not a %s; %s", key, run, r.Kind, kind, how)
+	}
+	return r, nil
 }
 
 // GANGenerator draws labelled synthetic images from a trained
@@ -98,12 +106,9 @@ type GANGenerator struct {
 // given class, which labelled augmentation needs.
 func OpenGANGenerator(run string) (*GANGenerator, error) {
 	const how = "train a class-conditional GAN first, e.g. genxai train -c configs/cgan-fashion.yaml --out runs/cgan-fashion, and name its run directory"
-	r, err := models.Open(run)
+	r, err := openRun("generator.gan_run", run, "gan", how)
 	if err != nil {
-		return nil, runNotFound("generator.gan_run", run, err, how)
-	}
-	if r.Kind != "gan" {
-		return nil, fmt.Errorf("generator.gan_run %q holds a %q model, not a GAN; %s", run, r.Kind, how)
+		return nil, err
 	}
 	if !r.Config.Bool("model.conditional") {
 		return nil, fmt.Errorf("generator.gan_run %q is an unconditional GAN (model.conditional: false in its config.yaml): it cannot be asked for images of a given class, so it cannot make labelled samples; %s", run, how)
@@ -238,12 +243,9 @@ type Embedder struct {
 // when the directory holds no finished checkpoint or no classifier.
 func OpenEmbedder(run string) (*Embedder, error) {
 	const how = "train a classifier first, e.g. genxai train -c configs/cnn-fashion.yaml --out runs/cnn-fashion, and name its run directory"
-	r, err := models.Open(run)
+	r, err := openRun("features.classifier_run", run, "classifier", how)
 	if err != nil {
-		return nil, runNotFound("features.classifier_run", run, err, how)
-	}
-	if r.Kind != "classifier" {
-		return nil, fmt.Errorf("features.classifier_run %q holds a %q model, not a classifier; %s", run, r.Kind, how)
+		return nil, err
 	}
 	trainSet, _, err := r.Images()
 	if err != nil {

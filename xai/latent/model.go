@@ -251,14 +251,7 @@ func openVAE(command, runDir, inputs, executor string) (*vaeRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	run, err := models.Open(runDir)
-	if err != nil {
-		return nil, err
-	}
-	if err := run.Expect(command, "vae"); err != nil {
-		return nil, err
-	}
-	trainSet, testSet, err := run.Images()
+	run, trainSet, testSet, err := explain.OpenImages(runDir, command, "vae")
 	if err != nil {
 		return nil, err
 	}
