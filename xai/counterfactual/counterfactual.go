@@ -66,7 +66,7 @@ type Result struct {
 type searcher struct {
 	vae    *latent.Model
 	clf    *explain.Scorer // ∂CE/∂x of the classifier, CE as its output
-	logits *explain.Probe
+	logits *G.Node
 	dec    *explain.Scorer // vector-Jacobian products through the decoder
 	target *G.Node
 	rows   int
@@ -161,7 +161,7 @@ func Run(o Options) (map[string]any, error) {
 		"run": o.Run, "vae": o.VAE, "executor": s.clf.Executor(), "target": o.Target,
 		"target_name": testSet.ClassName(o.Target), "images": len(results),
 		"success_rate": float64(succ) / float64(len(results)), "mean_steps": steps / float64(len(results)),
-		"mean_latent_distance": nanIfNone(zd, succ), "mean_pixel_distance": nanIfNone(pd, succ),
+		"mean_latent_distance": meanOrNil(zd, succ), "mean_pixel_distance": meanOrNil(pd, succ),
 		"pixel_distance": "L2 norm of decoder(z) - decoder(mu(x)) over all pixels; means over successful images",
 		"results":        per,
 	}
@@ -171,9 +171,11 @@ func Run(o Options) (map[string]any, error) {
 	return summary, nil
 }
 
-func nanIfNone(sum float64, n int) float64 {
+// meanOrNil is sum/n, or nil (null in summary.json, which cannot hold NaN)
+// when no image succeeded.
+func meanOrNil(sum float64, n int) any {
 	if n == 0 {
-		return math.NaN()
+		return nil
 	}
 	return sum / float64(n)
 }
@@ -191,7 +193,8 @@ func newSearcher(crun, vrun *models.Run, rows int, executor string) (*searcher, 
 	}
 	s.k = m.Config.Classes
 	s.target = m.Target
-	s.logits = explain.NewProbe(m.Logits)
+	s.logits = m.Logits
+	m.Net.Keep(m.Logits)
 	if s.clf, err = explain.NewScorer(m.Net, m.X, m.RowLoss, crun.Executor); err != nil {
 		return nil, err
 	}
@@ -226,7 +229,7 @@ func (s *searcher) classify(xs [][]float32, target int) ([]float64, [][]float32,
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	lg, err := s.logits.Float32s(0)
+	lg, err := explain.Values(s.logits)
 	if err != nil {
 		return nil, nil, nil, err
 	}

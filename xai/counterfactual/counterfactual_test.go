@@ -1,6 +1,7 @@
 package counterfactual
 
 import (
+	"encoding/json"
 	"path/filepath"
 	"testing"
 
@@ -51,5 +52,17 @@ func TestCounterfactualRejectsMismatch(t *testing.T) {
 		if _, err := Run(o); err == nil {
 			t.Errorf("case %d: no error", i)
 		}
+	}
+}
+
+// TestNoSuccessWritesNull: when no image reaches the target class, the mean
+// distances are null, so summary.json (which cannot hold NaN) is still written.
+func TestNoSuccessWritesNull(t *testing.T) {
+	b, err := json.Marshal(map[string]any{"mean_latent_distance": meanOrNil(0, 0), "mean_pixel_distance": meanOrNil(3, 2)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(b); got != `{"mean_latent_distance":null,"mean_pixel_distance":1.5}` {
+		t.Errorf("summary fields encode as %s", got)
 	}
 }

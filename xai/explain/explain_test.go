@@ -4,7 +4,6 @@ import (
 	"slices"
 	"testing"
 
-	"genxai/engine"
 	"genxai/nets"
 	"genxai/xai/explain/explaintest"
 )
@@ -30,44 +29,34 @@ func TestParseInputs(t *testing.T) {
 	}
 }
 
-// TestProbeReadsIntermediateNode: rows = x² is read only by rows⊙w, which
-// the TapeMachine computes in place, so without a probe the node holds rows⊙w
-// after a run; with one, the probe reads x².
-func TestProbeReadsIntermediateNode(t *testing.T) {
-	run := func(probe bool) (node, probed []float32) {
-		n := nets.NewNet(nets.NewStore(1), false)
-		x, w := n.Input("x", 3), n.Input("w", 3)
-		rows := n.Square(x)
-		n.Sum(n.Mul(rows, w))
-		if err := n.Err(); err != nil {
-			t.Fatal(err)
-		}
-		copy(n.InputData("x"), []float32{1, 2, 3})
-		copy(n.InputData("w"), []float32{0.5, 0.5, 0.5})
-		var p *Probe
-		if probe {
-			p = NewProbe(rows)
-		}
-		ex, err := engine.New("tape", n.G, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ex.Close()
-		if err := ex.Run(); err != nil {
-			t.Fatal(err)
-		}
-		if probe {
-			if probed, err = p.Float32s(0); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return engine.Float32s(rows), probed
+// TestValuesReadKeptNode: rows = x² is read only by rows⊙w, which the
+// TapeMachine computes in place (nets/gorgonia.go tests that it is
+// overwritten when not kept); kept, Values reads x² after a run, and before
+// any run it is an error.
+func TestValuesReadKeptNode(t *testing.T) {
+	n := nets.NewNet(nets.NewStore(1), false)
+	x, w := n.Input("x", 3), n.Input("w", 3)
+	rows := n.Square(x)
+	n.Sum(n.Mul(rows, w))
+	n.Keep(rows)
+	if err := n.Err(); err != nil {
+		t.Fatal(err)
 	}
-	if node, _ := run(false); !slices.Equal(node, []float32{0.5, 2, 4.5}) {
-		t.Errorf("without a probe the node holds %v, not the overwritten [0.5 2 4.5]: this graph no longer shows what the probe is for", node)
+	copy(n.InputData("x"), []float32{1, 2, 3})
+	copy(n.InputData("w"), []float32{0.5, 0.5, 0.5})
+	ex, err := explaintest.Tape(n)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, probed := run(true); !slices.Equal(probed, []float32{1, 4, 9}) {
-		t.Errorf("probe read %v, want [1 4 9]", probed)
+	defer ex.Close()
+	if _, err := Values(rows); err == nil {
+		t.Error("Values before a run gave no error")
+	}
+	if err := ex.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := Values(rows); err != nil || !slices.Equal(got, []float32{1, 4, 9}) {
+		t.Errorf("Values of the kept node = %v, %v; want [1 4 9]", got, err)
 	}
 }
 

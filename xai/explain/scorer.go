@@ -25,7 +25,6 @@ type Scorer struct {
 	x, out  *G.Node
 	weights *G.Node
 	exec    engine.Executor
-	probe   *Probe
 
 	// Batch is the graph's number of rows; Dim the values per input row;
 	// Outputs the values per output row.
@@ -87,7 +86,7 @@ func NewScorer(net *nets.Net, x, out *G.Node, newExecutor ExecutorFunc) (*Scorer
 	if err := net.Err(); err != nil {
 		return nil, fmt.Errorf("scorer: %w", err)
 	}
-	s.probe = NewProbe(out)
+	net.Keep(out)
 	if _, err := G.Grad(cost, x); err != nil {
 		return nil, fmt.Errorf("scorer: differentiating with respect to the input: %w", err)
 	}
@@ -146,7 +145,7 @@ func (s *Scorer) Eval(qs []Query) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		out, err := s.probe.Float32s(0)
+		out, err := Values(s.out)
 		if err != nil {
 			return nil, fmt.Errorf("scorer: %w", err)
 		}

@@ -16,6 +16,8 @@ import (
 	"genxai/models"
 	"genxai/nets"
 	"genxai/xai/explain"
+
+	G "gorgonia.org/gorgonia"
 )
 
 // batch is the number of rows of the graphs the package builds.
@@ -28,8 +30,6 @@ type Model struct {
 	dec    *nets.VAEDecoder
 	vaeEx  engine.Executor
 	decEx  engine.Executor
-	// vaeOut reads μ, log σ², the reconstruction and KL terms; decOut the decoder's mean.
-	vaeOut, decOut *explain.Probe
 }
 
 // Load rebuilds the VAE of run with the executor called executor.
@@ -44,8 +44,9 @@ func Load(run *models.Run, executor string) (*Model, error) {
 		return nil, err
 	}
 	m := &Model{Config: vae.Config, vae: vae, dec: dec}
-	m.vaeOut = explain.NewProbe(vae.Mu, vae.LogVar, vae.Recon, vae.KL)
-	m.decOut = explain.NewProbe(dec.Mean)
+	// Read after each run: μ, log σ², the reconstruction and KL terms, and the decoder's mean.
+	vae.Net.Keep(vae.Mu, vae.LogVar, vae.Recon, vae.KL)
+	dec.Net.Keep(dec.Mean)
 	if m.vaeEx, err = run.Executor(vae.Net); err != nil {
 		return nil, err
 	}
@@ -98,9 +99,9 @@ func (m *Model) run(xs [][]float32, rng *rand.Rand) (*pass, error) {
 			return nil, fmt.Errorf("running the VAE: %w", err)
 		}
 		var vals [4][]float32
-		for k := range vals {
+		for k, n := range []*G.Node{m.vae.Mu, m.vae.LogVar, m.vae.Recon, m.vae.KL} {
 			var err error
-			if vals[k], err = m.vaeOut.Float32s(k); err != nil {
+			if vals[k], err = explain.Values(n); err != nil {
 				return nil, err
 			}
 		}
@@ -145,7 +146,7 @@ func (m *Model) Decode(z [][]float32) ([][]float32, error) {
 		if err := m.decEx.Run(); err != nil {
 			return nil, fmt.Errorf("running the decoder: %w", err)
 		}
-		mean, err := m.decOut.Float32s(0)
+		mean, err := explain.Values(m.dec.Mean)
 		if err != nil {
 			return nil, err
 		}

@@ -133,7 +133,7 @@ func Explain(o Options) (*Explanation, error) {
 	if _, err := G.Grad(m.Loss, wpe); err != nil {
 		return nil, fmt.Errorf("differentiating the language model: %w", err)
 	}
-	probe := explain.NewProbe(atts...)
+	m.Net.Keep(atts...)
 	ex, err := run.Executor(m.Net, wpe)
 	if err != nil {
 		return nil, err
@@ -175,7 +175,7 @@ func Explain(o Options) (*Explanation, error) {
 		res.Importance = append(res.Importance, row)
 	}
 	for l := range atts {
-		a, err := probe.Float32s(l)
+		a, err := explain.Values(atts[l])
 		if err != nil {
 			return nil, err
 		}
