@@ -1,6 +1,7 @@
 package models
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -47,6 +48,10 @@ func lmCheck(c *config.Config) []error {
 	}
 	return nil
 }
+
+// maxTokens bounds --tokens: at the few milliseconds a character of the
+// configs' models takes on a CPU, a million characters is under an hour.
+const maxTokens = 1_000_000
 
 // lmEvalBatch is the number of validation windows scored per run of the
 // evaluation graph.
@@ -257,39 +262,60 @@ func (t *LMTask) Artifacts(dir *runs.Dir, epoch int) error {
 // A temperature of 0 picks the most likely token. An empty prompt starts from
 // token 0.
 func Generate(m *nets.Transformer, ex engine.Executor, prompt []int, n int, temperature float64, topK int, rng *rand.Rand) ([]int, error) {
+	out := make([]int, 0, n)
+	err := GenerateStream(context.Background(), m, ex, prompt, n, temperature, topK, rng, func(id int) error {
+		out = append(out, id)
+		return nil
+	})
+	return out, err
+}
+
+// GenerateStream is Generate that hands each token to emit as soon as it is
+// drawn, so a long continuation can be written as it grows, and that stops
+// between tokens when ctx is cancelled, returning ctx's error.
+func GenerateStream(ctx context.Context, m *nets.Transformer, ex engine.Executor, prompt []int, n int, temperature float64, topK int, rng *rand.Rand, emit func(id int) error) error {
 	if m.Batch != 1 {
-		return nil, fmt.Errorf("generation needs a batch-1 graph, got batch %d", m.Batch)
+		return fmt.Errorf("generation needs a batch-1 graph, got batch %d", m.Batch)
 	}
 	if temperature < 0 || math.IsNaN(temperature) {
-		return nil, fmt.Errorf("--temperature must be ≥ 0, got %g", temperature)
+		return fmt.Errorf("--temperature must be ≥ 0, got %g", temperature)
 	}
 	if topK < 0 {
-		return nil, fmt.Errorf("--top-k must be ≥ 0, got %d", topK)
+		return fmt.Errorf("--top-k must be ≥ 0, got %d", topK)
 	}
 	T, V := m.Config.Block, m.Config.Vocab
-	ctx := append([]int(nil), prompt...)
-	if len(ctx) == 0 {
-		ctx = []int{0}
+	// Only the last T tokens are ever read: the context is kept as a window.
+	window := append([]int(nil), prompt[max(0, len(prompt)-T):]...)
+	if len(window) == 0 {
+		window = []int{0}
 	}
-	var out []int
 	probs := make([]float64, V)
 	order := make([]int, V)
-	for len(out) < n {
-		window := ctx[max(0, len(ctx)-T):]
+	for i := 0; i < n; i++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		tok := m.Net.InputData("tokens")
 		clear(tok)
 		for i, id := range window {
 			tok[i*V+id] = 1
 		}
 		if err := ex.Run(); err != nil {
-			return nil, err
+			return err
 		}
 		logits := engine.Float32s(m.Logits)[(len(window)-1)*V : len(window)*V]
 		next := sampleLogits(logits, temperature, topK, rng, probs, order)
-		out = append(out, next)
-		ctx = append(ctx, next)
+		if err := emit(next); err != nil {
+			return err
+		}
+		if len(window) == T {
+			copy(window, window[1:])
+			window[T-1] = next
+		} else {
+			window = append(window, next)
+		}
 	}
-	return out, nil
+	return nil
 }
 
 // sampleLogits draws a token from softmax(logits/temperature) over the topK
@@ -363,8 +389,11 @@ func (r *Run) LM() (*nets.Transformer, []rune, error) {
 // sampleLM writes o.Tokens characters continuing o.Prompt to o.Out (a text
 // file; the default DIR/samples.png becomes DIR/samples.txt).
 func sampleLM(r *Run, o SampleOptions) (string, error) {
-	if o.Tokens < 1 {
-		return "", fmt.Errorf("--tokens must be at least 1, got %d", o.Tokens)
+	if o.Class >= 0 {
+		return "", fmt.Errorf("--class %d: a language model has no classes; leave --class out", o.Class)
+	}
+	if o.Tokens < 1 || o.Tokens > maxTokens {
+		return "", fmt.Errorf("--tokens %d is out of range: give 1 to %d characters (the text is written as it is generated; Ctrl-C stops it and keeps what was written)", o.Tokens, maxTokens)
 	}
 	m, vocab, err := r.LM()
 	if err != nil {
@@ -392,17 +421,47 @@ func sampleLM(r *Run, o SampleOptions) (string, error) {
 		return "", err
 	}
 	defer ex.Close()
-	out, err := Generate(m, ex, prompt, o.Tokens, o.Temperature, o.TopK, rand.New(rand.NewSource(o.Seed)))
-	if err != nil {
-		return "", err
-	}
 	path := o.Out
 	if filepath.Base(path) == "samples.png" {
 		path = strings.TrimSuffix(path, ".png") + ".txt"
 	}
-	text := o.Prompt + decode(vocab, out)
-	if err := os.WriteFile(path, []byte(text+"\n"), 0o644); err != nil {
+	f, err := os.Create(path)
+	if err != nil {
 		return "", fmt.Errorf("writing the sample: %w", err)
+	}
+	defer f.Close()
+	// The text goes to the file and to o.Stream as it is generated, flushed
+	// at each line, so a long run shows progress and an interruption keeps
+	// everything drawn so far.
+	var sink io.Writer = f
+	if o.Stream != nil {
+		sink = io.MultiWriter(f, o.Stream)
+	}
+	w := bufio.NewWriter(sink)
+	w.WriteString(o.Prompt)
+	ctx := o.Ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	genErr := GenerateStream(ctx, m, ex, prompt, o.Tokens, o.Temperature, o.TopK, rand.New(rand.NewSource(o.Seed)), func(id int) error {
+		w.WriteRune(vocab[id])
+		if vocab[id] == '\n' {
+			return w.Flush()
+		}
+		return nil
+	})
+	w.WriteString("\n")
+	if err := w.Flush(); err != nil {
+		return "", fmt.Errorf("writing the sample: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return "", fmt.Errorf("writing the sample: %w", err)
+	}
+	if genErr != nil {
+		if ctx.Err() != nil {
+			return path, &Interrupted{What: "sampling", Kept: path}
+		}
+		return "", genErr
 	}
 	return path, nil
 }

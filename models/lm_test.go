@@ -107,7 +107,7 @@ func TestLMRunAndSample(t *testing.T) {
 		t.Error(err)
 	}
 	sample := func(seed int64, out string) string {
-		path, err := Sample(dir, SampleOptions{Prompt: "The model ", Tokens: 40, Temperature: 0.8, TopK: 5, Seed: seed, Out: filepath.Join(dir, out)})
+		path, err := Sample(dir, SampleOptions{Class: -1, Prompt: "The model ", Tokens: 40, Temperature: 0.8, TopK: 5, Seed: seed, Out: filepath.Join(dir, out)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -127,8 +127,35 @@ func TestLMRunAndSample(t *testing.T) {
 	if a == other {
 		t.Errorf("seeds 1 and 2 gave the same sample %q", a)
 	}
-	if _, err := Sample(dir, SampleOptions{Prompt: "ü€", Tokens: 5, Temperature: 1}); err == nil || !strings.Contains(err.Error(), "never saw") {
+	if _, err := Sample(dir, SampleOptions{Class: -1, Prompt: "ü€", Tokens: 5, Temperature: 1}); err == nil || !strings.Contains(err.Error(), "never saw") {
 		t.Errorf("a prompt with unknown characters: err = %v", err)
+	}
+	// The text streams to Stream as it is generated, the same as the file.
+	var stream strings.Builder
+	path, err := Sample(dir, SampleOptions{Class: -1, Prompt: "The model ", Tokens: 40, Temperature: 0.8, TopK: 5, Seed: 1, Out: filepath.Join(dir, "d.txt"), Stream: &stream})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stream.String() != a {
+		t.Errorf("streamed %q, the file of the same seed holds %q", stream.String(), a)
+	}
+	// Ctrl-C: a cancelled context stops generation, keeps what was written
+	// and asks for exit status 130.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	path, err = Sample(dir, SampleOptions{Class: -1, Prompt: "The model ", Tokens: 40, Seed: 1, Out: filepath.Join(dir, "e.txt"), Ctx: ctx})
+	var intr *Interrupted
+	if !errors.As(err, &intr) || intr.ExitCode() != 130 || intr.Kept != path {
+		t.Errorf("sampling under a cancelled context: path %q, err %v", path, err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "The model \n" {
+		t.Errorf("the interrupted sample holds %q, want the prompt alone", b)
+	}
+	// Bounds and flags that do not apply are refused with the flag named.
+	for _, o := range []SampleOptions{{Class: -1, Tokens: 0}, {Class: -1, Tokens: maxTokens + 1}, {Class: 2, Tokens: 5}} {
+		if _, err := Sample(dir, o); err == nil || !strings.Contains(err.Error(), "--") {
+			t.Errorf("Sample(%+v): err = %v", o, err)
+		}
 	}
 }
 

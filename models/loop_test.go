@@ -199,7 +199,7 @@ func TestVAETrainsAndWritesRunDirectory(t *testing.T) {
 	if l := sum["test_loss"].(float64); !(l < 40) {
 		t.Errorf("test_loss after 3 epochs = %.2f, want < 40", l)
 	}
-	out, err := Sample(dir, SampleOptions{N: 10, Seed: 1})
+	out, err := Sample(dir, SampleOptions{N: 10, Seed: 1, Class: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,7 +253,7 @@ func TestSampleDeterministic(t *testing.T) {
 	var imgs [][]byte
 	for i, seed := range []int64{5, 5, 6} {
 		out := filepath.Join(dir, "s"+string(rune('a'+i))+".png")
-		if _, err := Sample(dir, SampleOptions{N: 16, Seed: seed, Out: out}); err != nil {
+		if _, err := Sample(dir, SampleOptions{N: 16, Seed: seed, Class: -1, Out: out}); err != nil {
 			t.Fatal(err)
 		}
 		b, err := os.ReadFile(out)
@@ -267,6 +267,12 @@ func TestSampleDeterministic(t *testing.T) {
 	}
 	if string(imgs[0]) == string(imgs[2]) {
 		t.Error("seeds 5 and 6 gave the same samples")
+	}
+	// -n beyond one picture and --class on a VAE are refused, naming the flag.
+	for _, o := range []SampleOptions{{N: 0, Class: -1}, {N: MaxImages + 1, Class: -1}, {N: 4, Class: 3}, {N: 4, Class: -7}} {
+		if _, err := Sample(dir, o); err == nil || !strings.Contains(err.Error(), "-") {
+			t.Errorf("Sample(%+v): err = %v", o, err)
+		}
 	}
 }
 

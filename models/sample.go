@@ -1,7 +1,9 @@
 package models
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"path/filepath"
 
 	"genxai/data"
@@ -18,7 +20,28 @@ type SampleOptions struct {
 	Tokens      int     // characters to generate
 	Temperature float64 // sampling temperature
 	TopK        int     // sample among the k most likely tokens; 0 = all
+	// Ctx, when set, stops a long language-model sample between characters.
+	Ctx context.Context
+	// Stream, when set, receives a language model's text as it is generated.
+	Stream io.Writer
 }
+
+// MaxImages bounds -n: a sample is one picture, and a grid of more than this
+// many images is no longer readable.
+const MaxImages = 1024
+
+// Interrupted is returned when a sample is stopped by Ctrl-C: what was drawn
+// so far is kept in Kept. Its exit status is 130, the shell's for SIGINT.
+type Interrupted struct {
+	What, Kept string
+}
+
+func (e *Interrupted) Error() string {
+	return fmt.Sprintf("%s interrupted; what was generated so far is in %s", e.What, e.Kept)
+}
+
+// ExitCode is 130.
+func (e *Interrupted) ExitCode() int { return 130 }
 
 // Sample draws from the model trained in the run directory dir with its
 // family's sampler and returns the file it wrote (by default DIR/samples.png,
@@ -35,8 +58,13 @@ func Sample(dir string, o SampleOptions) (string, error) {
 	if f.Sample == nil {
 		return "", fmt.Errorf("%s holds a %q model, which has nothing to sample (families with a sampler: %v)", dir, r.Kind, sampleKinds())
 	}
-	if f.Kind != "lm" && o.N < 1 {
-		return "", fmt.Errorf("-n must be at least 1, got %d", o.N)
+	if f.Kind != "lm" {
+		if o.N < 1 || o.N > MaxImages {
+			return "", fmt.Errorf("-n %d is out of range: a sample is one picture of 1 to %d images; for more, draw several pictures with different --seed", o.N, MaxImages)
+		}
+		if o.Class < -1 {
+			return "", fmt.Errorf("--class %d is not a class: give a class index from 0, or leave --class out", o.Class)
+		}
 	}
 	if o.Out == "" {
 		o.Out = filepath.Join(dir, "samples.png")

@@ -340,6 +340,9 @@ func (r *Run) VAEDecoder(batch int) (*nets.VAEDecoder, error) {
 
 // sampleVAE decodes o.N draws from the prior N(0, I) into a PNG grid.
 func sampleVAE(r *Run, o SampleOptions) (string, error) {
+	if o.Class >= 0 {
+		return "", fmt.Errorf("--class %d: a VAE is not conditioned on a class, so it cannot be asked for one; leave --class out", o.Class)
+	}
 	cfg, err := r.VAEConfig()
 	if err != nil {
 		return "", err

@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"genxai/models"
 	"os"
-	"strings"
+	"os/signal"
+	"syscall"
 
 	"github.com/spf13/cobra"
 )
@@ -24,16 +25,12 @@ DIR/samples.png.`,
 			if run == "" {
 				return fmt.Errorf("say which run to sample from: --run runs/vae-...")
 			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			o.Ctx, o.Stream = ctx, cmd.OutOrStdout()
 			path, err := models.Sample(run, o)
 			if err != nil {
 				return err
-			}
-			if strings.HasSuffix(path, ".txt") {
-				text, err := os.ReadFile(path)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "%s\n", text)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s\n", path)
 			return nil
@@ -41,12 +38,12 @@ DIR/samples.png.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&run, "run", "", "run directory of a trained model")
-	f.IntVarP(&o.N, "n", "n", 64, "number of images")
+	f.IntVarP(&o.N, "n", "n", 64, fmt.Sprintf("number of images (1 to %d: one picture)", models.MaxImages))
 	f.StringVar(&o.Out, "out", "", "output file (default DIR/samples.png)")
 	f.Int64Var(&o.Seed, "seed", 1, "noise seed")
 	f.IntVar(&o.Class, "class", -1, "class to condition on (conditional GAN)")
 	f.StringVar(&o.Prompt, "prompt", "", "text to continue (language model)")
-	f.IntVar(&o.Tokens, "tokens", 200, "characters to generate (language model)")
+	f.IntVar(&o.Tokens, "tokens", 200, "characters to generate (language model); printed as they are generated, Ctrl-C stops and keeps them")
 	f.Float64Var(&o.Temperature, "temperature", 1.0, "sampling temperature (language model)")
 	f.IntVar(&o.TopK, "top-k", 0, "sample among the k most likely characters; 0 = all (language model)")
 	rootCmd.AddCommand(cmd)
