@@ -60,6 +60,8 @@ func TestBadConfigs(t *testing.T) {
 			[]string{"FILE:1:", "model.batch_norm = yes", "true or false", "found a string"}},
 		{"nan", "model: {kind: vae}\ntrain: {lr: .nan}\n", nil, nil,
 			[]string{"FILE:2:", "train.lr = .nan", "not a finite number"}},
+		{"overflowing number", "model: {kind: vae}\ntrain: {lr: 1e999}\n", nil, nil,
+			[]string{"train.lr = 1e999 is not a finite number"}},
 		{"null", "model: {kind: vae}\ntrain:\n  lr:\n", nil, nil,
 			[]string{"FILE:3:", "train.lr = null", "has no value", "> 0 and ≤ 10"}},
 		{"unknown key typo", "model: {kind: vae}\ntrain:\n  lrr: 0.1\n", nil, nil,

@@ -744,6 +744,13 @@ func scalar(t Type, n *yaml.Node) (v any, bad string) {
 		}
 		return b, ""
 	case Int, Float:
+		if n.Tag == "!!str" && n.Style == 0 {
+			// YAML reads an unquoted number that overflows float64 (1e999)
+			// as a string; say what it is.
+			if _, err := strconv.ParseFloat(n.Value, 64); errors.Is(err, strconv.ErrRange) {
+				return nil, "is not a finite number (beyond the range of a 64-bit float)"
+			}
+		}
 		if n.Tag != "!!int" && n.Tag != "!!float" {
 			return nil, "wrong"
 		}

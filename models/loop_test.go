@@ -269,7 +269,7 @@ func TestSampleDeterministic(t *testing.T) {
 		t.Error("seeds 5 and 6 gave the same samples")
 	}
 	// -n beyond one picture and --class on a VAE are refused, naming the flag.
-	for _, o := range []SampleOptions{{N: 0, Class: -1}, {N: MaxImages + 1, Class: -1}, {N: 4, Class: 3}, {N: 4, Class: -7}} {
+	for _, o := range []SampleOptions{{N: 0, Class: -1}, {N: MaxImages + 1, Class: -1}, {N: 4, Class: 3}, {N: 4, Class: -7}, {N: 4, Class: -1, Out: dir}} {
 		if _, err := Sample(dir, o); err == nil || !strings.Contains(err.Error(), "-") {
 			t.Errorf("Sample(%+v): err = %v", o, err)
 		}
