@@ -62,6 +62,14 @@ func (b *Backend) Reduce(op engine.ReduceOp, x engine.Buffer, outer, axis, inner
 // sumAlong writes dst[j] = Σ_a src[a·inner + i0 + j] in the chunkSum order,
 // using total and part as accumulators.
 func sumAlong(src []float32, axis, inner, i0 int, dst, total, part []float32) {
+	if inner == 1 { // a contiguous axis: the same order without the row loops
+		var c chunkSum
+		for _, v := range src[:axis] {
+			c.add(v)
+		}
+		dst[0] = c.sum()
+		return
+	}
 	clear(total)
 	for a0 := 0; a0 < axis; a0 += engine.ReduceChunk {
 		clear(part)

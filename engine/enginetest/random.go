@@ -78,7 +78,8 @@ func randomCase(t *testing.T, be engine.Backend, rng *rand.Rand) (outs [][]float
 		}
 	}
 	base := fill(engine.Uniform, key, 0, 1, 64)
-	for _, k := range []engine.RandomKey{{key.Seed + 1, key.Step, key.Tensor}, {key.Seed, key.Step + 1, key.Tensor}, {key.Seed, key.Step, key.Tensor + 1}, {key.Seed, key.Step ^ 1<<40, key.Tensor}} {
+	for _, k := range []engine.RandomKey{{Seed: key.Seed + 1, Step: key.Step, Tensor: key.Tensor}, {Seed: key.Seed, Step: key.Step + 1, Tensor: key.Tensor},
+		{Seed: key.Seed, Step: key.Step, Tensor: key.Tensor + 1}, {Seed: key.Seed, Step: key.Step ^ 1<<40, Tensor: key.Tensor}} {
 		if firstDiff(base, fill(engine.Uniform, k, 0, 1, 64)) < 0 {
 			t.Errorf("keys %+v and %+v give the same stream", key, k)
 		}
