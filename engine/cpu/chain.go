@@ -1,0 +1,187 @@
+package cpu
+
+import (
+	"fmt"
+
+	"github.com/chewxy/math32"
+
+	"genxai/engine"
+)
+
+// chainBlock is the number of elements a chain evaluates per instruction
+// pass: small enough that the registers stay in the L1/L2 cache, large
+// enough that the per-instruction dispatch is amortized.
+const chainBlock = 512
+
+// Elementwise evaluates the chain block by block: each instruction runs as a
+// tight loop over a block of registers, Full inputs are read in place.
+// An output may be the buffer of a Full input (in place) as long as that
+// input's register is not itself an output.
+func (b *Backend) Elementwise(c *engine.Chain, rows, cols int, in, out []engine.Buffer) {
+	if err := c.Check(); err != nil {
+		panic("cpu: Elementwise: " + err.Error())
+	}
+	if len(in) != len(c.Inputs) || len(out) != len(c.Outputs) {
+		panic(fmt.Sprintf("cpu: Elementwise: %d inputs and %d outputs for a chain of %d and %d", len(in), len(out), len(c.Inputs), len(c.Outputs)))
+	}
+	n := rows * cols
+	ins := make([][]float32, len(in))
+	for i, x := range in {
+		ins[i] = data(fmt.Sprintf("Elementwise input %d", i), x, c.Inputs[i].Len(rows, cols))
+	}
+	outs := make([][]float32, len(out))
+	for i, x := range out {
+		outs[i] = data(fmt.Sprintf("Elementwise output %d", i), x, n)
+	}
+	blocks := (n + chainBlock - 1) / chainBlock
+	nreg := c.Registers()
+	b.parallel(blocks, chainBlock*len(c.Code), func(w, lo, hi int) {
+		scratch := b.scratchOf(w, nreg*chainBlock)
+		regs := make([][]float32, nreg)
+		for blk := lo; blk < hi; blk++ {
+			start := blk * chainBlock
+			end := min(start+chainBlock, n)
+			runChain(c, cols, ins, outs, regs, scratch, start, end)
+		}
+	})
+}
+
+// runChain evaluates elements [start, end) of the chain.
+func runChain(c *engine.Chain, cols int, ins, outs, regs [][]float32, scratch []float32, start, end int) {
+	m := end - start
+	for r := range regs {
+		regs[r] = scratch[r*chainBlock : r*chainBlock+m]
+	}
+	for i, kind := range c.Inputs {
+		src := ins[i]
+		switch kind {
+		case engine.Full:
+			regs[i] = src[start:end]
+		case engine.One:
+			fill(regs[i], src[0])
+		case engine.Row:
+			col := start % cols
+			for j := range regs[i] {
+				regs[i][j] = src[col]
+				if col++; col == cols {
+					col = 0
+				}
+			}
+		case engine.Column:
+			row, col := start/cols, start%cols
+			for j := range regs[i] {
+				regs[i][j] = src[row]
+				if col++; col == cols {
+					row, col = row+1, 0
+				}
+			}
+		}
+	}
+	base := len(c.Inputs)
+	for k, in := range c.Code {
+		apply(in, regs[base+k], regs)
+	}
+	for i, r := range c.Outputs {
+		copy(outs[i][start:end], regs[r])
+	}
+}
+
+func fill(d []float32, v float32) {
+	for j := range d {
+		d[j] = v
+	}
+}
+
+// apply runs one instruction over a block.
+func apply(in engine.Instr, d []float32, regs [][]float32) {
+	var a, b, c []float32
+	switch in.Op.Arity() {
+	case 3:
+		c = regs[in.C][:len(d)]
+		fallthrough
+	case 2:
+		b = regs[in.B][:len(d)]
+		fallthrough
+	case 1:
+		a = regs[in.A][:len(d)]
+	}
+	switch in.Op {
+	case engine.OpConst:
+		fill(d, in.Imm)
+	case engine.OpNeg:
+		for j, x := range a {
+			d[j] = -x
+		}
+	case engine.OpExp:
+		for j, x := range a {
+			d[j] = math32.Exp(x)
+		}
+	case engine.OpLog:
+		for j, x := range a {
+			d[j] = math32.Log(x)
+		}
+	case engine.OpSqrt:
+		for j, x := range a {
+			d[j] = math32.Sqrt(x)
+		}
+	case engine.OpRecip:
+		for j, x := range a {
+			d[j] = 1 / x
+		}
+	case engine.OpTanh:
+		for j, x := range a {
+			d[j] = math32.Tanh(x)
+		}
+	case engine.OpAbs:
+		for j, x := range a {
+			d[j] = math32.Abs(x)
+		}
+	case engine.OpAdd:
+		for j, x := range a {
+			d[j] = x + b[j]
+		}
+	case engine.OpSub:
+		for j, x := range a {
+			d[j] = x - b[j]
+		}
+	case engine.OpMul:
+		for j, x := range a {
+			d[j] = x * b[j]
+		}
+	case engine.OpDiv:
+		for j, x := range a {
+			d[j] = x / b[j]
+		}
+	case engine.OpMax:
+		for j, x := range a {
+			if x > b[j] {
+				d[j] = x
+			} else {
+				d[j] = b[j]
+			}
+		}
+	case engine.OpMin:
+		for j, x := range a {
+			if x < b[j] {
+				d[j] = x
+			} else {
+				d[j] = b[j]
+			}
+		}
+	case engine.OpLess:
+		for j, x := range a {
+			d[j] = 0
+			if x < b[j] {
+				d[j] = 1
+			}
+		}
+	case engine.OpWhere:
+		for j, x := range a {
+			if x != 0 {
+				d[j] = b[j]
+			} else {
+				d[j] = c[j]
+			}
+		}
+	}
+}

@@ -1,0 +1,100 @@
+package cpu
+
+import (
+	"fmt"
+
+	"genxai/engine"
+)
+
+// chunkSum adds values in the order engine.ReduceChunk fixes: sequentially
+// within blocks of ReduceChunk values, the block sums added in order.
+type chunkSum struct {
+	total, part float32
+	k           int
+}
+
+func (c *chunkSum) add(v float32) {
+	c.part += v
+	if c.k++; c.k == engine.ReduceChunk {
+		c.total += c.part
+		c.part, c.k = 0, 0
+	}
+}
+
+func (c *chunkSum) sum() float32 { return c.total + c.part }
+
+// innerBlock is how many adjacent outputs one task of Reduce accumulates.
+const innerBlock = 256
+
+// Reduce reduces x [outer, axis, inner] along axis. Each output's summands
+// are added in the chunkSum order, whatever the split across workers.
+func (b *Backend) Reduce(op engine.ReduceOp, x engine.Buffer, outer, axis, inner int, y engine.Buffer) {
+	if op > engine.ReduceMax {
+		panic(fmt.Sprintf("cpu: Reduce: unknown reduction %d", op))
+	}
+	if axis < 1 {
+		panic(fmt.Sprintf("cpu: Reduce: an axis of %d values has no reduction", axis))
+	}
+	xd := data("Reduce x", x, outer*axis*inner)
+	yd := data("Reduce y", y, outer*inner)
+	blocks := (inner + innerBlock - 1) / innerBlock
+	b.parallel(outer*blocks, axis*min(inner, innerBlock), func(w, lo, hi int) {
+		acc := b.scratchOf(w, 2*innerBlock)
+		for t := lo; t < hi; t++ {
+			o, i0 := t/blocks, t%blocks*innerBlock
+			i1 := min(i0+innerBlock, inner)
+			src := xd[o*axis*inner:]
+			dst := yd[o*inner+i0 : o*inner+i1]
+			if op == engine.ReduceMax {
+				maxAlong(src, axis, inner, i0, dst)
+				continue
+			}
+			sumAlong(src, axis, inner, i0, dst, acc[:i1-i0], acc[innerBlock:innerBlock+i1-i0])
+			if op == engine.ReduceMean {
+				for j := range dst {
+					dst[j] /= float32(axis)
+				}
+			}
+		}
+	})
+}
+
+// sumAlong writes dst[j] = Σ_a src[a·inner + i0 + j] in the chunkSum order,
+// using total and part as accumulators.
+func sumAlong(src []float32, axis, inner, i0 int, dst, total, part []float32) {
+	if inner == 1 { // a contiguous axis: the same order without the row loops
+		var c chunkSum
+		for _, v := range src[:axis] {
+			c.add(v)
+		}
+		dst[0] = c.sum()
+		return
+	}
+	clear(total)
+	for a0 := 0; a0 < axis; a0 += engine.ReduceChunk {
+		clear(part)
+		for a := a0; a < min(a0+engine.ReduceChunk, axis); a++ {
+			row := src[a*inner+i0:]
+			for j := range part {
+				part[j] += row[j]
+			}
+		}
+		for j := range total {
+			total[j] += part[j]
+		}
+	}
+	copy(dst, total)
+}
+
+// maxAlong writes dst[j] = max_a src[a·inner + i0 + j]; a NaN wins.
+func maxAlong(src []float32, axis, inner, i0 int, dst []float32) {
+	copy(dst, src[i0:i0+len(dst)])
+	for a := 1; a < axis; a++ {
+		row := src[a*inner+i0:]
+		for j, m := range dst {
+			if v := row[j]; v > m || v != v {
+				dst[j] = v
+			}
+		}
+	}
+}
