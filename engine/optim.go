@@ -71,3 +71,42 @@ func DecodeClip(out []float32) (scale float32, norm float64) {
 	nb := uint64(math.Float32bits(out[1]))<<32 | uint64(math.Float32bits(out[2]))
 	return out[0], math.Float64frombits(nb)
 }
+
+// StepSGD applies Update u of kind SGD to the elements of w in place, with
+// g's gradients already to be multiplied by scale and vel the velocity: the
+// arithmetic Update documents, in this order. train.Optimizer and the CPU
+// backend both run it, so the two agree bit for bit.
+func StepSGD(u Update, w, g, vel []float32, scale float32) {
+	wd := float32(u.WeightDecay)
+	mu, eta := float32(u.Momentum), float32(u.LR)
+	for i := range w {
+		gi := g[i]*scale + wd*w[i]
+		if mu != 0 {
+			vel[i] = mu*vel[i] + gi
+			gi = vel[i]
+		}
+		w[i] -= eta * gi
+	}
+}
+
+// StepAdam applies Update u of kind Adam or AdamW to the elements of w in
+// place, with moments m and v; see StepSGD.
+func StepAdam(u Update, w, g, m, v []float32, scale float32) {
+	wd := float32(u.WeightDecay)
+	b1, b2 := float32(u.Beta1), float32(u.Beta2)
+	stepSize, sqrtBC2, decay := u.Factors()
+	eps := float32(u.Eps)
+	decoupled := u.Kind == AdamW
+	for i := range w {
+		gi := g[i] * scale
+		if decoupled {
+			w[i] *= decay
+		} else if wd != 0 {
+			gi += wd * w[i]
+		}
+		m[i] = b1*m[i] + (1-b1)*gi
+		v[i] = b2*v[i] + (1-b2)*gi*gi
+		denom := float32(math.Sqrt(float64(v[i])))/sqrtBC2 + eps
+		w[i] -= stepSize * m[i] / denom
+	}
+}

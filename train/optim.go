@@ -90,10 +90,7 @@ func (o *Optimizer) Step(params []Param, lr float64) (float64, error) {
 		}
 	}
 	norm := math.Sqrt(sq)
-	scale := float32(1)
-	if c := o.Config.GradClip; c > 0 && norm > c {
-		scale = float32(c / (norm + 1e-6))
-	}
+	scale := engine.ClipScale(norm, o.Config.GradClip)
 	o.Steps++
 	for i, p := range params {
 		o.update(p, grads[i], scale, lr)
@@ -117,46 +114,18 @@ func (o *Optimizer) state(name string, n int, second bool) []float32 {
 func (o *Optimizer) update(p Param, g []float32, scale float32, lr float64) {
 	c := o.Config
 	w := p.Data
-	wd := float32(c.WeightDecay)
+	u := engine.Update{LR: lr, Beta1: c.Beta1, Beta2: c.Beta2, Eps: c.Eps, Momentum: c.Momentum,
+		WeightDecay: c.WeightDecay, Step: o.Steps, Decay: p.Decay}
 	switch c.Kind {
 	case "sgd":
-		vel := o.state(p.Name, len(w), false)
-		mu, eta := float32(c.Momentum), float32(lr)
-		for i := range w {
-			gi := g[i]*scale + wd*w[i]
-			if mu != 0 {
-				vel[i] = mu*vel[i] + gi
-				gi = vel[i]
-			}
-			w[i] -= eta * gi
-		}
+		u.Kind = engine.SGD
+		engine.StepSGD(u, w, g, o.state(p.Name, len(w), false), scale)
 	case "adam", "adamw":
-		m := o.state(p.Name, len(w), false)
-		v := o.state(p.Name, len(w), true)
-		b1, b2 := float32(c.Beta1), float32(c.Beta2)
-		t := float64(o.Steps)
-		bc1 := 1 - math.Pow(c.Beta1, t)
-		bc2 := 1 - math.Pow(c.Beta2, t)
-		stepSize := float32(lr / bc1)
-		sqrtBC2 := float32(math.Sqrt(bc2))
-		eps := float32(c.Eps)
-		decoupled := c.Kind == "adamw"
-		decay := float32(1 - lr*c.WeightDecay)
-		if !p.Decay {
-			decay = 1
+		u.Kind = engine.Adam
+		if c.Kind == "adamw" {
+			u.Kind = engine.AdamW
 		}
-		for i := range w {
-			gi := g[i] * scale
-			if decoupled {
-				w[i] *= decay
-			} else if wd != 0 {
-				gi += wd * w[i]
-			}
-			m[i] = b1*m[i] + (1-b1)*gi
-			v[i] = b2*v[i] + (1-b2)*gi*gi
-			denom := float32(math.Sqrt(float64(v[i])))/sqrtBC2 + eps
-			w[i] -= stepSize * m[i] / denom
-		}
+		engine.StepAdam(u, w, g, o.state(p.Name, len(w), false), o.state(p.Name, len(w), true), scale)
 	}
 }
 

@@ -10,8 +10,6 @@ import (
 	"genxai/engine"
 )
 
-func init() { kernels = append(kernels, kernel{"Elementwise", chainCase}) }
-
 // evalChain is the reference: the chain interpreted one element at a time.
 func evalChain(c *engine.Chain, rows, cols int, in [][]float32) [][]float32 {
 	n := rows * cols

@@ -33,7 +33,15 @@ type kernel struct {
 	run  func(t *testing.T, be engine.Backend, rng *rand.Rand) [][]float32
 }
 
-var kernels []kernel
+// kernels lists every kernel of the Backend with its conformance case.
+var kernels = []kernel{
+	{"Elementwise", chainCase},
+	{"Gemm", gemmCase}, {"GemmBatched", gemmBatchedCase},
+	{"LayerNorm", layerNormCase}, {"BatchNorm", batchNormCase},
+	{"Update", updateCase},
+	{"Random", randomCase},
+	{"Reduce", reduceCase}, {"Softmax", softmaxCase},
+}
 
 // Run checks every kernel of be against its reference.
 func Run(t *testing.T, be engine.Backend) {

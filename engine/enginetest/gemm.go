@@ -9,10 +9,6 @@ import (
 	"genxai/engine"
 )
 
-func init() {
-	kernels = append(kernels, kernel{"Gemm", gemmCase}, kernel{"GemmBatched", gemmBatchedCase})
-}
-
 // gemmRef returns alpha·op(A)·op(B) + beta·C in float64 and, per element,
 // the magnitude |alpha|·|op(A)|·|op(B)| + |beta·C| its rounding is relative to.
 func gemmRef(s engine.GemmShape, a, b, c []float32) (want, mag []float64) {

@@ -9,10 +9,6 @@ import (
 	"genxai/engine"
 )
 
-func init() {
-	kernels = append(kernels, kernel{"LayerNorm", layerNormCase}, kernel{"BatchNorm", batchNormCase})
-}
-
 // normRef normalizes groups of values: group g holds the indices idx(g, k)
 // for k < count. It returns, in float64, the forward output, each group's
 // mean and 1/√(σ²+eps), dx and the per-parameter sums dγ = Σ dy·x̂ and

@@ -12,8 +12,6 @@ import (
 	"genxai/train"
 )
 
-func init() { kernels = append(kernels, kernel{"Update", updateCase}) }
-
 // gradGraph gives train.Optimizer its gradients: for each parameter w_i a
 // node whose gradient after a tape run is exactly the values in c_i
 // (cost = Σ_i Σ w_i ⊙ c_i, so ∂cost/∂w_i = 1·c_i).

@@ -9,8 +9,6 @@ import (
 	"genxai/engine"
 )
 
-func init() { kernels = append(kernels, kernel{"Random", randomCase}) }
-
 // randomRef computes element i of a fill from the Philox block written out
 // here (uniform from the top 24 bits, Box–Muller in float64, dropout on
 // w·2⁻³² < p), independently of engine.RandomValue.

@@ -9,10 +9,6 @@ import (
 	"genxai/engine"
 )
 
-func init() {
-	kernels = append(kernels, kernel{"Reduce", reduceCase}, kernel{"Softmax", softmaxCase})
-}
-
 // reduceCase reduces [outer, axis, inner] tensors: against float64 with the
 // summation tolerance relative to Σ|x|, bit for bit against a plain float32
 // loop when the axis fits one engine.ReduceChunk, and max exactly.
