@@ -98,6 +98,18 @@ func (m *Meter) Report(done, total int64, unit, detail string, bound bool) {
 	m.printed, m.last, m.lastLine = true, now, line
 }
 
+// Due reports whether Report would write a line now, so a caller can skip
+// computing an expensive detail (an objective) that would not be shown.
+func (m *Meter) Due() bool {
+	if m == nil || m.w == nil {
+		return false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.Now()
+	return now.Sub(m.start) >= m.Delay && (!m.printed || now.Sub(m.last) >= m.Interval)
+}
+
 // Finish ends the meter's output: on a terminal it closes the rewritten line
 // with a newline. It is safe to call when nothing was printed.
 func (m *Meter) Finish() {
