@@ -17,7 +17,7 @@ func logisticTable(n, p int, seed uint64) (x, y []float64, names []string) {
 		for j := range row {
 			row[j] = r.NormFloat64()
 		}
-		z := 0.8*row[0] - 0.6*row[1]*row[1] + 1.2*math.Sin(row[2]) + 0.6*row[0]*row[min(3, p-1)]
+		z := 0.8*row[0] - 0.6*row[1]*row[1] + 1.2*math.Sin(row[min(2, p-1)]) + 0.6*row[0]*row[min(3, p-1)]
 		if r.Float64() < 1/(1+math.Exp(-z)) {
 			y[i] = 1
 		}

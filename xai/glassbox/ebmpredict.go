@@ -127,9 +127,9 @@ func (m *EBM) Explain(row []float64) Explanation {
 		s := m.termScore(t, row)
 		var val string
 		if len(term.Features) == 1 {
-			val = fmt.Sprintf("%g", row[term.Features[0]])
+			val = valueText(row[term.Features[0]])
 		} else {
-			val = fmt.Sprintf("%g, %g", row[term.Features[0]], row[term.Features[1]])
+			val = valueText(row[term.Features[0]]) + ", " + valueText(row[term.Features[1]])
 		}
 		e.Terms = append(e.Terms, Contribution{Term: term.Name, Value: val, Score: s})
 		e.Logit += s
@@ -164,4 +164,12 @@ func (m *EBM) TermIndex(name string) int {
 		}
 	}
 	return -1
+}
+
+// valueText formats a feature value for an explanation; NaN is "missing".
+func valueText(v float64) string {
+	if math.IsNaN(v) {
+		return "missing"
+	}
+	return fmt.Sprintf("%g", v)
 }

@@ -543,7 +543,10 @@ func (m *EBM) plotTerm(path string, t *Term) error {
 	if b.Categorical {
 		var labels []string
 		var vals []float64
-		for k := 1; k < b.NumBins(); k++ {
+		for k := 0; k < b.NumBins(); k++ {
+			if k == 0 && b.Missing == 0 {
+				continue
+			}
 			labels = append(labels, b.BinLabel(k))
 			vals = append(vals, t.Scores[k])
 		}
@@ -557,7 +560,15 @@ func (m *EBM) plotTerm(path string, t *Term) error {
 		sr.YErr = append(sr.YErr, t.StdDev[k], t.StdDev[k])
 	}
 	sr.Name = "shape (±1 SD across bags)"
-	return viz.LinePlot(path, title, t.Name, m.scoreLabel(), []viz.Series{sr})
+	series := []viz.Series{sr}
+	if b.Missing > 0 {
+		// The missing bin has no place on the value axis: a level across it.
+		series = append(series, viz.Series{
+			Name: fmt.Sprintf("missing (%d training rows): %.3g", b.Missing, t.Scores[0]),
+			X:    []float64{b.Min, b.Max}, Y: []float64{t.Scores[0], t.Scores[0]},
+		})
+	}
+	return viz.LinePlot(path, title, t.Name, m.scoreLabel(), series)
 }
 
 // writeExplanations writes explanations.csv (long format: one line per row
