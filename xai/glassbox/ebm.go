@@ -194,7 +194,9 @@ func FitEBMContext(ctx context.Context, x, y []float64, features []string, class
 		rng := rand.New(rand.NewPCG(opt.Seed, 1000+uint64(b)))
 		var err error
 		results[b], err = boostBag(ctx, mainTerms, y, bags[b], nil, opt, rng, track.tick(b))
-		track.finish(b)
+		if err == nil {
+			track.finish(b)
+		}
 		return err
 	})
 	if err != nil {
@@ -255,7 +257,9 @@ func FitEBMContext(ctx context.Context, x, y []float64, features []string, class
 				rng := rand.New(rand.NewPCG(opt.Seed, 2000+uint64(b)))
 				var err error
 				presults[b], err = boostBag(ctx, pairs, y, bags[b], start, opt, rng, ptrack.tick(b))
-				ptrack.finish(b)
+				if err == nil {
+					ptrack.finish(b)
+				}
 				return err
 			})
 			if err != nil {
