@@ -188,19 +188,9 @@ func FitEBMContext(ctx context.Context, x, y []float64, features []string, class
 	for j := 0; j < p; j++ {
 		mainTerms[j] = boostTerm{feats: []int{j}, nb: []int{m.Bins[j].NumBins()}, cells: binned[j]}
 	}
-	results := make([]bagResult, len(bags))
-	track := newBagTracker(meter, "main effects", len(bags), opt.MaxRounds)
-	err = runBags(bags, opt.Workers, func(b int) error {
-		rng := rand.New(rand.NewPCG(opt.Seed, 1000+uint64(b)))
-		var err error
-		results[b], err = boostBag(ctx, mainTerms, y, bags[b], nil, opt, rng, track.tick(b))
-		if err == nil {
-			track.finish(b)
-		}
-		return err
-	})
+	results, err := boostStage(ctx, stage{"main effects", 1000, mainTerms}, y, bags, opt, meter, nil)
 	if err != nil {
-		return nil, &progress.Interrupted{Task: "EBM", Done: track.state(), Err: err}
+		return nil, err
 	}
 
 	// Average the bags' main effects.
@@ -243,10 +233,8 @@ func FitEBMContext(ctx context.Context, x, y []float64, features []string, class
 			pairs = append(pairs, boostTerm{feats: []int{a, b}, nb: []int{na, nb}, cells: cells})
 		}
 		if len(pairs) > 0 {
-			presults := make([]bagResult, len(bags))
-			ptrack := newBagTracker(meter, "pairs", len(bags), opt.MaxRounds)
-			err := runBags(bags, opt.Workers, func(b int) error {
-				// Each bag continues from its own main-effect model.
+			// Each bag continues from its own main-effect model.
+			presults, err := boostStage(ctx, stage{"pairs", 2000, pairs}, y, bags, opt, meter, func(b int) []float64 {
 				start := make([]float64, n)
 				for i := range start {
 					start[i] = results[b].intercept
@@ -254,16 +242,10 @@ func FitEBMContext(ctx context.Context, x, y []float64, features []string, class
 						start[i] += results[b].tables[j][binned[j][i]]
 					}
 				}
-				rng := rand.New(rand.NewPCG(opt.Seed, 2000+uint64(b)))
-				var err error
-				presults[b], err = boostBag(ctx, pairs, y, bags[b], start, opt, rng, ptrack.tick(b))
-				if err == nil {
-					ptrack.finish(b)
-				}
-				return err
+				return start
 			})
 			if err != nil {
-				return nil, &progress.Interrupted{Task: "EBM", Done: ptrack.state(), Err: err}
+				return nil, err
 			}
 			for _, r := range presults {
 				m.PairBagRounds = append(m.PairBagRounds, r.rounds)
@@ -280,6 +262,40 @@ func FitEBMContext(ctx context.Context, x, y []float64, features []string, class
 	meter.Finish()
 	m.finishTerms(append(mainTerms, pairs...), tables, intercept, n)
 	return m, nil
+}
+
+// stage is one boosting stage: its name for progress lines, the stream
+// offset of its bags' generators, and its terms.
+type stage struct {
+	name   string
+	stream uint64
+	terms  []boostTerm
+}
+
+// boostStage boosts st's terms on every bag in parallel, bag b drawing from
+// the generator (opt.Seed, st.stream+b) and starting from start(b) (nil:
+// from the base rate), reporting on meter. A cancelled ctx gives a
+// *progress.Interrupted.
+func boostStage(ctx context.Context, st stage, y []float64, bags []bag, opt EBMOptions, meter *progress.Meter, start func(b int) []float64) ([]bagResult, error) {
+	results := make([]bagResult, len(bags))
+	track := newBagTracker(meter, st.name, len(bags), opt.MaxRounds)
+	err := runBags(bags, opt.Workers, func(b int) error {
+		var s0 []float64
+		if start != nil {
+			s0 = start(b)
+		}
+		rng := rand.New(rand.NewPCG(opt.Seed, st.stream+uint64(b)))
+		var err error
+		results[b], err = boostBag(ctx, st.terms, y, bags[b], s0, opt, rng, track.tick(b))
+		if err == nil {
+			track.finish(b)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, &progress.Interrupted{Task: "EBM", Done: track.state(), Err: err}
+	}
+	return results, nil
 }
 
 // checkEBMInput validates FitEBM's arguments and returns the model skeleton
