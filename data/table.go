@@ -139,6 +139,12 @@ func ReadCSV(path, label string) (*Table, error) {
 // the header's; blank lines are skipped. Every error is a *CSVError (or wraps the encoding/csv syntax
 // error) naming the 1-based line, the column and the cell.
 func ParseCSV(r io.Reader, name, label string) (*Table, error) {
+	return parseCSV(r, name, label, false)
+}
+
+// parseCSV is ParseCSV; with missing, an empty or NA/NaN feature cell is read
+// as NaN (see LoadTableMissing).
+func parseCSV(r io.Reader, name, label string, missing bool) (*Table, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1 // ragged rows are reported by us, with column names
 	cr.ReuseRecord = true
@@ -206,6 +212,10 @@ func ParseCSV(r io.Reader, name, label string) (*Table, error) {
 		for i, raw := range rec {
 			cell := strings.TrimSpace(raw)
 			cline, _ := cr.FieldPos(i)
+			if missing && i != labelCol && isMissingCell(cell) {
+				t.X = append(t.X, math.NaN())
+				continue
+			}
 			if cell == "" {
 				return nil, &CSVError{File: name, Line: cline, Column: cols[i], Msg: "empty cell; missing values are not supported, every cell needs a value"}
 			}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"os"
 	"path/filepath"
@@ -20,7 +21,7 @@ func runConfigured(t *testing.T, args ...string) (*config.Config, error) {
 	t.Helper()
 	var got *config.Config
 	cmd := glassboxCmd(&cobra.Command{Use: "logreg"}, config.LogRegSchema(), []string{"l2", "standardize", "max_iter"},
-		func(c *config.Config, _ io.Writer) (string, error) { got = c; return "", nil })
+		func(_ context.Context, c *config.Config, _, _ io.Writer) (string, error) { got = c; return "", nil })
 	cmd.SetArgs(args)
 	cmd.SetOut(io.Discard)
 	cmd.SetErr(io.Discard)

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"context"
 	"io"
+	"os"
+	"os/signal"
 	"slices"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -14,12 +18,21 @@ import (
 // the alias of --label, its first name.
 var glassboxCommon = []string{"train", "test", "label", "split", "features", "out"}
 
+// glassboxFit runs one glass-box model on a loaded config: the context is
+// cancelled by Ctrl-C, progress goes to log.
+type glassboxFit func(ctx context.Context, c *config.Config, stdout, log io.Writer) (string, error)
+
 // glassboxCmd configures a glass-box subcommand: its flags are the
 // shorthands glassboxCommon, the model's own keys and --target, and it runs
-// fit on the loaded config.
-func glassboxCmd(cmd *cobra.Command, schema config.Schema, own []string, fit func(*config.Config, io.Writer) (string, error)) *cobra.Command {
+// fit on the loaded config, Ctrl-C stopping it with exit status 130.
+func glassboxCmd(cmd *cobra.Command, schema config.Schema, own []string, fit glassboxFit) *cobra.Command {
 	configure(cmd, schema, flagsOf(slices.Concat(glassboxCommon, own, []string{"target=" + config.LabelKey})...),
-		func(c *config.Config, stdout, _ io.Writer) error { _, err := fit(c, stdout); return err })
+		func(c *config.Config, stdout, log io.Writer) error {
+			return withInterrupt(cmd.Context(), func(ctx context.Context) error {
+				_, err := fit(ctx, c, stdout, log)
+				return err
+			})
+		})
 	cmd.Flags().Lookup("split").NoOptDefVal = "builtin"
 	return cmd
 }
@@ -49,7 +62,9 @@ GENXAI_* environment variables, then --set key=value, then the flags
 (docs/config.md). --target is the older name of --label.
 --train builtin:breast_cancer --split uses the bundled 455/114 split.`,
 	}, config.LogRegSchema(), []string{"l2", "standardize", "max_iter"},
-		glassbox.RunLogReg)
+		func(_ context.Context, c *config.Config, stdout, _ io.Writer) (string, error) {
+			return glassbox.RunLogReg(c, stdout)
+		})
 
 	ebm := glassboxCmd(&cobra.Command{
 		Use:   "ebm --train CSV [--test CSV] --label COL [--interactions N] --out DIR",
@@ -71,4 +86,16 @@ then the flags (docs/config.md). --target is the older name of --label.`,
 
 	parent.AddCommand(logreg, ebm)
 	rootCmd.AddCommand(parent)
+}
+
+// withInterrupt runs f with a context that Ctrl-C (SIGINT) or SIGTERM
+// cancels; the fits of glassbox ebm, gmm and svm then stop and return a
+// *progress.Interrupted, which exits with status 130.
+func withInterrupt(parent context.Context, f func(context.Context) error) error {
+	if parent == nil {
+		parent = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return f(ctx)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -26,7 +27,9 @@ n_init; docs/config.md).`,
 	}
 	schema := config.GMMSchema()
 	rootCmd.AddCommand(configure(cmd, schema, allFlags(schema), func(c *config.Config, stdout, log io.Writer) error {
-		_, err := gmm.RunFromConfig(c, stdout, log)
-		return err
+		return withInterrupt(cmd.Context(), func(ctx context.Context) error {
+			_, err := gmm.RunFromConfig(ctx, c, stdout, log)
+			return err
+		})
 	}))
 }

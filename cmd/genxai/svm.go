@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -28,7 +29,9 @@ Settings come from -c CONFIG, then GENXAI_* environment variables, then
 	}
 	schema := config.SVMSchema()
 	rootCmd.AddCommand(configure(cmd, schema, allFlags(schema, "C=c"), func(c *config.Config, stdout, log io.Writer) error {
-		_, err := svm.RunFromConfig(c, stdout, log)
-		return err
+		return withInterrupt(cmd.Context(), func(ctx context.Context) error {
+			_, err := svm.RunFromConfig(ctx, c, stdout, log)
+			return err
+		})
 	}))
 }

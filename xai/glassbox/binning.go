@@ -21,6 +21,9 @@ type Binning struct {
 	// Values holds the distinct training values, one per bin, when
 	// Categorical is true.
 	Values []float64
+	// Missing is the number of training rows whose value was missing (NaN),
+	// the rows of bin 0.
+	Missing int
 }
 
 // NumBins is the number of bins including the missing bin 0.
@@ -81,8 +84,9 @@ func QuantileBinning(values []float64, maxBins int, categorical bool) Binning {
 			v = append(v, x)
 		}
 	}
+	missing := len(values) - len(v)
 	if len(v) == 0 {
-		return Binning{Min: math.NaN(), Max: math.NaN()}
+		return Binning{Min: math.NaN(), Max: math.NaN(), Missing: missing}
 	}
 	sort.Float64s(v)
 	var distinct []float64
@@ -94,7 +98,7 @@ func QuantileBinning(values []float64, maxBins int, categorical bool) Binning {
 		}
 		counts[len(counts)-1]++
 	}
-	b := Binning{Min: v[0], Max: v[len(v)-1]}
+	b := Binning{Min: v[0], Max: v[len(v)-1], Missing: missing}
 	if categorical || len(distinct) <= maxBins {
 		b.Categorical = categorical
 		if categorical {

@@ -1,6 +1,7 @@
 package glassbox
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"genxai/data"
 	"genxai/runs"
 	"genxai/viz"
+	"genxai/xai/progress"
 )
 
 // dataset is a train (and optional test) design after column selection and
@@ -31,10 +33,16 @@ type dataset struct {
 
 // loadData reads the tables named by the config, applies the split and the
 // feature selection and codes the labels (classification) or keeps them as
-// numbers (regression).
-func loadData(c *config.Config, classify bool) (*dataset, error) {
+// numbers (regression). With missing, empty and NA/NaN feature cells are
+// read as NaN (data.LoadTableMissing); otherwise they are refused with the
+// file, line and column.
+func loadData(c *config.Config, classify, missing bool) (*dataset, error) {
+	load := data.LoadTable
+	if missing {
+		load = data.LoadTableMissing
+	}
 	trainSpec, testSpec := strings.TrimSpace(c.String("train")), strings.TrimSpace(c.String("test"))
-	tr, err := data.LoadTable(trainSpec, c.String("label"))
+	tr, err := load(trainSpec, c.String("label"))
 	if err != nil {
 		return nil, fmt.Errorf("train %s: %w", trainSpec, err)
 	}
@@ -59,7 +67,7 @@ func loadData(c *config.Config, classify bool) (*dataset, error) {
 		ds.source = fmt.Sprintf("%s with its bundled split (%d train / %d test rows)", trainSpec, len(trIdx), len(teIdx))
 	default:
 		if testSpec != "" {
-			te, err = data.LoadTable(testSpec, tr.Label)
+			te, err = load(testSpec, tr.Label)
 			if err != nil {
 				return nil, fmt.Errorf("test %s: %w", testSpec, err)
 			}
@@ -199,7 +207,7 @@ func openRunDir(c *config.Config, model string) (*runs.Dir, error) {
 // It returns the run directory's path.
 func RunLogReg(c *config.Config, stdout io.Writer) (string, error) {
 	start := time.Now()
-	ds, err := loadData(c, true)
+	ds, err := loadData(c, true, false)
 	if err != nil {
 		return "", fmt.Errorf("glassbox logreg: %w", err)
 	}
@@ -318,7 +326,7 @@ func ebmTask(c *config.Config) (classify bool, err error) {
 	case "regression":
 		return false, nil
 	}
-	t, err := data.LoadTable(c.String("train"), c.String("label"))
+	t, err := data.LoadTableMissing(c.String("train"), c.String("label"))
 	if err != nil {
 		return false, fmt.Errorf("train %s: %w", c.String("train"), err)
 	}
@@ -359,14 +367,18 @@ func EBMOptionsFromConfig(c *config.Config, regression bool) EBMOptions {
 // model.json, importance.png, shape_<term>.png for the top terms (a heatmap
 // for a pair), explanations.csv with local explanations of the first test
 // rows and local_explanation_<row>.png for up to three of them. It prints the
-// importances and returns the run directory's path.
-func RunEBM(c *config.Config, stdout io.Writer) (string, error) {
+// importances and returns the run directory's path. Missing feature values
+// (empty or NA/NaN cells) get their own bin. Progress of the boosting goes to
+// log; when ctx is cancelled the fit stops and nothing but the (empty) run
+// directory is written: the error is a *progress.Interrupted (exit status
+// 130).
+func RunEBM(ctx context.Context, c *config.Config, stdout, log io.Writer) (string, error) {
 	start := time.Now()
 	classify, err := ebmTask(c)
 	if err != nil {
 		return "", fmt.Errorf("glassbox ebm: %w", err)
 	}
-	ds, err := loadData(c, classify)
+	ds, err := loadData(c, classify, true)
 	if err != nil {
 		return "", fmt.Errorf("glassbox ebm: %w", err)
 	}
@@ -377,13 +389,13 @@ func RunEBM(c *config.Config, stdout io.Writer) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := dir.WriteConfig(c.Settings()); err != nil {
-		return dir.Path, err
-	}
 	opt := EBMOptionsFromConfig(c, !classify)
-	m, err := FitEBM(ds.xtr, ds.ytr, ds.features, ds.classes, opt)
+	m, err := FitEBMContext(ctx, ds.xtr, ds.ytr, ds.features, ds.classes, opt, progress.New(log, "glassbox ebm"))
 	if err != nil {
 		return dir.Path, fmt.Errorf("glassbox ebm: %w", err)
+	}
+	if err := dir.WriteConfig(c.Settings()); err != nil {
+		return dir.Path, err
 	}
 	fitSeconds := time.Since(start).Seconds()
 	trS, err := m.Score(ds.xtr, ds.ytr)
@@ -531,7 +543,10 @@ func (m *EBM) plotTerm(path string, t *Term) error {
 	if b.Categorical {
 		var labels []string
 		var vals []float64
-		for k := 1; k < b.NumBins(); k++ {
+		for k := 0; k < b.NumBins(); k++ {
+			if k == 0 && b.Missing == 0 {
+				continue
+			}
 			labels = append(labels, b.BinLabel(k))
 			vals = append(vals, t.Scores[k])
 		}
@@ -545,7 +560,15 @@ func (m *EBM) plotTerm(path string, t *Term) error {
 		sr.YErr = append(sr.YErr, t.StdDev[k], t.StdDev[k])
 	}
 	sr.Name = "shape (±1 SD across bags)"
-	return viz.LinePlot(path, title, t.Name, m.scoreLabel(), []viz.Series{sr})
+	series := []viz.Series{sr}
+	if b.Missing > 0 {
+		// The missing bin has no place on the value axis: a level across it.
+		series = append(series, viz.Series{
+			Name: fmt.Sprintf("missing (%d training rows): %.3g", b.Missing, t.Scores[0]),
+			X:    []float64{b.Min, b.Max}, Y: []float64{t.Scores[0], t.Scores[0]},
+		})
+	}
+	return viz.LinePlot(path, title, t.Name, m.scoreLabel(), series)
 }
 
 // writeExplanations writes explanations.csv (long format: one line per row

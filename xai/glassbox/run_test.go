@@ -2,6 +2,7 @@ package glassbox
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -141,7 +142,9 @@ func TestRunLogRegReportsSeparation(t *testing.T) {
 }
 
 func TestRunEBMBreastCancer(t *testing.T) {
-	out, _, s := runInTemp(t, config.EBMSchema(), "train: builtin:breast_cancer\nsplit: builtin\nouter_bags: 2\nmax_rounds: 400\ninteractions: 1\nmax_interaction_bins: 8\ntop_terms: 3\nexplain_rows: 4\n", RunEBM)
+	out, _, s := runInTemp(t, config.EBMSchema(), "train: builtin:breast_cancer\nsplit: builtin\nouter_bags: 2\nmax_rounds: 400\ninteractions: 1\nmax_interaction_bins: 8\ntop_terms: 3\nexplain_rows: 4\n", func(c *config.Config, w io.Writer) (string, error) {
+		return RunEBM(context.Background(), c, w, io.Discard)
+	})
 	if acc := s["accuracy"].(float64); acc < 0.9 {
 		t.Errorf("test accuracy %.4f with a short fit", acc)
 	}

@@ -27,10 +27,13 @@
 package gmm
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand"
+
+	"genxai/xai/progress"
 )
 
 // Covariance structure names accepted in Params.Covariance.
@@ -198,6 +201,15 @@ type Model struct {
 // components, or when a covariance is not positive definite even after
 // regularization (ErrIllDefinedCovariance).
 func Fit(X []float64, n, d int, p Params) (*Model, error) {
+	return FitContext(context.Background(), X, n, d, p, nil)
+}
+
+// FitContext is Fit with progress reported on meter (nil: silent; the
+// restart, EM iteration and lower bound, or the k-means initialization step)
+// and cancellation: once ctx is cancelled the fit stops within one EM or
+// Lloyd iteration (one k-means++ centre) and returns a *progress.Interrupted
+// that unwraps to ctx.Err().
+func FitContext(ctx context.Context, X []float64, n, d int, p Params, meter *progress.Meter) (*Model, error) {
 	p = p.withDefaults()
 	if err := checkData(X, n, d); err != nil {
 		return nil, err
@@ -208,8 +220,14 @@ func Fit(X []float64, n, d int, p Params) (*Model, error) {
 	rng := rand.New(rand.NewSource(p.Seed))
 	var best *Model
 	var errs []error
+	st := &fitState{ctx: ctx, meter: meter, p: p}
+	defer meter.Finish()
 	for run := 0; run < p.NInit; run++ {
-		m, err := fitOnce(X, n, d, p, rng)
+		st.run = run
+		m, err := fitOnce(X, n, d, p, rng, st)
+		if progress.IsInterrupted(err) {
+			return nil, err
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("run %d of %d: %w", run+1, p.NInit, err))
 			continue
@@ -225,9 +243,12 @@ func Fit(X []float64, n, d int, p Params) (*Model, error) {
 }
 
 // fitOnce runs EM once from a fresh k-means initialization.
-func fitOnce(X []float64, n, d int, p Params, rng *rand.Rand) (*Model, error) {
+func fitOnce(X []float64, n, d int, p Params, rng *rand.Rand, st *fitState) (*Model, error) {
 	K := p.Components
-	labels := kmeans(X, n, d, K, rng)
+	labels, err := kmeans(X, n, d, K, rng, st)
+	if err != nil {
+		return nil, err
+	}
 	resp := make([]float64, n*K)
 	for i, l := range labels {
 		resp[i*K+l] = 1
@@ -239,6 +260,9 @@ func fitOnce(X []float64, n, d int, p Params, rng *rand.Rand) (*Model, error) {
 	}
 	lower := math.Inf(-1)
 	for it := 1; it <= p.MaxIter; it++ {
+		if err := st.check(fmt.Sprintf("EM iteration %d", it)); err != nil {
+			return nil, err
+		}
 		prev := lower
 		var err error
 		lower, err = m.eStep(X, n, resp, w)
@@ -250,6 +274,7 @@ func fitOnce(X []float64, n, d int, p Params, rng *rand.Rand) (*Model, error) {
 		}
 		m.History = append(m.History, lower)
 		m.Iterations = it
+		st.iteration(it, lower)
 		if math.Abs(lower-prev) < p.Tol {
 			m.Converged = true
 			break

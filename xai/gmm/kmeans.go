@@ -1,6 +1,7 @@
 package gmm
 
 import (
+	"fmt"
 	"math"
 	"math/rand"
 )
@@ -17,13 +18,17 @@ const kmeansMaxIter = 300
 // Lloyd's algorithm until no label changes, the centres move by less than
 // 1e-4 times the mean feature variance, or 300 iterations pass. A cluster
 // that empties is moved to the point farthest from its centre, so every
-// cluster keeps at least one point when n ≥ K.
-func kmeans(X []float64, n, d, K int, rng *rand.Rand) []int {
+// cluster keeps at least one point when n ≥ K. st (nil: none) is checked
+// for cancellation and told the progress once per centre and iteration.
+func kmeans(X []float64, n, d, K int, rng *rand.Rand, st *fitState) ([]int, error) {
 	labels := make([]int, n)
 	if K == 1 {
-		return labels
+		return labels, nil
 	}
-	centers := kmeansPlusPlus(X, n, d, K, rng)
+	centers, err := kmeansPlusPlus(X, n, d, K, rng, st)
+	if err != nil {
+		return nil, err
+	}
 	// Tolerance on the total squared centre shift, relative to the data scale.
 	tol := 0.0
 	{
@@ -52,6 +57,10 @@ func kmeans(X []float64, n, d, K int, rng *rand.Rand) []int {
 	sums := make([]float64, K*d)
 	counts := make([]int, K)
 	for it := 0; it < kmeansMaxIter; it++ {
+		if err := st.check(fmt.Sprintf("k-means iteration %d", it+1)); err != nil {
+			return nil, err
+		}
+		st.initStep(fmt.Sprintf("k-means iteration %d", it+1))
 		changed := 0
 		for i := 0; i < n; i++ {
 			xi := X[i*d : (i+1)*d]
@@ -125,12 +134,12 @@ func kmeans(X []float64, n, d, K int, rng *rand.Rand) []int {
 	}
 	// The labels are those of the last assignment step, which keeps every
 	// cluster non-empty; they are what the EM initialization needs.
-	return labels
+	return labels, nil
 }
 
 // kmeansPlusPlus returns K initial centres (row-major K×d) chosen by greedy
 // k-means++ seeding.
-func kmeansPlusPlus(X []float64, n, d, K int, rng *rand.Rand) []float64 {
+func kmeansPlusPlus(X []float64, n, d, K int, rng *rand.Rand, st *fitState) ([]float64, error) {
 	centers := make([]float64, K*d)
 	trials := 2 + int(math.Log(float64(K)))
 	first := rng.Intn(n)
@@ -144,6 +153,10 @@ func kmeansPlusPlus(X []float64, n, d, K int, rng *rand.Rand) []float64 {
 	cand := make([]float64, n)
 	bestCand := make([]float64, n)
 	for c := 1; c < K; c++ {
+		if err := st.check(fmt.Sprintf("k-means++ centre %d of %d", c+1, K)); err != nil {
+			return nil, err
+		}
+		st.initStep(fmt.Sprintf("k-means++ centre %d of %d", c+1, K))
 		bestIdx, bestPot := -1, math.Inf(1)
 		for t := 0; t < trials; t++ {
 			idx := sampleByWeight(closest, pot, rng)
@@ -166,7 +179,7 @@ func kmeansPlusPlus(X []float64, n, d, K int, rng *rand.Rand) []float64 {
 		copy(closest, bestCand)
 		pot = bestPot
 	}
-	return centers
+	return centers, nil
 }
 
 // sampleByWeight draws an index with probability w[i]/total; when every

@@ -1,6 +1,7 @@
 package gmm
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"time"
@@ -8,6 +9,8 @@ import (
 	"genxai/config"
 	"genxai/data"
 	"genxai/runs"
+
+	"genxai/xai/progress"
 )
 
 // ParamsFromConfig returns the fit settings of a config of config.GMMSchema.
@@ -29,8 +32,10 @@ func ParamsFromConfig(c *config.Config) Params {
 // resolved config), model.json (features, weights, means, covariances) and
 // summary.json (train and test mean log-likelihood, BIC, AIC, iterations,
 // convergence, seconds). Progress and warnings go to log, the result to
-// stdout. It returns the summary.
-func RunFromConfig(c *config.Config, stdout, log io.Writer) (map[string]any, error) {
+// stdout. It returns the summary. Ctrl-C (ctx cancelled) stops the fit
+// with a *progress.Interrupted before anything is written into the run
+// directory.
+func RunFromConfig(ctx context.Context, c *config.Config, stdout, log io.Writer) (map[string]any, error) {
 	p := ParamsFromConfig(c)
 	trainPath := c.String("train")
 	train, test, err := data.ReadCSVPair(trainPath, c.String("test"), c.String(config.LabelKey))
@@ -45,7 +50,7 @@ func RunFromConfig(c *config.Config, stdout, log io.Writer) (map[string]any, err
 	fmt.Fprintf(log, "gmm: fitting %d %s components to %d×%d from %s (n_init %d)\n",
 		p.Components, p.Covariance, train.Rows, d, trainPath, p.NInit)
 	start := time.Now()
-	m, err := Fit(train.X, train.Rows, d, p)
+	m, err := FitContext(ctx, train.X, train.Rows, d, p, progress.New(log, "gmm"))
 	if err != nil {
 		return nil, fmt.Errorf("gmm: %s: %w", trainPath, err)
 	}

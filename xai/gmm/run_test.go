@@ -2,6 +2,7 @@ package gmm
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -50,7 +51,7 @@ func TestRunFromConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stdout, log bytes.Buffer
-	s, err := RunFromConfig(c, &stdout, &log)
+	s, err := RunFromConfig(context.Background(), c, &stdout, &log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,12 +1,15 @@
 package svm
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
 	"runtime"
 	"sort"
 	"sync"
+
+	"genxai/xai/progress"
 )
 
 // Model is a trained C-SVC. Its layout follows libsvm's svm_model: support
@@ -42,6 +45,14 @@ type Model struct {
 // p.Probability it also fits, per pair, the Platt sigmoid of Lin, Lin &
 // Weng (2007) on decision values from an internal 5-fold cross-validation.
 func Fit(X []float64, n, d int, y []int, p Params) (*Model, error) {
+	return FitContext(context.Background(), X, n, d, y, p, nil)
+}
+
+// FitContext is Fit with progress on meter (nil: silent: SMO iterations,
+// one-vs-one problems solved, the dual objective) and cancellation: once ctx
+// is cancelled every solver stops within 1,000 iterations and FitContext
+// returns a *progress.Interrupted that unwraps to ctx.Err().
+func FitContext(ctx context.Context, X []float64, n, d int, y []int, p Params, meter *progress.Meter) (*Model, error) {
 	r, err := p.resolve()
 	if err != nil {
 		return nil, err
@@ -98,6 +109,8 @@ func Fit(X []float64, n, d int, y []int, p Params) (*Model, error) {
 		}
 	}
 	np := len(jobs)
+	r.watch = &smoWatch{ctx: ctx, meter: meter, problems: np}
+	defer meter.Finish()
 	workers := r.workers
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -131,7 +144,8 @@ func Fit(X []float64, n, d int, y []int, p Params) (*Model, error) {
 			A, B, w := binaryProbability(&m.kernel, x, yy, r, entries, r.seed+int64(j.idx))
 			m.probA[j.idx], m.probB[j.idx], probWarn[j.idx] = A, B, w
 		}
-		results[j.idx] = solveCSVC(&m.kernel, x, yy, r.C, r.tol, r.shrink, entries, r.maxIter)
+		results[j.idx] = solveCSVC(&m.kernel, x, yy, r.C, r.tol, r.shrink, entries, r.maxIter, r.watch)
+		r.watch.finish()
 	}
 	if workers <= 1 {
 		for _, j := range jobs {
@@ -154,6 +168,9 @@ func Fit(X []float64, n, d int, y []int, p Params) (*Model, error) {
 		}
 		close(ch)
 		wg.Wait()
+	}
+	if err := r.watch.interrupted(); err != nil {
+		return nil, err
 	}
 
 	// Collect the support vectors: a row is one when it has a nonzero

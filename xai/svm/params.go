@@ -103,6 +103,7 @@ type resolved struct {
 	maxIter int
 	workers int
 	seed    int64
+	watch   *smoWatch // progress and cancellation; nil: none
 }
 
 // parseKernel maps a kernel name to its kind.

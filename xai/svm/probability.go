@@ -153,7 +153,7 @@ func binaryProbability(k *kernelFunc, x [][]float64, y []int8, r resolved, entri
 			}
 			continue
 		}
-		res := solveCSVC(k, tx, ty, r.C, r.tol, r.shrink, entries, r.maxIter)
+		res := solveCSVC(k, tx, ty, r.C, r.tol, r.shrink, entries, r.maxIter, r.watch)
 		for _, i := range perm[begin:end] {
 			sqi := dot(x[i], x[i])
 			var s float64

@@ -1,6 +1,7 @@
 package svm
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -12,6 +13,8 @@ import (
 	"genxai/data"
 	"genxai/runs"
 	"genxai/viz"
+
+	"genxai/xai/progress"
 )
 
 // ParamsFromConfig returns the fit settings of a config of config.SVMSchema.
@@ -31,7 +34,9 @@ func ParamsFromConfig(c *config.Config) Params {
 // matrix), predictions.csv (true and predicted label per test row, with
 // class probabilities when probability is set) and confusion.png. Progress
 // and warnings go to log, the result line to stdout. It returns the summary.
-func RunFromConfig(c *config.Config, stdout, log io.Writer) (map[string]any, error) {
+// Ctrl-C (ctx cancelled) stops the fit with a *progress.Interrupted before
+// anything is written into the run directory.
+func RunFromConfig(ctx context.Context, c *config.Config, stdout, log io.Writer) (map[string]any, error) {
 	p := ParamsFromConfig(c)
 	if err := p.Validate(); err != nil {
 		return nil, err
@@ -55,7 +60,7 @@ func RunFromConfig(c *config.Config, stdout, log io.Writer) (map[string]any, err
 	d := train.NumFeatures()
 	fmt.Fprintf(log, "svm: training a %s C-SVC (C=%g, gamma %s) on %d×%d from %s\n", p.Kernel, p.C, p.Gamma, train.Rows, d, trainPath)
 	start := time.Now()
-	m, err := Fit(train.X, train.Rows, d, ytr, p)
+	m, err := FitContext(ctx, train.X, train.Rows, d, ytr, p, progress.New(log, "svm"))
 	if err != nil {
 		return nil, fmt.Errorf("svm: %s: %w", trainPath, err)
 	}

@@ -2,6 +2,7 @@ package svm
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"os"
 	"path/filepath"
@@ -48,7 +49,7 @@ func TestRunFromConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stdout, log bytes.Buffer
-	s, err := RunFromConfig(c, &stdout, &log)
+	s, err := RunFromConfig(context.Background(), c, &stdout, &log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,6 +29,7 @@ type binaryResult struct {
 	obj     float64   // dual objective ½αᵀQα − eᵀα at the solution
 	iter    int
 	maxIter bool // stopped by the iteration bound
+	stopped bool // stopped because the fit was cancelled
 }
 
 // solver is the SMO method of libsvm (Chang & Lin 2011, §4) for
@@ -77,8 +78,10 @@ func (s *solver) swap(i, j int) {
 
 // solveCSVC trains one binary C-SVC on rows x with labels y ∈ {+1, −1}.
 // x and y are not modified (the solver permutes its own copies); coef in
-// the result is indexed like the x and y passed in.
-func solveCSVC(k *kernelFunc, x [][]float64, y []int8, C, eps float64, shrink bool, cacheEntries int64, maxIter int) binaryResult {
+// the result is indexed like the x and y passed in. Every checkEvery
+// iterations it tells watch (nil: none) and stops early, with res.stopped,
+// when the fit was cancelled.
+func solveCSVC(k *kernelFunc, x [][]float64, y []int8, C, eps float64, shrink bool, cacheEntries int64, maxIter int, watch *smoWatch) binaryResult {
 	l := len(x)
 	ys := append([]int8(nil), y...)
 	s := &solver{
@@ -104,6 +107,10 @@ func solveCSVC(k *kernelFunc, x [][]float64, y []int8, C, eps float64, shrink bo
 	counter := min(l, 1000) + 1
 	for iter < maxIter {
 		counter--
+		if iter%checkEvery == checkEvery-1 && watch.step(checkEvery, s.objective) {
+			res.stopped = true
+			break
+		}
 		if counter == 0 {
 			counter = min(l, 1000)
 			if s.shrink {
@@ -132,16 +139,23 @@ func solveCSVC(k *kernelFunc, x [][]float64, y []int8, C, eps float64, shrink bo
 	}
 	res.iter = iter
 	res.rho = s.calculateRho()
-	var v float64
-	for i := 0; i < l; i++ {
-		v += s.alpha[i] * (s.G[i] + s.p[i])
-	}
-	res.obj = v / 2
+	res.obj = s.objective()
 	res.coef = make([]float64, l)
 	for i := 0; i < l; i++ {
 		res.coef[s.activeSet[i]] = float64(s.y[i]) * s.alpha[i]
 	}
 	return res
+}
+
+// objective is the dual objective ½αᵀQα + pᵀα = ½ Σ α_i (G_i + p_i), exact
+// once the gradient is reconstructed, an estimate while variables are
+// shrunk.
+func (s *solver) objective() float64 {
+	var v float64
+	for i := 0; i < s.l; i++ {
+		v += s.alpha[i] * (s.G[i] + s.p[i])
+	}
+	return v / 2
 }
 
 // takeStep solves the two-variable subproblem on (i, j) analytically,

@@ -96,7 +96,7 @@ func TestSeparableKKT(t *testing.T) {
 			}
 		}
 		x := rowsOf(X, n, d)
-		res := solveCSVC(k, x, yy, p.C, p.Tol, true, 1<<20, 0)
+		res := solveCSVC(k, x, yy, p.C, p.Tol, true, 1<<20, 0, nil)
 		f := trainingDecision(k, x, res)
 		var sumYA float64
 		const tol = 2e-3 // the stopping rule bounds the violation by Tol
@@ -229,7 +229,7 @@ func TestDualMatchesBruteForce(t *testing.T) {
 		}
 		want := bruteForceDual(Q, yy, C)
 		for _, shrink := range []bool{false, true} {
-			res := solveCSVC(&k, x, yy, C, 1e-9, shrink, 1<<20, 0)
+			res := solveCSVC(&k, x, yy, C, 1e-9, shrink, 1<<20, 0, nil)
 			// Recompute the objective from coef in double precision.
 			a := make([]float64, l)
 			for i := range a {
