@@ -42,7 +42,7 @@ func EBMSchema() Schema {
 		IntKey("max_leaves", 3, "leaves per shallow tree").Range(2, 256),
 		IntKey("min_samples_leaf", 10, "fewest training rows per leaf").Range(1, 1000000),
 		IntKey("max_bins", 256, "quantile bins per feature").Range(2, 65000),
-		IntKey("max_interaction_bins", 32, "quantile bins per feature inside a pair term").Range(2, 256),
+		IntKey("max_interaction_bins", 32, "quantile bins per feature inside a pair term (a missing-value bin is added, and a pair cell index must fit 16 bits)").Range(2, 254),
 		IntKey("smoothing_rounds", 500, "initial rounds with random cut points (smoother shapes; 0: none)").Range(0, 1000000),
 		IntKey("seed", 0, "seed of the bag splits and smoothing cuts").AtLeast(0),
 		IntKey("workers", 0, "goroutines over bags (0: all cores)").Range(0, 1024),
