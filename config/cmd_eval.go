@@ -6,7 +6,7 @@ func EvalSchema() Schema {
 	return Schema{Name: "eval", Keys: []Key{
 		StringKey("run", "", "run directory of a trained VAE, GAN or language model (kind vae, gan or lm); eval.json is written into it").Require(),
 		StringKey("judge", "", "run directory of a trained classifier on the GAN's data whose features score the generator; empty = the GAN run's metrics.classifier_run (none: the generator metrics are skipped)"),
-		IntKey("samples", 5000, "GAN: generated images scored (the real side: as many test images, at most the test set)").Range(10, 1000000),
+		IntKey("samples", 5000, "GAN: images on each side, generated and real test images (lowered to the size of the test set)").Range(10, 1000000),
 		IntKey("seed", 0, "seed of the generated images, the KID subsets and the importance samples"),
 		IntKey("k_pr", 3, "nearest neighbours of improved precision and recall (Kynkäänniemi et al. 2019)").Range(1, 100),
 		IntKey("k_dc", 5, "nearest neighbours of density and coverage (Naeem et al. 2020)").Range(1, 100),

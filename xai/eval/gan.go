@@ -56,13 +56,20 @@ func evalGAN(run *models.Run, o Options, rep *Report, log io.Writer) error {
 	}
 	defer ex.Close()
 
-	classes := make([]int, o.Samples)
+	// As many generated as real images: the k-NN radii of precision, recall,
+	// density and coverage depend on the number of samples, and the papers
+	// compare sets of one size.
+	n := min(o.Samples, test.N)
+	if n < o.Samples {
+		fmt.Fprintf(log, "eval: %d samples on each side (the test set has %d images; samples asked %d)\n", n, test.N, o.Samples)
+	}
+	classes := make([]int, n)
 	if cfg.Conditional() {
 		for i := range classes {
 			classes[i] = i % cfg.Classes
 		}
 	}
-	fmt.Fprintf(log, "eval: generating %d images and scoring them with the judge %s\n", o.Samples, judgeDir)
+	fmt.Fprintf(log, "eval: generating %d images and scoring them with the judge %s\n", n, judgeDir)
 	imgs, err := models.GenerateGAN(g, ex, cfg, classes, rand.New(rand.NewSource(o.Seed)))
 	if err != nil {
 		return err
@@ -71,14 +78,13 @@ func evalGAN(run *models.Run, o Options, rep *Report, log io.Writer) error {
 	if err != nil {
 		return err
 	}
-	realN := min(o.Samples, test.N)
-	real, realLabels, err := features(judge, test, realN)
+	real, realLabels, err := features(judge, test, n)
 	if err != nil {
 		return err
 	}
 	id := &Judge{Run: jr.Dir, SHA256: jr.Meta.TensorsSHA256}
 	put := func(key string, v float64, setting string) {
-		rep.Metrics[key] = Number{Value: v, Seed: o.Seed, Samples: len(fake), RealSamples: realN, Judge: id, Setting: setting}
+		rep.Metrics[key] = Number{Value: v, Seed: o.Seed, Samples: len(fake), RealSamples: n, Judge: id, Setting: setting}
 	}
 
 	fid, err := FrechetDistance(real, fake)
@@ -115,7 +121,7 @@ func evalGAN(run *models.Run, o Options, rep *Report, log io.Writer) error {
 		return err
 	}
 	put("cas", cas, "softmax probe on judge features, trained on generated, tested on real test images")
-	trainF, trainLabels, err := features(judge, trainSet, min(o.Samples, trainSet.N))
+	trainF, trainLabels, err := features(judge, trainSet, min(n, trainSet.N))
 	if err != nil {
 		return err
 	}
@@ -123,7 +129,7 @@ func evalGAN(run *models.Run, o Options, rep *Report, log io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rep.Metrics["cas_real"] = Number{Value: ceiling, Seed: o.Seed, Samples: len(trainF), RealSamples: realN, Judge: id,
+	rep.Metrics["cas_real"] = Number{Value: ceiling, Seed: o.Seed, Samples: len(trainF), RealSamples: n, Judge: id,
 		Setting: "the same probe trained on real training images: the ceiling of cas"}
 	return nil
 }

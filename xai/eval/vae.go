@@ -15,6 +15,10 @@ import (
 // encodeBatch is the batch size of the VAE graph that encodes test images.
 const encodeBatch = 250
 
+// maxDecodeBatch bounds the decoder's batch whatever the memory budget: the
+// graphs take at most 65,536 rows, and larger batches gain nothing.
+const maxDecodeBatch = 8192
+
 // evalVAE measures a VAE on its test images (without the classes
 // data.exclude_classes left out of training, as training's test_loss):
 // nll_iwae, the importance-weighted bound with o.IWAEK samples, and
@@ -45,7 +49,7 @@ func evalVAE(run *models.Run, o Options, rep *Report, log io.Writer) error {
 	if err != nil {
 		return err
 	}
-	batch := max(1, min(o.MemoryMB<<20/rowBytes, o.IWAEK*n))
+	batch := max(1, min(o.MemoryMB<<20/rowBytes, o.IWAEK*n, maxDecodeBatch))
 	dec, err := run.VAEDecoder(batch)
 	if err != nil {
 		return err
