@@ -13,7 +13,7 @@ func EvalSchema() Schema {
 		IntKey("kid_subsets", 100, "subsets the KID is averaged over (Bińkowski et al. 2018)").Range(1, 10000),
 		IntKey("kid_subset_size", 1000, "rows drawn from each side per KID subset (lowered to the smaller side)").Range(2, 100000),
 		IntKey("iwae_k", 5000, "VAE: importance samples per test image of the IWAE bound (Burda et al. 2016)").Range(1, 1000000),
-		IntKey("test_images", 500, "VAE: test images scored, the first of the test set (0: all)").AtLeast(0),
+		IntKey("test_images", 100, "VAE: test images scored, the first of the test set (0: all)").AtLeast(0),
 		IntKey("memory_mb", 256, "VAE: memory budget of one decoder batch in MiB; sets how many importance samples are decoded at once").Range(1, 65536),
 		StringKey("text", "", "language model: held-out UTF-8 text scored in bits per character (empty: the run's validation text, the last 10% of its data.path)"),
 		StringKey("executor", "", "graph executor (tape: Gorgonia's TapeMachine); empty = the run's train.executor"),

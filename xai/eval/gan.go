@@ -137,10 +137,15 @@ func evalGAN(run *models.Run, o Options, rep *Report, log io.Writer) error {
 // features returns the judge's features and the labels of the first n
 // images of im.
 func features(judge *models.TrainedClassifier, im *data.Images, n int) ([][]float64, []int, error) {
-	imgs := make([][]float32, n)
-	for i := range imgs {
-		imgs[i] = im.Image(i)
-	}
-	f, _, err := judge.Score(imgs)
+	f, _, err := judge.Score(firstImages(im, n))
 	return f, im.Labels[:n], err
+}
+
+// firstImages returns the first n images of im.
+func firstImages(im *data.Images, n int) [][]float32 {
+	out := make([][]float32, n)
+	for i := range out {
+		out[i] = im.Image(i)
+	}
+	return out
 }

@@ -20,8 +20,8 @@ func newLinearGaussian() linearGaussian {
 	return linearGaussian{
 		// Orthogonal columns: the exact posterior is diagonal, in the
 		// encoder's family, which the encoder then misses on purpose.
-		w: mat.NewDense(6, 2, []float64{1.2, 0.4, 0.5, -0.54, -0.7, 0.3, 0.3, 0.6, 0.8, -0.2, -0.4, 0.05}),
-		b: []float64{0.1, -0.2, 0.3, 0, 0.2, -0.1},
+		w:     mat.NewDense(6, 2, []float64{1.2, 0.4, 0.5, -0.54, -0.7, 0.3, 0.3, 0.6, 0.8, -0.2, -0.4, 0.05}),
+		b:     []float64{0.1, -0.2, 0.3, 0, 0.2, -0.1},
 		sigma: 0.5,
 	}
 }

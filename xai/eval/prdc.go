@@ -41,8 +41,9 @@ type PRDC struct {
 //	density   = 1/(kDC·M) Σⱼ Σᵢ 1[‖Yⱼ − Xᵢ‖ ≤ r_kDC(Xᵢ)]
 //	coverage  = 1/N Σᵢ 1[∃j: ‖Xᵢ − Yⱼ‖ ≤ r_kDC(Xᵢ)]
 //
-// It costs (N² + M² + NM)·d multiply-adds for the three distance matrices,
+// It costs about (2N² + M² + 4NM)·d multiply-adds for the distances,
 // computed a row at a time (memory N + M per row, not N·M) on every CPU.
+// (The cross distances are computed once per measure: 4NM in all.)
 func ManifoldMetrics(real, fake [][]float64, kPR, kDC int) (PRDC, error) {
 	k := max(kPR, kDC)
 	if kPR < 1 || kDC < 1 {
@@ -53,33 +54,12 @@ func ManifoldMetrics(real, fake [][]float64, kPR, kDC int) (PRDC, error) {
 	}
 	rPR, rDC := kthNeighbour(real, kPR), kthNeighbour(real, kDC)
 	fPR := kthNeighbour(fake, kPR)
+	byBall := func(r []float64) func(_, j int) float64 { return func(_, j int) float64 { return r[j] } }
+	precise, _ := hits(fake, real, byBall(rPR))
+	_, inside := hits(fake, real, byBall(rDC))
+	recalled, _ := hits(real, fake, byBall(fPR))
+	covered, _ := hits(real, fake, func(i, _ int) float64 { return rDC[i] })
 	var m PRDC
-	// Rows over generated samples: precision and density.
-	inside := make([]int, len(fake)) // real kDC balls holding fake j
-	precise := make([]bool, len(fake))
-	eachRow(fake, real, func(j int, d2 []float64) {
-		for i, v := range d2 {
-			if v <= rPR[i] {
-				precise[j] = true
-			}
-			if v <= rDC[i] {
-				inside[j]++
-			}
-		}
-	})
-	// Rows over real samples: recall and coverage.
-	recalled := make([]bool, len(real))
-	covered := make([]bool, len(real))
-	eachRow(real, fake, func(i int, d2 []float64) {
-		for j, v := range d2 {
-			if v <= fPR[j] {
-				recalled[i] = true
-			}
-			if v <= rDC[i] {
-				covered[i] = true
-			}
-		}
-	})
 	for j := range fake {
 		m.Precision += b2f(precise[j])
 		m.Density += float64(inside[j])
@@ -94,6 +74,21 @@ func ManifoldMetrics(real, fake [][]float64, kPR, kDC int) (PRDC, error) {
 	m.Recall /= N
 	m.Coverage /= N
 	return m, nil
+}
+
+// hits returns, for each row i of a, whether some row j of b lies within
+// the radius radius(i, j) of it (squared distances), and how many do.
+func hits(a, b [][]float64, radius func(i, j int) float64) (some []bool, count []int) {
+	some, count = make([]bool, len(a)), make([]int, len(a))
+	eachRow(a, b, func(i int, d2 []float64) {
+		for j, v := range d2 {
+			if v <= radius(i, j) {
+				count[i]++
+			}
+		}
+		some[i] = count[i] > 0
+	})
+	return some, count
 }
 
 // kthNeighbour returns, for each row of x, the squared Euclidean distance to

@@ -141,7 +141,9 @@ func (r *Report) Print(w io.Writer) {
 		}
 		return len(keyOrder)
 	}
-	sort.Slice(keys, func(i, j int) bool { return rank(keys[i]) < rank(keys[j]) || rank(keys[i]) == rank(keys[j]) && keys[i] < keys[j] })
+	sort.Slice(keys, func(i, j int) bool {
+		return rank(keys[i]) < rank(keys[j]) || rank(keys[i]) == rank(keys[j]) && keys[i] < keys[j]
+	})
 	fmt.Fprintf(w, "%s (%s)\n", r.Run, r.Kind)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "metric\tvalue\tsamples\treal\tseed\tsetting\tjudge")

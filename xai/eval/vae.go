@@ -34,13 +34,10 @@ func evalVAE(run *models.Run, o Options, rep *Report, log io.Writer) error {
 	}
 	test = withoutClasses(test, run.ExcludedClasses())
 	n := test.N
-	if o.TestImages > 0 {
-		n = min(n, o.TestImages)
+	if 0 < o.TestImages && o.TestImages < n {
+		n = o.TestImages
 	}
-	xs := make([][]float32, n)
-	for i := range xs {
-		xs[i] = test.Image(i)
-	}
+	xs := firstImages(test, n)
 	mu, logVar, err := encode(run, xs)
 	if err != nil {
 		return err
