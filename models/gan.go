@@ -212,7 +212,7 @@ func (t *GANTask) loadJudge(run string) error {
 		judge.Close()
 		return err
 	}
-	t.realMu, t.realCov = meanCov(feats)
+	t.realMu, t.realCov = MeanCov(feats)
 	t.judge = judge
 	return nil
 }
@@ -354,10 +354,14 @@ func (t *GANTask) Step(in train.StepInput) (train.StepResult, error) {
 // only counted, for an unconditional GAN) from the evaluation-mode generator,
 // with values in [0, 1].
 func (t *GANTask) Generate(classes []int, rng *rand.Rand) ([][]float32, error) {
-	return generateGAN(t.sampler, t.sampEx, t.cfg, classes, rng)
+	return GenerateGAN(t.sampler, t.sampEx, t.cfg, classes, rng)
 }
 
-func generateGAN(g *nets.GANGenerator, ex engine.Executor, cfg nets.GANConfig, classes []int, rng *rand.Rand) ([][]float32, error) {
+// GenerateGAN draws one image per entry of classes from the generator g
+// (batch rows per run of its executor ex; classes are ignored, and only
+// counted, for an unconditional GAN), with values in [0, 1], the noise drawn
+// from rng.
+func GenerateGAN(g *nets.GANGenerator, ex engine.Executor, cfg nets.GANConfig, classes []int, rng *rand.Rand) ([][]float32, error) {
 	batch := g.Z.Shape()[0]
 	d := cfg.C * cfg.H * cfg.W
 	var out [][]float32
@@ -415,7 +419,7 @@ func (t *GANTask) Evaluate(ctx context.Context) (map[string]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	mu, cov := meanCov(feats)
+	mu, cov := MeanCov(feats)
 	fd, err := FrechetDistance(t.realMu, t.realCov, mu, cov)
 	if err != nil {
 		return nil, err
@@ -469,8 +473,8 @@ func (t *GANTask) writeConditioning(dir *runs.Dir) error {
 	return runs.WriteCSV(dir.File("conditioning.csv"), []string{"class", "name", "accuracy", "generated", "most_mistaken_for", "share_mistaken"}, rows)
 }
 
-// meanCov returns the mean and the sample covariance of the rows of x.
-func meanCov(x [][]float64) ([]float64, *mat.SymDense) {
+// MeanCov returns the mean and the sample covariance of the rows of x.
+func MeanCov(x [][]float64) ([]float64, *mat.SymDense) {
 	n, d := len(x), len(x[0])
 	m := mat.NewDense(n, d, nil)
 	for i, row := range x {
@@ -598,7 +602,7 @@ func ganGrid(g *nets.GANGenerator, ex engine.Executor, cfg nets.GANConfig, names
 			classes[i] = class
 		}
 	}
-	imgs, err := generateGAN(g, ex, cfg, classes, rng)
+	imgs, err := GenerateGAN(g, ex, cfg, classes, rng)
 	if err != nil {
 		return nil, err
 	}
