@@ -1,8 +1,6 @@
 package gmm
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -12,6 +10,7 @@ import (
 	"testing"
 
 	"genxai/config"
+	"genxai/internal/cmdtest"
 )
 
 // TestSchemaMatchesPackage keeps config.GMMSchema's covariance values and
@@ -46,15 +45,7 @@ func TestRunFromConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "run")
-	c, err := config.Parse("t.yaml", []byte("components: 3\nlabel: label\n"), config.GMMSchema(), []string{"train=" + path, "test=" + path, "out=" + out})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stdout, log bytes.Buffer
-	s, err := RunFromConfig(context.Background(), c, &stdout, &log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, _ := cmdtest.Run(t, config.GMMSchema(), "components: 3\nlabel: label\n", []string{"train=" + path, "test=" + path, "out=" + out}, RunFromConfig)
 	if s["features"] != 2 || s["components"] != 3 || s["train_mean_loglik"] != s["test_mean_loglik"] {
 		t.Errorf("summary %v", s)
 	}

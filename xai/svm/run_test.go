@@ -1,8 +1,6 @@
 package svm
 
 import (
-	"bytes"
-	"context"
 	"encoding/csv"
 	"os"
 	"path/filepath"
@@ -10,6 +8,7 @@ import (
 	"testing"
 
 	"genxai/config"
+	"genxai/internal/cmdtest"
 )
 
 // TestSchemaDefaultsAreDefaultParams keeps config.SVMSchema's defaults equal
@@ -43,18 +42,10 @@ func TestRunFromConfig(t *testing.T) {
 		}
 	}
 	out := filepath.Join(dir, "run")
-	c, err := config.Parse("t.yaml", []byte("kernel: linear\nprobability: true\n"), config.SVMSchema(),
-		[]string{"train=" + filepath.Join(dir, "train.csv"), "test=" + filepath.Join(dir, "test.csv"), "label=class", "out=" + out})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stdout, log bytes.Buffer
-	s, err := RunFromConfig(context.Background(), c, &stdout, &log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s["accuracy"].(float64) != 1 || !strings.Contains(stdout.String(), "accuracy 1.0000") {
-		t.Errorf("accuracy %v; printed %q", s["accuracy"], stdout.String())
+	s, stdout := cmdtest.Run(t, config.SVMSchema(), "kernel: linear\nprobability: true\n",
+		[]string{"train=" + filepath.Join(dir, "train.csv"), "test=" + filepath.Join(dir, "test.csv"), "label=class", "out=" + out}, RunFromConfig)
+	if s["accuracy"].(float64) != 1 || !strings.Contains(stdout, "accuracy 1.0000") {
+		t.Errorf("accuracy %v; printed %q", s["accuracy"], stdout)
 	}
 	f, err := os.Open(filepath.Join(out, "predictions.csv"))
 	if err != nil {
