@@ -134,11 +134,25 @@ func (l *lowerer) value(n *G.Node) int {
 	return id
 }
 
-// constant gives node n a storage holding vs.
-func (l *lowerer) constant(n *G.Node, vs []float32) {
+// constant gives node n a storage holding a copy of v (a float32 tensor or
+// scalar), or returns err, the error of computing v.
+func (l *lowerer) constant(n *G.Node, v G.Value, err error) error {
+	if err != nil {
+		return err
+	}
+	var vs []float32
+	switch d := v.Data().(type) {
+	case []float32:
+		vs = append(vs, d...)
+	case float32:
+		vs = []float32{d}
+	default:
+		return fmt.Errorf("a constant of %T where float32 was expected", v.Data())
+	}
 	id := l.value(n)
 	l.p.store[id].pinned = true
 	l.p.store[id].constant = vs
+	return nil
 }
 
 // emit appends a step to the program.
@@ -207,19 +221,11 @@ func (l *lowerer) leaf(n *G.Node) error {
 		l.p.inputs = append(l.p.inputs, leaf{node: n, id: id})
 		return nil
 	}
-	v := n.Value()
-	if v == nil {
-		var err error
-		if v, err = n.Op().Do(); err != nil {
-			return err
-		}
+	if v := n.Value(); v != nil {
+		return l.constant(n, v, nil)
 	}
-	vs, err := float32s(v)
-	if err != nil {
-		return err
-	}
-	l.constant(n, vs)
-	return nil
+	v, err := n.Op().Do()
+	return l.constant(n, v, err)
 }
 
 // shapeConstant lowers an op whose value depends on its input's shape only
@@ -227,24 +233,5 @@ func (l *lowerer) leaf(n *G.Node) error {
 func (l *lowerer) shapeConstant(n *G.Node) error {
 	k := l.kids[n][0]
 	v, err := n.Op().Do(tensor.New(tensor.Of(tensor.Float32), tensor.WithShape(k.Shape()...)))
-	if err != nil {
-		return err
-	}
-	vs, err := float32s(v)
-	if err != nil {
-		return err
-	}
-	l.constant(n, vs)
-	return nil
-}
-
-// float32s returns a copy of a float32 value's data.
-func float32s(v G.Value) ([]float32, error) {
-	switch d := v.Data().(type) {
-	case []float32:
-		return append([]float32(nil), d...), nil
-	case float32:
-		return []float32{d}, nil
-	}
-	return nil, fmt.Errorf("a value of %T where float32 was expected", v.Data())
+	return l.constant(n, v, err)
 }
