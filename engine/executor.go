@@ -24,7 +24,7 @@ type Executor interface {
 }
 
 // Kinds lists the executors New accepts.
-var Kinds = []string{"tape"}
+var Kinds = []string{"tape", "plan"}
 
 // Option adjusts an executor.
 type Option func(*options)
@@ -51,6 +51,12 @@ func New(kind string, g *G.ExprGraph, learn G.Nodes, opts ...Option) (ex Executo
 			}
 		}()
 		return NewTape(g, learn, opts...), nil
+	case "plan":
+		be, err := OpenBackend("cpu")
+		if err != nil {
+			return nil, err
+		}
+		return NewPlan(be, g, learn, opts...)
 	}
 	return nil, fmt.Errorf("executor %q is not known (allowed: %v)", kind, Kinds)
 }

@@ -6,6 +6,7 @@ import (
 	G "gorgonia.org/gorgonia"
 
 	"genxai/engine"
+	_ "genxai/engine/cpu" // registers the CPU backend that train.executor: plan runs on
 	"genxai/nets"
 )
 

@@ -1,7 +1,8 @@
-package cpu
+package cpu_test
 
 import (
 	"fmt"
+	"genxai/engine/cpu"
 	"testing"
 
 	"genxai/engine"
@@ -9,10 +10,10 @@ import (
 )
 
 // benchBackend returns a backend on every core with OpenBLAS when it loads.
-func benchBackend(b *testing.B) *Backend {
+func benchBackend(b *testing.B) *cpu.Backend {
 	b.Helper()
 	blas.Use()
-	return New(Options{})
+	return cpu.New(cpu.Options{})
 }
 
 // BenchmarkGemm reports GFLOP/s of square and MLP-shaped products.

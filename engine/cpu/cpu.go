@@ -110,3 +110,7 @@ func (b *Backend) Copy(dst, src engine.Buffer) {
 
 // Sync returns nil: CPU kernels finish before they return.
 func (b *Backend) Sync() error { return nil }
+
+func init() {
+	engine.RegisterBackend("cpu", func() engine.Backend { return New(Options{}) })
+}

@@ -1,0 +1,162 @@
+package engine
+
+import (
+	"fmt"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// Plan is a built Gorgonia graph (forward and gradient nodes, as G.Grad
+// leaves them) lowered once onto a Backend: a flat program of kernel calls
+// over backend buffers. Shapes are resolved when the plan is built; buffers
+// are reused once their last reader has run (reshapes alias their input);
+// matrix products are GEMMs with transpose flags; runs of elementwise nodes
+// whose intermediate values nothing else reads are fused into one Chain;
+// sums along axes are Reduce calls. A node the planner has no kernel for
+// runs through its op's own Do on the host (see Fallbacks).
+//
+// Leaves (inputs and parameters) are uploaded from their Gorgonia values at
+// the start of every Run; the values of the nodes Lower is asked to publish
+// are written back into Gorgonia values after it, so engine.Float32s and
+// engine.Grad read them as they read the tape's.
+type Plan struct {
+	be        Backend
+	prog      []instr
+	store     []storage
+	of        map[*G.Node]int // node → storage
+	inputs    []leaf          // uploaded every Run
+	publish   []published     // downloaded after every Run
+	fallbacks []string
+	host      []float32 // scratch for scalar downloads
+}
+
+// storage is one virtual buffer of the program: a node's value, or a
+// temporary of a multi-kernel lowering. Several storages share one backend
+// buffer when their lifetimes do not overlap.
+type storage struct {
+	n         int
+	pinned    bool      // lives for the whole run (leaves, published values, constants)
+	constant  []float32 // uploaded once, when set
+	buf       Buffer
+	freed     bool // its buffer went back to the pool
+	def, last int  // program index of the first write and of the last read
+}
+
+// instr is one step of the program.
+type instr struct {
+	name          string
+	reads, writes []int
+	run           func(p *Plan) error
+}
+
+type leaf struct {
+	node *G.Node
+	id   int
+}
+
+type published struct {
+	node *G.Node
+	id   int
+	dst  []float32 // the backing of the Gorgonia value bound to node; nil for a scalar
+	f32  *G.F32    // the bound value of a scalar node
+}
+
+// buf returns the backend buffer of storage id.
+func (p *Plan) buf(id int) Buffer { return p.store[id].buf }
+
+// Fallbacks lists, once each, the names of the ops this plan runs on the host
+// through their own Do because it has no kernel for them.
+func (p *Plan) Fallbacks() []string { return p.fallbacks }
+
+// Steps is the number of kernel calls (and host fallbacks) of one Run.
+func (p *Plan) Steps() int { return len(p.prog) }
+
+// Buffers is the number of backend buffers the plan allocated.
+func (p *Plan) Buffers() int {
+	seen := map[Buffer]bool{}
+	for _, s := range p.store {
+		if s.buf != nil {
+			seen[s.buf] = true
+		}
+	}
+	return len(seen)
+}
+
+// Run uploads the leaves, runs the program and publishes the values of the
+// published nodes.
+func (p *Plan) Run() error {
+	for _, l := range p.inputs {
+		if err := p.upload(l); err != nil {
+			return err
+		}
+	}
+	for i := range p.prog {
+		if err := p.prog[i].run(p); err != nil {
+			return fmt.Errorf("plan step %d (%s): %w", i, p.prog[i].name, err)
+		}
+	}
+	for _, w := range p.publish {
+		dst := w.dst
+		if w.f32 != nil {
+			dst = p.host[:1]
+		}
+		if err := p.be.Download(dst, p.buf(w.id)); err != nil {
+			return fmt.Errorf("reading %s back from the %s backend: %w", w.node.Name(), p.be.Name(), err)
+		}
+		if w.f32 != nil {
+			*w.f32 = G.F32(dst[0])
+		}
+	}
+	return nil
+}
+
+// upload copies a leaf's current Gorgonia value into its buffer.
+func (p *Plan) upload(l leaf) error {
+	switch v := l.node.Value().(type) {
+	case *G.F32:
+		p.host[0] = float32(*v)
+		p.be.Upload(p.buf(l.id), p.host[:1])
+	case tensor.Tensor:
+		d, ok := v.Data().([]float32)
+		if !ok || len(d) != p.store[l.id].n {
+			return fmt.Errorf("input %s holds %T of %v, the plan needs %d float32 values", l.node.Name(), v.Data(), v.Shape(), p.store[l.id].n)
+		}
+		p.be.Upload(p.buf(l.id), d)
+	default:
+		return fmt.Errorf("input %s holds a %T; the plan reads float32 tensors and scalars (set its value before Run)", l.node.Name(), v)
+	}
+	return nil
+}
+
+// Close frees the plan's buffers.
+func (p *Plan) Close() error {
+	seen := map[Buffer]bool{}
+	for i := range p.store {
+		if b := p.store[i].buf; b != nil && !seen[b] {
+			seen[b] = true
+			p.be.Free(b)
+		}
+		p.store[i].buf = nil
+	}
+	return nil
+}
+
+// size is the number of values a node of shape s holds (1 for a scalar).
+func size(s tensor.Shape) int {
+	n := 1
+	for _, d := range s {
+		n *= d
+	}
+	return n
+}
+
+// children returns n's inputs in order (Gorgonia's ExprGraph.From keeps it).
+func children(n *G.Node) G.Nodes {
+	it := n.Graph().From(n.ID())
+	out := make(G.Nodes, 0, it.Len())
+	for it.Next() {
+		out = append(out, it.Node().(*G.Node))
+	}
+	return out
+}

@@ -1,0 +1,97 @@
+package engine
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+
+	G "gorgonia.org/gorgonia"
+)
+
+var (
+	backendsMu sync.Mutex
+	backends   = map[string]func() Backend{}
+)
+
+// RegisterBackend makes a backend available to the plan executor under name.
+// Backend packages call it from init (engine/cpu registers "cpu"), so a
+// program that imports one can run plans on it.
+func RegisterBackend(name string, open func() Backend) {
+	backendsMu.Lock()
+	defer backendsMu.Unlock()
+	backends[name] = open
+}
+
+// OpenBackend returns a new backend of the registered name.
+func OpenBackend(name string) (Backend, error) {
+	backendsMu.Lock()
+	defer backendsMu.Unlock()
+	open, ok := backends[name]
+	if !ok {
+		var names []string
+		for n := range backends {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		return nil, fmt.Errorf("backend %q is not registered (registered: %v); import genxai/engine/cpu for the CPU backend", name, names)
+	}
+	return open(), nil
+}
+
+// PlanExecutor runs a graph as a Plan on a Backend (train.executor: plan).
+type PlanExecutor struct {
+	plan *Plan
+}
+
+// NewPlan lowers g onto be. The values of the kept nodes, of the graph's
+// roots (the nodes nothing reads, such as a loss) and the gradients of learn
+// are published after every Run, so Float32s, Scalar and Grad read them as
+// they do after the tape.
+func NewPlan(be Backend, g *G.ExprGraph, learn G.Nodes, opts ...Option) (*PlanExecutor, error) {
+	var o options
+	for _, f := range opts {
+		f(&o)
+	}
+	publish := append(G.Nodes(nil), o.keep...)
+	for _, n := range learn {
+		d := n.Deriv()
+		if d == nil {
+			return nil, fmt.Errorf("the plan executor needs the gradient node of %s: build the gradients (G.Grad) before the executor", n.Name())
+		}
+		publish = append(publish, d)
+	}
+	for _, n := range g.AllNodes() {
+		if g.To(n.ID()).Len() == 0 {
+			publish = append(publish, n)
+		}
+	}
+	plan, err := Lower(be, g, dedupe(publish))
+	if err != nil {
+		return nil, err
+	}
+	return &PlanExecutor{plan: plan}, nil
+}
+
+func dedupe(ns G.Nodes) G.Nodes {
+	seen := map[*G.Node]bool{}
+	var out G.Nodes
+	for _, n := range ns {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// Run evaluates the graph once with the current input values.
+func (e *PlanExecutor) Run() error { return e.plan.Run() }
+
+// Name returns "plan".
+func (e *PlanExecutor) Name() string { return "plan" }
+
+// Plan returns the executor's plan, for its statistics and fallbacks.
+func (e *PlanExecutor) Plan() *Plan { return e.plan }
+
+// Close frees the plan's buffers.
+func (e *PlanExecutor) Close() error { return e.plan.Close() }
