@@ -210,7 +210,7 @@ func TestVAETrainsAndWritesRunDirectory(t *testing.T) {
 
 func mustRunDir(t *testing.T, dir string) *runs.Dir {
 	t.Helper()
-	d, err := runs.Create(dir)
+	d, err := runs.Create(dir, "test", false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 
 // glassboxCommon are the flags both glass-box commands share; --target is
 // the alias of --label, its first name.
-var glassboxCommon = []string{"train", "test", "label", "split", "features", "out"}
+var glassboxCommon = []string{"train", "test", "label", "split", "features", "out", config.ForceKey}
 
 // glassboxCmd configures a glass-box subcommand: its flags are the
 // shorthands glassboxCommon, the model's own keys and --target, and it runs

@@ -188,7 +188,7 @@ func codeClasses(tr, te *data.Table, trainSpec, testSpec string) (ytr, yte []flo
 // openRunDir creates the run directory named by the config's out key, or
 // runs/glassbox-<model>-<time>.
 func openRunDir(c *config.Config, model string) (*runs.Dir, error) {
-	return runs.CreateNamed(c.String("out"), "glassbox-"+model)
+	return runs.CreateNamed(c.String("out"), "glassbox-"+model, c.Bool(config.ForceKey))
 }
 
 // RunLogReg fits the logistic regression a `glassbox logreg` config
@@ -207,6 +207,7 @@ func RunLogReg(c *config.Config, stdout io.Writer) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	defer dir.Close()
 	if err := dir.WriteConfig(c.Settings()); err != nil {
 		return dir.Path, err
 	}
@@ -377,6 +378,7 @@ func RunEBM(c *config.Config, stdout io.Writer) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	defer dir.Close()
 	if err := dir.WriteConfig(c.Settings()); err != nil {
 		return dir.Path, err
 	}
