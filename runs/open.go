@@ -35,6 +35,7 @@ type marker struct {
 type holding struct {
 	command string   // the command that wrote the run ("" when unknown or none)
 	run     bool     // a genxai run: run.json, or config.yaml/summary.json/checkpoint from an older genxai
+	resumes bool     // it holds a checkpoint
 	outputs []string // files matching outputPatterns, sorted
 }
 
@@ -45,8 +46,8 @@ type holding struct {
 //
 // Nothing is deleted or overwritten without force unless the directory is
 // new, holds no files a command writes, or holds an earlier run of the same
-// command that is not a training run (a training run is resumed with
-// Resume, never silently replaced). In every other case — another command's
+// command that is not a training run with a checkpoint (that is resumed
+// with Resume, never silently replaced). In every other case — another command's
 // run, a training run, or a directory of someone's files such as a
 // metrics.jsonl — Create refuses and says why. With force it deletes the
 // files the old run wrote (every file matching the run directory's output
@@ -208,6 +209,7 @@ func inspect(dir string) (holding, error) {
 		}
 	}
 	has := func(name string) bool { return slices.Contains(h.outputs, name) }
+	h.resumes = has("checkpoint.safetensors") || has("checkpoint.json")
 	switch {
 	case has(MarkerFile):
 		var m marker
@@ -219,7 +221,7 @@ func inspect(dir string) (holding, error) {
 			return h, fmt.Errorf("run directory %s: %s is unreadable (%v); remove it or pass --force", dir, MarkerFile, err)
 		}
 		h.command, h.run = m.Command, true
-	case has("checkpoint.json") || has("checkpoint.safetensors"):
+	case h.resumes:
 		h.command, h.run = "train", true // written before run.json existed
 	case has(ConfigFile) || has(SummaryFile):
 		h.run = true
@@ -233,8 +235,8 @@ func (h holding) refusal(dir, command string, force bool) error {
 	switch {
 	case force || len(h.outputs) == 0:
 		return nil
-	case h.command == command && !resumed[command]:
-		return nil // a rerun replaces its own earlier output
+	case h.command == command && !(resumed[command] && h.resumes):
+		return nil // a rerun replaces its own earlier output, or a run killed before its first checkpoint
 	case h.command == command:
 		return fmt.Errorf("%s already holds a run of `genxai %s`: continue it with --resume %s, choose another --out, or pass --force to delete it and start over", dir, command, dir)
 	case h.command != "":

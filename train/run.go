@@ -137,8 +137,12 @@ func Run(ctx context.Context, req Request) (map[string]any, error) {
 		if pos, err = Restore(req.Resume, task, ts, meta, opts); err != nil {
 			return nil, err
 		}
-		if err := checkRemaining(pos, total); err != nil {
-			return nil, err
+		// A run killed after its last checkpoint but before summary.json
+		// is finished (evaluated and summarized) rather than refused.
+		if _, err := os.Stat(filepath.Join(req.Resume, runs.SummaryFile)); err == nil || pos.Step < total {
+			if err := checkRemaining(pos, total); err != nil {
+				return nil, err
+			}
 		}
 		fmt.Fprintf(log, "resuming %s at epoch %d, step %d\n", req.Resume, pos.Epoch+1, pos.Step)
 		for _, ch := range changes {
@@ -161,7 +165,12 @@ func Run(ctx context.Context, req Request) (map[string]any, error) {
 	}
 	sched := Schedule{Kind: c.String("train.schedule"), Base: c.Float("train.lr"), Min: c.Float("train.min_lr"), Warmup: int64(c.Int("train.warmup_steps")), Total: total}
 	fmt.Fprintf(log, "%s: %d parameters, %d training examples, %d steps, run directory %s\n", kind, task.Store().NumParams(), task.TrainSize(), total, dir.Path)
-	res, err := Loop(ctx, task, opts, sched, dir, pos, settings)
+	var res *Outcome
+	if pos.Step >= total {
+		res, err = finish(ctx, task, pos)
+	} else {
+		res, err = Loop(ctx, task, opts, sched, dir, pos, settings)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -226,4 +235,19 @@ func samePath(a, b string) bool {
 		}
 	}
 	return filepath.Clean(a) == filepath.Clean(b)
+}
+
+// finish evaluates a run whose checkpoint is already at its last step (its
+// process died before writing summary.json) for the summary; the
+// evaluation's metrics record was logged before that checkpoint.
+func finish(ctx context.Context, task Task, pos Position) (*Outcome, error) {
+	eval, err := task.Evaluate(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("evaluating the finished run: %w", err)
+	}
+	epochs := pos.Epoch
+	if pos.Batch > 0 {
+		epochs++
+	}
+	return &Outcome{Epochs: epochs, Steps: pos.Step, Final: eval}, nil
 }
