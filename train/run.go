@@ -139,7 +139,7 @@ func Run(ctx context.Context, req Request) (map[string]any, error) {
 		}
 		// A run killed after its last checkpoint but before summary.json
 		// is finished (evaluated and summarized) rather than refused.
-		if _, err := os.Stat(filepath.Join(req.Resume, runs.SummaryFile)); err == nil || pos.Step < total {
+		if _, err := os.Stat(filepath.Join(req.Resume, runs.SummaryFile)); err == nil || pos.Step != total {
 			if err := checkRemaining(pos, total); err != nil {
 				return nil, err
 			}
