@@ -406,3 +406,23 @@ func FuzzDecodeSafetensors(f *testing.F) {
 		bitsEqual(t, ts2, ts)
 	})
 }
+
+// Defect 1 of issue 13: a save killed before its rename leaves a temporary
+// file and the old checkpoint, whole; a checkpoint.json left beside a
+// format-2 file (a kill after the rename, before its removal) is ignored.
+func TestKilledSaveLeavesOldCheckpoint(t *testing.T) {
+	dir := t.TempDir()
+	if err := Save(dir, sample(), sampleMeta()); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "."+TensorsFile+".tmp-7"), []byte("half a checkpoint"), 0o644)
+	os.WriteFile(filepath.Join(dir, MetaFile), []byte(`{"format":1}`), 0o644)
+	ts, m, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bitsEqual(t, ts, sample())
+	if m.Step != sampleMeta().Step || m.Format != FormatVersion {
+		t.Fatalf("meta %+v", m)
+	}
+}
