@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -256,16 +255,6 @@ func (d *Dir) clear(names []string) error {
 	}
 	return nil
 }
-
-// note records and prints on standard error something Create or Resume
-// repaired.
-func (d *Dir) note(s string) {
-	d.Notes = append(d.Notes, s)
-	fmt.Fprintln(noteOut, "note: "+s)
-}
-
-// noteOut receives the notes of Create and Resume.
-var noteOut io.Writer = os.Stderr
 
 // Close releases the directory's lock. Closing twice is not an error.
 func (d *Dir) Close() error { return d.lock.release() }

@@ -52,6 +52,16 @@ type Dir struct {
 	lock *dirLock
 }
 
+// note records and prints on standard error something Create or Resume
+// repaired.
+func (d *Dir) note(s string) {
+	d.Notes = append(d.Notes, s)
+	fmt.Fprintln(noteOut, "note: "+s)
+}
+
+// noteOut receives the notes of Create and Resume.
+var noteOut io.Writer = os.Stderr
+
 // File returns the path of the file name inside the run directory.
 func (d *Dir) File(name string) string { return filepath.Join(d.Path, name) }
 
