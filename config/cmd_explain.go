@@ -96,6 +96,7 @@ func ExplainSchema(method string) (Schema, bool) {
 	keys := []Key{
 		StringKey("run", "", m.runDoc).Require(),
 		StringKey("out", "", "output directory for the explanation").Require(),
+		forceKey(),
 		StringKey("executor", "", "graph executor (tape: Gorgonia's TapeMachine); empty = the run's train.executor"),
 	}
 	if m.inputDoc != "" {

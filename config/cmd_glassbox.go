@@ -14,6 +14,7 @@ func glassboxKeys() []Key {
 		StringKey("split", "none", `"builtin" (or true): train on the bundled 455 training rows of builtin:breast_cancer and test on its 114 test rows; "none" (or false): use train/test as given`).OneOf(glassboxSplits...),
 		StringListKey("features", []string{}, "feature columns to use, in this order (empty: every column except the label)"),
 		StringKey("out", "", "run directory (empty: runs/glassbox-<model>-<time>)"),
+		forceKey(),
 	}
 }
 

@@ -15,5 +15,6 @@ func GMMSchema() Schema {
 		FloatKey("reg_covar", 1e-6, "added to the diagonal of every covariance").AtLeast(0),
 		IntKey("seed", 0, "random seed for the k-means++ initializations"),
 		outKey("gmm"),
+		forceKey(),
 	}}
 }

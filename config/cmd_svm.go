@@ -22,5 +22,6 @@ func SVMSchema() Schema {
 		IntKey("workers", 0, "one-vs-one problems solved in parallel (0: all cores, 1: sequential as libsvm)").AtLeast(0),
 		IntKey("seed", 0, "seed of the probability cross-validation folds"),
 		outKey("svm"),
+		forceKey(),
 	}}
 }

@@ -38,6 +38,16 @@ const LabelKey = "label"
 // labelKey returns the label-column key with the command's own doc line.
 func labelKey(doc string) Key { return StringKey(LabelKey, "", doc) }
 
+// ForceKey is the key (flag --force) that lets a command write into an out
+// directory holding another run or files a run could overwrite, deleting
+// them first (runs.Create).
+const ForceKey = "force"
+
+// forceKey returns the ForceKey key.
+func forceKey() Key {
+	return BoolKey(ForceKey, false, "write into out even when it holds another run or files a run could overwrite, deleting them first")
+}
+
 // outKey returns the run-directory key; prefix names the default directory.
 func outKey(prefix string) Key {
 	return StringKey("out", "", "run directory (empty: runs/"+prefix+"-<time>)")

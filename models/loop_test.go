@@ -134,6 +134,7 @@ func TestInterruptWritesResumableCheckpoint(t *testing.T) {
 	if err := rd.WriteConfig(c.Settings()); err != nil {
 		t.Fatal(err)
 	}
+	rd.Close()
 	if _, err := Train(context.Background(), train.Request{Config: c, Resume: dir, Log: io.Discard}); err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +182,7 @@ func TestVAETrainsAndWritesRunDirectory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"config.yaml", "summary.json", "metrics.jsonl", "checkpoint.safetensors", "checkpoint.json", "loss.png", "samples_epoch003.png", "reconstructions_epoch003.png"} {
+	for _, f := range []string{"config.yaml", "summary.json", "metrics.jsonl", "checkpoint.safetensors", "run.json", "loss.png", "samples_epoch003.png", "reconstructions_epoch003.png"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("run directory lacks %s", f)
 		}
@@ -210,7 +211,7 @@ func TestVAETrainsAndWritesRunDirectory(t *testing.T) {
 
 func mustRunDir(t *testing.T, dir string) *runs.Dir {
 	t.Helper()
-	d, err := runs.Create(dir)
+	d, err := runs.Create(dir, "train", false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@ import (
 
 func TestCreateNested(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "a", "b")
-	d, err := Create(p)
+	d, err := Create(p, "test", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,25 +25,29 @@ func TestCreateNested(t *testing.T) {
 		t.Fatalf("File = %s", d.File("x.png"))
 	}
 	ents, _ := os.ReadDir(p)
-	if len(ents) != 0 {
-		t.Fatalf("Create left files behind: %v", ents)
+	if len(ents) != 2 || ents[0].Name() != LockFile || ents[1].Name() != MarkerFile {
+		t.Fatalf("Create left other files than the lock and run.json: %v", ents)
+	}
+	d.Close()
+	if _, err := os.Stat(filepath.Join(p, LockFile)); !os.IsNotExist(err) {
+		t.Fatalf("Close left the lock file: %v", err)
 	}
 }
 
 func TestCreateOnFileFails(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "f")
 	os.WriteFile(p, []byte("x"), 0o644)
-	_, err := Create(p)
+	_, err := Create(p, "test", false)
 	if err == nil || !strings.Contains(err.Error(), p) {
 		t.Fatalf("want error naming %s, got %v", p, err)
 	}
-	if _, err := Create(""); err == nil {
+	if _, err := Create("", "test", false); err == nil {
 		t.Fatal("empty path accepted")
 	}
 }
 
 func TestWriteSummary(t *testing.T) {
-	d, _ := Create(t.TempDir())
+	d, _ := Create(t.TempDir(), "test", false)
 	in := map[string]any{"accuracy": 0.93, "device": "cpu"}
 	if err := d.WriteSummary(in); err != nil {
 		t.Fatal(err)
@@ -74,7 +78,7 @@ func TestWriteSummary(t *testing.T) {
 }
 
 func TestWriteConfigSortedNested(t *testing.T) {
-	d, _ := Create(t.TempDir())
+	d, _ := Create(t.TempDir(), "test", false)
 	cfg := map[string]any{
 		"zeta":  1,
 		"alpha": map[string]any{"y": "b", "x": []any{1, 2.5, "s"}},
@@ -97,7 +101,7 @@ func TestWriteConfigSortedNested(t *testing.T) {
 }
 
 func TestWriteConfigBadValue(t *testing.T) {
-	d, _ := Create(t.TempDir())
+	d, _ := Create(t.TempDir(), "test", false)
 	err := d.WriteConfig(map[string]any{"f": func() {}})
 	if err == nil || !strings.Contains(err.Error(), `"f"`) || !strings.Contains(err.Error(), ConfigFile) {
 		t.Fatalf("want error naming key and file, got %v", err)
@@ -105,7 +109,7 @@ func TestWriteConfigBadValue(t *testing.T) {
 }
 
 func TestMetricsAppendAndFlush(t *testing.T) {
-	d, _ := Create(t.TempDir())
+	d, _ := Create(t.TempDir(), "test", false)
 	m, err := d.OpenMetrics()
 	if err != nil {
 		t.Fatal(err)
@@ -183,7 +187,7 @@ func TestWriteFileAtomicMissingDir(t *testing.T) {
 }
 
 func TestWriteJSON(t *testing.T) {
-	d, _ := Create(t.TempDir())
+	d, _ := Create(t.TempDir(), "test", false)
 	if err := d.WriteJSON("x.json", map[string]int{"a": 1}); err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,8 @@
 //	config.yaml      the fully resolved config
 //	summary.json     headline numbers, device, executor, seconds, versions
 //	metrics.jsonl    one JSON object per logged step or epoch
+//	run.json         which command wrote the directory (see Create)
+//	.lock            held by the writing process (see Create)
 //	checkpoint.*     weights and training state (package runs/checkpoint)
 //	*.png, *.csv     artefacts
 //
@@ -17,7 +19,6 @@ package runs
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -39,36 +40,27 @@ const (
 	MetricsFile = "metrics.jsonl"
 )
 
-// Dir is a run directory on disk.
+// Dir is a run directory on disk, opened by Create or Resume, whose lock the
+// process holds until Close.
 type Dir struct {
-	// Path is the directory's path as given to Create.
+	// Path is the directory's path as given to Create or Resume.
 	Path string
+	// Notes lists what opening the directory repaired (a stale lock taken
+	// over, temporary files removed); each was also printed on stderr.
+	Notes []string
+
+	lock *dirLock
 }
 
-// Create makes the run directory path (and its parents) if needed and
-// returns a handle to it. An existing directory is reused; files in it are
-// replaced as they are written. It fails when path exists and is not a
-// directory, or cannot be created or written to.
-func Create(path string) (*Dir, error) {
-	if path == "" {
-		return nil, errors.New("run directory: empty path; pass --out DIR")
-	}
-	if fi, err := os.Stat(path); err == nil && !fi.IsDir() {
-		return nil, fmt.Errorf("run directory %s: exists and is not a directory; choose another --out", path)
-	}
-	if err := os.MkdirAll(path, 0o755); err != nil {
-		return nil, fmt.Errorf("creating run directory %s: %w", path, err)
-	}
-	// Probe writability now, so a read-only --out fails before hours of training.
-	f, err := os.CreateTemp(path, ".probe-*")
-	if err != nil {
-		return nil, fmt.Errorf("run directory %s is not writable: %w", path, err)
-	}
-	name := f.Name()
-	f.Close()
-	os.Remove(name)
-	return &Dir{Path: path}, nil
+// note records and prints on standard error something Create or Resume
+// repaired.
+func (d *Dir) note(s string) {
+	d.Notes = append(d.Notes, s)
+	fmt.Fprintln(noteOut, "note: "+s)
 }
+
+// noteOut receives the notes of Create and Resume.
+var noteOut io.Writer = os.Stderr
 
 // File returns the path of the file name inside the run directory.
 func (d *Dir) File(name string) string { return filepath.Join(d.Path, name) }
@@ -275,6 +267,7 @@ func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	tmp := f.Name()
+	faultPoint("create", path)
 	defer func() {
 		if err != nil {
 			f.Close()
@@ -291,20 +284,31 @@ func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 	if err = f.Chmod(0o644); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
+	faultPoint("fsync", path)
 	if err = f.Sync(); err != nil {
 		return fmt.Errorf("writing %s: syncing: %w", path, err)
 	}
 	if err = f.Close(); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
+	faultPoint("rename", path)
 	if err = os.Rename(tmp, path); err != nil {
 		return fmt.Errorf("writing %s: renaming temporary file: %w", path, err)
 	}
+	faultPoint("dirsync", path)
 	if d, e := os.Open(dir); e == nil {
 		// Some file systems do not support syncing a directory; the rename
 		// has happened either way, so that failure is not reported.
 		d.Sync()
 		d.Close()
 	}
+	faultPoint("done", path)
 	return nil
 }
+
+// faultPoint is called by WriteFileAtomic at each step of a write, named by
+// point ("create", "fsync", "rename", "dirsync", "done": before that
+// operation, or after the last), with the path written. It does nothing
+// except in a build with the crash tag, where it kills the process at the
+// point GENXAI_CRASH_AT names (see fault_crash.go).
+var faultPoint = func(point, path string) {}

@@ -109,6 +109,14 @@ func TotalSteps(o Options, n int) int64 {
 	return int64(o.Epochs) * StepsPerEpoch(n, o.BatchSize)
 }
 
+// checkRemaining fails when a resumed run has no step left to make.
+func checkRemaining(pos Position, total int64) error {
+	if pos.Step >= total {
+		return fmt.Errorf("the checkpoint is at step %d and the run has %d steps: nothing to do (raise train.epochs or train.steps with --set)", pos.Step, total)
+	}
+	return nil
+}
+
 // StepRand returns the random source for a global step. It depends only on the
 // seed and the step, so a resumed run draws the same noise as an unbroken one.
 func StepRand(seed, step int64) *rand.Rand {
@@ -130,8 +138,8 @@ func Loop(ctx context.Context, task Task, o Options, sched Schedule, dir *runs.D
 	defer metrics.Close()
 	n := task.TrainSize()
 	total := TotalSteps(o, n)
-	if pos.Step >= total {
-		return nil, fmt.Errorf("the checkpoint is at step %d and the run has %d steps: nothing to do (raise train.epochs or train.steps with --set)", pos.Step, total)
+	if err := checkRemaining(pos, total); err != nil {
+		return nil, err
 	}
 	epochs := o.Epochs
 	if o.Steps > 0 {
@@ -240,7 +248,7 @@ func Loop(ctx context.Context, task Task, o Options, sched Schedule, dir *runs.D
 }
 
 // SaveCheckpoint writes the task's tensors, its optimizers' state and the
-// position into dir (checkpoint.safetensors and checkpoint.json, atomically).
+// position into dir as one checkpoint.safetensors, atomically.
 func SaveCheckpoint(dir string, task Task, seed int64, p Position, settings map[string]any) error {
 	st := task.Store()
 	var ts []checkpoint.Tensor
@@ -262,15 +270,16 @@ func SaveCheckpoint(dir string, task Task, seed int64, p Position, settings map[
 	return nil
 }
 
-// LoadCheckpoint restores the task's tensors and optimizer state from dir and
-// returns the position to resume from.
-func LoadCheckpoint(dir string, task Task) (Position, error) {
-	ts, meta, err := checkpoint.Load(dir)
-	if err != nil {
-		return Position{}, err
+// Restore checks a loaded checkpoint (ts, meta, read from dir) against the
+// task and the run's options (checkMeta, checkOptimizerTensors), then
+// restores the task's tensors and optimizer state and returns the position
+// to resume from. Nothing is restored when a check fails.
+func Restore(dir string, task Task, ts []checkpoint.Tensor, meta checkpoint.Meta, o Options) (Position, error) {
+	if err := checkMeta(meta, task, o); err != nil {
+		return Position{}, fmt.Errorf("resuming %s: %w", dir, err)
 	}
-	if meta.Model != task.Kind() {
-		return Position{}, fmt.Errorf("%s holds a %q model, the config asks for %q", dir, meta.Model, task.Kind())
+	if err := checkOptimizerTensors(task, ts); err != nil {
+		return Position{}, fmt.Errorf("resuming %s: %w", dir, err)
 	}
 	if err := RestoreStore(task.Store(), ts, dir); err != nil {
 		return Position{}, err
@@ -282,10 +291,7 @@ func LoadCheckpoint(dir string, task Task) (Position, error) {
 		}
 	}
 	for prefix, o := range task.Optimizers() {
-		steps, err := stateInt(meta, prefix+"steps")
-		if err != nil {
-			return Position{}, fmt.Errorf("%s: %w", dir, err)
-		}
+		steps, _ := meta.Int64(prefix + "steps") // checked by checkMeta
 		o.LoadState(prefix, opt, steps)
 	}
 	return Position{Epoch: meta.Epoch, Batch: meta.BatchInEpoch, Step: meta.Step}, nil
@@ -311,12 +317,4 @@ func RestoreStore(st *nets.Store, ts []checkpoint.Tensor, dir string) error {
 		}
 	}
 	return nil
-}
-
-func stateInt(meta checkpoint.Meta, key string) (int64, error) {
-	v, err := meta.Int64(key)
-	if err != nil {
-		return 0, fmt.Errorf("checkpoint.json: %w", err)
-	}
-	return v, nil
 }

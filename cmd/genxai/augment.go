@@ -19,6 +19,7 @@ import (
 
 func init() {
 	var cfgPath, out string
+	var force bool
 	var sets []string
 	cmd := &cobra.Command{
 		Use:   "augment -c configs/augment-NAME.yaml [--set key=value]... [--out DIR]",
@@ -42,16 +43,17 @@ docs/augment.md; override any with --set key=value.`,
 			if cfgPath == "" {
 				return fmt.Errorf("say which study to run: -c configs/augment-breast-cancer.yaml")
 			}
-			return runAugment(cmd, cfgPath, sets, out)
+			return runAugment(cmd, cfgPath, sets, out, force)
 		},
 	}
 	cmd.Flags().StringVarP(&cfgPath, "config", "c", "", "YAML config file")
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "override a config key: --set seeds=3 (repeatable)")
 	cmd.Flags().StringVar(&out, "out", "", "run directory (default runs/augment-<name>-<time>)")
+	cmd.Flags().BoolVar(&force, "force", false, forceDoc)
 	rootCmd.AddCommand(cmd)
 }
 
-func runAugment(cmd *cobra.Command, cfgPath string, sets []string, out string) error {
+func runAugment(cmd *cobra.Command, cfgPath string, sets []string, out string, force bool) error {
 	c, err := config.Load(cfgPath, augment.Schema(), sets)
 	if err != nil {
 		return err
@@ -71,10 +73,11 @@ func runAugment(cmd *cobra.Command, cfgPath string, sets []string, out string) e
 	for _, w := range study.Warnings {
 		fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s\n", w)
 	}
-	dir, err := runs.Create(out)
+	dir, err := runs.Create(out, "augment", force)
 	if err != nil {
 		return err
 	}
+	defer dir.Close()
 	if err := dir.WriteConfig(c.Settings()); err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"genxai/config"
+	"genxai/runs"
 )
 
 // explainCmd groups the explanation methods; each reads a trained run
@@ -99,6 +100,15 @@ func (m explainMethod) command() *cobra.Command {
 	}
 	cmd := &cobra.Command{Use: m.use, Short: m.short, Long: m.long}
 	return configure(cmd, schema, allFlags(schema), func(c *config.Config, stdout, _ io.Writer) error {
+		if c.Bool(config.ForceKey) {
+			// --force: clear out here; the method's runs.Create then finds
+			// an (empty) explanation of its own kind and replaces it.
+			d, err := runs.Create(c.String("out"), "explain "+m.name, true)
+			if err != nil {
+				return err
+			}
+			d.Close()
+		}
 		s, err := m.run(c)
 		if err != nil {
 			return err

@@ -22,14 +22,24 @@ func init() {
 	cmd := &cobra.Command{
 		Use:   "train -c FILE [--set key=value]... [--out DIR] [--resume DIR]",
 		Short: "Train a model from a YAML config",
-		Long: `Train a model from a YAML config, writing a run directory (config.yaml,
-metrics.jsonl, pictures, checkpoint.safetensors, checkpoint.json, summary.json).
+		Long: `Train a model from a YAML config, writing a run directory (run.json,
+config.yaml, metrics.jsonl, pictures, checkpoint.safetensors, summary.json).
+The directory is locked while a run writes it: a second writer is refused.
 
 Settings come from the file, then GENXAI_* environment variables
 (GENXAI_TRAIN_LR=3e-4 sets train.lr), then --set flags. With --resume DIR the run
-continues from DIR's checkpoint with DIR's config (plus --set overrides), for
-example --set train.epochs=20 to train longer. Ctrl-C writes a checkpoint and
-exits with status 130.`,
+continues from DIR's checkpoint with DIR's config (or -c FILE) plus --set
+overrides. A resume may change only train.steps, train.epochs, the learning-rate
+schedule (train.lr, train.schedule, train.min_lr, train.warmup_steps),
+train.log_every, train.threads, train.blas_threads, device and train.executor,
+for example --set train.epochs=20 to train longer; any other difference from
+the checkpoint's config is refused, and the changes are printed and recorded
+in metrics.jsonl and summary.json (resume_changes). --out with --resume writes
+the continued run to another directory.
+
+A new run (or --resume A --out B) refuses an --out that holds another run or
+files a run could overwrite; --force deletes them first. Ctrl-C writes a
+checkpoint and exits with status 130.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cfgPath == "" && resume == "" {
@@ -49,9 +59,13 @@ exits with status 130.`,
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "override a config key: --set train.lr=3e-4 (repeatable)")
 	cmd.Flags().StringVar(&out, "out", "", "run directory (default runs/<kind>-<time>, or the resumed directory)")
 	cmd.Flags().StringVar(&resume, "resume", "", "continue the run in this directory from its checkpoint")
-	cmd.Flags().BoolVar(&force, "force", false, "start a new run in a --out directory that holds an earlier run")
+	cmd.Flags().BoolVar(&force, "force", false, forceDoc)
 	rootCmd.AddCommand(cmd)
 }
+
+// forceDoc is the help of the --force flag of every command whose --out is a
+// run directory (runs.Create).
+const forceDoc = "write into --out even when it holds another run or files a run could overwrite, deleting them first"
 
 // runTraining runs one training request with Ctrl-C turned into a checkpoint
 // and exit status 130, and prints the summary.

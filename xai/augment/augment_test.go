@@ -118,7 +118,7 @@ func TestRunBreastCancer(t *testing.T) {
 		}
 	}
 	// The report files.
-	dir, err := runs.Create(t.TempDir())
+	dir, err := runs.Create(t.TempDir(), "test", false)
 	if err != nil {
 		t.Fatal(err)
 	}

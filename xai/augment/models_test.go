@@ -413,7 +413,7 @@ func TestUnfinishedRunWarns(t *testing.T) {
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"config.yaml", "checkpoint.json", "checkpoint.safetensors"} {
+	for _, f := range []string{"config.yaml", "checkpoint.safetensors"} {
 		b, err := os.ReadFile(filepath.Join(ganRun, f))
 		if err != nil {
 			t.Fatal(err)

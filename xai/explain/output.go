@@ -23,7 +23,7 @@ func Begin(out, method string, flags map[string]any) (*Out, error) {
 	if strings.TrimSpace(out) == "" {
 		return nil, fmt.Errorf("no output directory given: pass --out DIR")
 	}
-	d, err := runs.Create(out)
+	d, err := runs.Create(out, "explain "+method, false) // --force: cmd/genxai clears out first
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +53,11 @@ func (o *Out) Record(name string) { o.Files = append(o.Files, name) }
 func (o *Out) Finish(method string, s map[string]any) error {
 	s["method"] = method
 	s["files"] = o.Files
-	return o.Dir.WriteSummary(s)
+	err := o.Dir.WriteSummary(s)
+	if e := o.Dir.Close(); err == nil {
+		err = e
+	}
+	return err
 }
 
 // WriteFile writes data as name in the directory, atomically, and records it.

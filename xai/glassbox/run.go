@@ -196,7 +196,7 @@ func codeClasses(tr, te *data.Table, trainSpec, testSpec string) (ytr, yte []flo
 // openRunDir creates the run directory named by the config's out key, or
 // runs/glassbox-<model>-<time>.
 func openRunDir(c *config.Config, model string) (*runs.Dir, error) {
-	return runs.CreateNamed(c.String("out"), "glassbox-"+model)
+	return runs.CreateNamed(c.String("out"), "glassbox-"+model, c.Bool(config.ForceKey))
 }
 
 // RunLogReg fits the logistic regression a `glassbox logreg` config
@@ -215,6 +215,7 @@ func RunLogReg(c *config.Config, stdout io.Writer) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	defer dir.Close()
 	if err := dir.WriteConfig(c.Settings()); err != nil {
 		return dir.Path, err
 	}
@@ -389,6 +390,7 @@ func RunEBM(ctx context.Context, c *config.Config, stdout, log io.Writer) (strin
 	if err != nil {
 		return "", err
 	}
+	defer dir.Close()
 	opt := EBMOptionsFromConfig(c, !classify)
 	m, err := FitEBMContext(ctx, ds.xtr, ds.ytr, ds.features, ds.classes, opt, progress.New(log, "glassbox ebm"))
 	if err != nil {

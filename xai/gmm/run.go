@@ -42,10 +42,11 @@ func RunFromConfig(ctx context.Context, c *config.Config, stdout, log io.Writer)
 	if err != nil {
 		return nil, fmt.Errorf("gmm: %w", err)
 	}
-	dir, err := runs.CreateNamed(c.String("out"), "gmm")
+	dir, err := runs.CreateNamed(c.String("out"), "gmm", c.Bool(config.ForceKey))
 	if err != nil {
 		return nil, err
 	}
+	defer dir.Close()
 	d := train.NumFeatures()
 	fmt.Fprintf(log, "gmm: fitting %d %s components to %d×%d from %s (n_init %d)\n",
 		p.Components, p.Covariance, train.Rows, d, trainPath, p.NInit)

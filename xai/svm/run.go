@@ -53,10 +53,11 @@ func RunFromConfig(ctx context.Context, c *config.Config, stdout, log io.Writer)
 	if first := ytr[0]; !slices.ContainsFunc(ytr, func(v int) bool { return v != first }) {
 		return nil, fmt.Errorf("svm: %s: every row has label %s in column %q; a classifier needs at least two classes", trainPath, labelName(first, names), label)
 	}
-	dir, err := runs.CreateNamed(c.String("out"), "svm")
+	dir, err := runs.CreateNamed(c.String("out"), "svm", c.Bool(config.ForceKey))
 	if err != nil {
 		return nil, err
 	}
+	defer dir.Close()
 	d := train.NumFeatures()
 	fmt.Fprintf(log, "svm: training a %s C-SVC (C=%g, gamma %s) on %d×%d from %s\n", p.Kernel, p.C, p.Gamma, train.Rows, d, trainPath)
 	start := time.Now()
