@@ -38,23 +38,14 @@ func TestClassifierLearns(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var first, last float64
-		for step := 0; step < 80; step++ {
+		losses := runSteps(t, task, 80, func(step int64) train.StepInput {
 			batch := make([]int, 64)
 			for i := range batch {
-				batch[i] = (step*64 + i) % task.TrainSize()
+				batch[i] = (int(step)*64 + i) % task.TrainSize()
 			}
-			r, err := task.Step(train.StepInput{Batch: batch, Step: int64(step), LR: 1e-2, Rng: train.StepRand(5, int64(step))})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if step < 5 {
-				first += r.Loss / 5
-			}
-			if step >= 75 {
-				last += r.Loss / 5
-			}
-		}
+			return train.StepInput{Batch: batch, Step: step, LR: 1e-2, Rng: train.StepRand(5, step)}
+		})
+		first, last := mean(losses[:5]), mean(losses[75:])
 		eval, err := task.Evaluate(context.Background())
 		if err != nil {
 			t.Fatal(err)

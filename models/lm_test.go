@@ -55,24 +55,15 @@ func TestLMLearns(t *testing.T) {
 	defer task.Close()
 	sched := train.Schedule{Kind: "cosine", Base: 1e-2, Warmup: 5, Total: 60}
 	uniform := math.Log(float64(len(task.Corpus().Vocab)))
-	var first, last float64
-	for step := int64(0); step < 60; step++ {
+	losses := runSteps(t, task, 60, func(step int64) train.StepInput {
 		rng := rand.New(rand.NewSource(step))
 		batch := make([]int, 8)
 		for i := range batch {
 			batch[i] = rng.Intn(task.TrainSize())
 		}
-		r, err := task.Step(train.StepInput{Batch: batch, Step: step, LR: sched.At(step), Rng: train.StepRand(4, step)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if step < 3 {
-			first += r.Loss / 3
-		}
-		if step >= 50 {
-			last += r.Loss / 10
-		}
-	}
+		return train.StepInput{Batch: batch, Step: step, LR: sched.At(step), Rng: train.StepRand(4, step)}
+	})
+	first, last := mean(losses[:3]), mean(losses[50:])
 	if math.Abs(first-uniform) > 0.5 {
 		t.Errorf("first loss %.3f, want near log(vocab) = %.3f for a fresh model", first, uniform)
 	}

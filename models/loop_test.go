@@ -76,23 +76,29 @@ func sameWeights(t *testing.T, a, b map[string][]float32) {
 // Two epochs in one run and one epoch + resume + one epoch give bitwise equal
 // weights and optimizer state.
 func TestResumeIsBitwiseExact(t *testing.T) {
+	resumeEqualsStraight(t, digitsVAE, "train.epochs=2", "train.epochs=1")
+}
+
+// resumeEqualsStraight trains cfg with straight in one run, and with part then
+// resumed with straight, and checks that both end with bitwise equal weights
+// and optimizer state.
+func resumeEqualsStraight(t *testing.T, cfg, straight, part string) {
+	t.Helper()
 	ctx := context.Background()
-	full := t.TempDir()
-	if _, err := Train(ctx, train.Request{Config: loadConfig(t, digitsVAE), OutDir: full, Log: io.Discard}); err != nil {
-		t.Fatal(err)
+	full, cut := t.TempDir(), t.TempDir()
+	for _, r := range []struct{ dir, set string }{{full, straight}, {cut, part}} {
+		if _, err := Train(ctx, train.Request{Config: loadConfig(t, cfg, r.set), OutDir: r.dir, Log: io.Discard}); err != nil {
+			t.Fatal(err)
+		}
 	}
-	part := t.TempDir()
-	if _, err := Train(ctx, train.Request{Config: loadConfig(t, digitsVAE, "train.epochs=1"), OutDir: part, Log: io.Discard}); err != nil {
-		t.Fatal(err)
-	}
-	c, err := LoadConfig(filepath.Join(part, "config.yaml"), []string{"train.epochs=2"})
+	c, err := LoadConfig(filepath.Join(cut, "config.yaml"), []string{straight})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Train(ctx, train.Request{Config: c, Resume: part, Log: io.Discard}); err != nil {
+	if _, err := Train(ctx, train.Request{Config: c, Resume: cut, Log: io.Discard}); err != nil {
 		t.Fatal(err)
 	}
-	sameWeights(t, weights(t, full), weights(t, part))
+	sameWeights(t, weights(t, full), weights(t, cut))
 }
 
 // cancelAt cancels the run's context when it reaches a given step.
@@ -296,23 +302,7 @@ func TestRunRefusesOccupiedDirectory(t *testing.T) {
 // A run stopped by train.steps inside an epoch and extended with --resume and
 // a larger train.steps ends bitwise where an unbroken run ends.
 func TestExtendingStepsIsBitwiseExact(t *testing.T) {
-	ctx := context.Background()
-	full := t.TempDir()
-	if _, err := Train(ctx, train.Request{Config: loadConfig(t, digitsVAE, "train.steps=40"), OutDir: full, Log: io.Discard}); err != nil {
-		t.Fatal(err)
-	}
-	part := t.TempDir()
-	if _, err := Train(ctx, train.Request{Config: loadConfig(t, digitsVAE, "train.steps=30"), OutDir: part, Log: io.Discard}); err != nil {
-		t.Fatal(err)
-	}
-	c, err := LoadConfig(filepath.Join(part, "config.yaml"), []string{"train.steps=40"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Train(ctx, train.Request{Config: c, Resume: part, Log: io.Discard}); err != nil {
-		t.Fatal(err)
-	}
-	sameWeights(t, weights(t, full), weights(t, part))
+	resumeEqualsStraight(t, digitsVAE, "train.steps=40", "train.steps=30")
 }
 
 // data.val_fraction holds training images out and scores them every epoch.
