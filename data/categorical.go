@@ -49,18 +49,17 @@ func ReadTable(spec string, o ReadOptions) (*Table, error) {
 	for _, c := range o.Categorical {
 		declared[strings.TrimSpace(c)] = true
 	}
+	also := map[string]bool{}
 	if o.Like != nil {
-		for j, f := range o.Like.Features {
-			if o.Like.IsCategorical(j) {
-				declared[f] = true
-			}
+		for _, f := range o.Like.CategoricalFeatures() {
+			also[f] = true
 		}
 	}
 	var t *Table
 	var err error
 	if s == "" || strings.HasPrefix(s, "builtin:") {
 		if t, err = LoadTable(spec, o.Label); err == nil {
-			err = t.declareCategorical(declared, s)
+			err = t.declareCategorical(declared, also, s)
 		}
 	} else {
 		var f *os.File
@@ -68,7 +67,7 @@ func ReadTable(spec string, o ReadOptions) (*Table, error) {
 			return nil, fmt.Errorf("reading CSV table: %w", err)
 		}
 		defer f.Close()
-		t, err = parseCSV(f, s, o.Label, parseMode{missing: o.Missing, detect: true, categorical: declared})
+		t, err = parseCSV(f, s, o.Label, parseMode{missing: o.Missing, detect: true, categorical: declared, alsoCategorical: also})
 	}
 	if err != nil {
 		return nil, err
@@ -137,8 +136,14 @@ func sortLevels(levels []string) {
 func formatLevel(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
 // declareCategorical turns the numeric feature columns named in declared
-// into categories (for tables that were not parsed from a file).
-func (t *Table) declareCategorical(declared map[string]bool, spec string) error {
+// (and those in also that t has) into categories, for tables that were not
+// parsed from a file.
+func (t *Table) declareCategorical(declared, also map[string]bool, spec string) error {
+	for c := range also {
+		if slices.Contains(t.Features, c) {
+			declared[c] = true
+		}
+	}
 	for c := range declared {
 		j := slices.Index(t.Features, c)
 		if j < 0 {
@@ -263,16 +268,14 @@ func (t *Table) CategoricalFeatures() []string {
 }
 
 // codeLike recodes the categorical columns of t (a test table) with the
-// levels of train and copies train's reference levels. The feature columns
-// must be those of train.
+// levels of train's columns of the same names and copies train's reference
+// levels. A column numeric in train must be numeric in t.
 func (t *Table) codeLike(train *Table, spec string) error {
-	if !slices.Equal(t.Features, train.Features) {
-		return fmt.Errorf("%s has feature columns %v but the training table has %v; both need the same columns in the same order", spec, t.Features, train.Features)
-	}
 	p := len(t.Features)
 	for j, f := range t.Features {
-		if !train.IsCategorical(j) {
-			if t.IsCategorical(j) {
+		tj := slices.Index(train.Features, f)
+		if tj < 0 || !train.IsCategorical(tj) {
+			if tj >= 0 && t.IsCategorical(j) {
 				return fmt.Errorf("%s: column %q holds text, but in the training table it holds numbers; give both files the same kind of column", spec, f)
 			}
 			continue
@@ -284,13 +287,13 @@ func (t *Table) codeLike(train *Table, spec string) error {
 				continue
 			}
 			cells[i] = t.Levels[j][int(v)]
-			if !slices.Contains(train.Levels[j], cells[i]) {
+			if !slices.Contains(train.Levels[tj], cells[i]) {
 				return &CSVError{File: spec, Line: t.line(i), Column: f, Cell: cells[i],
-					Msg: fmt.Sprintf("level %q does not occur in the training data, so the model has nothing to say about it; training levels: %s", cells[i], strings.Join(train.Levels[j], ", "))}
+					Msg: fmt.Sprintf("level %q does not occur in the training data, so the model has nothing to say about it; training levels: %s", cells[i], strings.Join(train.Levels[tj], ", "))}
 			}
 		}
-		t.setCoded(j, cells, slices.Clone(train.Levels[j]))
-		t.Reference[j] = train.Reference[j]
+		t.setCoded(j, cells, slices.Clone(train.Levels[tj]))
+		t.Reference[j] = train.Reference[tj]
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package data
 
 import (
 	"fmt"
+	"slices"
 )
 
 // ReadTablePair reads a training table and, when testPath is not empty, a
@@ -22,6 +23,10 @@ func ReadTablePair(trainPath, testPath string, o ReadOptions) (train, test *Tabl
 	o.Like = train
 	if test, err = ReadTable(testPath, o); err != nil {
 		return nil, nil, err
+	}
+	if !slices.Equal(train.Features, test.Features) {
+		return nil, nil, fmt.Errorf("%s has feature columns %v but %s has %v; both files need the same columns in the same order",
+			testPath, test.Features, trainPath, train.Features)
 	}
 	return train, test, nil
 }

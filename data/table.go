@@ -197,6 +197,9 @@ type parseMode struct {
 	detect bool
 	// categorical names the feature columns declared categorical.
 	categorical map[string]bool
+	// alsoCategorical names columns read as categorical when the file has them
+	// (those of the training table, for a test file).
+	alsoCategorical map[string]bool
 }
 
 // record is one data row of a CSV file: its cells (spaces trimmed) and the
@@ -282,7 +285,7 @@ func parseCSV(r io.Reader, name, label string, mode parseMode) (*Table, error) {
 	// present cells is not a number.
 	cat := make([]bool, len(cols))
 	for i, c := range cols {
-		cat[i] = i != labelCol && mode.categorical[c]
+		cat[i] = i != labelCol && (mode.categorical[c] || mode.alsoCategorical[c])
 		if cat[i] || !mode.detect || i == labelCol {
 			continue
 		}
