@@ -31,7 +31,8 @@ func ParamsFromConfig(c *config.Config) Params {
 // config of config.SVMSchema, fits a C-SVC (Fit), predicts the test rows and
 // writes the run directory: config.yaml (the resolved config), summary.json
 // (accuracy, support vectors, fit and predict seconds, the confusion
-// matrix), predictions.csv (true and predicted label per test row, with
+// matrix), model.json (the model and the table encoding; Load reads it
+// back), predictions.csv (true and predicted label per test row, with
 // class probabilities when probability is set) and confusion.png. Progress
 // and warnings go to log, the result line to stdout. It returns the summary.
 // Ctrl-C (ctx cancelled) stops the fit with a *progress.Interrupted before
@@ -106,6 +107,9 @@ func RunFromConfig(ctx context.Context, c *config.Config, stdout, log io.Writer)
 		summary["test_only_classes"] = s.allNames[len(s.classNames):]
 	}
 	if err := dir.WriteConfig(c.Settings()); err != nil {
+		return nil, err
+	}
+	if err := dir.WriteJSON("model.json", m.file(enc, names)); err != nil {
 		return nil, err
 	}
 	if err := writePredictions(dir.File("predictions.csv"), s.classNames, yte, pred, prob, names); err != nil {

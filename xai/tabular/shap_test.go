@@ -32,7 +32,7 @@ const (
 func TestKernelSHAPMatchesExact(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	const P = 10
-	e := &Explainer{F: nonlinear10, Background: randomRows(rng, 30, P), P: P}
+	e := &Explainer{F: Func(nonlinear10).Rows(10), Background: randomRows(rng, 30, P), P: P}
 	rows := randomRows(rng, 5, P)
 	for i := 0; i < 5; i++ {
 		x := rows[i*P : (i+1)*P]
@@ -76,8 +76,8 @@ func TestKernelSHAPReproducible(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	bg := randomRows(rng, 20, 10)
 	x := randomRows(rng, 1, 10)
-	a := (&Explainer{F: nonlinear10, Background: bg, P: 10, Workers: 1}).KernelSHAP(x, 300, rand.New(rand.NewPCG(5, 5)))
-	b := (&Explainer{F: nonlinear10, Background: bg, P: 10, Workers: 4}).KernelSHAP(x, 300, rand.New(rand.NewPCG(5, 5)))
+	a := (&Explainer{F: Func(nonlinear10).Rows(10), Background: bg, P: 10, Workers: 1}).KernelSHAP(x, 300, rand.New(rand.NewPCG(5, 5)))
+	b := (&Explainer{F: Func(nonlinear10).Rows(10), Background: bg, P: 10, Workers: 4}).KernelSHAP(x, 300, rand.New(rand.NewPCG(5, 5)))
 	for j := range a {
 		if a[j] != b[j] {
 			t.Fatalf("feature %d: %v with 1 worker, %v with 4", j, a[j], b[j])
