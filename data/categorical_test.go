@@ -1,6 +1,7 @@
 package data
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -58,14 +59,7 @@ func TestReadTableCategoricalWeightsReference(t *testing.T) {
 
 	te := writeCSV(t, "test.csv", "city,smoker,n,y\nLeeds,1,1,0\nYork,0,3,1\nHull,1,1,0\n")
 	_, _, err = ReadTablePair(tr, te, ReadOptions{Label: "y", Weight: "n"})
-	if err == nil {
-		t.Fatal("an unseen level was accepted")
-	}
-	for _, want := range []string{"test.csv", "line 4", `column "city"`, `"Hull"`, "training"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error %q lacks %q", err, want)
-		}
-	}
+	errorSays(t, "unseen level", err, "test.csv", "line 4", `column "city"`, `"Hull"`, "training")
 	te = writeCSV(t, "test.csv", "city,smoker,n,y\nYork,1,1,0\nBath,0,3,1\n")
 	_, test, err := ReadTablePair(tr, te, ReadOptions{Label: "y", Weight: "n", Reference: map[string]string{"city": "York"}})
 	if err != nil {
@@ -88,14 +82,21 @@ func TestReadTableErrors(t *testing.T) {
 		{ReadOptions{Label: "y", Categorical: []string{"q"}}, []string{`"q"`, "categorical"}},
 	} {
 		_, err := ReadTable(p, c.o)
-		if err == nil {
-			t.Errorf("%+v: no error", c.o)
-			continue
-		}
-		for _, w := range c.want {
-			if !strings.Contains(err.Error(), w) {
-				t.Errorf("%+v: error %q lacks %q", c.o, err, w)
-			}
+		errorSays(t, fmt.Sprintf("%+v", c.o), err, c.want...)
+	}
+}
+
+// errorSays fails the test unless err is an error whose text holds every
+// one of want.
+func errorSays(t *testing.T, what string, err error, want ...string) {
+	t.Helper()
+	if err == nil {
+		t.Errorf("%s: no error", what)
+		return
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("%s: error %q lacks %q", what, err, w)
 		}
 	}
 }

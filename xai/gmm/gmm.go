@@ -354,17 +354,14 @@ func (m *Model) MeanLogLikWeighted(X []float64, n int, w []float64) float64 {
 	}
 	s, sw := 0.0, 0.0
 	for i, v := range m.ScoreSamples(X, n) {
+		wi := 1.0 // adding n ones and 1·v keeps the unweighted sums exact
 		if w != nil {
-			s += w[i] * v
-			sw += w[i]
-		} else {
-			s += v
+			wi = w[i]
 		}
+		s += wi * v
+		sw += wi
 	}
-	if w != nil {
-		return s / sw
-	}
-	return s / float64(n)
+	return s / sw
 }
 
 // Predict returns the index of the most responsible component for each of
