@@ -72,6 +72,17 @@ var explainMethods = []explainMethod{
 			FloatKey("confidence", 0.5, "target probability needed for success").Range(0, 1),
 			IntKey("show", 16, "images drawn in counterfactuals.png").AtLeast(0),
 		}},
+	{"tabular", "run directory of a glassbox logreg, glassbox ebm or (binary) svm run", "", []Key{
+		StringKey("rows", "", "held-out rows to explain, e.g. 0-99 or 3,17 (empty: the first 10; test rows, or training rows without a test set)"),
+		IntKey("samples", 0, "KernelSHAP coalitions per row (0: 2·features + 2048; with 2^features − 2 or more every coalition is enumerated and the values are exact)").AtLeast(0),
+		IntKey("background", 100, "training rows, drawn from the seed, that stand in for an absent feature").AtLeast(1),
+		BoolKey("exact", true, "also compute exact Shapley values by enumeration when the model has at most 12 features"),
+		IntKey("repeats", 5, "shuffles per feature of the permutation importance").AtLeast(1),
+		IntKey("dependence", 4, "features (largest mean |SHAP| first) with partial dependence, ICE and dependence plots").AtLeast(0),
+		IntKey("ice", 10, "ICE curves drawn per feature").AtLeast(0),
+		IntKey("seed", 1, "seed of the background draw, the coalition samples and the shuffles").AtLeast(0),
+		IntKey("workers", 0, "goroutines evaluating coalitions (0: all cores)").AtLeast(0),
+	}},
 }
 
 // ExplainMethods returns the names of the explain methods.

@@ -7,8 +7,8 @@ var glassboxSplits = []string{"none", "false", "builtin", "true"}
 
 // glassboxKeys are the data keys both glass-box commands share.
 func glassboxKeys() []Key {
-	return []Key{
-		StringKey("train", "", `training table: a CSV file (header row, numeric features) or "builtin:breast_cancer"`).Require(),
+	keys := []Key{
+		StringKey("train", "", `training table: a CSV file (header row; numeric or categorical features) or "builtin:breast_cancer"`).Require(),
 		StringKey("test", "", "test table with the same columns (empty: none)"),
 		labelKey(`label column (empty: the built-in table's own label, "target" for breast cancer)`).Alias("target"),
 		StringKey("split", "none", `"builtin" (or true): train on the bundled 455 training rows of builtin:breast_cancer and test on its 114 test rows; "none" (or false): use train/test as given`).OneOf(glassboxSplits...),
@@ -16,6 +16,7 @@ func glassboxKeys() []Key {
 		StringKey("out", "", "run directory (empty: runs/glassbox-<model>-<time>)"),
 		forceKey(),
 	}
+	return append(append(keys, categoricalKeys()...), weightKey())
 }
 
 // LogRegSchema is the config schema of `genxai glassbox logreg`.

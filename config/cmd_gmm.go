@@ -3,8 +3,8 @@ package config
 // GMMSchema is the config schema of `genxai gmm`, a Gaussian mixture fitted
 // by EM (package xai/gmm).
 func GMMSchema() Schema {
-	return Schema{Name: "gmm", Keys: []Key{
-		StringKey("train", "", "training CSV file (header row; numeric features)").Require(),
+	keys := []Key{
+		StringKey("train", "", "training CSV file (header row; numeric features, categorical ones one-hot encoded without their reference level)").Require(),
 		StringKey("test", "", "held-out CSV file with the same columns, scored with the fitted model (empty: none)"),
 		labelKey("label column left out of the features (empty: every column is a feature)"),
 		IntKey("components", 1, "number of mixture components K").AtLeast(1),
@@ -16,5 +16,6 @@ func GMMSchema() Schema {
 		IntKey("seed", 0, "random seed for the k-means++ initializations"),
 		outKey("gmm"),
 		forceKey(),
-	}}
+	}
+	return Schema{Name: "gmm", Keys: append(append(keys, categoricalKeys()...), weightKey())}
 }

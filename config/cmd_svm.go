@@ -4,8 +4,8 @@ package config
 // (package xai/svm). Its defaults are svm.DefaultParams (scikit-learn's SVC
 // with shrinking on); a test in xai/svm keeps the two equal.
 func SVMSchema() Schema {
-	return Schema{Name: "svm", Keys: []Key{
-		StringKey("train", "", "training CSV file (header row; numeric features)").Require(),
+	keys := []Key{
+		StringKey("train", "", "training CSV file (header row; numeric features, categorical ones one-hot encoded)").Require(),
 		StringKey("test", "", "test CSV file with the same columns, scored with the fitted model").Require(),
 		labelKey("label (class) column; integer or text labels").Require(),
 		StringKey("kernel", "rbf", "kernel").OneOf("linear", "rbf", "poly", "sigmoid"),
@@ -23,5 +23,6 @@ func SVMSchema() Schema {
 		IntKey("seed", 0, "seed of the probability cross-validation folds"),
 		outKey("svm"),
 		forceKey(),
-	}}
+	}
+	return Schema{Name: "svm", Keys: append(keys, categoricalKeys()...)}
 }

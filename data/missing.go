@@ -21,7 +21,7 @@ func LoadTableMissing(spec, label string) (*Table, error) {
 		return nil, fmt.Errorf("reading CSV table: %w", err)
 	}
 	defer f.Close()
-	return parseCSV(f, s, label, true)
+	return parseCSV(f, s, label, parseMode{missing: true})
 }
 
 // isMissingCell reports whether a trimmed cell marks a missing value.

@@ -5,21 +5,23 @@ import (
 	"slices"
 )
 
-// ReadCSVPair reads a training CSV and, when testPath is not empty, a test
-// CSV with the same label column, and checks that both have the same
-// feature columns in the same order and at least one of them. test is nil
-// when testPath is empty.
-func ReadCSVPair(trainPath, testPath, label string) (train, test *Table, err error) {
-	if train, err = ReadCSV(trainPath, label); err != nil {
+// ReadTablePair reads a training table and, when testPath is not empty, a
+// test table with the same label, feature columns and categorical levels
+// (ReadTable with o, the test file coded like the training file), and checks
+// that the training table has at least one feature. test is nil when
+// testPath is empty.
+func ReadTablePair(trainPath, testPath string, o ReadOptions) (train, test *Table, err error) {
+	if train, err = ReadTable(trainPath, o); err != nil {
 		return nil, nil, err
 	}
 	if train.NumFeatures() == 0 {
-		return nil, nil, fmt.Errorf("%s has no feature columns besides the label %q", trainPath, label)
+		return nil, nil, fmt.Errorf("%s has no feature columns besides the label %q", trainPath, o.Label)
 	}
 	if testPath == "" {
 		return train, nil, nil
 	}
-	if test, err = ReadCSV(testPath, label); err != nil {
+	o.Like = train
+	if test, err = ReadTable(testPath, o); err != nil {
 		return nil, nil, err
 	}
 	if !slices.Equal(train.Features, test.Features) {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -28,6 +29,38 @@ type Table struct {
 	LabelNames []string
 	// Rows is the number of data rows.
 	Rows int
+	// Levels is nil when every feature is numeric; otherwise it has one
+	// entry per feature, nil for a numeric feature and the sorted level
+	// names of a categorical one, whose cells X then holds as level indices
+	// (NaN for a missing cell). See ReadOptions.
+	Levels [][]string
+	// Reference holds, per categorical feature, the index into Levels[j] of
+	// its reference level (−1 for a numeric feature); nil when Levels is.
+	Reference []int
+	// Weights holds the frequency weight of each row, read from the column
+	// WeightColumn; nil without one.
+	Weights []float64
+	// WeightColumn names the weight column ("" without one); it is not a
+	// feature.
+	WeightColumn string
+	// lines holds the 1-based file line of each row of a parsed CSV file
+	// (for errors found after parsing); nil for subsets.
+	lines []int
+	// name is the file name of a parsed CSV file, for those errors.
+	name string
+}
+
+// IsCategorical reports whether feature j holds level indices.
+func (t *Table) IsCategorical(j int) bool { return t.Levels != nil && t.Levels[j] != nil }
+
+// HasCategorical reports whether any feature is categorical.
+func (t *Table) HasCategorical() bool {
+	for j := range t.Features {
+		if t.IsCategorical(j) {
+			return true
+		}
+	}
+	return false
 }
 
 // NumFeatures returns the number of feature columns.
@@ -57,13 +90,26 @@ func (t *Table) Subset(idx []int) *Table {
 	if t.LabelNames != nil {
 		out.LabelNames = append([]string{}, t.LabelNames...)
 	}
+	if t.Levels != nil {
+		out.Levels = make([][]string, len(t.Levels))
+		for j, l := range t.Levels {
+			out.Levels[j] = slices.Clone(l)
+		}
+		out.Reference = slices.Clone(t.Reference)
+	}
 	if t.Y != nil {
 		out.Y = make([]float64, len(idx))
+	}
+	if t.Weights != nil {
+		out.Weights, out.WeightColumn = make([]float64, len(idx)), t.WeightColumn
 	}
 	for k, i := range idx {
 		out.X = append(out.X, t.Row(i)...)
 		if t.Y != nil {
 			out.Y[k] = t.Y[i]
+		}
+		if t.Weights != nil {
+			out.Weights[k] = t.Weights[i]
 		}
 	}
 	return out
@@ -139,15 +185,34 @@ func ReadCSV(path, label string) (*Table, error) {
 // the header's; blank lines are skipped. Every error is a *CSVError (or wraps the encoding/csv syntax
 // error) naming the 1-based line, the column and the cell.
 func ParseCSV(r io.Reader, name, label string) (*Table, error) {
-	return parseCSV(r, name, label, false)
+	return parseCSV(r, name, label, parseMode{})
 }
 
-// parseCSV is ParseCSV; with missing, an empty or NA/NaN feature cell is read
-// as NaN (see LoadTableMissing).
-func parseCSV(r io.Reader, name, label string, missing bool) (*Table, error) {
+// parseMode says how parseCSV reads feature cells.
+type parseMode struct {
+	// missing reads an empty or NA/NaN feature cell as NaN (see LoadTableMissing).
+	missing bool
+	// detect makes a feature column with a non-numeric cell categorical
+	// instead of an error.
+	detect bool
+	// categorical names the feature columns declared categorical.
+	categorical map[string]bool
+	// alsoCategorical names columns read as categorical when the file has them
+	// (those of the training table, for a test file).
+	alsoCategorical map[string]bool
+}
+
+// record is one data row of a CSV file: its cells (spaces trimmed) and the
+// line of each.
+type record struct {
+	cells []string
+	lines []int
+}
+
+// parseCSV is ParseCSV; mode says how feature cells are read.
+func parseCSV(r io.Reader, name, label string, mode parseMode) (*Table, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1 // ragged rows are reported by us, with column names
-	cr.ReuseRecord = true
 
 	header, err := cr.Read()
 	if err == io.EOF {
@@ -181,17 +246,17 @@ func parseCSV(r io.Reader, name, label string, missing bool) (*Table, error) {
 		}
 		labelCol = j
 	}
-
-	t := &Table{Label: "", Features: make([]string, 0, len(cols))}
-	for i, c := range cols {
-		if i == labelCol {
-			t.Label = c
-			continue
+	for c := range mode.categorical {
+		j, ok := seen[c]
+		if !ok {
+			return nil, &CSVError{File: name, Msg: fmt.Sprintf("no column named %q to read as categorical; the header has %d columns: %s", c, len(cols), strings.Join(cols, ", "))}
 		}
-		t.Features = append(t.Features, c)
+		if j == labelCol {
+			return nil, &CSVError{File: name, Column: c, Msg: "the label column cannot also be declared categorical; text labels are class names already"}
+		}
 	}
-	var labels []string // raw label cells, resolved once every row is read
-	allNumeric := true
+
+	var recs []record
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -209,11 +274,62 @@ func parseCSV(r io.Reader, name, label string, missing bool) (*Table, error) {
 			return nil, &CSVError{File: name, Line: line, Cell: cell,
 				Msg: fmt.Sprintf("row has %d cells but the header names %d columns; every row needs exactly one cell per column", len(rec), len(cols))}
 		}
+		r := record{cells: make([]string, len(rec)), lines: make([]int, len(rec))}
 		for i, raw := range rec {
-			cell := strings.TrimSpace(raw)
-			cline, _ := cr.FieldPos(i)
-			if missing && i != labelCol && isMissingCell(cell) {
+			r.cells[i] = strings.TrimSpace(raw)
+			r.lines[i], _ = cr.FieldPos(i)
+		}
+		recs = append(recs, r)
+	}
+	// A column is categorical when declared, or (detecting) when one of its
+	// present cells is not a number.
+	cat := make([]bool, len(cols))
+	for i, c := range cols {
+		cat[i] = i != labelCol && (mode.categorical[c] || mode.alsoCategorical[c])
+		if cat[i] || !mode.detect || i == labelCol {
+			continue
+		}
+		for _, r := range recs {
+			cell := r.cells[i]
+			if mode.missing && isMissingCell(cell) || cell == "" {
+				continue
+			}
+			if _, err := strconv.ParseFloat(cell, 64); err != nil && !isRangeErr(err) {
+				cat[i] = true
+				break
+			}
+		}
+	}
+
+	t := &Table{Label: "", Features: make([]string, 0, len(cols)), name: name}
+	var catCells [][]string // per feature: the raw cells of a categorical column
+	for i, c := range cols {
+		if i == labelCol {
+			t.Label = c
+			continue
+		}
+		t.Features = append(t.Features, c)
+		if cat[i] {
+			catCells = append(catCells, make([]string, 0, len(recs)))
+		} else {
+			catCells = append(catCells, nil)
+		}
+	}
+	var labels []string // raw label cells, resolved once every row is read
+	allNumeric := true
+	for _, rec := range recs {
+		t.lines = append(t.lines, rec.lines[0])
+		f := 0
+		for i, cell := range rec.cells {
+			cline := rec.lines[i]
+			if i != labelCol {
+				f++
+			}
+			if mode.missing && i != labelCol && isMissingCell(cell) {
 				t.X = append(t.X, math.NaN())
+				if cat[i] {
+					catCells[f-1] = append(catCells[f-1], "")
+				}
 				continue
 			}
 			if cell == "" {
@@ -226,6 +342,11 @@ func parseCSV(r io.Reader, name, label string, missing bool) (*Table, error) {
 				} else if math.IsNaN(v) || math.IsInf(v, 0) {
 					return nil, &CSVError{File: name, Line: cline, Column: cols[i], Cell: cell, Msg: "label is not a finite number; NaN and infinite labels are not allowed"}
 				}
+				continue
+			}
+			if cat[i] {
+				catCells[f-1] = append(catCells[f-1], cell)
+				t.X = append(t.X, 0) // the level index, set below
 				continue
 			}
 			v, err := strconv.ParseFloat(cell, 64)
@@ -241,6 +362,11 @@ func parseCSV(r io.Reader, name, label string, missing bool) (*Table, error) {
 	}
 	if t.Rows == 0 {
 		return nil, &CSVError{File: name, Msg: "the file has a header but no data rows; a table needs at least one row"}
+	}
+	for j, cells := range catCells {
+		if cells != nil {
+			t.setLevels(j, cells)
+		}
 	}
 	if labelCol >= 0 {
 		t.Y = make([]float64, t.Rows)

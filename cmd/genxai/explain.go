@@ -15,7 +15,7 @@ import (
 // directory (--run) and writes its pictures and summary.json into --out.
 var explainCmd = &cobra.Command{
 	Use:   "explain <method> --run DIR [--input ...] --out DIR",
-	Short: "Explain a trained model: saliency, featviz, tokens, latent, anomaly, counterfactual",
+	Short: "Explain a trained model: saliency, featviz, tokens, latent, anomaly, counterfactual, tabular",
 	Long: `Explain what a trained model learned. Every method reads a run directory
 written by genxai train (--run) and writes labelled pictures with colour bars and
 a summary.json with its numbers into --out. Inputs are chosen as split:index
@@ -83,6 +83,16 @@ code whose decoding the classifier assigns to --target (cross-entropy plus
 lambda times the squared latent distance, Adam). Writes counterfactuals.png
 (original | reconstruction | counterfactual | difference) and summary.json
 with success_rate, mean_latent_distance and mean_pixel_distance.`},
+	{name: "tabular", run: runTabular,
+		use:   "tabular --run DIR --out DIR [--rows 0-99] [--samples N] [--background 100]",
+		short: "SHAP values, permutation importance, partial dependence and ICE of a logreg, EBM or SVM run",
+		long: `Explain a tabular model (glassbox logreg, glassbox ebm or a binary svm run)
+on held-out rows: KernelSHAP values (Lundberg and Lee 2017) against a background
+of training rows, exact Shapley values by enumeration for up to 12 features,
+permutation importance on the held-out set, partial dependence with ICE curves.
+Writes shap.csv, importance.csv, dependence.csv, beeswarm.png,
+waterfall_<row>.png, dependence_<feature>.png, pdp_<feature>.png and
+summary.json. Coalitions are evaluated in parallel; the seed fixes the result.`},
 }
 
 func init() {

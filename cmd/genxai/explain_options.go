@@ -6,6 +6,7 @@ import (
 	"genxai/xai/featviz"
 	"genxai/xai/latent"
 	"genxai/xai/saliency"
+	"genxai/xai/tabular"
 	"genxai/xai/tokens"
 )
 
@@ -59,5 +60,13 @@ func runCounterfactual(c *config.Config) (map[string]any, error) {
 		Run: c.String("run"), Out: c.String("out"), Inputs: c.String("input"), Executor: c.String("executor"),
 		VAE: c.String("vae"), Target: c.Int("target"), N: c.Int("n"), Steps: c.Int("steps"), LR: c.Float("lr"),
 		Lambda: c.Float("lambda"), Confidence: c.Float("confidence"), Show: c.Int("show"),
+	})
+}
+
+func runTabular(c *config.Config) (map[string]any, error) {
+	return tabular.Run(tabular.Options{
+		Run: c.String("run"), Out: c.String("out"), Rows: c.String("rows"), Samples: c.Int("samples"),
+		Background: c.Int("background"), Exact: c.Bool("exact"), Repeats: c.Int("repeats"),
+		Dependence: c.Int("dependence"), ICE: c.Int("ice"), Seed: uint64(c.Int("seed")), Workers: c.Int("workers"),
 	})
 }

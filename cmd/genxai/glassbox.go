@@ -16,7 +16,7 @@ import (
 
 // glassboxCommon are the flags both glass-box commands share; --target is
 // the alias of --label, its first name.
-var glassboxCommon = []string{"train", "test", "label", "split", "features", "out", config.ForceKey}
+var glassboxCommon = []string{"train", "test", "label", "split", "features", "out", "categorical", "reference", "weight", config.ForceKey}
 
 // glassboxFit runs one glass-box model on a loaded config: the context is
 // cancelled by Ctrl-C, progress goes to log.

@@ -24,6 +24,17 @@ type Binning struct {
 	// Missing is the number of training rows whose value was missing (NaN),
 	// the rows of bin 0.
 	Missing int
+	// Levels names the categories of a categorical feature read from text:
+	// value v (a level index) is Levels[v]. Nil for numeric codes.
+	Levels []string `json:",omitempty"`
+}
+
+// valueLabel names a categorical value: its level, or the number.
+func (b *Binning) valueLabel(v float64) string {
+	if k := int(v); v == float64(k) && k >= 0 && k < len(b.Levels) {
+		return b.Levels[k]
+	}
+	return fmt.Sprintf("%g", v)
 }
 
 // NumBins is the number of bins including the missing bin 0.
@@ -60,7 +71,7 @@ func (b *Binning) BinLabel(k int) string {
 	case k == 0:
 		return "missing"
 	case b.Categorical && k-1 < len(b.Values):
-		return fmt.Sprintf("%g", b.Values[k-1])
+		return b.valueLabel(b.Values[k-1])
 	case len(b.Cuts) == 0:
 		return "all"
 	case k == 1:

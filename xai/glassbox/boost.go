@@ -110,17 +110,29 @@ type bagResult struct {
 // pass streams through memory), and the fixed row count of every cell.
 type bagRows struct {
 	ytr, yva []float64
+	wtr, wva []float64 // frequency weights (nil: every row counts once)
 	trc, vac [][]uint16
 	counts   [][]float64
 }
 
-func gatherBag(terms []boostTerm, y []float64, bg bag) *bagRows {
+// gatherBag gathers a bag's rows; with frequency weights w (nil: none) the
+// cell counts are sums of weights, so a leaf's size counts observations.
+func gatherBag(terms []boostTerm, y, w []float64, bg bag) *bagRows {
 	r := &bagRows{ytr: gather(y, bg.train), yva: gather(y, bg.val)}
+	if w != nil {
+		r.wtr, r.wva = gather(w, bg.train), gather(w, bg.val)
+	}
 	for _, t := range terms {
 		tc, vc := gather(t.cells, bg.train), gather(t.cells, bg.val)
 		cnt := make([]float64, t.size())
-		for _, c := range tc {
-			cnt[c]++
+		if w != nil {
+			for k, c := range tc {
+				cnt[c] += r.wtr[k]
+			}
+		} else {
+			for _, c := range tc {
+				cnt[c]++
+			}
 		}
 		r.trc, r.vac, r.counts = append(r.trc, tc), append(r.vac, vc), append(r.counts, cnt)
 	}
@@ -154,13 +166,22 @@ type roundFunc func(round int, valLoss float64)
 // per row); p = e/(1+e). The odds are kept within [1e-300, 1e300].
 func boostBag(ctx context.Context, terms []boostTerm, y []float64, bg bag, start []float64, opt EBMOptions, rng *rand.Rand, tick roundFunc) (bagResult, error) {
 	var res bagResult
-	rows := gatherBag(terms, y, bg)
+	rows := gatherBag(terms, y, opt.Weights, bg)
 	if start == nil {
 		mu := 0.0
-		for _, v := range rows.ytr {
-			mu += v
+		if rows.wtr != nil {
+			sw := 0.0
+			for k, v := range rows.ytr {
+				mu += rows.wtr[k] * v
+				sw += rows.wtr[k]
+			}
+			mu /= sw
+		} else {
+			for _, v := range rows.ytr {
+				mu += v
+			}
+			mu /= float64(len(rows.ytr))
 		}
-		mu /= float64(len(rows.ytr))
 		if !opt.Regression {
 			mu = math.Log(mu / (1 - mu))
 		}
@@ -199,7 +220,7 @@ func boostBag(ctx context.Context, terms []boostTerm, y []float64, bg bag, start
 	hasVal := len(bg.val) > 0
 	bestLoss := math.Inf(1)
 	if hasVal {
-		bestLoss = loss(sv, rows.yva, opt.Regression)
+		bestLoss = loss(sv, rows.yva, rows.wva, opt.Regression)
 	}
 	for round := 1; round <= opt.MaxRounds; round++ {
 		if err := ctx.Err(); err != nil {
@@ -208,7 +229,7 @@ func boostBag(ctx context.Context, terms []boostTerm, y []float64, bg bag, start
 		for t := range terms {
 			term := &terms[t]
 			sz := term.size()
-			histogram(G[:sz], H[:sz], st, rows.ytr, rows.trc[t], pendCells, pend, opt.Regression)
+			histogram(G[:sz], H[:sz], st, rows.ytr, rows.wtr, rows.trc[t], pendCells, pend, opt.Regression)
 			pend, pendCells = nil, nil
 			C := rows.counts[t]
 			var changed bool
@@ -245,7 +266,7 @@ func boostBag(ctx context.Context, terms []boostTerm, y []float64, bg bag, start
 			}
 			continue
 		}
-		l := loss(sv, rows.yva, opt.Regression)
+		l := loss(sv, rows.yva, rows.wva, opt.Regression)
 		if tick != nil {
 			tick(round, l)
 		}
@@ -271,12 +292,17 @@ func boostBag(ctx context.Context, terms []boostTerm, y []float64, bg bag, start
 // For squared loss st holds the rows' scores and pd (when not nil) an update
 // to add to them first; for log loss st holds the rows' odds and pd a factor
 // to multiply them by. pd is indexed by the cells pc of the term it belongs
-// to.
-func histogram(G, H, st, y []float64, cells, pc []uint16, pd []float64, regression bool) {
+// to. With frequency weights w (nil: none) every row's gradient and Hessian
+// count w times.
+func histogram(G, H, st, y, w []float64, cells, pc []uint16, pd []float64, regression bool) {
 	clear(G)
 	clear(H)
 	n := len(st)
 	y, cells = y[:n], cells[:n]
+	if w != nil {
+		histogramWeighted(G, H, st, y, w[:n], cells, pc, pd, regression)
+		return
+	}
 	if regression {
 		if pd != nil {
 			addUpdate(st, pc, pd)
@@ -299,6 +325,33 @@ func histogram(G, H, st, y []float64, cells, pc []uint16, pd []float64, regressi
 		c := cells[k]
 		G[c] += p - y[k]
 		H[c] += hessFloor(p * (1 - p))
+	}
+}
+
+// histogramWeighted is histogram with frequency weights w (G and H cleared).
+func histogramWeighted(G, H, st, y, w []float64, cells, pc []uint16, pd []float64, regression bool) {
+	if regression {
+		if pd != nil {
+			addUpdate(st, pc, pd)
+		}
+		for k, s := range st {
+			c := cells[k]
+			G[c] += w[k] * (s - y[k])
+			H[c] += w[k]
+		}
+		return
+	}
+	if pd != nil {
+		pc = pc[:len(st)]
+		for k := range st {
+			st[k] = clampOdds(st[k] * pd[pc[k]])
+		}
+	}
+	for k, e := range st {
+		p := e / (1 + e)
+		c := cells[k]
+		G[c] += w[k] * (p - y[k])
+		H[c] += w[k] * hessFloor(p*(1-p))
 	}
 }
 
@@ -343,17 +396,28 @@ func hessFloor(h float64) float64 {
 	return h
 }
 
-// loss is the mean log loss or mean squared error of scores against y.
-func loss(scores, y []float64, regression bool) float64 {
-	s := 0.0
+// loss is the mean log loss or mean squared error of scores against y,
+// weighted by the frequency weights w (nil: none).
+func loss(scores, y, w []float64, regression bool) float64 {
+	s, sw := 0.0, 0.0
 	for k, z := range scores {
+		var l float64
 		if regression {
 			d := z - y[k]
-			s += d * d
-			continue
+			l = d * d
+		} else {
+			// log(1+e^z) − y·z, computed stably.
+			l = softplus(z) - y[k]*z
 		}
-		// log(1+e^z) − y·z, computed stably.
-		s += softplus(z) - y[k]*z
+		if w != nil {
+			s += w[k] * l
+			sw += w[k]
+		} else {
+			s += l
+		}
+	}
+	if w != nil {
+		return s / sw
 	}
 	return s / float64(len(scores))
 }

@@ -51,6 +51,15 @@ type EBMOptions struct {
 	// Categorical lists feature indices whose every distinct value is its own
 	// bin (numeric category codes).
 	Categorical []int
+	// Levels names the categories of the categorical features (indexed by
+	// feature; nil entries for the others): code v is Levels[j][v]. Only
+	// labels depend on it.
+	Levels [][]string `json:"-"`
+	// Weights are frequency weights, one per training row (nil: every row
+	// counts once): gradients, Hessians, leaf sizes, the base rate, the
+	// validation loss and the centring of the terms count row i Weights[i]
+	// times. The FAST ranking of pairs ignores them.
+	Weights []float64 `json:"-"`
 	// Seed drives the bag splits; equal seeds give identical models.
 	Seed uint64
 	// Workers bounds the goroutines over bags [GOMAXPROCS].
@@ -182,6 +191,11 @@ func FitEBMContext(ctx context.Context, x, y []float64, features []string, class
 	// Bin every feature once; boosting then works on small integer codes.
 	m.Bins = make([]Binning, p)
 	binned := binColumns(x, p, n, m.Bins, min(opt.MaxBins, 65000), cat)
+	for j, l := range opt.Levels {
+		if l != nil && j < p {
+			m.Bins[j].Levels = l
+		}
+	}
 
 	bags := makeBags(y, opt)
 	mainTerms := make([]boostTerm, p)
@@ -260,7 +274,7 @@ func FitEBMContext(ctx context.Context, x, y []float64, features []string, class
 		}
 	}
 	meter.Finish()
-	m.finishTerms(append(mainTerms, pairs...), tables, intercept, n)
+	m.finishTerms(append(mainTerms, pairs...), tables, intercept, opt.Weights, n)
 	return m, nil
 }
 
@@ -332,6 +346,16 @@ func checkEBMInput(x, y []float64, features []string, classes []string, opt EBMO
 			return nil, fmt.Errorf("EBM: categorical feature index %d out of range [0,%d)", j, p)
 		}
 	}
+	if opt.Weights != nil {
+		if len(opt.Weights) != n {
+			return nil, fmt.Errorf("EBM: %d frequency weights for %d rows", len(opt.Weights), n)
+		}
+		for i, v := range opt.Weights {
+			if !(v >= 0) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("EBM: row %d has frequency weight %v; weights must be finite and ≥ 0", i, v)
+			}
+		}
+	}
 	m := &EBM{Features: append([]string(nil), features...), Regression: opt.Regression, Options: opt}
 	if opt.Regression {
 		return m, nil
@@ -343,11 +367,16 @@ func checkEBMInput(x, y []float64, features []string, classes []string, opt EBMO
 		return nil, fmt.Errorf("EBM: %d class names; binary classification needs 2", len(classes))
 	}
 	m.Classes = append([]string(nil), classes...)
-	pos := 0
-	for _, v := range y {
-		pos += int(v)
+	pos, neg := 0.0, 0.0
+	for i, v := range y {
+		w := 1.0
+		if opt.Weights != nil {
+			w = opt.Weights[i]
+		}
+		pos += w * v
+		neg += w * (1 - v)
 	}
-	if pos == 0 || pos == n {
+	if pos == 0 || neg == 0 {
 		return nil, fmt.Errorf("EBM: all %d training rows are class %v; both classes are needed", n, y[0])
 	}
 	return m, nil
@@ -374,13 +403,24 @@ func binColumns(x []float64, p, n int, bins []Binning, maxBins int, cat map[int]
 // finishTerms averages the bags' tables of every term, centres each term on
 // the training rows (moving the means into the intercept), measures the
 // spread across bags and the importance, and stores the terms in m.
-func (m *EBM) finishTerms(all []boostTerm, tables [][][]float64, intercept float64, n int) {
+func (m *EBM) finishTerms(all []boostTerm, tables [][][]float64, intercept float64, weights []float64, n int) {
 	m.Intercept = intercept
+	total := float64(n)
+	if weights != nil {
+		total = 0
+		for _, v := range weights {
+			total += v
+		}
+	}
 	for t, bt := range all {
 		nb := len(tables[t][0])
 		w := make([]float64, nb)
-		for _, c := range bt.cells {
-			w[c]++
+		for i, c := range bt.cells {
+			if weights != nil {
+				w[c] += weights[i]
+			} else {
+				w[c]++
+			}
 		}
 		avg := make([]float64, nb)
 		for _, tb := range tables[t] {
@@ -419,7 +459,7 @@ func (m *EBM) finishTerms(all []boostTerm, tables [][][]float64, intercept float
 		for k, v := range avg {
 			imp += w[k] * math.Abs(v)
 		}
-		term := Term{Features: bt.feats, Scores: avg, StdDev: sd, Importance: imp / float64(n)}
+		term := Term{Features: bt.feats, Scores: avg, StdDev: sd, Importance: imp / total}
 		if len(bt.feats) == 1 {
 			term.Name = m.Features[bt.feats[0]]
 		} else {

@@ -119,6 +119,15 @@ type Explanation struct {
 	Logit float64
 }
 
+// valueText names feature j's value in row: its level for a categorical
+// feature read from text.
+func (m *EBM) valueText(j int, row []float64) string {
+	if b := &m.Bins[j]; b.Levels != nil && !math.IsNaN(row[j]) {
+		return b.valueLabel(row[j])
+	}
+	return valueText(row[j])
+}
+
 // Explain returns the additive decomposition of one row's score.
 func (m *EBM) Explain(row []float64) Explanation {
 	e := Explanation{Intercept: m.Intercept, Logit: m.Intercept}
@@ -127,9 +136,9 @@ func (m *EBM) Explain(row []float64) Explanation {
 		s := m.termScore(t, row)
 		var val string
 		if len(term.Features) == 1 {
-			val = valueText(row[term.Features[0]])
+			val = m.valueText(term.Features[0], row)
 		} else {
-			val = valueText(row[term.Features[0]]) + ", " + valueText(row[term.Features[1]])
+			val = m.valueText(term.Features[0], row) + ", " + m.valueText(term.Features[1], row)
 		}
 		e.Terms = append(e.Terms, Contribution{Term: term.Name, Value: val, Score: s})
 		e.Logit += s

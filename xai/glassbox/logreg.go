@@ -6,6 +6,8 @@ import (
 	"math"
 	"sort"
 
+	"genxai/data"
+
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -26,6 +28,12 @@ type LogRegOptions struct {
 	// Tol is the convergence tolerance on the largest Newton step relative to
 	// 1+|β| (default 1e-10).
 	Tol float64
+	// Weights are frequency weights, one per row (nil: every row counts
+	// once): row i stands for Weights[i] identical observations, so the
+	// log-likelihood, its gradient and the information matrix are weighted
+	// sums and the standard errors count the weights as observations, as
+	// statsmodels' GLM with freq_weights. Rows of weight 0 are left out.
+	Weights []float64
 }
 
 // Coef is one row of the coefficient table: a slope or intercept of one
@@ -73,9 +81,12 @@ type LogReg struct {
 	Coefs []Coef
 	// Cov is the covariance matrix of all coefficients in the order of Coefs
 	// (the inverse of the, possibly penalized, observed information).
-	Cov *mat.SymDense
-	// N is the number of training rows.
+	Cov *mat.SymDense `json:"-"`
+	// N is the number of training rows (of weight > 0).
 	N int
+	// Observations is the number of observations the rows stand for: the
+	// sum of the frequency weights (N without weights).
+	Observations float64
 	// LogLik is the (unpenalized) log-likelihood at the estimate.
 	LogLik float64
 	// NullLogLik is the log-likelihood of the intercept-only model.
@@ -105,6 +116,12 @@ type LogReg struct {
 	// Warnings holds notes a reader of the table needs (penalized standard
 	// errors, separation under a penalty).
 	Warnings []string
+	// Encoding is how the table's columns became the model's features: the
+	// categorical columns one-hot encoded with their reference level dropped
+	// (nil when the fit was given a numeric matrix directly).
+	Encoding *data.Encoding `json:",omitempty"`
+	// WeightColumn names the column of frequency weights ("" without one).
+	WeightColumn string `json:",omitempty"`
 }
 
 // Multinomial reports whether the model has more than two classes.
@@ -208,14 +225,21 @@ func FitLogReg(x []float64, y []float64, features []string, classes []string, op
 	if opt.Tol <= 0 {
 		opt.Tol = 1e-10
 	}
+	x, y, w, err := positiveWeights(x, y, p, opt.Weights)
+	if err != nil {
+		return nil, err
+	}
+	n = len(y)
 	lab, classes, err := classIndices(y, classes)
 	if err != nil {
 		return nil, fmt.Errorf("logistic regression: %w", err)
 	}
 	K := len(classes)
-	counts := make([]int, K)
-	for _, c := range lab {
-		counts[c]++
+	counts := make([]float64, K)
+	nobs := 0.0
+	for i, c := range lab {
+		counts[c] += w[i]
+		nobs += w[i]
 	}
 	for k, c := range counts {
 		if c == 0 {
@@ -230,13 +254,13 @@ func FitLogReg(x []float64, y []float64, features []string, classes []string, op
 
 	// Column statistics: constant features cannot be estimated next to an
 	// intercept.
-	means, sds := columnStats(x, n, p)
+	means, sds := columnStats(x, w, n, p)
 	for j := 0; j < p; j++ {
 		if sds[j] == 0 {
 			return nil, fmt.Errorf("logistic regression: feature %q is constant (%g) in all %d training rows; its coefficient cannot be estimated next to the intercept: drop it", features[j], x[j], n)
 		}
 	}
-	m := &LogReg{Features: append([]string(nil), features...), Classes: classes, N: n, L2: opt.L2, Standardized: opt.Standardize}
+	m := &LogReg{Features: append([]string(nil), features...), Classes: classes, N: n, Observations: nobs, L2: opt.L2, Standardized: opt.Standardize}
 	z := x
 	if opt.Standardize {
 		m.Means, m.SDs = means, sds
@@ -272,7 +296,7 @@ func FitLogReg(x []float64, y []float64, features []string, classes []string, op
 		m.Warnings = append(m.Warnings, fmt.Sprintf("separation: %s; the estimates are finite only because of the L2 penalty (λ=%g) and their size depends on it", sep[0].String(), opt.L2))
 	}
 
-	f := newtonFit(z, lab, n, p, K, opt)
+	f := newtonFit(z, lab, w, n, p, K, opt)
 	m.Iterations = f.iter
 	if f.err != nil || !f.converged {
 		if opt.L2 == 0 {
@@ -315,7 +339,7 @@ func FitLogReg(x []float64, y []float64, features []string, classes []string, op
 	}
 	m.LogLik = f.ll
 	for k := 0; k < K; k++ {
-		m.NullLogLik += float64(counts[k]) * math.Log(float64(counts[k])/float64(n))
+		m.NullLogLik += counts[k] * math.Log(counts[k]/nobs)
 	}
 	m.LRStat = 2 * (m.LogLik - m.NullLogLik)
 	m.LRDF = (K - 1) * p
@@ -366,27 +390,59 @@ func classIndices(y []float64, classes []string) ([]int, []string, error) {
 	return lab, append([]string(nil), classes...), nil
 }
 
-// columnStats returns column means and sample standard deviations.
-func columnStats(x []float64, n, p int) (means, sds []float64) {
+// positiveWeights returns the rows of weight > 0 and their weights (all 1
+// when w is nil), checking the weights.
+func positiveWeights(x, y []float64, p int, w []float64) (xs, ys, ws []float64, err error) {
+	n := len(y)
+	if w == nil {
+		ws = make([]float64, n)
+		for i := range ws {
+			ws[i] = 1
+		}
+		return x, y, ws, nil
+	}
+	if len(w) != n {
+		return nil, nil, nil, fmt.Errorf("logistic regression: %d weights for %d rows", len(w), n)
+	}
+	for i, v := range w {
+		if !(v >= 0) || math.IsInf(v, 0) {
+			return nil, nil, nil, fmt.Errorf("logistic regression: row %d has frequency weight %v; weights must be finite and ≥ 0", i, v)
+		}
+		if v > 0 {
+			xs, ys, ws = append(xs, x[i*p:(i+1)*p]...), append(ys, y[i]), append(ws, v)
+		}
+	}
+	if len(ys) == 0 {
+		return nil, nil, nil, errors.New("logistic regression: every row has frequency weight 0")
+	}
+	return xs, ys, ws, nil
+}
+
+// columnStats returns the weighted column means and sample standard
+// deviations (weights w, the sample size their sum, as for frequency
+// weights).
+func columnStats(x, w []float64, n, p int) (means, sds []float64) {
 	means = make([]float64, p)
 	sds = make([]float64, p)
+	sw := 0.0
 	for i := 0; i < n; i++ {
+		sw += w[i]
 		for j := 0; j < p; j++ {
-			means[j] += x[i*p+j]
+			means[j] += w[i] * x[i*p+j]
 		}
 	}
 	for j := range means {
-		means[j] /= float64(n)
+		means[j] /= sw
 	}
 	for i := 0; i < n; i++ {
 		for j := 0; j < p; j++ {
 			d := x[i*p+j] - means[j]
-			sds[j] += d * d
+			sds[j] += w[i] * d * d
 		}
 	}
 	for j := range sds {
-		if n > 1 {
-			sds[j] = math.Sqrt(sds[j] / float64(n-1))
+		if sw > 1 {
+			sds[j] = math.Sqrt(sds[j] / (sw - 1))
 		}
 	}
 	return means, sds
@@ -565,8 +621,9 @@ func norm2(v []float64) float64 {
 }
 
 // evaluate computes the log-likelihood, gradient and information matrix at
-// beta. grad and info may be nil to compute the log-likelihood only.
-func evaluate(beta []float64, z []float64, lab []int, n, p, K int, grad []float64, info []float64, probTrue []float64) float64 {
+// beta, row i counting w[i] times. grad and info may be nil to compute the
+// log-likelihood only.
+func evaluate(beta []float64, z []float64, lab []int, w []float64, n, p, K int, grad []float64, info []float64, probTrue []float64) float64 {
 	P := p + 1
 	D := (K - 1) * P
 	eta := make([]float64, K)
@@ -609,7 +666,8 @@ func evaluate(beta []float64, z []float64, lab []int, n, p, K int, grad []float6
 			prob[k] /= sum
 		}
 		y := lab[i]
-		ll += eta[y] - lse
+		wi := w[i]
+		ll += wi * (eta[y] - lse)
 		if probTrue != nil {
 			probTrue[i] = prob[y]
 		}
@@ -619,6 +677,7 @@ func evaluate(beta []float64, z []float64, lab []int, n, p, K int, grad []float6
 				if y == k {
 					r += 1
 				}
+				r *= wi
 				g := grad[(k-1)*P : k*P]
 				for j, v := range row {
 					g[j] += r * v
@@ -628,15 +687,16 @@ func evaluate(beta []float64, z []float64, lab []int, n, p, K int, grad []float6
 		if info != nil {
 			for k := 1; k < K; k++ {
 				for l := k; l < K; l++ {
-					w := -prob[k] * prob[l]
+					h := -prob[k] * prob[l]
 					if k == l {
-						w += prob[k]
+						h += prob[k]
 					}
-					if w == 0 {
+					if h == 0 {
 						continue
 					}
+					h *= wi
 					for a := 0; a < P; a++ {
-						wa := w * row[a]
+						wa := h * row[a]
 						base := ((k-1)*P+a)*D + (l-1)*P
 						bstart := 0
 						if k == l {
@@ -670,20 +730,20 @@ func penalty(beta []float64, p, K int, l2 float64) float64 {
 
 // newtonFit runs Newton's method with step halving on the penalized
 // log-likelihood, starting from the intercept-only solution.
-func newtonFit(z []float64, lab []int, n, p, K int, opt LogRegOptions) *newtonState {
+func newtonFit(z []float64, lab []int, w []float64, n, p, K int, opt LogRegOptions) *newtonState {
 	P := p + 1
 	D := (K - 1) * P
 	st := &newtonState{beta: make([]float64, D), probTrue: make([]float64, n)}
 	counts := make([]float64, K)
-	for _, c := range lab {
-		counts[c]++
+	for i, c := range lab {
+		counts[c] += w[i]
 	}
 	for k := 1; k < K; k++ {
 		st.beta[(k-1)*P] = math.Log(counts[k] / counts[0])
 	}
 	grad := make([]float64, D)
 	info := make([]float64, D*D)
-	pll := evaluate(st.beta, z, lab, n, p, K, grad, info, st.probTrue) - penalty(st.beta, p, K, opt.L2)
+	pll := evaluate(st.beta, z, lab, w, n, p, K, grad, info, st.probTrue) - penalty(st.beta, p, K, opt.L2)
 	cand := make([]float64, D)
 	step := mat.NewVecDense(D, nil)
 	var chol mat.Cholesky
@@ -706,7 +766,7 @@ func newtonFit(z []float64, lab []int, n, p, K int, opt LogRegOptions) *newtonSt
 			for i := range cand {
 				cand[i] = st.beta[i] + t*step.AtVec(i)
 			}
-			newPll = evaluate(cand, z, lab, n, p, K, nil, nil, nil) - penalty(cand, p, K, opt.L2)
+			newPll = evaluate(cand, z, lab, w, n, p, K, nil, nil, nil) - penalty(cand, p, K, opt.L2)
 			if newPll >= pll-1e-12*math.Abs(pll) {
 				break
 			}
@@ -723,7 +783,7 @@ func newtonFit(z []float64, lab []int, n, p, K int, opt LogRegOptions) *newtonSt
 		st.history = append(st.history, append([]float64(nil), cand...))
 		st.iter = it + 1
 		st.lastStep = maxRel
-		pll = evaluate(st.beta, z, lab, n, p, K, grad, info, st.probTrue) - penalty(st.beta, p, K, opt.L2)
+		pll = evaluate(st.beta, z, lab, w, n, p, K, grad, info, st.probTrue) - penalty(st.beta, p, K, opt.L2)
 		if maxRel < opt.Tol {
 			st.converged = true
 			break
@@ -866,11 +926,18 @@ func (m *LogReg) Predict(row []float64) int {
 // Score returns the accuracy and the log-likelihood of the model on a data
 // set (x row-major, y class indices).
 func (m *LogReg) Score(x, y []float64) (accuracy, logLik float64, err error) {
+	return m.ScoreWeighted(x, y, nil)
+}
+
+// ScoreWeighted is Score with frequency weights w (nil: every row once):
+// the accuracy is the weighted fraction of correct rows and the
+// log-likelihood the weighted sum.
+func (m *LogReg) ScoreWeighted(x, y, w []float64) (accuracy, logLik float64, err error) {
 	p := len(m.Features)
 	if len(x) != len(y)*p {
 		return 0, 0, fmt.Errorf("scoring: %d values do not form %d rows of %d features", len(x), len(y), p)
 	}
-	correct := 0
+	correct, total := 0.0, 0.0
 	for i := range y {
 		pr := m.Probabilities(x[i*p : (i+1)*p])
 		c := int(y[i])
@@ -883,13 +950,18 @@ func (m *LogReg) Score(x, y []float64) (accuracy, logLik float64, err error) {
 				best = k
 			}
 		}
-		if best == c {
-			correct++
+		wi := 1.0
+		if w != nil {
+			wi = w[i]
 		}
-		logLik += math.Log(math.Max(pr[c], 1e-300))
+		total += wi
+		if best == c {
+			correct += wi
+		}
+		logLik += wi * math.Log(math.Max(pr[c], 1e-300))
 	}
 	if len(y) == 0 {
 		return 0, 0, errors.New("scoring: no rows")
 	}
-	return float64(correct) / float64(len(y)), logLik, nil
+	return correct / total, logLik, nil
 }

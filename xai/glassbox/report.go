@@ -13,9 +13,57 @@ import (
 // coefHeader is the column order of every coefficient table.
 var coefHeader = []string{"term", "coef", "se", "z", "p", "odds_ratio", "ci_low", "ci_high"}
 
-// rowLabel is the table label of coefficient i.
+// rowLabel is the table label of coefficient i; a level of a categorical
+// column names its reference level: "city[Leeds] vs London".
 func (m *LogReg) rowLabel(i int) string {
-	return m.Coefs[i].Label(m.Multinomial(), m.Classes[0])
+	c := m.Coefs[i]
+	if ref := m.referenceOf(c.Feature); ref != "" {
+		c.Feature += " vs " + ref
+	}
+	return c.Label(m.Multinomial(), m.Classes[0])
+}
+
+// referenceOf returns the reference level of the categorical column whose
+// level indicator is the feature named col ("" for a numeric feature).
+func (m *LogReg) referenceOf(col string) string {
+	e := m.Encoding
+	if e == nil {
+		return ""
+	}
+	for j, f := range e.Features {
+		if ref := e.ReferenceLevel(j); ref != "" && strings.HasPrefix(col, f+"[") {
+			return ref
+		}
+	}
+	return ""
+}
+
+// oddsRatioLines state every slope's odds ratio with its interval in words,
+// for the reader who wants the one number (binary models only).
+func (m *LogReg) oddsRatioLines() []string {
+	if m.Multinomial() {
+		return nil
+	}
+	var out []string
+	for i, c := range m.Coefs {
+		if c.Feature == "intercept" {
+			continue
+		}
+		what := "per one-unit increase"
+		if m.Standardized {
+			what = "per one-SD increase"
+		}
+		if ref := m.referenceOf(c.Feature); ref != "" {
+			what = "against the reference level " + ref
+		}
+		pv := "p = " + fmtP(c.P)
+		if c.P < 1e-16 {
+			pv = "p < 1e-16"
+		}
+		out = append(out, fmt.Sprintf("Odds ratio of %s (%s): %s, 95%% CI %s to %s, %s",
+			m.Coefs[i].Feature, what, fmt4(c.OddsRatio), fmt4(c.CILow), fmt4(c.CIHigh), pv))
+	}
+	return out
 }
 
 // WriteCSV writes the coefficient table as CSV with full precision, one row
@@ -60,11 +108,22 @@ func (m *LogReg) headerLines() []string {
 	if m.Multinomial() {
 		kind = fmt.Sprintf("multinomial (%d classes)", len(m.Classes))
 	}
+	rows := fmt.Sprintf("%d rows", m.N)
+	if m.WeightColumn != "" {
+		rows = fmt.Sprintf("%d rows standing for %.10g observations (frequency weights from column %q)", m.N, m.Observations, m.WeightColumn)
+	}
 	lines := []string{
-		fmt.Sprintf("Logistic regression, %s, %d rows, %d features; reference class %q (odds of each other class against it)", kind, m.N, len(m.Features), m.Classes[0]),
+		fmt.Sprintf("Logistic regression, %s, %s, %d features; reference class %q (odds of each other class against it)", kind, rows, len(m.Features), m.Classes[0]),
 		fmt.Sprintf("Log-likelihood %.6g; intercept-only %.6g; LR test χ²(%d) = %.4g, p = %s; McFadden pseudo-R² = %.4f; %d Newton iterations",
 			m.LogLik, m.NullLogLik, m.LRDF, m.LRStat, fmtP(m.LRP), m.PseudoR2, m.Iterations),
 		"Odds ratios are " + m.Scale() + "; 95% Wald intervals exp(coef ± 1.96·se); p two-sided from the normal.",
+	}
+	if e := m.Encoding; e != nil {
+		for j, f := range e.Features {
+			if ref := e.ReferenceLevel(j); ref != "" {
+				lines = append(lines, fmt.Sprintf("Categorical column %q: one indicator per level, odds ratios against its reference level %q (levels: %s)", f, ref, strings.Join(e.Levels[j], ", ")))
+			}
+		}
 	}
 	for _, w := range m.Warnings {
 		lines = append(lines, "Note: "+w)
@@ -104,7 +163,15 @@ func (m *LogReg) WriteText(w io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", m.rowLabel(i),
 			fmt4(c.Coef), fmt4(c.SE), fmt4(c.Z), fmtP(c.P), fmt4(c.OddsRatio), fmt4(c.CILow), fmt4(c.CIHigh))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, l := range m.oddsRatioLines() {
+		if _, err := fmt.Fprintln(w, l); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // CoefficientRecords returns the table as summary.json records: keys

@@ -29,20 +29,37 @@ type dataset struct {
 	classes  []string  // nil for regression
 	ntr, nte int
 	source   string // how the rows were chosen, for the summary
+	// levels and refs describe the categorical features (nil: all numeric):
+	// levels[j] names feature j's levels (nil when numeric), whose index its
+	// cells hold, and refs[j] is its reference level.
+	levels [][]string
+	refs   []int
+	// wtr and wte are the frequency weights of the rows (nil: none), read
+	// from the column weight.
+	wtr, wte []float64
+	weight   string
+}
+
+// encoding is the one-hot encoding of the dataset's features.
+func (ds *dataset) encoding(dropReference bool) *data.Encoding {
+	return &data.Encoding{Features: ds.features, Levels: ds.levels, Reference: ds.refs, DropReference: dropReference}
 }
 
 // loadData reads the tables named by the config, applies the split and the
 // feature selection and codes the labels (classification) or keeps them as
 // numbers (regression). With missing, empty and NA/NaN feature cells are
-// read as NaN (data.LoadTableMissing); otherwise they are refused with the
-// file, line and column.
+// read as NaN; otherwise they are refused with the file, line and column.
+// Text feature columns, and those the config declares categorical, hold
+// level indices (data.ReadTable); the weight column, when set, gives the
+// rows' frequency weights.
 func loadData(c *config.Config, classify, missing bool) (*dataset, error) {
-	load := data.LoadTable
-	if missing {
-		load = data.LoadTableMissing
+	cats, refs, weight, err := config.TableOptions(c)
+	if err != nil {
+		return nil, err
 	}
+	opt := data.ReadOptions{Label: c.String("label"), Categorical: cats, Reference: refs, Weight: weight, Missing: missing}
 	trainSpec, testSpec := strings.TrimSpace(c.String("train")), strings.TrimSpace(c.String("test"))
-	tr, err := load(trainSpec, c.String("label"))
+	tr, err := data.ReadTable(trainSpec, opt)
 	if err != nil {
 		return nil, fmt.Errorf("train %s: %w", trainSpec, err)
 	}
@@ -67,7 +84,8 @@ func loadData(c *config.Config, classify, missing bool) (*dataset, error) {
 		ds.source = fmt.Sprintf("%s with its bundled split (%d train / %d test rows)", trainSpec, len(trIdx), len(teIdx))
 	default:
 		if testSpec != "" {
-			te, err = load(testSpec, tr.Label)
+			opt.Label, opt.Like = tr.Label, tr
+			te, err = data.ReadTable(testSpec, opt)
 			if err != nil {
 				return nil, fmt.Errorf("test %s: %w", testSpec, err)
 			}
@@ -86,6 +104,12 @@ func loadData(c *config.Config, classify, missing bool) (*dataset, error) {
 	}
 	ds.features = slices.Clone(sel)
 	ds.xtr, ds.ntr = selectColumns(tr, trCols), tr.Rows
+	ds.wtr, ds.weight = tr.Weights, tr.WeightColumn
+	if tr.HasCategorical() {
+		for _, k := range trCols {
+			ds.levels, ds.refs = append(ds.levels, tr.Levels[k]), append(ds.refs, tr.Reference[k])
+		}
+	}
 	if te != nil {
 		if len(c.Strings("features")) == 0 && !slices.Equal(te.Features, tr.Features) {
 			return nil, fmt.Errorf("test %s has feature columns %v but train %s has %v; give both the same columns, or list the ones to use with --features", testSpec, te.Features, trainSpec, tr.Features)
@@ -94,7 +118,7 @@ func loadData(c *config.Config, classify, missing bool) (*dataset, error) {
 		if err != nil {
 			return nil, err
 		}
-		ds.xte, ds.nte = selectColumns(te, teCols), te.Rows
+		ds.xte, ds.nte, ds.wte = selectColumns(te, teCols), te.Rows, te.Weights
 		if ds.nte == 0 {
 			return nil, fmt.Errorf("test %s has no rows", testSpec)
 		}
@@ -219,8 +243,10 @@ func RunLogReg(c *config.Config, stdout io.Writer) (string, error) {
 	if err := dir.WriteConfig(c.Settings()); err != nil {
 		return dir.Path, err
 	}
-	m, err := FitLogReg(ds.xtr, ds.ytr, ds.features, ds.classes, LogRegOptions{
-		L2: c.Float("l2"), Standardize: c.Bool("standardize"), MaxIter: c.Int("max_iter"), Tol: c.Float("tol"),
+	enc := ds.encoding(true)
+	xtr, features := enc.EncodeAll(ds.xtr, ds.ntr), enc.Columns()
+	m, err := FitLogReg(xtr, ds.ytr, features, ds.classes, LogRegOptions{
+		L2: c.Float("l2"), Standardize: c.Bool("standardize"), MaxIter: c.Int("max_iter"), Tol: c.Float("tol"), Weights: ds.wtr,
 	})
 	if err != nil {
 		var se *SeparationError
@@ -233,13 +259,14 @@ func RunLogReg(c *config.Config, stdout io.Writer) (string, error) {
 		}
 		return dir.Path, fmt.Errorf("glassbox logreg: %w", err)
 	}
-	trAcc, _, err := m.Score(ds.xtr, ds.ytr)
+	m.Encoding, m.WeightColumn = enc, ds.weight
+	trAcc, _, err := m.ScoreWeighted(xtr, ds.ytr, ds.wtr)
 	if err != nil {
 		return dir.Path, err
 	}
 	s := map[string]any{
 		"model": "logreg", "status": "ok", "data": ds.source,
-		"n_train": ds.ntr, "n_features": len(ds.features), "classes": ds.classes, "reference_class": ds.classes[0],
+		"n_train": ds.ntr, "n_features": len(features), "n_observations": m.Observations, "classes": ds.classes, "reference_class": ds.classes[0],
 		"train_accuracy": trAcc, "accuracy": trAcc, "accuracy_on": "training",
 		"log_likelihood": m.LogLik, "null_log_likelihood": m.NullLogLik,
 		"lr_statistic": m.LRStat, "lr_df": m.LRDF, "lr_p_value": m.LRP, "pseudo_r2_mcfadden": m.PseudoR2,
@@ -249,12 +276,21 @@ func RunLogReg(c *config.Config, stdout io.Writer) (string, error) {
 	if m.L2 > 0 {
 		s["standard_errors"] = "from the penalized Hessian (XᵀWX + λI)⁻¹"
 	}
+	if ds.weight != "" {
+		s["weight_column"] = ds.weight
+	}
+	if refs := categoricalSummary(enc); refs != nil {
+		s["categorical"] = refs
+	}
 	if ds.xte != nil {
-		acc, ll, err := m.Score(ds.xte, ds.yte)
+		acc, ll, err := m.ScoreWeighted(enc.EncodeAll(ds.xte, ds.nte), ds.yte, ds.wte)
 		if err != nil {
 			return dir.Path, err
 		}
 		s["n_test"], s["test_accuracy"], s["accuracy"], s["accuracy_on"], s["test_log_likelihood"] = ds.nte, acc, acc, "test", ll
+	}
+	if err := dir.WriteJSON("model.json", m); err != nil {
+		return dir.Path, err
 	}
 	if err := runs.WriteFileAtomic(dir.File("coefficients.csv"), m.WriteCSV); err != nil {
 		return dir.Path, err
@@ -281,6 +317,21 @@ func RunLogReg(c *config.Config, stdout io.Writer) (string, error) {
 	}
 	fmt.Fprintf(stdout, "\nRun directory: %s\n", dir.Path)
 	return dir.Path, nil
+}
+
+// categoricalSummary describes the categorical columns of an encoding for
+// summary.json: column → levels and reference level (nil without any).
+func categoricalSummary(e *data.Encoding) map[string]any {
+	var out map[string]any
+	for j, f := range e.Features {
+		if ref := e.ReferenceLevel(j); ref != "" {
+			if out == nil {
+				out = map[string]any{}
+			}
+			out[f] = map[string]any{"levels": e.Levels[j], "reference": ref}
+		}
+	}
+	return out
 }
 
 // forestPlot draws the slopes' odds ratios with their intervals; rows whose
@@ -327,7 +378,11 @@ func ebmTask(c *config.Config) (classify bool, err error) {
 	case "regression":
 		return false, nil
 	}
-	t, err := data.LoadTableMissing(c.String("train"), c.String("label"))
+	cats, _, _, err := config.TableOptions(c)
+	if err != nil {
+		return false, err
+	}
+	t, err := data.ReadTable(c.String("train"), data.ReadOptions{Label: c.String("label"), Categorical: cats, Missing: true})
 	if err != nil {
 		return false, fmt.Errorf("train %s: %w", c.String("train"), err)
 	}
@@ -392,6 +447,12 @@ func RunEBM(ctx context.Context, c *config.Config, stdout, log io.Writer) (strin
 	}
 	defer dir.Close()
 	opt := EBMOptionsFromConfig(c, !classify)
+	opt.Weights, opt.Levels = ds.wtr, ds.levels
+	for j, l := range ds.levels {
+		if l != nil {
+			opt.Categorical = append(opt.Categorical, j)
+		}
+	}
 	m, err := FitEBMContext(ctx, ds.xtr, ds.ytr, ds.features, ds.classes, opt, progress.New(log, "glassbox ebm"))
 	if err != nil {
 		return dir.Path, fmt.Errorf("glassbox ebm: %w", err)
@@ -427,6 +488,12 @@ func RunEBM(ctx context.Context, c *config.Config, stdout, log io.Writer) (strin
 		"model": "ebm", "task": task, "data": ds.source, "n_train": ds.ntr, "n_features": len(ds.features),
 		"intercept": m.Intercept, "importances": impRecs, "top_features": top5, "interaction_terms": pairs,
 		"bag_rounds": m.BagRounds, "pair_bag_rounds": m.PairBagRounds, "fit_seconds": fitSeconds,
+	}
+	if ds.weight != "" {
+		s["weight_column"] = ds.weight
+	}
+	if cs := categoricalSummary(ds.encoding(false)); cs != nil {
+		s["categorical"] = cs
 	}
 	evalX, evalY, on := ds.xtr, ds.ytr, "training"
 	if ds.xte != nil {

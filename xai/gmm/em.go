@@ -35,22 +35,35 @@ func newWorkspace(n, d, K int) *workspace {
 }
 
 // eStep computes the responsibilities of every component for every row into
-// resp (n×K) and returns the mean per-sample log-likelihood.
-func (m *Model) eStep(X []float64, n int, resp []float64, w *workspace) (float64, error) {
+// resp (n×K) and returns the mean per-sample log-likelihood. With frequency
+// weights fw (nil: none) row i's responsibilities are multiplied by fw[i]
+// and the mean is weighted.
+func (m *Model) eStep(X []float64, n int, resp []float64, fw []float64, w *workspace) (float64, error) {
 	K := m.K
 	m.weightedLogProb(X, n, w.logProb, w)
-	total := 0.0
+	total, sw := 0.0, 0.0
 	for i := 0; i < n; i++ {
 		row := w.logProb[i*K : (i+1)*K]
 		lse := logSumExp(row)
 		if math.IsNaN(lse) || math.IsInf(lse, 0) {
 			return 0, fmt.Errorf("gmm: log-likelihood of row %d is %v; the data or the parameters are not finite", i, lse)
 		}
-		total += lse
 		r := resp[i*K : (i+1)*K]
+		if fw != nil {
+			total += fw[i] * lse
+			sw += fw[i]
+			for k, v := range row {
+				r[k] = fw[i] * math.Exp(v-lse)
+			}
+			continue
+		}
+		total += lse
 		for k, v := range row {
 			r[k] = math.Exp(v - lse)
 		}
+	}
+	if fw != nil {
+		return total / sw, nil
 	}
 	return total / float64(n), nil
 }

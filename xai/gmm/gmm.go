@@ -73,6 +73,12 @@ type Params struct {
 	RegCovar float64
 	// Seed drives the k-means++ seeding of every restart.
 	Seed int64
+	// Weights are frequency weights, one per row (nil: every row counts
+	// once): EM multiplies row i's responsibilities by Weights[i], so the
+	// fit is that of the table with row i repeated Weights[i] times, and the
+	// lower bound is the weighted mean log-likelihood. The k-means++
+	// initialization ignores them.
+	Weights []float64
 }
 
 // withDefaults returns p with zero fields replaced by their defaults.
@@ -119,6 +125,14 @@ func (p Params) validate(n, d int) error {
 	}
 	if n < p.Components {
 		return fmt.Errorf("gmm: %d samples cannot support %d components; use at most %d components or more data", n, p.Components, n)
+	}
+	if p.Weights != nil && len(p.Weights) != n {
+		return fmt.Errorf("gmm: %d frequency weights for %d rows", len(p.Weights), n)
+	}
+	for i, v := range p.Weights {
+		if !(v >= 0) || math.IsInf(v, 0) {
+			return fmt.Errorf("gmm: row %d has frequency weight %v; weights must be finite and ≥ 0", i, v)
+		}
 	}
 	return nil
 }
@@ -252,6 +266,9 @@ func fitOnce(X []float64, n, d int, p Params, rng *rand.Rand, st *fitState) (*Mo
 	resp := make([]float64, n*K)
 	for i, l := range labels {
 		resp[i*K+l] = 1
+		if p.Weights != nil {
+			resp[i*K+l] = p.Weights[i]
+		}
 	}
 	m := &Model{K: K, D: d, Covariance: p.Covariance}
 	w := newWorkspace(n, d, K)
@@ -265,7 +282,7 @@ func fitOnce(X []float64, n, d int, p Params, rng *rand.Rand, st *fitState) (*Mo
 		}
 		prev := lower
 		var err error
-		lower, err = m.eStep(X, n, resp, w)
+		lower, err = m.eStep(X, n, resp, p.Weights, w)
 		if err != nil {
 			return nil, fmt.Errorf("iteration %d: %w", it, err)
 		}
@@ -326,14 +343,25 @@ func (m *Model) ScoreSamples(X []float64, n int) []float64 {
 // MeanLogLik returns the mean of ScoreSamples over the n rows of X, the
 // quantity scikit-learn's GaussianMixture.score reports.
 func (m *Model) MeanLogLik(X []float64, n int) float64 {
+	return m.MeanLogLikWeighted(X, n, nil)
+}
+
+// MeanLogLikWeighted is MeanLogLik with row i counting w[i] times (nil:
+// once each).
+func (m *Model) MeanLogLikWeighted(X []float64, n int, w []float64) float64 {
 	if n == 0 {
 		return math.NaN()
 	}
-	s := 0.0
-	for _, v := range m.ScoreSamples(X, n) {
-		s += v
+	s, sw := 0.0, 0.0
+	for i, v := range m.ScoreSamples(X, n) {
+		wi := 1.0 // adding n ones and 1·v keeps the unweighted sums exact
+		if w != nil {
+			wi = w[i]
+		}
+		s += wi * v
+		sw += wi
 	}
-	return s / float64(n)
+	return s / sw
 }
 
 // Predict returns the index of the most responsible component for each of

@@ -38,28 +38,37 @@ func ParamsFromConfig(c *config.Config) Params {
 func RunFromConfig(ctx context.Context, c *config.Config, stdout, log io.Writer) (map[string]any, error) {
 	p := ParamsFromConfig(c)
 	trainPath := c.String("train")
-	train, test, err := data.ReadCSVPair(trainPath, c.String("test"), c.String(config.LabelKey))
+	cats, refs, weight, err := config.TableOptions(c)
 	if err != nil {
 		return nil, fmt.Errorf("gmm: %w", err)
 	}
+	train, test, err := data.ReadTablePair(trainPath, c.String("test"), data.ReadOptions{Label: c.String(config.LabelKey), Categorical: cats, Reference: refs, Weight: weight})
+	if err != nil {
+		return nil, fmt.Errorf("gmm: %w", err)
+	}
+	// Categorical columns enter one-hot, their reference level dropped (a
+	// full set of indicators sums to 1, a singular direction).
+	enc := data.NewEncoding(train, true)
+	xtr, features := enc.EncodeAll(train.X, train.Rows), enc.Columns()
+	p.Weights = train.Weights
 	dir, err := runs.CreateNamed(c.String("out"), "gmm", c.Bool(config.ForceKey))
 	if err != nil {
 		return nil, err
 	}
 	defer dir.Close()
-	d := train.NumFeatures()
+	d := len(features)
 	fmt.Fprintf(log, "gmm: fitting %d %s components to %d×%d from %s (n_init %d)\n",
 		p.Components, p.Covariance, train.Rows, d, trainPath, p.NInit)
 	start := time.Now()
-	m, err := FitContext(ctx, train.X, train.Rows, d, p, progress.New(log, "gmm"))
+	m, err := FitContext(ctx, xtr, train.Rows, d, p, progress.New(log, "gmm"))
 	if err != nil {
 		return nil, fmt.Errorf("gmm: %s: %w", trainPath, err)
 	}
 	secs := time.Since(start).Seconds()
 	summary := map[string]any{
-		"train_mean_loglik": m.MeanLogLik(train.X, train.Rows),
-		"bic":               m.BIC(train.X, train.Rows),
-		"aic":               m.AIC(train.X, train.Rows),
+		"train_mean_loglik": m.MeanLogLikWeighted(xtr, train.Rows, train.Weights),
+		"bic":               m.BIC(xtr, train.Rows),
+		"aic":               m.AIC(xtr, train.Rows),
 		"iterations":        m.Iterations,
 		"converged":         m.Converged,
 		"lower_bound":       m.LowerBound,
@@ -71,8 +80,12 @@ func RunFromConfig(ctx context.Context, c *config.Config, stdout, log io.Writer)
 		"fit_seconds":       secs,
 	}
 	if test != nil {
-		summary["test_mean_loglik"] = m.MeanLogLik(test.X, test.Rows)
+		summary["test_mean_loglik"] = m.MeanLogLikWeighted(enc.EncodeAll(test.X, test.Rows), test.Rows, test.Weights)
 		summary["test_rows"] = test.Rows
+	}
+	if train.Weights != nil {
+		summary["weight_column"] = train.WeightColumn
+		summary["bic_aic_on"] = "the rows unweighted"
 	}
 	if !m.Converged {
 		fmt.Fprintf(log, "gmm: warning: EM did not converge within %d iterations (tol %g); raise max_iter or tol\n", p.MaxIter, p.Tol)
@@ -83,10 +96,11 @@ func RunFromConfig(ctx context.Context, c *config.Config, stdout, log io.Writer)
 	}
 	model := map[string]any{
 		"covariance":  m.Covariance,
-		"features":    train.Features,
+		"features":    features,
 		"weights":     m.Weights,
 		"means":       means,
 		"covariances": m.Covariances(),
+		"encoding":    enc,
 	}
 	if err := dir.WriteConfig(c.Settings()); err != nil {
 		return nil, err

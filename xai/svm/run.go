@@ -31,7 +31,8 @@ func ParamsFromConfig(c *config.Config) Params {
 // config of config.SVMSchema, fits a C-SVC (Fit), predicts the test rows and
 // writes the run directory: config.yaml (the resolved config), summary.json
 // (accuracy, support vectors, fit and predict seconds, the confusion
-// matrix), predictions.csv (true and predicted label per test row, with
+// matrix), model.json (the model and the table encoding; Load reads it
+// back), predictions.csv (true and predicted label per test row, with
 // class probabilities when probability is set) and confusion.png. Progress
 // and warnings go to log, the result line to stdout. It returns the summary.
 // Ctrl-C (ctx cancelled) stops the fit with a *progress.Interrupted before
@@ -42,10 +43,17 @@ func RunFromConfig(ctx context.Context, c *config.Config, stdout, log io.Writer)
 		return nil, err
 	}
 	trainPath, testPath, label := c.String("train"), c.String("test"), c.String(config.LabelKey)
-	train, test, err := data.ReadCSVPair(trainPath, testPath, label)
+	cats, refs, _, err := config.TableOptions(c)
 	if err != nil {
 		return nil, fmt.Errorf("svm: %w", err)
 	}
+	train, test, err := data.ReadTablePair(trainPath, testPath, data.ReadOptions{Label: label, Categorical: cats, Reference: refs})
+	if err != nil {
+		return nil, fmt.Errorf("svm: %w", err)
+	}
+	// Categorical columns enter one-hot, one indicator per level.
+	enc := data.NewEncoding(train, false)
+	xtr, xte := enc.EncodeAll(train.X, train.Rows), enc.EncodeAll(test.X, test.Rows)
 	ytr, yte, names, err := ClassLabels(train, test)
 	if err != nil {
 		return nil, err
@@ -58,20 +66,20 @@ func RunFromConfig(ctx context.Context, c *config.Config, stdout, log io.Writer)
 		return nil, err
 	}
 	defer dir.Close()
-	d := train.NumFeatures()
+	d := len(enc.Columns())
 	fmt.Fprintf(log, "svm: training a %s C-SVC (C=%g, gamma %s) on %d×%d from %s\n", p.Kernel, p.C, p.Gamma, train.Rows, d, trainPath)
 	start := time.Now()
-	m, err := FitContext(ctx, train.X, train.Rows, d, ytr, p, progress.New(log, "svm"))
+	m, err := FitContext(ctx, xtr, train.Rows, d, ytr, p, progress.New(log, "svm"))
 	if err != nil {
 		return nil, fmt.Errorf("svm: %s: %w", trainPath, err)
 	}
 	fitSecs := time.Since(start).Seconds()
 	start = time.Now()
-	pred := m.Predict(test.X, test.Rows)
+	pred := m.Predict(xte, test.Rows)
 	predSecs := time.Since(start).Seconds()
 	var prob [][]float64
 	if p.Probability {
-		if prob, err = m.PredictProba(test.X, test.Rows); err != nil {
+		if prob, err = m.PredictProba(xte, test.Rows); err != nil {
 			return nil, err
 		}
 	}
@@ -100,6 +108,9 @@ func RunFromConfig(ctx context.Context, c *config.Config, stdout, log io.Writer)
 		summary["test_only_classes"] = s.allNames[len(s.classNames):]
 	}
 	if err := dir.WriteConfig(c.Settings()); err != nil {
+		return nil, err
+	}
+	if err := dir.WriteJSON("model.json", m.file(enc, names)); err != nil {
 		return nil, err
 	}
 	if err := writePredictions(dir.File("predictions.csv"), s.classNames, yte, pred, prob, names); err != nil {

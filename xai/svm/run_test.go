@@ -69,3 +69,27 @@ func TestRunFromConfig(t *testing.T) {
 		t.Errorf("config.yaml does not load back: %v", err)
 	}
 }
+
+// TestRunCategorical fits a table whose only informative column holds text:
+// it enters one-hot, one indicator per level.
+func TestRunCategorical(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("colour,noise,y\n")
+	for i := range 30 {
+		colour, y := []string{"red", "green", "blue"}[i%3], "no"
+		if i%3 == 0 {
+			y = "yes"
+		}
+		b.WriteString(colour + "," + formatFloat(float64(i%4)/10) + "," + y + "\n")
+	}
+	p := filepath.Join(dir, "t.csv")
+	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := cmdtest.Run(t, config.SVMSchema(), "kernel: linear\n",
+		[]string{"train=" + p, "test=" + p, "label=y", "out=" + filepath.Join(dir, "run")}, RunFromConfig)
+	if s["accuracy"].(float64) != 1 || s["features"] != 4 {
+		t.Errorf("accuracy %v, features %v (want 1 and 3 levels + 1 numeric)", s["accuracy"], s["features"])
+	}
+}
