@@ -110,21 +110,28 @@ func fitSeparated(t *testing.T, x, y []float64, features ...string) *SeparationE
 	return se
 }
 
+// twoColumns draws n rows of two features with row (seeded with seed), which
+// fills the row and returns its 0/1 label.
+func twoColumns(seed uint64, n int, row func(r *rand.Rand, i int, row []float64) float64) (x, y []float64) {
+	r := rand.New(rand.NewPCG(seed, seed))
+	x, y = make([]float64, 2*n), make([]float64, n)
+	for i := range n {
+		y[i] = row(r, i, x[2*i:2*i+2])
+	}
+	return x, y
+}
+
 func TestLogRegSeparationSingleFeature(t *testing.T) {
 	// "s" separates perfectly; "n" is noise.
-	r := rand.New(rand.NewPCG(3, 3))
-	n := 200
-	x := make([]float64, 2*n)
-	y := make([]float64, n)
-	for i := 0; i < n; i++ {
-		x[2*i] = r.NormFloat64()
+	x, y := twoColumns(3, 200, func(r *rand.Rand, i int, row []float64) float64 {
+		row[0] = r.NormFloat64()
 		if i%2 == 0 {
-			y[i] = 1
-			x[2*i+1] = 1 + r.Float64()
-		} else {
-			x[2*i+1] = -r.Float64()
+			row[1] = 1 + r.Float64()
+			return 1
 		}
-	}
+		row[1] = -r.Float64()
+		return 0
+	})
 	se := fitSeparated(t, x, y, "n", "s")
 	if se.Kind != "complete" || len(se.Features) != 1 || se.Features[0] != "s" {
 		t.Errorf("kind %q features %v, want complete on s", se.Kind, se.Features)
@@ -147,19 +154,16 @@ func TestLogRegSeparationSingleFeature(t *testing.T) {
 
 func TestLogRegQuasiSeparationBinaryFeature(t *testing.T) {
 	// A binary feature that is 1 only in class 1 rows: quasi-complete.
-	r := rand.New(rand.NewPCG(4, 4))
-	n := 300
-	x := make([]float64, 2*n)
-	y := make([]float64, n)
-	for i := 0; i < n; i++ {
-		x[2*i] = r.NormFloat64()
-		if r.Float64() < 1/(1+math.Exp(-x[2*i])) {
-			y[i] = 1
+	x, y := twoColumns(4, 300, func(r *rand.Rand, _ int, row []float64) float64 {
+		row[0] = r.NormFloat64()
+		if r.Float64() < 1/(1+math.Exp(-row[0])) {
 			if r.Float64() < 0.2 {
-				x[2*i+1] = 1
+				row[1] = 1
 			}
+			return 1
 		}
-	}
+		return 0
+	})
 	if se := fitSeparated(t, x, y, "age", "marker"); se.Kind != "quasi-complete" || se.Features[0] != "marker" {
 		t.Fatalf("want quasi-complete separation on marker, got %v", se)
 	}

@@ -408,15 +408,8 @@ func TestTinyCacheSameAsLargeCache(t *testing.T) {
 }
 
 func TestShrinkingSameSolution(t *testing.T) {
-	rng := rand.New(rand.NewSource(13))
-	n, d := 500, 5
-	X, y := blobs(rng, n, d, 3, 0.7)
-	p := DefaultParams()
-	p.C = 3
-	p.Shrinking = true
-	a := mustFit(t, X, n, d, y, p)
-	p.Shrinking = false
-	b := mustFit(t, X, n, d, y, p)
+	n := 500
+	X, a, b := fitTwice(t, 13, n, 5, 3, 0.7, func(p *Params, second bool) { p.C, p.Shrinking = 3, !second })
 	for q := range a.objs {
 		if math.Abs(a.objs[q]-b.objs[q]) > 1e-3*math.Abs(b.objs[q]) {
 			t.Errorf("pair %d: dual objective %v with shrinking, %v without", q, a.objs[q], b.objs[q])
@@ -438,14 +431,13 @@ func TestShrinkingSameSolution(t *testing.T) {
 }
 
 func TestWorkersDeterministic(t *testing.T) {
-	rng := rand.New(rand.NewSource(17))
-	n, d := 300, 3
-	X, y := blobs(rng, n, d, 4, 1)
-	p := DefaultParams()
-	p.Workers = 1
-	a, _ := Fit(X, n, d, y, p)
-	p.Workers = 3
-	b, _ := Fit(X, n, d, y, p)
+	n := 300
+	X, a, b := fitTwice(t, 17, n, 3, 4, 1, func(p *Params, second bool) {
+		p.Workers = 1
+		if second {
+			p.Workers = 3
+		}
+	})
 	da, db := a.DecisionFunction(X, n), b.DecisionFunction(X, n)
 	for i := range da {
 		for q := range da[i] {
@@ -623,6 +615,25 @@ func TestMaxIterWarns(t *testing.T) {
 }
 
 // mustFit fits and fails the test on an error.
+// fitTwice fits the default parameters, adjusted by set, twice on n blobs
+// of d features in k classes (seeded): the first fit with second false, the
+// other with it true. It returns the data and both models.
+func fitTwice(t *testing.T, seed int64, n, d, k int, spread float64, set func(p *Params, second bool)) (X []float64, a, b *Model) {
+	t.Helper()
+	X, y := blobs(rand.New(rand.NewSource(seed)), n, d, k, spread)
+	for _, second := range []bool{false, true} {
+		p := DefaultParams()
+		set(&p, second)
+		m := mustFit(t, X, n, d, y, p)
+		if second {
+			b = m
+		} else {
+			a = m
+		}
+	}
+	return X, a, b
+}
+
 func mustFit(t *testing.T, X []float64, n, d int, y []int, p Params) *Model {
 	t.Helper()
 	m, err := Fit(X, n, d, y, p)
