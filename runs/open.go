@@ -22,7 +22,7 @@ var resumed = map[string]bool{"train": true}
 // outputPatterns match the files a genxai command writes at the top of its
 // run directory (see the run directory contract in docs/design.md). Create
 // with force deletes exactly these; anything else is left alone.
-var outputPatterns = []string{"*.yaml", "*.json", "*.jsonl", "*.safetensors", "*.png", "*.csv", "*.txt", "*.html", "*.md"}
+var outputPatterns = []string{"*.yaml", "*.json", "*.jsonl", "*.safetensors", "*.png", "*.csv", "*.txt", "*.html", "*.md", "*.npy", "*-ubyte"}
 
 // marker is the content of run.json.
 type marker struct {

@@ -77,19 +77,23 @@ func configure(cmd *cobra.Command, schema config.Schema, flags []shorthand, run 
 		} else {
 			first[sh.key] = sh.flag
 		}
+		short := "" // a one-letter flag (-n) also takes the single-dash form
+		if len(sh.flag) == 1 && sh.flag != "c" && sh.flag != "h" {
+			short = sh.flag
+		}
 		switch def := k.Default.(type) {
 		case string:
-			fs.String(sh.flag, def, doc)
+			fs.StringP(sh.flag, short, def, doc)
 		case int:
-			fs.Int(sh.flag, def, doc)
+			fs.IntP(sh.flag, short, def, doc)
 		case float64:
-			fs.Float64(sh.flag, def, doc)
+			fs.Float64P(sh.flag, short, def, doc)
 		case bool:
-			fs.Bool(sh.flag, def, doc)
+			fs.BoolP(sh.flag, short, def, doc)
 		case []string:
-			fs.StringSlice(sh.flag, def, doc+" (comma-separated)")
+			fs.StringSliceP(sh.flag, short, def, doc+" (comma-separated)")
 		case nil: // a required key: the flag's zero value stands for unset
-			zeroFlag(fs, sh.flag, k.Type, doc)
+			zeroFlag(fs, sh.flag, short, k.Type, doc)
 		default:
 			panic(fmt.Sprintf("configure %s: key %q of type %s has no flag form", schema.Name, k.Name, k.Type))
 		}
@@ -106,12 +110,12 @@ func configure(cmd *cobra.Command, schema config.Schema, flags []shorthand, run 
 }
 
 // zeroFlag adds a flag of the key type t with its zero value.
-func zeroFlag(fs *pflag.FlagSet, name string, t config.Type, doc string) {
+func zeroFlag(fs *pflag.FlagSet, name, short string, t config.Type, doc string) {
 	switch t {
 	case config.Int:
-		fs.Int(name, 0, doc)
+		fs.IntP(name, short, 0, doc)
 	case config.String:
-		fs.String(name, "", doc)
+		fs.StringP(name, short, "", doc)
 	default:
 		panic(fmt.Sprintf("flag --%s: a required key of type %s has no flag form", name, t))
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -154,10 +155,10 @@ func TestSecondWriterRefused(t *testing.T) {
 	orphan := filepath.Join(a, ".checkpoint.safetensors.tmp-123")
 	os.WriteFile(orphan, []byte("partial"), 0o644)
 	out, _ := genxai(t, root, "train", "--resume", a, "--set", "seed=5") // refused, after the lock and the clean-up
-	for _, w := range []string{"took over the stale lock of process", "removed 1 temporary file"} {
-		if !strings.Contains(out, w) {
-			t.Fatalf("resume after a kill does not say %q:\n%s", w, out)
-		}
+	// The kill may also have cut a checkpoint write short, leaving a second
+	// temporary file: at least the one made here is removed.
+	if !strings.Contains(out, "took over the stale lock of process") || !regexp.MustCompile(`removed [1-9][0-9]* temporary file`).MatchString(out) {
+		t.Fatalf("resume after a kill does not say it took over the stale lock and removed the temporary files:\n%s", out)
 	}
 	if !strings.Contains(out, "process "+strconv.Itoa(pid)) {
 		t.Fatalf("stale lock message does not name process %d:\n%s", pid, out)
