@@ -20,6 +20,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -242,4 +243,19 @@ func partsTable(parts []string, summary map[string]any) Table {
 		t.Rows = append(t.Rows, []string{"all", "the whole demo", fmt.Sprintf("%.1f", v)})
 	}
 	return t
+}
+
+// dataURI matches a data: URI up to its closing quote.
+var dataURI = regexp.MustCompile(`data:[^"'\s]*`)
+
+// URLOutsideData returns the text around the first "http" (any case) of
+// page outside its data: URIs, or "" when there is none: a report must
+// name no network resource. Tests of the report and the demo use it.
+func URLOutsideData(page string) string {
+	s := dataURI.ReplaceAllString(page, "data:")
+	i := strings.Index(strings.ToLower(s), "http")
+	if i < 0 {
+		return ""
+	}
+	return s[max(0, i-40):min(len(s), i+60)]
 }
