@@ -30,7 +30,7 @@ func glassboxCmd(cmd *cobra.Command, schema config.Schema, own []string, fit gla
 		func(c *config.Config, stdout, log io.Writer) error {
 			return withInterrupt(cmd.Context(), func(ctx context.Context) error {
 				dir, err := fit(ctx, c, stdout, log)
-				if err != nil {
+				if err != nil || dir == "" {
 					return err
 				}
 				return writeReport(stdout, dir)
