@@ -106,6 +106,7 @@ func sharedKeys(kinds, executors []string) []Key {
 		IntKey("train.warmup_steps", 0, "steps of linear warm-up from 0 to train.lr; 0 = none").AtLeast(0),
 		FloatKey("train.min_lr", 0, "learning rate at the end of the cosine schedule; must be ≤ train.lr").AtLeast(0),
 		FloatKey("train.grad_clip", 0, "clip the global L2 norm of the gradients to this value; 0 = off").AtLeast(0),
+		IntKey("train.keep_images", 10, "keep the per-epoch pictures (epochs/NAME_epochNNN.png) of the last this many epochs; 0 keeps all. The last epoch's are also NAME.png at the top of the run directory").AtLeast(0),
 		IntKey("train.log_every", 50, "log metrics every this many steps").AtLeast(1),
 		StringKey("train.executor", "tape", "how the graph runs: tape is Gorgonia's TapeMachine, the reference").OneOf(executors...),
 		IntKey("train.threads", 0, "CPU threads for Go's own work (GOMAXPROCS); 0 = all cores").AtLeast(0),

@@ -9,3 +9,15 @@ import _ "embed"
 //
 //go:embed vae-digits.yaml
 var VAEDigits []byte
+
+// The configs of `genxai demo`'s parts beyond the VAE.
+var (
+	//go:embed demo-cnn-digits.yaml
+	DemoCNN []byte
+	//go:embed demo-cgan-digits.yaml
+	DemoCGAN []byte
+	//go:embed demo-lm.yaml
+	DemoLM []byte
+	//go:embed demo-augment.yaml
+	DemoAugment []byte
+)

@@ -73,6 +73,7 @@ type GANTask struct {
 	dSteps         int
 	dLRScale       float64 // discriminator learning rate / generator learning rate
 	seed           int64
+	pictures       epochFiles
 
 	fake                     *nets.GANGenerator         // training-mode generator: fakes for the discriminator
 	dStep                    *nets.GANDiscriminatorStep // batch 2·batch: real rows then generated rows
@@ -118,7 +119,7 @@ func NewGANTask(c *config.Config, opt train.OptimConfig, executor string) (*GANT
 		return nil, err
 	}
 	t := &GANTask{trainSet: trainSet, test: test, batch: c.Int("train.batch_size"), dSteps: c.Int("model.d_steps"),
-		seed: int64(c.Int("seed")), metricSamples: c.Int("metrics.samples"), dLRScale: 1}
+		seed: int64(c.Int("seed")), metricSamples: c.Int("metrics.samples"), dLRScale: 1, pictures: newEpochFiles(c)}
 	if dlr := c.Float("model.d_lr"); dlr > 0 {
 		t.dLRScale = dlr / c.Float("train.lr")
 	}
@@ -556,15 +557,16 @@ func sqrtSym(s *mat.SymDense) (*mat.Dense, error) {
 	return &root, nil
 }
 
-// Artifacts writes samples_epochNNN.png from noise fixed by the seed (the same
-// every epoch, so progress is visible; a conditional GAN draws one row per
-// class) and loss.png with both networks' losses.
+// Artifacts writes samples.png (and epochs/samples_epochNNN.png) from noise
+// fixed by the seed (the same every epoch, so progress is visible; a
+// conditional GAN draws one row per class) and loss.png with both networks'
+// losses.
 func (t *GANTask) Artifacts(dir *runs.Dir, epoch int) error {
 	img, err := t.sampleGrid(rand.New(rand.NewSource(t.seed+104729)), -1)
 	if err != nil {
 		return err
 	}
-	if err := viz.SavePNG(dir.File(fmt.Sprintf("samples_epoch%03d.png", epoch)), img); err != nil {
+	if err := t.pictures.png(dir, "samples", epoch, img); err != nil {
 		return err
 	}
 	if err := t.writeConditioning(dir); err != nil {

@@ -100,7 +100,7 @@ func TestGANRunMetricsAndSample(t *testing.T) {
 	if !ok1 || !ok2 || fd < 0 || acc < 0 || acc > 1 {
 		t.Errorf("summary fd_classifier = %v, conditioning_accuracy = %v", s["fd_classifier"], s["conditioning_accuracy"])
 	}
-	for _, f := range []string{"samples_epoch001.png", "loss.png"} {
+	for _, f := range []string{"samples.png", "epochs/samples_epoch001.png", "loss.png"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Error(err)
 		}

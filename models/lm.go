@@ -108,6 +108,7 @@ type LMTask struct {
 	evalEx, genEx engine.Executor
 	seed          int64
 	evalBatches   int
+	pictures      epochFiles
 }
 
 // TransformerConfigFrom reads a nets.TransformerConfig from a training config
@@ -130,7 +131,7 @@ func NewLMTask(c *config.Config, opt train.OptimConfig, executor string) (*LMTas
 		return nil, err
 	}
 	corpus := NewCorpus(text)
-	t := &LMTask{corpus: corpus, seed: int64(c.Int("seed")), evalBatches: c.Int("model.eval_batches")}
+	t := &LMTask{corpus: corpus, seed: int64(c.Int("seed")), evalBatches: c.Int("model.eval_batches"), pictures: newEpochFiles(c)}
 	t.kind, t.executor = "lm", executor
 	t.cfg = TransformerConfigFrom(c, len(corpus.Vocab))
 	T := t.cfg.Block
@@ -235,9 +236,9 @@ func (t *LMTask) Evaluate(ctx context.Context) (map[string]float64, error) {
 	return map[string]float64{"val_loss": loss, "bits_per_char": loss / math.Ln2}, nil
 }
 
-// Artifacts writes sample_epochNNN.txt (400 characters drawn with a fixed
-// seed at temperature 1 from the first characters of the validation text)
-// and the loss curve.
+// Artifacts writes sample.txt and epochs/sample_epochNNN.txt (400
+// characters drawn with a fixed seed at temperature 1 from the first
+// characters of the validation text) and the loss curve.
 func (t *LMTask) Artifacts(dir *runs.Dir, epoch int) error {
 	prompt := t.corpus.Val[:min(16, len(t.corpus.Val))]
 	out, err := Generate(t.gen, t.genEx, prompt, 400, 1, 0, rand.New(rand.NewSource(t.seed+31337)))
@@ -245,11 +246,7 @@ func (t *LMTask) Artifacts(dir *runs.Dir, epoch int) error {
 		return err
 	}
 	text := decode(t.corpus.Vocab, append(append([]int(nil), prompt...), out...))
-	err = runs.WriteFileAtomic(dir.File(fmt.Sprintf("sample_epoch%03d.txt", epoch)), func(w io.Writer) error {
-		_, err := w.Write([]byte(text + "\n"))
-		return err
-	})
-	if err != nil {
+	if err := t.pictures.text(dir, "sample", epoch, text+"\n"); err != nil {
 		return err
 	}
 	return train.PlotLoss(dir, "val_loss", "cross-entropy per character (nats)")
@@ -387,7 +384,7 @@ func (r *Run) LM() (*nets.Transformer, []rune, error) {
 }
 
 // sampleLM writes o.Tokens characters continuing o.Prompt to o.Out (a text
-// file; the default DIR/samples.png becomes DIR/samples.txt).
+// file; the default DIR/sampled.png becomes DIR/sampled.txt).
 func sampleLM(r *Run, o SampleOptions) (string, error) {
 	if o.Class >= 0 {
 		return "", fmt.Errorf("--class %d: a language model has no classes; leave --class out", o.Class)
@@ -422,7 +419,7 @@ func sampleLM(r *Run, o SampleOptions) (string, error) {
 	}
 	defer ex.Close()
 	path := o.Out
-	if filepath.Base(path) == "samples.png" {
+	if filepath.Base(path) == "sampled.png" {
 		path = strings.TrimSuffix(path, ".png") + ".txt"
 	}
 	f, err := os.Create(path)

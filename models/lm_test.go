@@ -94,7 +94,7 @@ func TestLMRunAndSample(t *testing.T) {
 			t.Errorf("summary has no %s: %v", k, s)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, "sample_epoch001.txt")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "epochs", "sample_epoch001.txt")); err != nil {
 		t.Error(err)
 	}
 	sample := func(seed int64, out string) string {

@@ -188,7 +188,7 @@ func TestVAETrainsAndWritesRunDirectory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"config.yaml", "summary.json", "metrics.jsonl", "checkpoint.safetensors", "run.json", "loss.png", "samples_epoch003.png", "reconstructions_epoch003.png"} {
+	for _, f := range []string{"config.yaml", "summary.json", "metrics.jsonl", "checkpoint.safetensors", "run.json", "loss.png", "samples.png", "reconstructions.png", "epochs/samples_epoch003.png", "epochs/reconstructions_epoch003.png"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("run directory lacks %s", f)
 		}

@@ -45,8 +45,8 @@ func (e *Interrupted) Error() string {
 func (e *Interrupted) ExitCode() int { return 130 }
 
 // Sample draws from the model trained in the run directory dir with its
-// family's sampler and returns the file it wrote (by default DIR/samples.png,
-// or DIR/samples.txt for a language model).
+// family's sampler and returns the file it wrote (by default DIR/sampled.png,
+// or DIR/sampled.txt for a language model; samples.png is the training run's last epoch).
 func Sample(dir string, o SampleOptions) (string, error) {
 	r, err := Open(dir)
 	if err != nil {
@@ -68,7 +68,7 @@ func Sample(dir string, o SampleOptions) (string, error) {
 		}
 	}
 	if o.Out == "" {
-		o.Out = filepath.Join(dir, "samples.png")
+		o.Out = filepath.Join(dir, "sampled.png")
 	}
 	if fi, err := os.Stat(o.Out); err == nil && fi.IsDir() {
 		return "", fmt.Errorf("--out %s is a directory: give a file name, e.g. %s", o.Out, filepath.Join(o.Out, "samples.png"))

@@ -62,6 +62,7 @@ type VAETask struct {
 	evalEx, decEx  engine.Executor
 	seed           int64
 	batch          int
+	pictures       epochFiles
 }
 
 // VAEConfigFrom reads a nets.VAEConfig from a training config for images of
@@ -91,7 +92,7 @@ func NewVAETask(c *config.Config, opt train.OptimConfig, executor string) (*VAET
 		}
 	}
 	trainSet, val := holdOut(trainSet, c.Float("data.val_fraction"), int64(c.Int("seed")))
-	t := &VAETask{trainSet: trainSet, test: test, val: val, seed: int64(c.Int("seed")), batch: c.Int("train.batch_size")}
+	t := &VAETask{trainSet: trainSet, test: test, val: val, seed: int64(c.Int("seed")), batch: c.Int("train.batch_size"), pictures: newEpochFiles(c)}
 	t.kind, t.executor = "vae", executor
 	t.cfg = VAEConfigFrom(c, trainSet.C, trainSet.H, trainSet.W)
 	t.store = nets.NewStore(t.seed)
@@ -217,9 +218,9 @@ func DecodeVAE(dec *nets.VAEDecoder, ex engine.Executor, z [][]float32) ([][]flo
 	return out, nil
 }
 
-// Artifacts writes samples_epochNNN.png (64 decodings of fixed prior draws),
-// reconstructions_epochNNN.png (test images above their reconstructions) and
-// the loss curve.
+// Artifacts writes samples.png (64 decodings of fixed prior draws) and
+// reconstructions.png (test images above their reconstructions), each also
+// as epochs/NAME_epochNNN.png, and the loss curve.
 func (t *VAETask) Artifacts(dir *runs.Dir, epoch int) error {
 	rng := rand.New(rand.NewSource(t.seed + 104729))
 	z := make([][]float32, 64)
@@ -235,7 +236,7 @@ func (t *VAETask) Artifacts(dir *runs.Dir, epoch int) error {
 	}
 	c, h, w := t.trainSet.C, t.trainSet.H, t.trainSet.W
 	scale := max(1, 56/h)
-	if err := viz.SavePNG(dir.File(fmt.Sprintf("samples_epoch%03d.png", epoch)), viz.Grid(imgs, c, h, w, 8, scale, 1)); err != nil {
+	if err := t.pictures.png(dir, "samples", epoch, viz.Grid(imgs, c, h, w, 8, scale, 1)); err != nil {
 		return err
 	}
 	// Reconstructions: the means of q(z|x) decoded, for the first 16 test images.
@@ -258,7 +259,7 @@ func (t *VAETask) Artifacts(dir *runs.Dir, epoch int) error {
 		grid = append(grid, t.test.Image(i))
 	}
 	grid = append(grid, rec...)
-	if err := viz.SavePNG(dir.File(fmt.Sprintf("reconstructions_epoch%03d.png", epoch)), viz.Grid(grid, c, h, w, len(idx), scale, 1)); err != nil {
+	if err := t.pictures.png(dir, "reconstructions", epoch, viz.Grid(grid, c, h, w, len(idx), scale, 1)); err != nil {
 		return err
 	}
 	return train.PlotLoss(dir, "test_loss", "negative ELBO per image (nats)")

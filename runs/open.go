@@ -138,6 +138,11 @@ func open(path, command string, create bool) (*Dir, error) {
 		d.note(note)
 	}
 	n, err := removeTemporaries(path)
+	if err == nil {
+		var m int
+		m, err = removeTemporaries(filepath.Join(path, EpochsDir))
+		n += m
+	}
 	if err != nil {
 		d.Close()
 		return nil, err
@@ -170,10 +175,14 @@ func isTemporary(name string) bool {
 	return strings.HasPrefix(name, ".probe-") || (strings.HasPrefix(name, ".") && strings.Contains(name, ".tmp-"))
 }
 
-// removeTemporaries deletes the temporary files in dir; the caller holds the
-// lock, so no live writer owns them.
+// removeTemporaries deletes the temporary files in dir (a run directory or
+// its EpochsDir; a missing one has none); the caller holds the lock, so no
+// live writer owns them.
 func removeTemporaries(dir string) (int, error) {
 	es, err := os.ReadDir(dir)
+	if os.IsNotExist(err) {
+		return 0, nil // no EpochsDir
+	}
 	if err != nil {
 		return 0, fmt.Errorf("reading run directory %s: %w", dir, err)
 	}
@@ -246,8 +255,18 @@ func (h holding) refusal(dir, command string, force bool) error {
 	return fmt.Errorf("%s holds files that are not a genxai run (%s) and that a run could overwrite: choose a new or empty --out, or pass --force to delete them", dir, strings.Join(h.outputs, ", "))
 }
 
-// clear deletes the given files of an earlier run.
+// EpochsDir is the subfolder where training runs keep the pictures of each
+// epoch; it belongs to the run, so clearing an earlier run removes it too.
+const EpochsDir = "epochs"
+
+// clear deletes the given files of an earlier run and, when there are any,
+// its EpochsDir.
 func (d *Dir) clear(names []string) error {
+	if len(names) > 0 {
+		if err := os.RemoveAll(d.File(EpochsDir)); err != nil {
+			return fmt.Errorf("clearing run directory %s: %w", d.Path, err)
+		}
+	}
 	for _, n := range names {
 		if err := os.Remove(d.File(n)); err != nil && !os.IsNotExist(err) {
 			return fmt.Errorf("clearing run directory %s: %w", d.Path, err)

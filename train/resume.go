@@ -18,7 +18,7 @@ import (
 var ResumableKeys = []string{
 	"train.steps", "train.epochs",
 	"train.lr", "train.schedule", "train.min_lr", "train.warmup_steps",
-	"train.log_every", "train.threads", "train.blas_threads",
+	"train.log_every", "train.keep_images", "train.threads", "train.blas_threads",
 	"device", "train.executor",
 }
 

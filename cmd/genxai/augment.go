@@ -102,7 +102,7 @@ func runAugment(cmd *cobra.Command, cfgPath string, sets []string, out string, f
 	w := cmd.OutOrStdout()
 	fmt.Fprint(w, res.Markdown())
 	fmt.Fprintf(w, "\n%d SVMs in %.0fs; wrote %s\n", len(res.Trials), res.Seconds, dir.Path)
-	return nil
+	return writeReport(w, dir.Path)
 }
 
 // augmentProgress shows a bar on a terminal and one line per fitted model

@@ -18,6 +18,7 @@ const childArgs = "GENXAI_TEST_CHILD_ARGS"
 func TestMain(m *testing.M) {
 	if args, ok := os.LookupEnv(childArgs); ok {
 		os.Args = append([]string{"genxai"}, strings.Split(args, "\x1f")...)
+		os.Unsetenv(childArgs) // a GENXAI_* variable that no config schema knows
 		main()
 		os.Exit(0)
 	}

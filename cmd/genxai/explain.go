@@ -127,6 +127,7 @@ func (m explainMethod) command() *cobra.Command {
 		if m.print != nil {
 			m.print(stdout, s)
 		}
+		printReportCommand(stdout, c.String("run"), c.String("out"))
 		return nil
 	})
 }

@@ -29,8 +29,11 @@ func glassboxCmd(cmd *cobra.Command, schema config.Schema, own []string, fit gla
 	configure(cmd, schema, flagsOf(slices.Concat(glassboxCommon, own, []string{"target=" + config.LabelKey})...),
 		func(c *config.Config, stdout, log io.Writer) error {
 			return withInterrupt(cmd.Context(), func(ctx context.Context) error {
-				_, err := fit(ctx, c, stdout, log)
-				return err
+				dir, err := fit(ctx, c, stdout, log)
+				if err != nil || dir == "" {
+					return err
+				}
+				return writeReport(stdout, dir)
 			})
 		})
 	cmd.Flags().Lookup("split").NoOptDefVal = "builtin"

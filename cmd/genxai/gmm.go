@@ -28,8 +28,13 @@ n_init; docs/config.md).`,
 	schema := config.GMMSchema()
 	rootCmd.AddCommand(configure(cmd, schema, allFlags(schema), func(c *config.Config, stdout, log io.Writer) error {
 		return withInterrupt(cmd.Context(), func(ctx context.Context) error {
-			_, err := gmm.RunFromConfig(ctx, c, stdout, log)
-			return err
+			if _, err := gmm.RunFromConfig(ctx, c, stdout, log); err != nil {
+				return err
+			}
+			if out := c.String("out"); out != "" {
+				return writeReport(stdout, out)
+			}
+			return nil
 		})
 	}))
 }

@@ -119,10 +119,10 @@ func TestForceClearsOldRun(t *testing.T) {
 	a := filepath.Join(root, "a")
 	trainTiny(t, root, a, "3")
 	trainTiny(t, root, a, "1", "--force")
-	if _, err := os.Stat(filepath.Join(a, "samples_epoch003.png")); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(a, "epochs", "samples_epoch003.png")); !os.IsNotExist(err) {
 		t.Fatalf("the old run's picture survived --force: %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(a, "samples_epoch001.png")); err != nil {
+	if _, err := os.Stat(filepath.Join(a, "epochs", "samples_epoch001.png")); err != nil {
 		t.Fatal(err)
 	}
 }

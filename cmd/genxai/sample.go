@@ -21,7 +21,7 @@ func init() {
 		Long: `Draw samples from the model trained in a run directory: an image grid for a
 VAE or GAN (--class K for a class-conditional GAN), text for a language model
 (--prompt, --tokens, --temperature, --top-k). The default output is
-DIR/samples.png (DIR/samples.txt for a language model), replaced by each
+DIR/sampled.png (DIR/sampled.txt for a language model), replaced by each
 sample; an existing --out FILE is replaced only with --force.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -45,7 +45,7 @@ sample; an existing --out FILE is replaced only with --force.`,
 	f := cmd.Flags()
 	f.StringVar(&run, "run", "", "run directory of a trained model")
 	f.IntVarP(&o.N, "n", "n", 64, fmt.Sprintf("number of images (1 to %d: one picture)", models.MaxImages))
-	f.StringVar(&o.Out, "out", "", "output file (default DIR/samples.png)")
+	f.StringVar(&o.Out, "out", "", "output file (default DIR/sampled.png; the training run's own samples.png is left alone)")
 	f.BoolVar(&force, "force", false, "replace an existing --out FILE")
 	f.Int64Var(&o.Seed, "seed", 1, "noise seed")
 	f.IntVar(&o.Class, "class", -1, "class to condition on (conditional GAN)")

@@ -30,8 +30,13 @@ Settings come from -c CONFIG, then GENXAI_* environment variables, then
 	schema := config.SVMSchema()
 	rootCmd.AddCommand(configure(cmd, schema, allFlags(schema, "C=c"), func(c *config.Config, stdout, log io.Writer) error {
 		return withInterrupt(cmd.Context(), func(ctx context.Context) error {
-			_, err := svm.RunFromConfig(ctx, c, stdout, log)
-			return err
+			if _, err := svm.RunFromConfig(ctx, c, stdout, log); err != nil {
+				return err
+			}
+			if out := c.String("out"); out != "" {
+				return writeReport(stdout, out)
+			}
+			return nil
 		})
 	}))
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"genxai/models"
+	"genxai/report"
 	"genxai/train"
 )
 
@@ -68,18 +69,30 @@ checkpoint and exits with status 130.`,
 const forceDoc = "write into --out even when it holds another run or files a run could overwrite, deleting them first"
 
 // runTraining runs one training request with Ctrl-C turned into a checkpoint
-// and exit status 130, and prints the summary.
+// and exit status 130, prints the summary, writes the run's report.html and
+// prints its path last.
 func runTraining(parent context.Context, req train.Request) error {
 	if parent == nil {
 		parent = context.Background()
 	}
 	ctx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if req.OutDir == "" {
+		req.OutDir = req.Resume
+	}
+	if req.OutDir == "" {
+		req.OutDir = train.DefaultRunDir(req.Config.String("model.kind"))
+	}
 	summary, err := models.Train(ctx, req)
 	if err != nil {
 		return err
 	}
 	b, _ := json.MarshalIndent(summary, "", "  ")
 	fmt.Fprintf(req.Log, "summary:\n%s\n", b)
+	path, err := report.Write(req.OutDir, report.Options{})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(req.Log, "report: %s\n", path)
 	return nil
 }

@@ -378,6 +378,7 @@ func (r *Results) Summary() map[string]any {
 	if len(r.Warnings) > 0 {
 		out["warnings"] = r.Warnings
 	}
+	out[runs.SourceKey] = r.Settings.sources()
 	if agree := r.agreement(); len(agree) > 0 {
 		m := map[string]float64{}
 		for n, a := range agree {
@@ -386,4 +387,20 @@ func (r *Results) Summary() map[string]any {
 		out["synthetic_agreement"] = m
 	}
 	return out
+}
+
+// sources is what summary.json records as runs.SourceKey: the GAN and
+// classifier runs the study draws on, or its data when it uses none.
+func (s Settings) sources() []string {
+	var used []string
+	if s.GeneratorKind == "gan" {
+		used = append(used, s.GANRun)
+	}
+	if s.FeatureKind == "classifier" {
+		used = append(used, s.ClassifierRun)
+	}
+	if len(used) == 0 {
+		used = []string{s.Source, s.TestSource}
+	}
+	return runs.Sources(used...)
 }

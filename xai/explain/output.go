@@ -15,6 +15,9 @@ import (
 type Out struct {
 	Dir   *runs.Dir
 	Files []string
+	// Source is what the explanation explains: the flags "run" and "vae"
+	// (runs.Sources), written to summary.json as runs.SourceKey.
+	Source []string
 }
 
 // Begin creates the output directory out and writes config.yaml holding the
@@ -34,7 +37,9 @@ func Begin(out, method string, flags map[string]any) (*Out, error) {
 	if err := d.WriteConfig(settings); err != nil {
 		return nil, err
 	}
-	return &Out{Dir: d}, nil
+	run, _ := flags["run"].(string)
+	vae, _ := flags["vae"].(string)
+	return &Out{Dir: d, Source: runs.Sources(run, vae)}, nil
 }
 
 // PNG saves img as name in the directory and records it.
@@ -49,10 +54,11 @@ func (o *Out) PNG(name string, img image.Image) error {
 // Record notes a file written by other means (a plot, an HTML page).
 func (o *Out) Record(name string) { o.Files = append(o.Files, name) }
 
-// Finish writes summary.json: s with "method" and "files" added.
+// Finish writes summary.json: s with "method", "files" and "source" added.
 func (o *Out) Finish(method string, s map[string]any) error {
 	s["method"] = method
 	s["files"] = o.Files
+	s[runs.SourceKey] = o.Source
 	err := o.Dir.WriteSummary(s)
 	if e := o.Dir.Close(); err == nil {
 		err = e

@@ -303,7 +303,7 @@ func RunLogReg(c *config.Config, stdout io.Writer) (string, error) {
 	} else if len(omitted) > 0 {
 		s["forest_plot_omitted"] = omitted
 	}
-	s["seconds"] = time.Since(start).Seconds()
+	s["seconds"], s[runs.SourceKey] = time.Since(start).Seconds(), runs.Sources(c.String("train"), c.String("test"))
 	if err := dir.WriteSummary(s); err != nil {
 		return dir.Path, err
 	}
@@ -533,7 +533,7 @@ func RunEBM(ctx context.Context, c *config.Config, stdout, log io.Writer) (strin
 	if err := m.writeExplanations(dir, evalX, evalY, on, c.Int("explain_rows")); err != nil {
 		return dir.Path, err
 	}
-	s["seconds"] = time.Since(start).Seconds()
+	s["seconds"], s[runs.SourceKey] = time.Since(start).Seconds(), runs.Sources(c.String("train"), c.String("test"))
 	if err := dir.WriteSummary(s); err != nil {
 		return dir.Path, err
 	}

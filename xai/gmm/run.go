@@ -108,6 +108,7 @@ func RunFromConfig(ctx context.Context, c *config.Config, stdout, log io.Writer)
 	if err := dir.WriteJSON("model.json", model); err != nil {
 		return nil, err
 	}
+	summary[runs.SourceKey] = runs.Sources(trainPath, c.String("test"))
 	if err := dir.WriteSummary(summary); err != nil {
 		return nil, err
 	}

@@ -120,6 +120,7 @@ func RunFromConfig(ctx context.Context, c *config.Config, stdout, log io.Writer)
 		s.allNames, s.allNames, s.counts(), false); err != nil {
 		return nil, err
 	}
+	summary[runs.SourceKey] = runs.Sources(trainPath, testPath)
 	if err := dir.WriteSummary(summary); err != nil {
 		return nil, err
 	}
