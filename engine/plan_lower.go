@@ -185,6 +185,11 @@ func (l *lowerer) node(n *G.Node) error {
 		l.chain(n)
 		return nil
 	}
+	if hk, ok := n.Op().(HostKernel); ok {
+		if done, err := l.hostKernel(n, hk); done || err != nil {
+			return err
+		}
+	}
 	switch opType(n.Op()) {
 	case "gorgonia.reshapeOp":
 		l.p.of[n] = l.p.of[kids[0]]
