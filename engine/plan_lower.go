@@ -208,6 +208,18 @@ func (l *lowerer) node(n *G.Node) error {
 		if l.repeat(n) {
 			return nil
 		}
+	case "gorgonia.transposeOp":
+		if ok, err := l.transpose(n); ok || err != nil {
+			return err
+		}
+	case "gorgonia.concatOp":
+		if ok, err := l.concat(n); ok || err != nil {
+			return err
+		}
+	case "*gorgonia.sliceOp":
+		if ok, err := l.slice(n); ok || err != nil {
+			return err
+		}
 	case "*gorgonia.softmaxOp", "*gorgonia.softmaxDiffOp":
 		if l.softmax(n) {
 			return nil

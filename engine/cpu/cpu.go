@@ -11,6 +11,7 @@ package cpu
 import (
 	"fmt"
 	"runtime"
+	"sync"
 
 	G "gorgonia.org/gorgonia"
 
@@ -34,6 +35,10 @@ type Backend struct {
 	workers, minPar int
 	blas            G.BLAS
 	scratch         [][]float32 // per worker, grown on demand
+	wg              sync.WaitGroup
+	strided         stridedJob
+	chain           chainJob
+	reduce          reduceJob
 }
 
 var (
