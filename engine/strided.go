@@ -106,6 +106,17 @@ func ConcatCopy(shape []int, axis, offset, total int) (Strided, error) {
 	return blockCopy(size(shape[:axis]), size(shape[axis+1:]), shape[axis], shape[axis], 0, 1, total, offset), nil
 }
 
+// RepeatCopy is the copy of x viewed as [rows, inner] into y of [rows, reps,
+// inner]: each row of x repeated reps times (Gorgonia's Repeat along the axis
+// that ends rows, NumPy's repeat). It reads x with a stride of 0 along reps.
+func RepeatCopy(rows, reps, inner int) Strided {
+	return Strided{
+		Dims: [MaxDims]int{1, rows, reps, inner},
+		Src:  [MaxDims]int{0, inner, 0, 1},
+		Dst:  [MaxDims]int{0, reps * inner, inner, 1},
+	}
+}
+
 // SliceCopy is the copy of x[…, start:end:step, …] (axis along, step ≥ 1,
 // Gorgonia's and NumPy's slice) of a tensor of the given shape into a dense
 // result; it returns the copy and the number of positions taken.

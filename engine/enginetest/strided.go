@@ -50,9 +50,10 @@ func strided(t *testing.T, be engine.Backend, s engine.Strided, x, dst0 []float3
 	return down(t, be, y)
 }
 
-// stridedCase checks Strided through its three builders against plain
-// index arithmetic: every transpose of 1- to 4-axis tensors of odd extents,
-// concatenation along each axis, slices with steps, and the adding form.
+// stridedCase checks Strided through its builders against plain index
+// arithmetic: every transpose of 1- to 4-axis tensors of odd extents,
+// concatenation along each axis, slices with steps, the adding form, and
+// repeats (a source stride of 0).
 // A copy is exact, so every check is bit for bit.
 func stridedCase(t *testing.T, be engine.Backend, rng *rand.Rand) (outs [][]float32) {
 	for _, shape := range [][]int{{7}, {3, 17}, {1, 5}, {3, 1, 5}, {2, 3, 4}, {3, 5, 2, 7}, {2, 1, 3, 1}, {17, 3, 9, 2}} {
@@ -83,6 +84,17 @@ func stridedCase(t *testing.T, be engine.Backend, rng *rand.Rand) (outs [][]floa
 			outs = append(outs, concatCheck(t, be, rng, shape, axis))
 			outs = append(outs, sliceCheck(t, be, rng, x, shape, axis))
 		}
+	}
+	for _, sh := range [][3]int{{1, 1, 1}, {3, 17, 1}, {1, 5, 7}, {17, 3, 5}} {
+		rows, reps, inner := sh[0], sh[1], sh[2]
+		x := normals(rng, rows*inner)
+		want := make([]float32, rows*reps*inner)
+		for i := range want {
+			want[i] = x[i/(reps*inner)*inner+i%inner]
+		}
+		got := strided(t, be, engine.RepeatCopy(rows, reps, inner), x, normals(rng, len(want)))
+		exact(t, fmt.Sprintf("repeat %v", sh), got, want)
+		outs = append(outs, got)
 	}
 	if _, err := engine.TransposeCopy([]int{2, 3}, []int{0, 0}); err == nil {
 		t.Fatal("TransposeCopy accepted the pattern [0 0]")
