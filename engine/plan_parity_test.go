@@ -53,31 +53,31 @@ var parityModels = map[string]model{
 			Hidden: []int{16}, Channels: []int{4, 6}, Activation: "relu", Dropout: 0.1, BatchNorm: true}, 6, true))
 		return m.Net, m.Loss
 	},
-	"gan-mlp-d": func(t *testing.T, s *nets.Store) (*nets.Net, *G.Node) {
-		m := must(nets.NewGANDiscriminatorStep(s, ganConfig, 8))
-		return m.Net, m.Loss
-	},
-	"gan-mlp-g": func(t *testing.T, s *nets.Store) (*nets.Net, *G.Node) {
-		m := must(nets.NewGANGeneratorStep(s, ganConfig, 8))
-		return m.Net, m.Loss
-	},
+	"gan-mlp-d": ganStep(ganConfig, 8, false),
+	"gan-mlp-g": ganStep(ganConfig, 8, true),
 	"vae-conv": func(t *testing.T, s *nets.Store) (*nets.Net, *G.Node) {
 		m := must(nets.NewVAE(s, nets.VAEConfig{Arch: "conv", C: 1, H: 8, W: 8, Channels: []int{3, 5}, Latent: 4,
 			Activation: "relu", Likelihood: "bernoulli", Beta: 1, BatchNorm: true}, 5, true))
 		return m.Net, m.Loss
 	},
-	"dcgan-d": func(t *testing.T, s *nets.Store) (*nets.Net, *G.Node) {
-		m := must(nets.NewGANDiscriminatorStep(s, dcganConfig, 4))
-		return m.Net, m.Loss
-	},
-	"dcgan-g": func(t *testing.T, s *nets.Store) (*nets.Net, *G.Node) {
-		m := must(nets.NewGANGeneratorStep(s, dcganConfig, 4))
-		return m.Net, m.Loss
-	},
+	"dcgan-d": ganStep(dcganConfig, 4, false),
+	"dcgan-g": ganStep(dcganConfig, 4, true),
 	"transformer": func(t *testing.T, s *nets.Store) (*nets.Net, *G.Node) {
 		m := must(nets.NewTransformer(s, nets.TransformerConfig{Vocab: 11, Block: 6, Layers: 2, Heads: 2, Embed: 8, Dropout: 0.1}, 3, true))
 		return m.Net, m.Loss
 	},
+}
+
+// ganStep is the discriminator's or the generator's training step of cfg.
+func ganStep(cfg nets.GANConfig, batch int, generator bool) model {
+	return func(t *testing.T, s *nets.Store) (*nets.Net, *G.Node) {
+		if generator {
+			m := must(nets.NewGANGeneratorStep(s, cfg, batch))
+			return m.Net, m.Loss
+		}
+		m := must(nets.NewGANDiscriminatorStep(s, cfg, batch))
+		return m.Net, m.Loss
+	}
 }
 
 // dcganConfig is the conditional DCGAN with the projection discriminator
