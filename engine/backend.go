@@ -49,6 +49,11 @@ type Backend interface {
 	// Elementwise evaluates a fused chain over n = rows·cols elements (see Chain).
 	Elementwise(c *Chain, rows, cols int, in []Buffer, out []Buffer)
 
+	// Strided copies (or, with s.Add, adds) a strided view of src into a
+	// strided view of dst (see Strided): transposes, concatenation along an
+	// axis and slices are all one such copy.
+	Strided(s Strided, src, dst Buffer)
+
 	// Reduce reduces x, viewed as [outer, axis, inner], along its middle axis
 	// into y of outer·inner values.
 	Reduce(op ReduceOp, x Buffer, outer, axis, inner int, y Buffer)

@@ -118,15 +118,29 @@ func (p *Plan) upload(l leaf) error {
 		p.host[0] = float32(*v)
 		p.be.Upload(p.buf(l.id), p.host[:1])
 	case tensor.Tensor:
-		d, ok := v.Data().([]float32)
+		d, ok := float32s(v)
 		if !ok || len(d) != p.store[l.id].n {
-			return fmt.Errorf("input %s holds %T of %v, the plan needs %d float32 values", l.node.Name(), v.Data(), v.Shape(), p.store[l.id].n)
+			return fmt.Errorf("input %s holds %v values of shape %v, the plan needs %d float32 values", l.node.Name(), v.Dtype(), v.Shape(), p.store[l.id].n)
 		}
 		p.be.Upload(p.buf(l.id), d)
 	default:
 		return fmt.Errorf("input %s holds a %T; the plan reads float32 tensors and scalars (set its value before Run)", l.node.Name(), v)
 	}
 	return nil
+}
+
+// float32s returns a float32 tensor's backing slice without Data's
+// allocation (Data builds its slice through reflect): a dense tensor's
+// storage header gives it directly.
+func float32s(v tensor.Tensor) ([]float32, bool) {
+	if v.Dtype() != tensor.Float32 {
+		return nil, false
+	}
+	if h, ok := v.(interface{ Float32s() []float32 }); ok {
+		return h.Float32s(), true
+	}
+	d, ok := v.Data().([]float32)
+	return d, ok
 }
 
 // Close frees the plan's buffers.

@@ -126,8 +126,8 @@ func (l *lowerer) sum(n *G.Node) bool {
 }
 
 // repeat lowers a Repeat that no chain reads as a broadcast: each value of
-// x [outer, a, inner] becomes reps rows of the output, a GEMM of a column of
-// ones (stride 0) with each row of x: exact, as 1·x = x.
+// x [outer, a, inner] becomes reps rows of the output, one Strided copy that
+// reads x with a stride of 0 (RepeatCopy).
 func (l *lowerer) repeat(n *G.Node) bool {
 	var along int
 	if _, err := fmt.Sscanf(fmt.Sprint(n.Op()), "Repeat%d", &along); err != nil {
@@ -141,26 +141,9 @@ func (l *lowerer) repeat(n *G.Node) bool {
 		return false
 	}
 	reps := out[along] / in[along]
-	rows, inner := size(in[:along+1]), size(in[along+1:])
-	ones := l.newStorage(reps)
-	l.p.store[ones].pinned = true
-	l.p.store[ones].constant = filled(reps, 1)
-	x := l.p.of[l.kids[n][0]]
-	y := l.value(n)
-	g := GemmShape{M: reps, N: inner, K: 1, Alpha: 1}
-	l.emit(fmt.Sprintf("repeat %d×%d along %d", reps, inner, along), []int{ones, x}, []int{y}, func(p *Plan) error {
-		p.be.GemmBatched(g, rows, p.buf(ones), 0, p.buf(x), inner, p.buf(y), reps*inner)
-		return nil
-	})
+	s := RepeatCopy(size(in[:along+1]), reps, size(in[along+1:]))
+	l.stridedCopies(n, fmt.Sprintf("repeat %d× along %d", reps, along), l.in(n), []Strided{s})
 	return true
-}
-
-func filled(n int, v float32) []float32 {
-	d := make([]float32, n)
-	for i := range d {
-		d[i] = v
-	}
-	return d
 }
 
 // softmax lowers Gorgonia's softmax and log-softmax along the last axis and

@@ -185,6 +185,11 @@ func (l *lowerer) node(n *G.Node) error {
 		l.chain(n)
 		return nil
 	}
+	if hk, ok := n.Op().(HostKernel); ok {
+		if done, err := l.hostKernel(n, hk); done || err != nil {
+			return err
+		}
+	}
 	switch opType(n.Op()) {
 	case "gorgonia.reshapeOp":
 		l.p.of[n] = l.p.of[kids[0]]
@@ -202,6 +207,18 @@ func (l *lowerer) node(n *G.Node) error {
 	case "*gorgonia.repeatOp":
 		if l.repeat(n) {
 			return nil
+		}
+	case "gorgonia.transposeOp":
+		if ok, err := l.transpose(n); ok || err != nil {
+			return err
+		}
+	case "gorgonia.concatOp":
+		if ok, err := l.concat(n); ok || err != nil {
+			return err
+		}
+	case "*gorgonia.sliceOp":
+		if ok, err := l.slice(n); ok || err != nil {
+			return err
 		}
 	case "*gorgonia.softmaxOp", "*gorgonia.softmaxDiffOp":
 		if l.softmax(n) {

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"flag"
 	"math/rand"
 	"testing"
 
@@ -8,6 +9,12 @@ import (
 	"genxai/nets"
 	"genxai/train"
 )
+
+// benchExecutor is the executor the step benchmarks (BenchmarkVAEStep,
+// BenchmarkCNNStep, BenchmarkDCGANStep, BenchmarkTransformerStep) run on:
+// go test -bench Step ./models -args -executor=plan. The benchmark names stay
+// those scripts/bench runs; docs/performance.md compares the two.
+var benchExecutor = flag.String("executor", "tape", "executor of the step benchmarks: tape or plan")
 
 // BenchmarkVAEStep times one optimizer step (forward, backward, Adam) of the
 // Fashion-MNIST MLP VAE, 784-400-20-400-784, batch 128, on random pixels.
@@ -23,7 +30,7 @@ func BenchmarkVAEStep(b *testing.B) {
 	if err := train.Differentiate(m.Loss, params); err != nil {
 		b.Fatal(err)
 	}
-	ex, err := train.NewExecutor("tape", m.Net, m.Net.Params())
+	ex, err := train.NewExecutor(*benchExecutor, m.Net, m.Net.Params())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -42,6 +49,8 @@ func BenchmarkVAEStep(b *testing.B) {
 	for i := range w {
 		w[i] = 1.0 / 128
 	}
+	b.Logf("executor: %s", ex.Name())
+	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if err := ex.Run(); err != nil {

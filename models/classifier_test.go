@@ -131,7 +131,7 @@ func benchTask(b *testing.B, file string, sets ...string) train.Task {
 	if err != nil {
 		b.Fatal(err)
 	}
-	task, err := f.NewTask(c, train.OptimConfigFrom(c), "tape")
+	task, err := f.NewTask(c, train.OptimConfigFrom(c), *benchExecutor)
 	if err != nil {
 		b.Fatal(err)
 	}

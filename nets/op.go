@@ -10,6 +10,8 @@ import (
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"genxai/engine"
 )
 
 // This file is the one adapter between this package's own ops (Conv2D,
@@ -70,6 +72,7 @@ var (
 	_ G.Op              = (*ownOp)(nil)
 	_ G.UsePreallocDoer = (*ownOp)(nil)
 	_ G.SDOp            = ownDiffOp{}
+	_ engine.HostKernel = (*ownOp)(nil)
 )
 
 // newOp returns the Gorgonia op that spec describes: differentiable when
@@ -115,6 +118,24 @@ func (op *ownOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	}
 	out, _, err := op.spec.plan(shapes)
 	return out, err
+}
+
+// PlanHost is the op's plan for the engine (engine.HostKernel): the
+// result's shape and the kernel for the operand shapes in, which the plan
+// executor runs on its own host buffers. It is the same kernel Do runs.
+func (op *ownOp) PlanHost(in [][]int) ([]int, func(in [][]float32, out []float32), error) {
+	if len(in) != op.spec.arity {
+		return nil, nil, fmt.Errorf("%v: expected %d operand shapes, got %d", op, op.spec.arity, len(in))
+	}
+	shapes := make([]tensor.Shape, len(in))
+	for i, s := range in {
+		shapes[i] = tensor.Shape(s)
+	}
+	out, k, err := op.spec.plan(shapes)
+	if err != nil {
+		return nil, nil, err
+	}
+	return []int(out), k, nil
 }
 
 // Do computes the op into a new tensor.

@@ -25,25 +25,55 @@ func (b *Backend) Elementwise(c *engine.Chain, rows, cols int, in, out []engine.
 		panic(fmt.Sprintf("cpu: Elementwise: %d inputs and %d outputs for a chain of %d and %d", len(in), len(out), len(c.Inputs), len(c.Outputs)))
 	}
 	n := rows * cols
-	ins := make([][]float32, len(in))
+	j := &b.chain
+	j.c, j.cols, j.n = c, cols, n
+	j.ins, j.outs = j.ins[:0], j.outs[:0]
 	for i, x := range in {
-		ins[i] = data(fmt.Sprintf("Elementwise input %d", i), x, c.Inputs[i].Len(rows, cols))
+		j.ins = append(j.ins, chainData("input", i, x, c.Inputs[i].Len(rows, cols)))
 	}
-	outs := make([][]float32, len(out))
 	for i, x := range out {
-		outs[i] = data(fmt.Sprintf("Elementwise output %d", i), x, n)
+		j.outs = append(j.outs, chainData("output", i, x, n))
 	}
-	blocks := (n + chainBlock - 1) / chainBlock
-	nreg := c.Registers()
-	b.parallel(blocks, chainBlock*len(c.Code), func(w, lo, hi int) {
-		scratch := b.scratchOf(w, nreg*chainBlock)
-		regs := make([][]float32, nreg)
-		for blk := lo; blk < hi; blk++ {
-			start := blk * chainBlock
-			end := min(start+chainBlock, n)
-			runChain(c, cols, ins, outs, regs, scratch, start, end)
+	for len(j.regs) < b.workers {
+		j.regs = append(j.regs, nil)
+	}
+	for w := range j.regs {
+		if cap(j.regs[w]) < c.Registers() {
+			j.regs[w] = make([][]float32, c.Registers())
 		}
-	})
+		j.regs[w] = j.regs[w][:c.Registers()]
+	}
+	for w := range b.scratch {
+		b.scratchOf(w, c.Registers()*chainBlock)
+	}
+	j.scratch = b.scratch
+	b.run((n+chainBlock-1)/chainBlock, chainBlock*len(c.Code), j)
+}
+
+// chainData returns the slice of a chain's buffer after checking its length.
+func chainData(what string, i int, x engine.Buffer, want int) []float32 {
+	d := Data(x)
+	if len(d) != want {
+		panic(fmt.Sprintf("cpu: Elementwise %s %d: buffer of %d values where the shape needs %d", what, i, len(d), want))
+	}
+	return d
+}
+
+// chainJob is one Elementwise call, its blocks shared out by run. Its
+// slices are kept from call to call, so a call allocates nothing.
+type chainJob struct {
+	c         *engine.Chain
+	cols, n   int
+	ins, outs [][]float32
+	regs      [][][]float32 // per worker
+	scratch   [][]float32   // per worker: the backend's
+}
+
+func (j *chainJob) do(w, lo, hi int) {
+	for blk := lo; blk < hi; blk++ {
+		start := blk * chainBlock
+		runChain(j.c, j.cols, j.ins, j.outs, j.regs[w], j.scratch[w], start, min(start+chainBlock, j.n))
+	}
 }
 
 // runChain evaluates elements [start, end) of the chain.

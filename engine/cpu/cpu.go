@@ -11,6 +11,7 @@ package cpu
 import (
 	"fmt"
 	"runtime"
+	"sync"
 
 	G "gorgonia.org/gorgonia"
 
@@ -34,9 +35,16 @@ type Backend struct {
 	workers, minPar int
 	blas            G.BLAS
 	scratch         [][]float32 // per worker, grown on demand
+	wg              sync.WaitGroup
+	strided         stridedJob
+	chain           chainJob
+	reduce          reduceJob
 }
 
-var _ engine.Backend = (*Backend)(nil)
+var (
+	_ engine.Backend    = (*Backend)(nil)
+	_ engine.HostMemory = (*Backend)(nil)
+)
 
 // New returns a CPU backend.
 func New(o Options) *Backend {
@@ -71,6 +79,11 @@ func Data(x engine.Buffer) []float32 {
 	}
 	return bb.data
 }
+
+// Host returns the host slice behind a buffer of this backend
+// (engine.HostMemory), on which plans run the ops that compute themselves
+// over host slices. It panics on a foreign buffer.
+func (b *Backend) Host(x engine.Buffer) []float32 { return Data(x) }
 
 // data returns x's slice after checking that it holds want values.
 func data(kernel string, x engine.Buffer, want int) []float32 {

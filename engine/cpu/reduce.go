@@ -38,25 +38,40 @@ func (b *Backend) Reduce(op engine.ReduceOp, x engine.Buffer, outer, axis, inner
 	xd := data("Reduce x", x, outer*axis*inner)
 	yd := data("Reduce y", y, outer*inner)
 	blocks := (inner + innerBlock - 1) / innerBlock
-	b.parallel(outer*blocks, axis*min(inner, innerBlock), func(w, lo, hi int) {
-		acc := b.scratchOf(w, 2*innerBlock)
-		for t := lo; t < hi; t++ {
-			o, i0 := t/blocks, t%blocks*innerBlock
-			i1 := min(i0+innerBlock, inner)
-			src := xd[o*axis*inner:]
-			dst := yd[o*inner+i0 : o*inner+i1]
-			if op == engine.ReduceMax {
-				maxAlong(src, axis, inner, i0, dst)
-				continue
-			}
-			sumAlong(src, axis, inner, i0, dst, acc[:i1-i0], acc[innerBlock:innerBlock+i1-i0])
-			if op == engine.ReduceMean {
-				for j := range dst {
-					dst[j] /= float32(axis)
-				}
+	b.reduce = reduceJob{op: op, x: xd, y: yd, axis: axis, inner: inner, blocks: blocks, scratch: b.scratch}
+	for w := range b.scratch {
+		b.scratchOf(w, 2*innerBlock)
+	}
+	b.run(outer*blocks, axis*min(inner, innerBlock), &b.reduce)
+}
+
+// reduceJob is one Reduce call; its items are blocks of innerBlock outputs.
+type reduceJob struct {
+	op                  engine.ReduceOp
+	x, y                []float32
+	axis, inner, blocks int
+	scratch             [][]float32 // per worker: the backend's
+}
+
+func (j *reduceJob) do(w, lo, hi int) {
+	axis, inner := j.axis, j.inner
+	acc := j.scratch[w]
+	for t := lo; t < hi; t++ {
+		o, i0 := t/j.blocks, t%j.blocks*innerBlock
+		i1 := min(i0+innerBlock, inner)
+		src := j.x[o*axis*inner:]
+		dst := j.y[o*inner+i0 : o*inner+i1]
+		if j.op == engine.ReduceMax {
+			maxAlong(src, axis, inner, i0, dst)
+			continue
+		}
+		sumAlong(src, axis, inner, i0, dst, acc[:i1-i0], acc[innerBlock:innerBlock+i1-i0])
+		if j.op == engine.ReduceMean {
+			for k := range dst {
+				dst[k] /= float32(axis)
 			}
 		}
-	})
+	}
 }
 
 // sumAlong writes dst[j] = Σ_a src[a·inner + i0 + j] in the chunkSum order,

@@ -41,6 +41,7 @@ var kernels = []kernel{
 	{"Update", updateCase},
 	{"Random", randomCase},
 	{"Reduce", reduceCase}, {"Softmax", softmaxCase},
+	{"Strided", stridedCase},
 }
 
 // Run checks every kernel of be against its reference.
