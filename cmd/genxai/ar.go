@@ -1,9 +1,6 @@
 package main
 
 import (
-	"context"
-	"io"
-
 	"github.com/spf13/cobra"
 
 	"genxai/config"
@@ -29,10 +26,5 @@ Settings come from -c CONFIG, then GENXAI_* environment variables, then
 sets max_lag; docs/config.md).`,
 	}
 	schema := config.ARSchema()
-	rootCmd.AddCommand(configure(cmd, schema, allFlags(schema), func(c *config.Config, stdout, log io.Writer) error {
-		return withInterrupt(cmd.Context(), func(ctx context.Context) error {
-			_, err := timeseries.RunFromConfig(ctx, c, stdout, log)
-			return err
-		})
-	}))
+	rootCmd.AddCommand(configure(cmd, schema, allFlags(schema), interruptible(cmd, timeseries.RunFromConfig, false)))
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -225,4 +226,21 @@ func flagYAML(v flagValue, k config.Key) string {
 		return strconv.Quote(s)
 	}
 	return v.String()
+}
+
+// interruptible makes a runner of a command's RunFromConfig: Ctrl-C or
+// SIGTERM cancels it (its error then asks for exit status 130), and with
+// report set the report of its --out directory is written when it succeeds.
+func interruptible(cmd *cobra.Command, run func(ctx context.Context, c *config.Config, stdout, log io.Writer) (map[string]any, error), report bool) runner {
+	return func(c *config.Config, stdout, log io.Writer) error {
+		return withInterrupt(cmd.Context(), func(ctx context.Context) error {
+			if _, err := run(ctx, c, stdout, log); err != nil {
+				return err
+			}
+			if out := c.String("out"); report && out != "" {
+				return writeReport(stdout, out)
+			}
+			return nil
+		})
+	}
 }

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"context"
-	"io"
-
 	"github.com/spf13/cobra"
 
 	"genxai/config"
@@ -30,10 +27,5 @@ Settings come from -c CONFIG, then GENXAI_* environment variables, then
 sets per_class; docs/config.md).`,
 	}
 	schema := config.GenerateSchema()
-	rootCmd.AddCommand(configure(cmd, schema, allFlags(schema), func(c *config.Config, stdout, log io.Writer) error {
-		return withInterrupt(cmd.Context(), func(ctx context.Context) error {
-			_, err := generate.RunFromConfig(ctx, c, stdout, log)
-			return err
-		})
-	}))
+	rootCmd.AddCommand(configure(cmd, schema, allFlags(schema), interruptible(cmd, generate.RunFromConfig, false)))
 }

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"context"
-	"io"
-
 	"github.com/spf13/cobra"
 
 	"genxai/config"
@@ -26,15 +23,5 @@ Settings come from -c CONFIG, then GENXAI_* environment variables, then
 n_init; docs/config.md).`,
 	}
 	schema := config.GMMSchema()
-	rootCmd.AddCommand(configure(cmd, schema, allFlags(schema), func(c *config.Config, stdout, log io.Writer) error {
-		return withInterrupt(cmd.Context(), func(ctx context.Context) error {
-			if _, err := gmm.RunFromConfig(ctx, c, stdout, log); err != nil {
-				return err
-			}
-			if out := c.String("out"); out != "" {
-				return writeReport(stdout, out)
-			}
-			return nil
-		})
-	}))
+	rootCmd.AddCommand(configure(cmd, schema, allFlags(schema), interruptible(cmd, gmm.RunFromConfig, true)))
 }

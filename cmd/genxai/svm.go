@@ -1,9 +1,6 @@
 package main
 
 import (
-	"context"
-	"io"
-
 	"github.com/spf13/cobra"
 
 	"genxai/config"
@@ -28,15 +25,5 @@ Settings come from -c CONFIG, then GENXAI_* environment variables, then
 --max-iter sets max_iter; docs/config.md).`,
 	}
 	schema := config.SVMSchema()
-	rootCmd.AddCommand(configure(cmd, schema, allFlags(schema, "C=c"), func(c *config.Config, stdout, log io.Writer) error {
-		return withInterrupt(cmd.Context(), func(ctx context.Context) error {
-			if _, err := svm.RunFromConfig(ctx, c, stdout, log); err != nil {
-				return err
-			}
-			if out := c.String("out"); out != "" {
-				return writeReport(stdout, out)
-			}
-			return nil
-		})
-	}))
+	rootCmd.AddCommand(configure(cmd, schema, allFlags(schema, "C=c"), interruptible(cmd, svm.RunFromConfig, true)))
 }
