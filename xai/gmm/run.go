@@ -2,6 +2,7 @@ package gmm
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -61,6 +62,10 @@ func RunFromConfig(ctx context.Context, c *config.Config, stdout, log io.Writer)
 		p.Components, p.Covariance, train.Rows, d, trainPath, p.NInit)
 	start := time.Now()
 	m, err := FitContext(ctx, xtr, train.Rows, d, p, progress.New(log, "gmm"))
+	var stopped *progress.Interrupted
+	if errors.As(err, &stopped) {
+		return nil, err // it names the task and says what was kept
+	}
 	if err != nil {
 		return nil, fmt.Errorf("gmm: %s: %w", trainPath, err)
 	}
