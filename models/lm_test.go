@@ -143,9 +143,16 @@ func TestLMRunAndSample(t *testing.T) {
 		t.Errorf("the interrupted sample holds %q, want the prompt alone", b)
 	}
 	// Bounds and flags that do not apply are refused with the flag named.
-	for _, o := range []SampleOptions{{Class: -1, Tokens: 0}, {Class: -1, Tokens: maxTokens + 1}, {Class: 2, Tokens: 5}} {
-		if _, err := Sample(dir, o); err == nil || !strings.Contains(err.Error(), "--") {
-			t.Errorf("Sample(%+v): err = %v", o, err)
+	for _, c := range []struct {
+		o    SampleOptions
+		want string
+	}{
+		{SampleOptions{Class: -1, Tokens: 0}, "--tokens 0 is out of range"},
+		{SampleOptions{Class: -1, Tokens: maxTokens + 1}, "--tokens 1000001 is out of range"},
+		{SampleOptions{Class: 2, Tokens: 5}, "--class 2: a language model has no classes"},
+	} {
+		if _, err := Sample(dir, c.o); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Sample(%+v): err = %v, want %q", c.o, err, c.want)
 		}
 	}
 }

@@ -276,9 +276,17 @@ func TestSampleDeterministic(t *testing.T) {
 		t.Error("seeds 5 and 6 gave the same samples")
 	}
 	// -n beyond one picture and --class on a VAE are refused, naming the flag.
-	for _, o := range []SampleOptions{{N: 0, Class: -1}, {N: MaxImages + 1, Class: -1}, {N: 4, Class: 3}, {N: 4, Class: -7}, {N: 4, Class: -1, Out: dir}} {
-		if _, err := Sample(dir, o); err == nil || !strings.Contains(err.Error(), "-") {
-			t.Errorf("Sample(%+v): err = %v", o, err)
+	for _, c := range []struct {
+		o    SampleOptions
+		want string
+	}{
+		{SampleOptions{N: 0, Class: -1}, "-n 0 is out of range"},
+		{SampleOptions{N: MaxImages + 1, Class: -1}, "-n 1025 is out of range"},
+		{SampleOptions{N: 4, Class: 3}, "--class 3: a VAE is not conditioned"},
+		{SampleOptions{N: 4, Class: -7}, "--class -7 is not a class"},
+	} {
+		if _, err := Sample(dir, c.o); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Sample(%+v): err = %v, want %q", c.o, err, c.want)
 		}
 	}
 }

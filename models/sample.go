@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"genxai/data"
@@ -69,9 +68,6 @@ func Sample(dir string, o SampleOptions) (string, error) {
 	}
 	if o.Out == "" {
 		o.Out = filepath.Join(dir, "sampled.png")
-	}
-	if fi, err := os.Stat(o.Out); err == nil && fi.IsDir() {
-		return "", fmt.Errorf("--out %s is a directory: give a file name, e.g. %s", o.Out, filepath.Join(o.Out, "samples.png"))
 	}
 	return f.Sample(r, o)
 }
