@@ -19,6 +19,10 @@ type Executor interface {
 	Run() error
 	// Name says which executor this is, for logs and summary.json.
 	Name() string
+	// SetRandomKey sets the key under which the following runs fill the
+	// graph's random inputs (see RandomInput); without random inputs it does
+	// nothing.
+	SetRandomKey(k RandomKey)
 	// Close releases what the executor holds.
 	Close() error
 }
@@ -29,7 +33,32 @@ var Kinds = []string{"tape", "plan"}
 // Option adjusts an executor.
 type Option func(*options)
 
-type options struct{ keep G.Nodes }
+type options struct {
+	keep   G.Nodes
+	random []RandomInput
+	ws     *Workspace
+}
+
+// On builds a plan on the run's workspace (see Workspace): its leaves that
+// are workspace tensors read the resident buffers, and it runs on the
+// workspace's backend. The tape executor keeps everything on the host and
+// ignores it.
+func On(ws *Workspace) Option {
+	return func(o *options) { o.ws = ws }
+}
+
+// check reports options an executor cannot honour.
+func (o options) check() error {
+	if len(o.random) > MaxRandomInputs {
+		return fmt.Errorf("%d random inputs: an executor fills at most %d", len(o.random), MaxRandomInputs)
+	}
+	for _, r := range o.random {
+		if r.Node.Op() != nil || len(children(r.Node)) > 0 {
+			return fmt.Errorf("random input %s is computed by the graph; only inputs can be filled with random values", r.Node.Name())
+		}
+	}
+	return nil
+}
 
 // Keep names the nodes whose values the caller reads after Run (losses,
 // logits, latent codes, batch statistics). An executor reuses the memory of an
@@ -43,6 +72,13 @@ func Keep(nodes ...*G.Node) Option {
 // gradients the caller reads after Run (empty for a forward-only graph). A
 // graph Gorgonia cannot compile (it panics on an empty one) is an error.
 func New(kind string, g *G.ExprGraph, learn G.Nodes, opts ...Option) (ex Executor, err error) {
+	var o options
+	for _, f := range opts {
+		f(&o)
+	}
+	if err := o.check(); err != nil {
+		return nil, err
+	}
 	switch kind {
 	case "tape", "":
 		defer func() {
@@ -52,19 +88,17 @@ func New(kind string, g *G.ExprGraph, learn G.Nodes, opts ...Option) (ex Executo
 		}()
 		return NewTape(g, learn, opts...), nil
 	case "plan":
-		be, err := OpenBackend("cpu")
-		if err != nil {
-			return nil, err
-		}
-		return NewPlan(be, g, learn, opts...)
+		return newPlanOn(g, learn, nil, opts...)
 	}
 	return nil, fmt.Errorf("executor %q is not known (allowed: %v)", kind, Kinds)
 }
 
 // Tape is the reference executor: Gorgonia's TapeMachine.
 type Tape struct {
-	vm    G.VM
-	learn G.Nodes
+	vm     G.VM
+	learn  G.Nodes
+	random []RandomInput
+	key    RandomKey
 }
 
 // NewTape compiles g into a TapeMachine. The gradients of learn are bound to
@@ -86,13 +120,19 @@ func NewTape(g *G.ExprGraph, learn G.Nodes, opts ...Option) *Tape {
 		}
 		vmOpts = append(vmOpts, G.TraceExec(), G.WithWatchlist(watch...))
 	}
-	return &Tape{vm: G.NewTapeMachine(g, vmOpts...), learn: learn}
+	return &Tape{vm: G.NewTapeMachine(g, vmOpts...), learn: learn, random: o.random}
 }
 
-// Run zeroes the gradients of the learnable nodes (the TapeMachine
-// accumulates into them), evaluates the graph and resets the tape for the next
-// run. After Run each gradient is that of this run alone.
+// SetRandomKey sets the key of the random inputs' next fills.
+func (t *Tape) SetRandomKey(k RandomKey) { t.key = k }
+
+// Run fills the random inputs, zeroes the gradients of the learnable nodes
+// (the TapeMachine accumulates into them), evaluates the graph and resets the
+// tape for the next run. After Run each gradient is that of this run alone.
 func (t *Tape) Run() error {
+	for i, r := range t.random {
+		FillRandom(r.Kind, t.key.Nth(i), r.A, r.B, Float32s(r.Node))
+	}
 	for _, n := range t.learn {
 		if g, err := n.Grad(); err == nil {
 			if z, ok := g.(tensor.Tensor); ok {
@@ -145,6 +185,9 @@ func Float32s(n *G.Node) []float32 {
 
 // Scalar returns node n's value as a float64 (the first element of a tensor).
 func Scalar(n *G.Node) float64 {
+	if f, ok := n.Value().(*G.F32); ok {
+		return float64(*f) // without Data's boxing: a step reads its loss allocation-free
+	}
 	d := Float32s(n)
 	if len(d) == 0 {
 		return 0

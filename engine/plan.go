@@ -29,6 +29,20 @@ type Plan struct {
 	publish   []published     // downloaded after every Run
 	fallbacks []string
 	host      []float32 // scratch for scalar downloads
+
+	ws        *Workspace
+	residents []*resident  // leaves read from the workspace, uploaded when the host is newer
+	written   []*resident  // workspace tensors the training step updates
+	randoms   []randomLeaf // filled by the backend before every run
+	key       RandomKey    // of the random inputs
+	args      StepArgs     // of the training step
+	clip      int          // storage of the step's ClipScale result; -1 without a step
+}
+
+// randomLeaf is a random input of the plan.
+type randomLeaf struct {
+	id, index int
+	kind      RandomInput
 }
 
 // storage is one virtual buffer of the program: a node's value, or a
@@ -39,6 +53,7 @@ type storage struct {
 	pinned    bool      // lives for the whole run (leaves, published values, constants)
 	constant  []float32 // uploaded once, when set
 	buf       Buffer
+	external  bool // a workspace's buffer, freed by the workspace
 	freed     bool // its buffer went back to the pool
 	def, last int  // program index of the first write and of the last read
 }
@@ -76,7 +91,7 @@ func (p *Plan) Steps() int { return len(p.prog) }
 func (p *Plan) Buffers() int {
 	seen := map[Buffer]bool{}
 	for _, s := range p.store {
-		if s.buf != nil {
+		if s.buf != nil && !s.external {
 			seen[s.buf] = true
 		}
 	}
@@ -91,10 +106,19 @@ func (p *Plan) Run() error {
 			return err
 		}
 	}
+	for _, r := range p.residents {
+		p.ws.upload(r)
+	}
+	for _, r := range p.randoms {
+		p.be.Random(r.kind.Kind, p.key.Nth(r.index), r.kind.A, r.kind.B, p.buf(r.id))
+	}
 	for i := range p.prog {
 		if err := p.prog[i].run(p); err != nil {
 			return fmt.Errorf("plan step %d (%s): %w", i, p.prog[i].name, err)
 		}
+	}
+	for _, r := range p.written {
+		r.devNewer = true
 	}
 	for _, w := range p.publish {
 		dst := w.dst
@@ -147,7 +171,7 @@ func float32s(v tensor.Tensor) ([]float32, bool) {
 func (p *Plan) Close() error {
 	seen := map[Buffer]bool{}
 	for i := range p.store {
-		if b := p.store[i].buf; b != nil && !seen[b] {
+		if b := p.store[i].buf; b != nil && !seen[b] && !p.store[i].external {
 			seen[b] = true
 			p.be.Free(b)
 		}

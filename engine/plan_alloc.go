@@ -18,7 +18,7 @@ func (p *Plan) allocate() {
 	}
 	for i := range p.store {
 		s := &p.store[i]
-		if s.pinned || s.def < 0 {
+		if s.buf == nil && (s.pinned || s.def < 0) {
 			s.buf = p.be.Alloc(s.n)
 			if s.constant != nil {
 				p.be.Upload(s.buf, s.constant)

@@ -52,20 +52,64 @@ func NewPlan(be Backend, g *G.ExprGraph, learn G.Nodes, opts ...Option) (*PlanEx
 	for _, f := range opts {
 		f(&o)
 	}
-	publish := append(G.Nodes(nil), o.keep...)
+	if o.ws != nil && o.ws.Backend() != be {
+		return nil, fmt.Errorf("the plan's backend is not its workspace's")
+	}
+	return newPlan(be, o.ws, g, learn, nil, opts...)
+}
+
+// newPlanOn is NewPlan on the backend of the workspace given with On, or on
+// a new CPU backend without one.
+func newPlanOn(g *G.ExprGraph, learn G.Nodes, train *TrainSpec, opts ...Option) (*PlanExecutor, error) {
+	var o options
+	for _, f := range opts {
+		f(&o)
+	}
+	if o.ws != nil {
+		return newPlan(o.ws.Backend(), o.ws, g, learn, train, opts...)
+	}
+	be, err := OpenBackend("cpu")
+	if err != nil {
+		return nil, err
+	}
+	return newPlan(be, nil, g, learn, train, opts...)
+}
+
+// newPlan lowers g onto be with the leaves found in ws resident. With a
+// training step (train non-nil) the gradients of learn stay on the backend
+// for the step's update instead of being published.
+func newPlan(be Backend, ws *Workspace, g *G.ExprGraph, learn G.Nodes, train *TrainSpec, opts ...Option) (*PlanExecutor, error) {
+	var o options
+	for _, f := range opts {
+		f(&o)
+	}
+	if err := o.check(); err != nil {
+		return nil, err
+	}
+	spec := lowering{publish: append(G.Nodes(nil), o.keep...), random: o.random, ws: ws, train: train}
 	for _, n := range learn {
 		d := n.Deriv()
 		if d == nil {
 			return nil, fmt.Errorf("the plan executor needs the gradient node of %s: build the gradients (G.Grad) before the executor", n.Name())
 		}
-		publish = append(publish, d)
+		if train != nil {
+			spec.keep = append(spec.keep, d)
+		} else {
+			spec.publish = append(spec.publish, d)
+		}
+	}
+	if train != nil {
+		for _, r := range train.Running {
+			spec.keep = append(spec.keep, r.Mean, r.Var)
+		}
 	}
 	for _, n := range g.AllNodes() {
 		if g.To(n.ID()).Len() == 0 {
-			publish = append(publish, n)
+			spec.publish = append(spec.publish, n)
 		}
 	}
-	plan, err := Lower(be, g, dedupe(publish))
+	spec.publish = dedupe(spec.publish)
+	plan, err := lower(be, g, spec)
 	if err != nil {
 		return nil, err
 	}
@@ -89,6 +133,9 @@ func (e *PlanExecutor) Run() error { return e.plan.Run() }
 
 // Name returns "plan".
 func (e *PlanExecutor) Name() string { return "plan" }
+
+// SetRandomKey sets the key of the random inputs' next fills.
+func (e *PlanExecutor) SetRandomKey(k RandomKey) { e.plan.key = k }
 
 // Plan returns the executor's plan, for its statistics and fallbacks.
 func (e *PlanExecutor) Plan() *Plan { return e.plan }

@@ -19,12 +19,33 @@ type lowerer struct {
 	inline   map[*G.Node]bool    // computed inside its consumer's chain
 	bcast    map[*G.Node]Broadcast
 	reported map[string]bool
+	random   map[*G.Node]int // random inputs by number
+	randSpec []RandomInput
+	ws       *Workspace // resident leaves; nil without one
+}
+
+// lowering is what a plan is built from besides its graph: the nodes whose
+// values are published after every Run, those that must keep a storage of
+// their own without being published (the step's gradients and batch
+// statistics), the random inputs, the run's workspace and the training
+// step's host work.
+type lowering struct {
+	publish, keep G.Nodes
+	random        []RandomInput
+	ws            *Workspace
+	train         *TrainSpec
 }
 
 // Lower builds the plan of graph g on backend be. The values of publish are
 // written back into Gorgonia values after every Run (see Plan); they are never
 // fused away or reused.
 func Lower(be Backend, g *G.ExprGraph, publish G.Nodes) (*Plan, error) {
+	return lower(be, g, lowering{publish: publish})
+}
+
+// lower builds the plan of graph g on backend be (see Lower and lowering).
+func lower(be Backend, g *G.ExprGraph, spec lowering) (*Plan, error) {
+	publish := spec.publish
 	sorted, err := G.Sort(g)
 	if err != nil {
 		return nil, fmt.Errorf("sorting the graph for the plan: %w", err)
@@ -34,10 +55,14 @@ func Lower(be Backend, g *G.ExprGraph, publish G.Nodes) (*Plan, error) {
 		p:    &Plan{be: be, of: map[*G.Node]int{}, host: make([]float32, 1)},
 		kids: map[*G.Node]G.Nodes{}, uses: map[*G.Node]int{}, consumer: map[*G.Node]*G.Node{},
 		keep: map[*G.Node]bool{}, inline: map[*G.Node]bool{}, bcast: map[*G.Node]Broadcast{},
-		reported: map[string]bool{},
+		reported: map[string]bool{}, random: map[*G.Node]int{}, randSpec: spec.random, ws: spec.ws,
 	}
-	for _, n := range publish {
+	l.p.ws, l.p.clip = spec.ws, -1
+	for _, n := range append(append(G.Nodes(nil), publish...), spec.keep...) {
 		l.keep[n] = true
+	}
+	for i, r := range spec.random {
+		l.random[r.Node] = i
 	}
 	for _, n := range sorted {
 		if n.Dtype() != tensor.Float32 {
@@ -61,6 +86,11 @@ func Lower(be Backend, g *G.ExprGraph, publish G.Nodes) (*Plan, error) {
 			return nil, fmt.Errorf("node %s is not in the graph the plan runs", n.Name())
 		}
 		l.p.store[id].pinned = true
+	}
+	if spec.train != nil {
+		if err := l.trainStep(*spec.train); err != nil {
+			return nil, err
+		}
 	}
 	l.p.allocate()
 	for _, n := range publish {
@@ -229,12 +259,22 @@ func (l *lowerer) node(n *G.Node) error {
 	return nil
 }
 
-// leaf lowers a node without inputs: an input or parameter (uploaded every
-// run) or a constant (uploaded once).
+// leaf lowers a node without inputs: a random input (filled by the backend
+// every run), a tensor of the workspace (its resident buffer), an input or
+// parameter (uploaded every run) or a constant (uploaded once).
 func (l *lowerer) leaf(n *G.Node) error {
 	if n.Op() == nil {
 		id := l.value(n)
 		l.p.store[id].pinned = true
+		if i, ok := l.random[n]; ok {
+			l.p.randoms = append(l.p.randoms, randomLeaf{id: id, index: i, kind: l.randSpec[i]})
+			return nil
+		}
+		if r := l.ws.lookup(Float32s(n)); r != nil {
+			l.p.store[id].buf, l.p.store[id].external = r.buf, true
+			l.p.residents = append(l.p.residents, r)
+			return nil
+		}
 		l.p.inputs = append(l.p.inputs, leaf{node: n, id: id})
 		return nil
 	}

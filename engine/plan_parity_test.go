@@ -92,7 +92,7 @@ type executor func(n *nets.Net) (engine.Executor, error)
 
 // kind is the executor train builds for kind.
 func kind(k string) executor {
-	return func(n *nets.Net) (engine.Executor, error) { return train.NewExecutor(k, n, n.Params()) }
+	return func(n *nets.Net) (engine.Executor, error) { return train.NewExecutor(k, n, n.Params(), nil) }
 }
 
 // stepped builds m, adds its gradients, fills every input with the same

@@ -26,37 +26,31 @@ func BenchmarkVAEStep(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	params := train.ParamsOf(m.Net)
-	if err := train.Differentiate(m.Loss, params); err != nil {
-		b.Fatal(err)
-	}
-	ex, err := train.NewExecutor(*benchExecutor, m.Net, m.Net.Params())
+	st := m.Net.Store
+	ws, err := train.NewWorkspace(*benchExecutor, st)
 	if err != nil {
 		b.Fatal(err)
 	}
-	opt, _ := train.NewOptimizer(train.OptimConfig{Kind: "adam", Beta1: 0.9, Beta2: 0.999, Eps: 1e-8})
+	defer ws.Close()
+	step, err := train.Prepare(m.Net, m.Loss, nil, *benchExecutor, train.OptimConfig{Kind: "adam", Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}, ws, 0, train.NormalInput(m.Eps))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer step.Trainer.Close()
 	rng := rand.New(rand.NewSource(1))
-	for i, x := range [][]float32{m.Net.InputData("x"), m.Net.InputData("eps")} {
-		for j := range x {
-			if i == 0 {
-				x[j] = rng.Float32()
-			} else {
-				x[j] = float32(rng.NormFloat64())
-			}
-		}
+	x := m.Net.InputData("x")
+	for j := range x {
+		x[j] = rng.Float32()
 	}
 	w := m.Net.InputData("row_weight")
 	for i := range w {
 		w[i] = 1.0 / 128
 	}
-	b.Logf("executor: %s", ex.Name())
+	b.Logf("executor: %s", step.Trainer.Name())
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if err := ex.Run(); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := opt.Step(params, 1e-3); err != nil {
+		if _, _, err := step.Run(train.StepInput{Seed: 1, Step: int64(i)}, 1e-3, 0); err != nil {
 			b.Fatal(err)
 		}
 	}

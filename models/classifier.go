@@ -79,7 +79,7 @@ func NewClassifierTask(c *config.Config, opt train.OptimConfig, executor string)
 	if t.eval, err = nets.NewClassifier(t.store, t.cfg, evalBatch, false); err != nil {
 		return nil, err
 	}
-	exs, err := t.prepare(t.model.Net, t.model.Loss, opt, t.eval.Net)
+	exs, err := t.prepare(t.model.Net, t.model.Loss, opt, nil, t.eval.Net)
 	if err != nil {
 		return nil, err
 	}

@@ -8,10 +8,10 @@ import (
 	"math/rand"
 	"os"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
-	G "gorgonia.org/gorgonia"
 
 	"genxai/config"
 	"genxai/data"
@@ -67,7 +67,6 @@ const ganSampleBatch = 100
 type GANTask struct {
 	cfg            nets.GANConfig
 	store          *nets.Store
-	gOpt, dOpt     *train.Optimizer
 	trainSet, test *data.Images
 	batch          int
 	dSteps         int
@@ -75,12 +74,13 @@ type GANTask struct {
 	seed           int64
 	pictures       epochFiles
 
-	fake                     *nets.GANGenerator         // training-mode generator: fakes for the discriminator
-	dStep                    *nets.GANDiscriminatorStep // batch 2·batch: real rows then generated rows
-	gStep                    *nets.GANGeneratorStep
-	sampler                  *nets.GANGenerator // evaluation-mode generator, batch ganSampleBatch
-	fakeEx, dEx, gEx, sampEx engine.Executor
-	dParams, gParams         []train.Param
+	fake           *nets.GANGenerator         // training-mode generator: fakes for the discriminator
+	dStep          *nets.GANDiscriminatorStep // batch 2·batch: real rows then generated rows
+	gStep          *nets.GANGeneratorStep
+	sampler        *nets.GANGenerator // evaluation-mode generator, batch ganSampleBatch
+	ws             *engine.Workspace
+	dTrain, gTrain *train.Step
+	fakeEx, sampEx engine.Executor
 
 	judge         *TrainedClassifier // nil when metrics are skipped
 	metricSamples int
@@ -137,41 +137,29 @@ func NewGANTask(c *config.Config, opt train.OptimConfig, executor string) (*GANT
 	if t.sampler, err = nets.NewGANGenerator(t.store, t.cfg, ganSampleBatch, false); err != nil {
 		return nil, err
 	}
-	t.dParams = train.ParamsOf(t.dStep.Net)
+	var gParams []train.Param
 	for _, p := range train.ParamsOf(t.gStep.Net) {
-		if len(p.Name) > len(nets.GeneratorPrefix) && p.Name[:len(nets.GeneratorPrefix)] == nets.GeneratorPrefix {
-			t.gParams = append(t.gParams, p)
+		if strings.HasPrefix(p.Name, nets.GeneratorPrefix) {
+			gParams = append(gParams, p)
 		}
 	}
-	if err := train.Differentiate(t.dStep.Loss, t.dParams); err != nil {
+	if t.ws, err = train.NewWorkspace(executor, t.store); err != nil {
 		return nil, err
 	}
-	if err := train.Differentiate(t.gStep.Loss, t.gParams); err != nil {
+	if t.dTrain, err = train.Prepare(t.dStep.Net, t.dStep.Loss, nil, executor, opt, t.ws, ganStreamD); err != nil {
+		t.Close()
 		return nil, err
 	}
-	nodes := func(ps []train.Param) G.Nodes {
-		out := make(G.Nodes, len(ps))
-		for i, p := range ps {
-			out[i] = p.Node
-		}
-		return out
-	}
-	if t.dEx, err = train.NewExecutor(executor, t.dStep.Net, nodes(t.dParams)); err != nil {
+	if t.gTrain, err = train.Prepare(t.gStep.Net, t.gStep.Loss, gParams, executor, opt, t.ws, ganStreamG, train.NormalInput(t.gStep.Z)); err != nil {
+		t.Close()
 		return nil, err
 	}
-	if t.gEx, err = train.NewExecutor(executor, t.gStep.Net, nodes(t.gParams)); err != nil {
+	if t.fakeEx, err = train.NewExecutor(executor, t.fake.Net, nil, t.ws, train.NormalInput(t.fake.Z)); err != nil {
+		t.Close()
 		return nil, err
 	}
-	if t.fakeEx, err = train.NewExecutor(executor, t.fake.Net, nil); err != nil {
-		return nil, err
-	}
-	if t.sampEx, err = train.NewExecutor(executor, t.sampler.Net, nil); err != nil {
-		return nil, err
-	}
-	if t.gOpt, err = train.NewOptimizer(opt); err != nil {
-		return nil, err
-	}
-	if t.dOpt, err = train.NewOptimizer(opt); err != nil {
+	if t.sampEx, err = train.NewExecutor(executor, t.sampler.Net, nil, t.ws); err != nil {
+		t.Close()
 		return nil, err
 	}
 	if run := c.String("metrics.classifier_run"); run != "" {
@@ -226,14 +214,25 @@ func (t *GANTask) Store() *nets.Store { return t.store }
 
 // Optimizers are the generator's ("g.") and the discriminator's ("d.").
 func (t *GANTask) Optimizers() map[string]*train.Optimizer {
-	return map[string]*train.Optimizer{"g.": t.gOpt, "d.": t.dOpt}
+	return map[string]*train.Optimizer{"g.": t.gTrain.Opt, "d.": t.dTrain.Opt}
 }
 
 // TrainSize is the number of training images.
 func (t *GANTask) TrainSize() int { return t.trainSet.N }
 
 // Executor names the executor.
-func (t *GANTask) Executor() string { return t.dEx.Name() }
+func (t *GANTask) Executor() string { return t.dTrain.Trainer.Name() }
+
+// Sync brings the workspace's state back into the Store and the optimizers.
+func (t *GANTask) Sync() error { return t.ws.Sync() }
+
+// The random streams of a GAN step (train.StepKey): the generator's update,
+// and the fakes of each discriminator update (ganStreamFake + its number).
+const (
+	ganStreamD    = 1
+	ganStreamG    = 2
+	ganStreamFake = 256
+)
 
 // Config returns the model configuration.
 func (t *GANTask) Config() nets.GANConfig { return t.cfg }
@@ -287,7 +286,7 @@ func (t *GANTask) Step(in train.StepInput) (train.StepResult, error) {
 		labels := make([]int, n)
 		t.trainSet.GatherLabels(idx, labels)
 		// Generated images from the training-mode generator.
-		fillNoise(t.fake.Net.InputData("z"), in.Rng)
+		t.fakeEx.SetRandomKey(train.StepKey(in, ganStreamFake+uint32(s)))
 		if k > 0 {
 			fillLabels(t.fake.Net.InputData("label"), nil, labels, k, hw, 0)
 		}
@@ -314,20 +313,17 @@ func (t *GANTask) Step(in train.StepInput) (train.StepResult, error) {
 			fillLabels(lab, lmap, labels, k, hw, 0)
 			fillLabels(lab, lmap, labels, k, hw, B)
 		}
-		if err := t.dEx.Run(); err != nil {
-			return train.StepResult{}, err
-		}
-		norm, err := t.dOpt.Step(t.dParams, in.LR*t.dLRScale)
+		// Each discriminator update of the step is a draw of its own.
+		loss, norm, err := t.dTrain.Run(in, in.LR*t.dLRScale, uint32(s))
 		if err != nil {
 			return train.StepResult{}, err
 		}
-		dLoss, dNorm = engine.Scalar(t.dStep.Loss), norm
+		dLoss, dNorm = loss, norm
 	}
 	// Generator update.
 	n := len(in.Batch)
 	labels := make([]int, n)
 	t.trainSet.GatherLabels(in.Batch, labels)
-	fillNoise(t.gStep.Net.InputData("z"), in.Rng)
 	if k > 0 {
 		fillLabels(t.gStep.Net.InputData("label"), t.gStep.Net.InputData("label_map"), labels, k, hw, 0)
 	}
@@ -336,15 +332,10 @@ func (t *GANTask) Step(in train.StepInput) (train.StepResult, error) {
 	for i := 0; i < n; i++ {
 		w[i] = 1 / float32(n)
 	}
-	if err := t.gEx.Run(); err != nil {
-		return train.StepResult{}, err
-	}
-	train.UpdateRunningStats(t.gStep.Net, 0.1)
-	gNorm, err := t.gOpt.Step(t.gParams, in.LR)
+	gLoss, gNorm, err := t.gTrain.Run(in, in.LR, 0)
 	if err != nil {
 		return train.StepResult{}, err
 	}
-	gLoss := engine.Scalar(t.gStep.Loss)
 	t.dSum += dLoss
 	t.gSum += gLoss
 	t.lossN++
@@ -613,11 +604,16 @@ func ganGrid(g *nets.GANGenerator, ex engine.Executor, cfg nets.GANConfig, names
 
 // Close releases the executors and the classifier.
 func (t *GANTask) Close() error {
-	closeAll(t.fakeEx, t.dEx, t.gEx, t.sampEx)
+	closeAll(t.fakeEx, t.sampEx)
+	for _, st := range []*train.Step{t.dTrain, t.gTrain} {
+		if st != nil {
+			st.Trainer.Close()
+		}
+	}
 	if t.judge != nil {
 		t.judge.Close()
 	}
-	return nil
+	return t.ws.Close()
 }
 
 // plotGANLoss draws loss.png from metrics.jsonl: the discriminator's and the

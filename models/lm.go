@@ -151,7 +151,7 @@ func NewLMTask(c *config.Config, opt train.OptimConfig, executor string) (*LMTas
 	if t.gen, err = nets.NewTransformer(t.store, t.cfg, 1, false); err != nil {
 		return nil, err
 	}
-	exs, err := t.prepare(t.model.Net, t.model.Loss, opt, t.eval.Net, t.gen.Net)
+	exs, err := t.prepare(t.model.Net, t.model.Loss, opt, nil, t.eval.Net, t.gen.Net)
 	if err != nil {
 		return nil, err
 	}

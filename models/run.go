@@ -81,7 +81,7 @@ func (r *Run) Executor(n *nets.Net, learn ...*G.Node) (engine.Executor, error) {
 	if name == "" {
 		name = r.Config.String("train.executor")
 	}
-	return train.NewExecutor(name, n, learn)
+	return train.NewExecutor(name, n, learn, nil)
 }
 
 // Images returns the run's full image data set (data.path), training and test

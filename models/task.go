@@ -22,34 +22,34 @@ func builder[T train.Task](newTask func(*config.Config, train.OptimConfig, strin
 }
 
 // netTask is what the single-network tasks (VAE, classifier, language model)
-// share: the Store, the training graph's parameters, executor and optimizer,
-// and the executors of their evaluation graphs, closed together. It provides
-// the Kind, Store, Optimizers, Executor and Close methods of train.Task.
+// share: the Store, the run's workspace, the training graph's step and the
+// executors of their evaluation graphs, closed together. It provides the
+// Kind, Store, Optimizers, Executor, Sync and Close methods of train.Task.
 type netTask struct {
 	kind      string
 	store     *nets.Store
 	executor  string // train.executor
-	net       *nets.Net
-	loss      *G.Node
-	params    []train.Param
-	exec      engine.Executor // the training graph's
-	opt       *train.Optimizer
+	ws        *engine.Workspace
+	train     *train.Step
 	executors []engine.Executor // every executor made, for Close
 }
 
-// prepare makes the training graph net with its loss ready to step (gradient
-// nodes, executor and optimizer: train.Prepare), then builds a forward-only
+// prepare makes the training graph net with its loss ready to step
+// (train.Prepare, on the run's workspace; random lists its inputs filled with
+// random values besides the dropout masks), then builds a forward-only
 // executor for each evaluation graph, returned in the order given.
-func (t *netTask) prepare(net *nets.Net, loss *G.Node, oc train.OptimConfig, evals ...*nets.Net) ([]engine.Executor, error) {
+func (t *netTask) prepare(net *nets.Net, loss *G.Node, oc train.OptimConfig, random []engine.RandomInput, evals ...*nets.Net) ([]engine.Executor, error) {
 	var err error
-	t.net, t.loss = net, loss
-	if t.params, t.exec, t.opt, err = train.Prepare(net, loss, t.executor, oc); err != nil {
+	if t.ws, err = train.NewWorkspace(t.executor, t.store); err != nil {
 		return nil, err
 	}
-	t.executors = append(t.executors, t.exec)
+	if t.train, err = train.Prepare(net, loss, nil, t.executor, oc, t.ws, 0, random...); err != nil {
+		return nil, err
+	}
+	t.executors = append(t.executors, t.train.Trainer)
 	var out []engine.Executor
 	for _, n := range evals {
-		ex, err := train.NewExecutor(t.executor, n, nil)
+		ex, err := train.NewExecutor(t.executor, n, nil, t.ws)
 		if err != nil {
 			return nil, err
 		}
@@ -62,7 +62,7 @@ func (t *netTask) prepare(net *nets.Net, loss *G.Node, oc train.OptimConfig, eva
 // step runs one optimizer step of the training graph once the batch is in its
 // inputs (train.OptimizeStep).
 func (t *netTask) step(in train.StepInput) (train.StepResult, error) {
-	return train.OptimizeStep(t.exec, t.net, t.opt, t.params, t.loss, in)
+	return train.OptimizeStep(t.train, in)
 }
 
 // Kind is the family's model.kind.
@@ -73,14 +73,20 @@ func (t *netTask) Store() *nets.Store { return t.store }
 
 // Optimizers has the single optimizer under the prefix "opt.".
 func (t *netTask) Optimizers() map[string]*train.Optimizer {
-	return map[string]*train.Optimizer{"opt.": t.opt}
+	return map[string]*train.Optimizer{"opt.": t.train.Opt}
 }
 
 // Executor names the training graph's executor.
-func (t *netTask) Executor() string { return t.exec.Name() }
+func (t *netTask) Executor() string { return t.train.Trainer.Name() }
 
-// Close releases the executors.
-func (t *netTask) Close() error { return closeAll(t.executors...) }
+// Sync brings the workspace's state back into the Store and the optimizer.
+func (t *netTask) Sync() error { return t.ws.Sync() }
+
+// Close releases the executors and the workspace.
+func (t *netTask) Close() error {
+	closeAll(t.executors...)
+	return t.ws.Close()
+}
 
 // closeAll closes the executors that were made (nil ones are skipped).
 func closeAll(executors ...engine.Executor) error {

@@ -105,7 +105,7 @@ func NewVAETask(c *config.Config, opt train.OptimConfig, executor string) (*VAET
 	if t.dec, err = nets.NewVAEDecoder(t.store, t.cfg, 64); err != nil {
 		return nil, err
 	}
-	exs, err := t.prepare(t.model.Net, t.model.Loss, opt, t.eval.Net, t.dec.Net)
+	exs, err := t.prepare(t.model.Net, t.model.Loss, opt, []engine.RandomInput{train.NormalInput(t.model.Eps)}, t.eval.Net, t.dec.Net)
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +120,7 @@ func (t *VAETask) TrainSize() int { return t.trainSet.N }
 func (t *VAETask) Config() nets.VAEConfig { return t.cfg }
 
 // fillBatch copies images idx into the graph's inputs, pads the rest of the
-// batch with zero rows of weight 0, and draws ε.
+// batch with zero rows of weight 0, and draws ε from rng (unless rng is nil).
 func fillVAEBatch(m *nets.VAE, im *data.Images, idx []int, rng *rand.Rand) {
 	x := m.Net.InputData("x")
 	for i := range x {
@@ -134,6 +134,9 @@ func fillVAEBatch(m *nets.VAE, im *data.Images, idx []int, rng *rand.Rand) {
 			w[i] = 1 / float32(len(idx))
 		}
 	}
+	if rng == nil {
+		return // the training graph's ε is a random input its executor fills
+	}
 	eps := m.Net.InputData("eps")
 	for i := range eps {
 		eps[i] = float32(rng.NormFloat64())
@@ -142,7 +145,7 @@ func fillVAEBatch(m *nets.VAE, im *data.Images, idx []int, rng *rand.Rand) {
 
 // Step trains on one batch.
 func (t *VAETask) Step(in train.StepInput) (train.StepResult, error) {
-	fillVAEBatch(t.model, t.trainSet, in.Batch, in.Rng)
+	fillVAEBatch(t.model, t.trainSet, in.Batch, nil)
 	return t.step(in)
 }
 

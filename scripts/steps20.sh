@@ -7,16 +7,20 @@
 # same lines train bit for bit alike; used to check that a refactoring
 # changes no numbers.
 #
-#   scripts/steps20.sh BINARY OUTDIR > hashes.txt
+#   scripts/steps20.sh BINARY OUTDIR [--set key=value ...] > hashes.txt
+#
+# Extra arguments go to every training, e.g. --set train.executor=plan; then
+# go run ./scripts/ckdiff OUTDIR_A/NAME OUTDIR_B/NAME compares two builds'
+# or executors' checkpoints tensor by tensor.
 set -euo pipefail
-bin=$(realpath "$1"); out=$2
+bin=$(realpath "$1"); out=$2; shift 2; extra=("$@")
 root=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$out"; out=$(realpath "$out")
 cd "$root"   # configs name data paths relative to the repository
 for cfg in "$root"/configs/*.yaml; do
   name=$(basename "$cfg" .yaml)
   grep -q '^model:' "$cfg" || continue   # training configs only
-  sets=(--set train.steps=20 --set train.warmup_steps=0)
+  sets=(--set train.steps=20 --set train.warmup_steps=0 "${extra[@]}")
   grep -q '^  classifier_run:' "$cfg" && sets+=(--set 'metrics.classifier_run=""')
   if ! "$bin" train -c "$cfg" "${sets[@]}" --out "$out/$name" --force >"$out/$name.log" 2>&1; then
     echo "$name FAILED (see $out/$name.log)"; continue

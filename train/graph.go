@@ -25,79 +25,124 @@ func Differentiate(loss *G.Node, params []Param) error {
 
 // NewExecutor returns the executor called kind for a built graph, keeping the
 // values of the nodes the model marked with Keep: the one constructor every
-// graph of genxai runs through (training tasks directly, every other command
-// through models.Run.Executor). learn lists the nodes whose gradients the
-// caller reads after a run: n.Params() for a training graph, an input for a
-// saliency map, nil for a forward-only graph.
-func NewExecutor(kind string, n *nets.Net, learn G.Nodes) (engine.Executor, error) {
-	return engine.New(kind, n.G, learn, engine.Keep(n.Kept()...))
+// forward graph of genxai runs through (training tasks' evaluation graphs
+// directly, every other command through models.Run.Executor). learn lists the
+// nodes whose gradients the caller reads after a run: an input for a
+// saliency map, nil for a forward-only graph. ws is the run's workspace (see
+// NewWorkspace), nil outside training.
+func NewExecutor(kind string, n *nets.Net, learn G.Nodes, ws *engine.Workspace, random ...engine.RandomInput) (engine.Executor, error) {
+	return engine.New(kind, n.G, learn, engine.Keep(n.Kept()...), engine.On(ws), engine.Random(random...))
 }
 
-// Prepare makes a training graph ready to step: it adds the gradient
-// nodes of loss, builds the executor that fills them and creates the optimizer.
-func Prepare(net *nets.Net, loss *G.Node, executor string, oc OptimConfig) ([]Param, engine.Executor, *Optimizer, error) {
-	params := ParamsOf(net)
-	if err := Differentiate(loss, params); err != nil {
-		return nil, nil, nil, err
+// NewWorkspace returns the workspace a training run of the executor called
+// kind keeps its state in, holding every tensor of the Store: nil for the
+// tape, which works on the Store itself; for the plan, the Store's tensors
+// resident on a new CPU backend (see engine.Workspace).
+func NewWorkspace(kind string, st *nets.Store) (*engine.Workspace, error) {
+	if kind != "plan" {
+		return nil, nil
 	}
-	ex, err := NewExecutor(executor, net, net.Params())
+	be, err := engine.OpenBackend("cpu")
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
+	}
+	ws := engine.NewWorkspace(be)
+	for _, name := range st.SortedNames() {
+		ws.Add(name, st.Data(name))
+	}
+	return ws, nil
+}
+
+// Step is a training graph made ready to step: its loss, parameters,
+// optimizer and the Trainer that runs its whole step.
+type Step struct {
+	Loss    *G.Node
+	Params  []Param
+	Opt     *Optimizer
+	Trainer engine.Trainer
+	Stream  uint32 // the random inputs' stream (see StepKey)
+}
+
+// Prepare makes a training graph ready to step: it adds the gradient nodes of
+// loss with respect to params (every learnable parameter of net when nil),
+// creates the optimizer's state and builds the Trainer. The graph's dropout
+// masks and the extra random inputs are filled by the Trainer, under stream.
+func Prepare(net *nets.Net, loss *G.Node, params []Param, executor string, oc OptimConfig, ws *engine.Workspace, stream uint32, random ...engine.RandomInput) (*Step, error) {
+	if params == nil {
+		params = ParamsOf(net)
+	}
+	if err := Differentiate(loss, params); err != nil {
+		return nil, err
 	}
 	opt, err := NewOptimizer(oc)
 	if err != nil {
-		ex.Close()
-		return nil, nil, nil, err
+		return nil, err
 	}
-	return params, ex, opt, nil
+	spec := engine.TrainSpec{Params: opt.Bind(params), Optim: opt.Spec(), Running: RunningStats(net, 0.1)}
+	tr, err := engine.NewTrainer(executor, net.G, spec, engine.Keep(net.Kept()...), engine.On(ws),
+		engine.Random(append(DropoutInputs(net), random...)...))
+	if err != nil {
+		return nil, err
+	}
+	return &Step{Loss: loss, Params: params, Opt: opt, Trainer: tr, Stream: stream}, nil
 }
 
-// OptimizeStep is the body of a single-network training step once the batch is
-// in the graph's inputs: fresh dropout masks, forward and backward, the
-// batch-norm running statistics, the optimizer update. It reports the loss and
-// the gradient norm.
-func OptimizeStep(ex engine.Executor, net *nets.Net, opt *Optimizer, params []Param, loss *G.Node, in StepInput) (StepResult, error) {
-	FillDropout(net, in.Rng)
-	if err := ex.Run(); err != nil {
-		return StepResult{}, err
+// Run makes one optimizer step once the batch is in the graph's inputs:
+// fresh random inputs, forward and backward, clipping, the update and the
+// batch-norm running statistics, at learning rate lr. It returns the loss and
+// the gradient's global norm before clipping.
+func (s *Step) Run(in StepInput, lr float64, draw uint32) (loss, gradNorm float64, err error) {
+	norm, err := s.Trainer.Step(engine.StepArgs{Key: StepKey(in, s.Stream+draw), LR: lr, Update: s.Opt.Next()})
+	if err != nil {
+		return 0, 0, err
 	}
-	UpdateRunningStats(net, 0.1)
-	norm, err := opt.Step(params, in.LR)
+	return engine.Scalar(s.Loss), norm, nil
+}
+
+// StepKey is the key of the random inputs of a step's graph: the run's seed,
+// the global step and the graph's stream (a task with several graphs, or
+// several draws of one graph in a step, gives each its own stream).
+func StepKey(in StepInput, stream uint32) engine.RandomKey {
+	return engine.RandomKey{Seed: uint64(in.Seed), Step: uint64(in.Step), Tensor: stream}
+}
+
+// OptimizeStep is the body of a single-network training step once the batch
+// is in the graph's inputs (Step.Run at the step's learning rate). It reports
+// the loss and the gradient norm.
+func OptimizeStep(s *Step, in StepInput) (StepResult, error) {
+	loss, norm, err := s.Run(in, in.LR, 0)
 	if err != nil {
 		return StepResult{}, err
 	}
-	return StepResult{Loss: engine.Scalar(loss), Metrics: map[string]float64{"grad_norm": norm}}, nil
+	return StepResult{Loss: loss, Metrics: map[string]float64{"grad_norm": norm}}, nil
 }
 
-// FillDropout draws fresh inverted-dropout masks for a training graph.
-func FillDropout(n *nets.Net, rng interface{ Float64() float64 }) {
+// DropoutInputs declares a training graph's dropout masks as random inputs:
+// each element 0 with probability P, 1/(1−P) otherwise (inverted dropout,
+// Srivastava et al., 2014).
+func DropoutInputs(n *nets.Net) []engine.RandomInput {
+	var out []engine.RandomInput
 	for _, d := range n.Dropouts() {
-		mask := engine.Float32s(d.Mask)
-		keep := float32(1 / (1 - d.P))
-		for i := range mask {
-			if rng.Float64() < d.P {
-				mask[i] = 0
-			} else {
-				mask[i] = keep
-			}
-		}
+		out = append(out, engine.RandomInput{Node: d.Mask, Kind: engine.Dropout, A: d.P})
 	}
+	return out
 }
 
-// UpdateRunningStats folds the batch statistics of a training graph's batch
-// norms into the running averages in the Store, as PyTorch does:
-// r ← (1 − momentum)·r + momentum·batch, with the unbiased batch variance.
-func UpdateRunningStats(n *nets.Net, momentum float32) {
+// NormalInput declares an input filled with standard normal values (a VAE's
+// reparameterization noise, a GAN's latent codes).
+func NormalInput(node *G.Node) engine.RandomInput {
+	return engine.RandomInput{Node: node, Kind: engine.Normal, A: 0, B: 1}
+}
+
+// RunningStats links the batch statistics of a training graph's batch norms
+// to the running averages in the Store, folded in after each step as PyTorch
+// does: r ← (1 − momentum)·r + momentum·batch, with the unbiased batch
+// variance.
+func RunningStats(n *nets.Net, momentum float32) []engine.RunningStat {
+	var out []engine.RunningStat
 	for _, s := range n.BNStats() {
-		mean, variance := engine.Float32s(s.Mean), engine.Float32s(s.Var)
-		rm, rv := n.Store.Data(s.RunMean), n.Store.Data(s.RunVar)
-		unbias := float32(1)
-		if s.Count > 1 {
-			unbias = float32(s.Count) / float32(s.Count-1)
-		}
-		for i := range rm {
-			rm[i] = (1-momentum)*rm[i] + momentum*mean[i]
-			rv[i] = (1-momentum)*rv[i] + momentum*variance[i]*unbias
-		}
+		out = append(out, engine.RunningStat{Mean: s.Mean, Var: s.Var, RunMean: n.Store.Data(s.RunMean),
+			RunVar: n.Store.Data(s.RunVar), Count: s.Count, Momentum: momentum})
 	}
+	return out
 }

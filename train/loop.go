@@ -38,6 +38,10 @@ type Task interface {
 	Artifacts(dir *runs.Dir, epoch int) error
 	// Executor names the executor the task runs on, for summary.json.
 	Executor() string
+	// Sync brings the state a step updates (parameters, optimizer moments,
+	// running statistics) back into the Store and the optimizers, where
+	// checkpoints, evaluations and pictures read it.
+	Sync() error
 	// Close releases the executors.
 	Close() error
 }
@@ -48,7 +52,8 @@ type StepInput struct {
 	Step  int64      // 0-based global step
 	Epoch int        // 0-based epoch
 	LR    float64    // learning rate for this step
-	Rng   *rand.Rand // noise for this step (reparameterization, dropout, GAN latents), seeded from (seed, step)
+	Rng   *rand.Rand // host randomness of this step (extra GAN batches), seeded from (seed, step)
+	Seed  int64      // the run's seed: with Step, the key of the step's random inputs (StepKey)
 }
 
 // StepResult is what a step reports.
@@ -161,6 +166,9 @@ func Loop(ctx context.Context, task Task, o Options, sched Schedule, dir *runs.D
 	var running float64
 	var runningN int
 	save := func(p Position) error {
+		if err := task.Sync(); err != nil {
+			return err
+		}
 		if err := SaveCheckpoint(dir.Path, task, o.Seed, p, settings); err != nil {
 			return err
 		}
@@ -183,7 +191,7 @@ func Loop(ctx context.Context, task Task, o Options, sched Schedule, dir *runs.D
 				return nil, &Interrupted{Dir: dir.Path, Step: step}
 			}
 			lr := sched.At(step)
-			r, err := task.Step(StepInput{Batch: batches[bi], Step: step, Epoch: epoch, LR: lr, Rng: StepRand(o.Seed, step)})
+			r, err := task.Step(StepInput{Batch: batches[bi], Step: step, Epoch: epoch, LR: lr, Rng: StepRand(o.Seed, step), Seed: o.Seed})
 			if err != nil {
 				return nil, fmt.Errorf("step %d: %w", step, err)
 			}
@@ -209,6 +217,9 @@ func Loop(ctx context.Context, task Task, o Options, sched Schedule, dir *runs.D
 		epochComplete := step%StepsPerEpoch(n, o.BatchSize) == 0 || done
 		if !epochComplete {
 			continue
+		}
+		if err := task.Sync(); err != nil {
+			return nil, err
 		}
 		eval, err := task.Evaluate(ctx)
 		if err != nil {

@@ -2,7 +2,6 @@ package train
 
 import (
 	"fmt"
-	"math"
 	"sort"
 
 	G "gorgonia.org/gorgonia"
@@ -70,32 +69,41 @@ func NewOptimizer(c OptimConfig) (*Optimizer, error) {
 	return &Optimizer{Config: c, m: map[string][]float32{}, v: map[string][]float32{}}, nil
 }
 
-// Step reads each parameter's gradient, clips the global norm when configured,
-// and updates the parameters with learning rate lr. It returns the gradient's
-// global L2 norm before clipping.
-func (o *Optimizer) Step(params []Param, lr float64) (float64, error) {
-	grads := make([][]float32, len(params))
-	var sq float64
+// Bind creates the optimizer's state for params (zeros, or the restored
+// state of a checkpoint) and returns the parameters as the engine's step
+// updates them: weights, gradient nodes and moments, bound to the same
+// slices, so a checkpoint reads what the step wrote.
+func (o *Optimizer) Bind(params []Param) []engine.TrainParam {
+	out := make([]engine.TrainParam, len(params))
 	for i, p := range params {
-		g, err := engine.Grad(p.Node)
-		if err != nil {
-			return 0, err
+		tp := engine.TrainParam{Name: p.Name, Node: p.Node, W: p.Data, Decay: p.Decay, M: o.state(p.Name, len(p.Data), false)}
+		if o.Config.Kind != "sgd" {
+			tp.V = o.state(p.Name, len(p.Data), true)
 		}
-		if len(g) != len(p.Data) {
-			return 0, fmt.Errorf("gradient of %s has %d elements, the parameter %d", p.Name, len(g), len(p.Data))
-		}
-		grads[i] = g
-		for _, x := range g {
-			sq += float64(x) * float64(x)
-		}
+		out[i] = tp
 	}
-	norm := math.Sqrt(sq)
-	scale := engine.ClipScale(norm, o.Config.GradClip)
+	return out
+}
+
+// Spec returns the optimizer's hyper-parameters as the engine takes them.
+func (o *Optimizer) Spec() engine.OptimSpec {
+	c := o.Config
+	kind := engine.Adam
+	switch c.Kind {
+	case "adamw":
+		kind = engine.AdamW
+	case "sgd":
+		kind = engine.SGD
+	}
+	return engine.OptimSpec{Kind: kind, Beta1: c.Beta1, Beta2: c.Beta2, Eps: c.Eps, Momentum: c.Momentum,
+		WeightDecay: c.WeightDecay, GradClip: c.GradClip}
+}
+
+// Next counts an update and returns its number (1 for the first): Adam's
+// bias corrections use it.
+func (o *Optimizer) Next() int64 {
 	o.Steps++
-	for i, p := range params {
-		o.update(p, grads[i], scale, lr)
-	}
-	return norm, nil
+	return o.Steps
 }
 
 func (o *Optimizer) state(name string, n int, second bool) []float32 {
@@ -109,24 +117,6 @@ func (o *Optimizer) state(name string, n int, second bool) []float32 {
 		mp[name] = s
 	}
 	return s
-}
-
-func (o *Optimizer) update(p Param, g []float32, scale float32, lr float64) {
-	c := o.Config
-	w := p.Data
-	u := engine.Update{LR: lr, Beta1: c.Beta1, Beta2: c.Beta2, Eps: c.Eps, Momentum: c.Momentum,
-		WeightDecay: c.WeightDecay, Step: o.Steps, Decay: p.Decay}
-	switch c.Kind {
-	case "sgd":
-		u.Kind = engine.SGD
-		engine.StepSGD(u, w, g, o.state(p.Name, len(w), false), scale)
-	case "adam", "adamw":
-		u.Kind = engine.Adam
-		if c.Kind == "adamw" {
-			u.Kind = engine.AdamW
-		}
-		engine.StepAdam(u, w, g, o.state(p.Name, len(w), false), o.state(p.Name, len(w), true), scale)
-	}
 }
 
 // StateTensors returns the optimizer's state as named slices for a checkpoint,
@@ -144,7 +134,6 @@ func (o *Optimizer) StateTensors(prefix string) map[string][]float32 {
 
 // LoadState restores the state written by StateTensors.
 func (o *Optimizer) LoadState(prefix string, tensors map[string][]float32, steps int64) {
-	o.m, o.v = map[string][]float32{}, map[string][]float32{}
 	names := make([]string, 0, len(tensors))
 	for k := range tensors {
 		names = append(names, k)
@@ -153,10 +142,20 @@ func (o *Optimizer) LoadState(prefix string, tensors map[string][]float32, steps
 	for _, k := range names {
 		switch {
 		case len(k) > len(prefix)+2 && k[:len(prefix)+2] == prefix+"m.":
-			o.m[k[len(prefix)+2:]] = append([]float32(nil), tensors[k]...)
+			load(o.m, k[len(prefix)+2:], tensors[k])
 		case len(k) > len(prefix)+2 && k[:len(prefix)+2] == prefix+"v.":
-			o.v[k[len(prefix)+2:]] = append([]float32(nil), tensors[k]...)
+			load(o.v, k[len(prefix)+2:], tensors[k])
 		}
 	}
 	o.Steps = steps
+}
+
+// load copies a restored state tensor into the slice the step is bound to
+// (Bind), or keeps a copy when nothing is bound to that name yet.
+func load(state map[string][]float32, name string, values []float32) {
+	if s, ok := state[name]; ok && len(s) == len(values) {
+		copy(s, values)
+		return
+	}
+	state[name] = append([]float32(nil), values...)
 }

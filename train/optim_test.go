@@ -11,8 +11,12 @@ import (
 	"genxai/nets"
 )
 
-// quadratic builds loss = Σ (w − target)² and returns its parameter and executor.
-func quadratic(t *testing.T, w0, target []float32) (Param, engine.Executor, *G.Node) {
+// executors are the executors every optimizer test runs on.
+var executors = []string{"tape", "plan"}
+
+// quadratic builds loss = Σ (w − target)² and a Trainer of the executor
+// called kind that steps it with optimizer c.
+func quadratic(t *testing.T, kind string, c OptimConfig, w0, target []float32) (*Step, Param) {
 	t.Helper()
 	g := G.NewGraph()
 	wt := tensor.New(tensor.WithShape(len(w0)), tensor.WithBacking(append([]float32(nil), w0...)))
@@ -23,67 +27,78 @@ func quadratic(t *testing.T, w0, target []float32) (Param, engine.Executor, *G.N
 	if err := Differentiate(loss, []Param{p}); err != nil {
 		t.Fatal(err)
 	}
-	return p, engine.NewTape(g, G.Nodes{w}), loss
+	o, err := NewOptimizer(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := engine.NewTrainer(kind, g, engine.TrainSpec{Params: o.Bind([]Param{p}), Optim: o.Spec()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tr.Close() })
+	return &Step{Loss: loss, Params: []Param{p}, Opt: o, Trainer: tr}, p
+}
+
+// run makes one step at learning rate lr and brings the weights to the host.
+func run(t *testing.T, s *Step, lr float64) (loss, norm float64) {
+	t.Helper()
+	loss, norm, err := s.Run(StepInput{}, lr, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Trainer.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	return loss, norm
 }
 
 // Adam's first step moves every weight by lr against the sign of its gradient
 // (the bias-corrected ratio m̂/√v̂ is ±1).
 func TestAdamFirstStep(t *testing.T) {
-	p, ex, _ := quadratic(t, []float32{1, -2, 3}, []float32{0, 0, 0})
-	o, _ := NewOptimizer(OptimConfig{Kind: "adam", Beta1: 0.9, Beta2: 0.999, Eps: 1e-8})
-	if err := ex.Run(); err != nil {
-		t.Fatal(err)
-	}
-	norm, err := o.Step([]Param{p}, 0.1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := 2 * math.Sqrt(1+4+9); math.Abs(norm-want) > 1e-4 {
-		t.Errorf("gradient norm %v, want %v", norm, want)
-	}
-	want := []float32{0.9, -1.9, 2.9}
-	for i := range want {
-		if math.Abs(float64(p.Data[i]-want[i])) > 1e-5 {
-			t.Errorf("w[%d] = %v, want %v", i, p.Data[i], want[i])
+	for _, kind := range executors {
+		s, p := quadratic(t, kind, OptimConfig{Kind: "adam", Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}, []float32{1, -2, 3}, []float32{0, 0, 0})
+		_, norm := run(t, s, 0.1)
+		if want := 2 * math.Sqrt(1+4+9); math.Abs(norm-want) > 1e-4 {
+			t.Errorf("%s: gradient norm %v, want %v", kind, norm, want)
+		}
+		want := []float32{0.9, -1.9, 2.9}
+		for i := range want {
+			if math.Abs(float64(p.Data[i]-want[i])) > 1e-5 {
+				t.Errorf("%s: w[%d] = %v, want %v", kind, i, p.Data[i], want[i])
+			}
 		}
 	}
 }
 
 // Each optimizer drives a quadratic to its minimum.
 func TestOptimizersConverge(t *testing.T) {
-	for _, c := range []OptimConfig{
-		{Kind: "adam", Beta1: 0.9, Beta2: 0.999, Eps: 1e-8},
-		{Kind: "adamw", Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: 1e-4},
-		{Kind: "sgd", Momentum: 0.9},
-		{Kind: "sgd", Momentum: 0.9, GradClip: 0.5},
-	} {
-		p, ex, loss := quadratic(t, []float32{1, -2, 3}, []float32{0.5, 0.25, -1})
-		o, _ := NewOptimizer(c)
-		for i := 0; i < 500; i++ {
-			if err := ex.Run(); err != nil {
-				t.Fatal(err)
+	for _, kind := range executors {
+		for _, c := range []OptimConfig{
+			{Kind: "adam", Beta1: 0.9, Beta2: 0.999, Eps: 1e-8},
+			{Kind: "adamw", Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: 1e-4},
+			{Kind: "sgd", Momentum: 0.9},
+			{Kind: "sgd", Momentum: 0.9, GradClip: 0.5},
+		} {
+			s, _ := quadratic(t, kind, c, []float32{1, -2, 3}, []float32{0.5, 0.25, -1})
+			var loss float64
+			for i := 0; i < 501; i++ {
+				loss, _ = run(t, s, 0.02)
 			}
-			if _, err := o.Step([]Param{p}, 0.02); err != nil {
-				t.Fatal(err)
+			if loss > 1e-3 {
+				t.Errorf("%s %+v: loss %v after 500 steps", kind, c, loss)
 			}
-		}
-		ex.Run()
-		if l := engine.Scalar(loss); l > 1e-3 {
-			t.Errorf("%+v: loss %v after 500 steps", c, l)
 		}
 	}
 }
 
 // Clipping scales the step so the clipped gradient has the given norm.
 func TestGradientClipping(t *testing.T) {
-	p, ex, _ := quadratic(t, []float32{3, 4}, []float32{0, 0}) // gradient (6, 8), norm 10
-	o, _ := NewOptimizer(OptimConfig{Kind: "sgd", GradClip: 1})
-	ex.Run()
-	if _, err := o.Step([]Param{p}, 1); err != nil {
-		t.Fatal(err)
-	}
-	if math.Abs(float64(p.Data[0])-2.4) > 1e-4 || math.Abs(float64(p.Data[1])-3.2) > 1e-4 {
-		t.Errorf("clipped step gave %v, want [2.4 3.2]", p.Data)
+	for _, kind := range executors {
+		s, p := quadratic(t, kind, OptimConfig{Kind: "sgd", GradClip: 1}, []float32{3, 4}, []float32{0, 0}) // gradient (6, 8), norm 10
+		run(t, s, 1)
+		if math.Abs(float64(p.Data[0])-2.4) > 1e-4 || math.Abs(float64(p.Data[1])-3.2) > 1e-4 {
+			t.Errorf("%s: clipped step gave %v, want [2.4 3.2]", kind, p.Data)
+		}
 	}
 }
 
@@ -112,21 +127,17 @@ func TestAdamWDecaysWhatTheModelDeclares(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps, ex, o, err := Prepare(m.Net, m.Loss, "tape", OptimConfig{Kind: "adamw", Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: 0.5})
+	s, err := Prepare(m.Net, m.Loss, nil, "tape", OptimConfig{Kind: "adamw", Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: 0.5}, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ex.Close()
+	defer s.Trainer.Close()
+	ps := s.Params
 	before := map[string][]float32{}
 	for _, p := range ps {
 		before[p.Name] = append([]float32(nil), p.Data...)
 	}
-	if err := ex.Run(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := o.Step(ps, 0.1); err != nil {
-		t.Fatal(err)
-	}
+	run(t, s, 0.1)
 	decayed := map[string]bool{"conv1.weight": true, "fc1.weight": true, "out.weight": true}
 	seen := 0
 	for _, p := range ps {

@@ -39,6 +39,8 @@ type Backend struct {
 	strided         stridedJob
 	chain           chainJob
 	reduce          reduceJob
+	update          updateJob
+	random          randomJob
 }
 
 var (

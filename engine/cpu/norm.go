@@ -152,17 +152,9 @@ func (b *Backend) BatchNormGrad(dy, x, mean, rstd, gamma engine.Buffer, n, c, s 
 	})
 }
 
-// RunningStats updates the running averages as train.UpdateRunningStats does.
+// RunningStats updates the running averages (engine.UpdateRunningStats).
 func (b *Backend) RunningStats(runMean, runVar, mean, variance engine.Buffer, momentum float32, count int) {
 	c := runMean.Len()
-	rm, rv := data("RunningStats runMean", runMean, c), data("RunningStats runVar", runVar, c)
-	md, vd := data("RunningStats mean", mean, c), data("RunningStats variance", variance, c)
-	unbias := float32(1)
-	if count > 1 {
-		unbias = float32(count) / float32(count-1)
-	}
-	for i := range rm {
-		rm[i] = (1-momentum)*rm[i] + momentum*md[i]
-		rv[i] = (1-momentum)*rv[i] + momentum*vd[i]*unbias
-	}
+	engine.UpdateRunningStats(data("RunningStats runMean", runMean, c), data("RunningStats runVar", runVar, c),
+		data("RunningStats mean", mean, c), data("RunningStats variance", variance, c), momentum, count)
 }

@@ -25,15 +25,32 @@ func (b *Backend) ClipScale(grads []engine.Buffer, maxNorm float64, out engine.B
 // across workers (every element is independent).
 func (b *Backend) Update(u engine.Update, w, g, m, v, scale engine.Buffer) {
 	n := w.Len()
-	wd, gd, md := data("Update w", w, n), data("Update g", g, n), data("Update m", m, n)
-	sc := Data(scale)[0]
+	j := &b.update
+	j.u, j.w, j.g, j.m = u, data("Update w", w, n), data("Update g", g, n), data("Update m", m, n)
+	j.scale = Data(scale)[0]
 	switch u.Kind {
 	case engine.SGD:
-		b.parallel(n, 4, func(_, lo, hi int) { engine.StepSGD(u, wd[lo:hi], gd[lo:hi], md[lo:hi], sc) })
+		b.run(n, 4, j)
 	case engine.Adam, engine.AdamW:
-		vd := data("Update v", v, n)
-		b.parallel(n, 8, func(_, lo, hi int) { engine.StepAdam(u, wd[lo:hi], gd[lo:hi], md[lo:hi], vd[lo:hi], sc) })
+		j.v = data("Update v", v, n)
+		b.run(n, 8, j)
 	default:
 		panic(fmt.Sprintf("cpu: Update: unknown optimizer %d", u.Kind))
 	}
+	*j = updateJob{}
+}
+
+// updateJob is Update's work, kept in the Backend so a call allocates nothing.
+type updateJob struct {
+	u          engine.Update
+	w, g, m, v []float32
+	scale      float32
+}
+
+func (j *updateJob) do(_, lo, hi int) {
+	if j.u.Kind == engine.SGD {
+		engine.StepSGD(j.u, j.w[lo:hi], j.g[lo:hi], j.m[lo:hi], j.scale)
+		return
+	}
+	engine.StepAdam(j.u, j.w[lo:hi], j.g[lo:hi], j.m[lo:hi], j.v[lo:hi], j.scale)
 }

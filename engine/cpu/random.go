@@ -12,14 +12,21 @@ func (b *Backend) Random(kind engine.RandomKind, k engine.RandomKey, a, bb float
 	if kind > engine.Dropout {
 		panic(fmt.Sprintf("cpu: Random: unknown kind %d", kind))
 	}
-	od := Data(out)
-	blocks := (len(od) + 3) / 4
-	b.parallel(blocks, 16, func(_, lo, hi int) {
-		for j := lo; j < hi; j++ {
-			blk := k.Block(j)
-			for i := 4 * j; i < min(4*j+4, len(od)); i++ {
-				od[i] = engine.RandomValue(kind, blk, i, a, bb)
-			}
-		}
-	})
+	j := &b.random
+	*j = randomJob{kind: kind, key: k, a: a, b: bb, out: Data(out)}
+	b.run((len(j.out)+3)/4, 16, j)
+	j.out = nil
+}
+
+// randomJob is Random's work over blocks of four elements, kept in the
+// Backend so a call allocates nothing.
+type randomJob struct {
+	kind engine.RandomKind
+	key  engine.RandomKey
+	a, b float64
+	out  []float32
+}
+
+func (j *randomJob) do(_, lo, hi int) {
+	engine.FillRandomBlocks(j.kind, j.key, j.a, j.b, j.out, lo, hi)
 }

@@ -9,23 +9,23 @@ import (
 	"gorgonia.org/tensor"
 
 	"genxai/engine"
-	"genxai/train"
 )
 
-// gradGraph gives train.Optimizer its gradients: for each parameter w_i a
-// node whose gradient after a tape run is exactly the values in c_i
-// (cost = Σ_i Σ w_i ⊙ c_i, so ∂cost/∂w_i = 1·c_i).
+// gradGraph is a training step whose gradients are given: for each
+// parameter w_i a node whose gradient after a run is exactly the values in
+// c_i (cost = Σ_i Σ w_i ⊙ c_i, so ∂cost/∂w_i = 1·c_i), stepped by the tape's
+// Trainer, which runs the optimizer on the host.
 type gradGraph struct {
-	tape   *engine.Tape
-	params []train.Param
-	grads  [][]float32 // the backing arrays of the c_i
+	trainer engine.Trainer
+	grads   [][]float32 // the backing arrays of the c_i
 }
 
-func newGradGraph(data [][]float32, decay []bool) *gradGraph {
+func newGradGraph(data [][]float32, decay []bool, o engine.OptimSpec) *gradGraph {
 	g := G.NewGraph()
 	gg := &gradGraph{}
 	var cost *G.Node
 	var learn G.Nodes
+	spec := engine.TrainSpec{Optim: o}
 	for i, d := range data {
 		n := len(d)
 		w := G.NewVector(g, tensor.Float32, G.WithShape(n), G.WithName(fmt.Sprintf("w%d", i)), G.WithValue(tensor.New(tensor.WithShape(n), tensor.WithBacking(d))))
@@ -38,29 +38,32 @@ func newGradGraph(data [][]float32, decay []bool) *gradGraph {
 			cost = G.Must(G.Add(cost, term))
 		}
 		learn = append(learn, w)
-		gg.params = append(gg.params, train.Param{Name: w.Name(), Node: w, Data: d, Decay: decay[i]})
+		spec.Params = append(spec.Params, engine.TrainParam{Name: w.Name(), Node: w, W: d, M: make([]float32, n), V: make([]float32, n), Decay: decay[i]})
 		gg.grads = append(gg.grads, c)
 	}
 	if _, err := G.Grad(cost, learn...); err != nil {
 		panic(err)
 	}
-	gg.tape = engine.NewTape(g, learn)
+	tr, err := engine.NewTrainer("tape", g, spec)
+	if err != nil {
+		panic(err)
+	}
+	gg.trainer = tr
 	return gg
 }
 
 // updateCase runs three steps of every optimizer on parameters of odd sizes,
-// with and without weight decay and clipping, through train.Optimizer and
+// with and without weight decay and clipping, through the tape's Trainer and
 // through ClipScale and Update, and requires the same bits: parameters,
 // moments' effect and the clipping norm.
 func updateCase(t *testing.T, be engine.Backend, rng *rand.Rand) (outs [][]float32) {
-	configs := []train.OptimConfig{
-		{Kind: "adam", Beta1: 0.9, Beta2: 0.999, Eps: 1e-8},
-		{Kind: "adam", Beta1: 0.8, Beta2: 0.99, Eps: 1e-6, WeightDecay: 0.01, GradClip: 1},
-		{Kind: "adamw", Beta1: 0.9, Beta2: 0.95, Eps: 1e-8, WeightDecay: 0.1, GradClip: 50},
-		{Kind: "sgd"},
-		{Kind: "sgd", Momentum: 0.9, WeightDecay: 5e-4, GradClip: 0.5},
+	configs := []engine.OptimSpec{
+		{Kind: engine.Adam, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8},
+		{Kind: engine.Adam, Beta1: 0.8, Beta2: 0.99, Eps: 1e-6, WeightDecay: 0.01, GradClip: 1},
+		{Kind: engine.AdamW, Beta1: 0.9, Beta2: 0.95, Eps: 1e-8, WeightDecay: 0.1, GradClip: 50},
+		{Kind: engine.SGD},
+		{Kind: engine.SGD, Momentum: 0.9, WeightDecay: 5e-4, GradClip: 0.5},
 	}
-	kinds := map[string]engine.OptimKind{"adam": engine.Adam, "adamw": engine.AdamW, "sgd": engine.SGD}
 	for _, cfg := range configs {
 		lens := append(sizes, 1000)
 		host := make([][]float32, len(lens))
@@ -71,11 +74,7 @@ func updateCase(t *testing.T, be engine.Backend, rng *rand.Rand) (outs [][]float
 			decay[i] = i%2 == 0
 			w[i], g[i], m[i], v[i] = up(be, host[i]), be.Alloc(n), be.Alloc(n), be.Alloc(n)
 		}
-		gg := newGradGraph(host, decay)
-		opt, err := train.NewOptimizer(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
+		gg := newGradGraph(host, decay, cfg)
 		clip := be.Alloc(engine.ClipValues)
 		for step := int64(1); step <= 3; step++ {
 			lr := 0.05 / float64(step)
@@ -83,27 +82,24 @@ func updateCase(t *testing.T, be engine.Backend, rng *rand.Rand) (outs [][]float
 				copy(c, normals(rng, len(c)))
 				be.Upload(g[i], c)
 			}
-			if err := gg.tape.Run(); err != nil {
-				t.Fatal(err)
-			}
-			norm, err := opt.Step(gg.params, lr)
+			norm, err := gg.trainer.Step(engine.StepArgs{LR: lr, Update: step})
 			if err != nil {
 				t.Fatal(err)
 			}
 			be.ClipScale(g, cfg.GradClip, clip)
 			_, gotNorm := engine.DecodeClip(down(t, be, clip))
 			if gotNorm != norm {
-				t.Fatalf("%+v step %d: global norm %v, train.Optimizer %v", cfg, step, gotNorm, norm)
+				t.Fatalf("%+v step %d: global norm %v, the tape's %v", cfg, step, gotNorm, norm)
 			}
 			for i := range w {
-				be.Update(engine.Update{Kind: kinds[cfg.Kind], LR: lr, Beta1: cfg.Beta1, Beta2: cfg.Beta2, Eps: cfg.Eps,
+				be.Update(engine.Update{Kind: cfg.Kind, LR: lr, Beta1: cfg.Beta1, Beta2: cfg.Beta2, Eps: cfg.Eps,
 					Momentum: cfg.Momentum, WeightDecay: cfg.WeightDecay, Step: step, Decay: decay[i]}, w[i], g[i], m[i], v[i], clip)
 				got := down(t, be, w[i])
 				exact(t, fmt.Sprintf("%+v step %d parameter %d (%d values)", cfg, step, i, lens[i]), got, host[i])
 				outs = append(outs, got)
 			}
 		}
-		gg.tape.Close()
+		gg.trainer.Close()
 	}
 	return outs
 }

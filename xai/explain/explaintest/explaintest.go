@@ -40,7 +40,7 @@ func Main(m *testing.M) {
 // Tape builds graphs' executors with Gorgonia's TapeMachine, for tests that
 // build a Scorer over a graph of their own (outside any run directory).
 func Tape(n *nets.Net, learn ...*G.Node) (engine.Executor, error) {
-	return train.NewExecutor("tape", n, learn)
+	return train.NewExecutor("tape", n, learn, nil)
 }
 
 // Train trains the model the YAML training config describes into a fresh
