@@ -71,11 +71,12 @@ func NewClassifier(store *Store, cfg ClassifierConfig, batch int, training bool)
 		m.RowWeight = n.Input("row_weight", batch)
 
 		h := m.X
+		layers := n.HiddenLayers(cfg.BatchNorm)
 		if cfg.Arch == "cnn" {
 			h = n.Reshape("in", h, batch, cfg.C, cfg.H, cfg.W)
 			for i, ch := range cfg.Channels {
 				name := fmt.Sprintf("conv%d", i+1)
-				h = n.Conv2D(name, h, ch, 3, 1, 1)
+				h = layers.Conv2D(name, h, ch, 3, 1, 1)
 				if cfg.BatchNorm {
 					h = n.BatchNorm(name+".bn", h)
 				}
@@ -86,7 +87,7 @@ func NewClassifier(store *Store, cfg ClassifierConfig, batch int, training bool)
 		}
 		for i, width := range cfg.Hidden {
 			name := fmt.Sprintf("fc%d", i+1)
-			h = n.Dense(name, h, width)
+			h = layers.Dense(name, h, width)
 			if cfg.BatchNorm {
 				h = n.BatchNorm(name+".bn", h)
 			}

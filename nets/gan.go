@@ -178,6 +178,7 @@ func ganGenerator(n *Net, cfg GANConfig, z, label *G.Node, batch int) *G.Node {
 		h = n.Concat(1, z, label)
 	}
 	d := cfg.C * cfg.H * cfg.W
+	layers := n.HiddenLayers(cfg.BatchNorm)
 	block := func(name string, x *G.Node) *G.Node {
 		if cfg.BatchNorm {
 			x = n.BatchNorm(name+".bn", x)
@@ -188,17 +189,17 @@ func ganGenerator(n *Net, cfg GANConfig, z, label *G.Node, batch int) *G.Node {
 	case "mlp":
 		for i, width := range cfg.GHidden {
 			name := fmt.Sprintf("gen.fc%d", i+1)
-			h = block(name, n.Dense(name, h, width))
+			h = block(name, layers.Dense(name, h, width))
 		}
 		h = n.Dense("gen.out", h, d)
 	case "dcgan":
 		k := len(cfg.GChannels)
 		gh, gw := cfg.H>>k, cfg.W>>k
-		h = block("gen.fc", n.Dense("gen.fc", h, cfg.GChannels[0]*gh*gw))
+		h = block("gen.fc", layers.Dense("gen.fc", h, cfg.GChannels[0]*gh*gw))
 		h = n.Reshape("gen.grid", h, batch, cfg.GChannels[0], gh, gw)
 		for i := 1; i < k; i++ {
 			name := fmt.Sprintf("gen.up%d", i)
-			h = block(name, n.UpConv(name, h, cfg.GChannels[i]))
+			h = block(name, layers.UpConv(name, h, cfg.GChannels[i]))
 		}
 		h = n.UpConv("gen.out", h, cfg.C)
 		h = n.Reshape("gen.flat", h, batch, d)

@@ -147,8 +147,34 @@ func (n *Net) Dense(name string, x *G.Node, out int) *G.Node {
 	return n.affine(name, x, out, UniformFanIn, UniformFanIn)
 }
 
+// DenseNoBias is Dense without its bias, for a layer whose output goes into
+// a batch norm: the norm subtracts the batch mean, which cancels any bias
+// (Ioffe and Szegedy, 2015, §3.2), so a bias there would only learn from
+// rounding noise.
+func (n *Net) DenseNoBias(name string, x *G.Node, out int) *G.Node {
+	return n.affine(name, x, out, UniformFanIn, nil)
+}
+
+// Hidden is the builders of a model's hidden layers: Dense, Conv2D and
+// UpConv, or, when a batch norm follows each of them, their NoBias forms.
+type Hidden struct {
+	Dense  func(name string, x *G.Node, out int) *G.Node
+	Conv2D func(name string, x *G.Node, out, k, stride, pad int) *G.Node
+	UpConv func(name string, x *G.Node, out int) *G.Node
+}
+
+// HiddenLayers returns the builders of hidden layers followed by a batch
+// norm (batchNorm true: no biases) or not.
+func (n *Net) HiddenLayers(batchNorm bool) Hidden {
+	if batchNorm {
+		return Hidden{n.DenseNoBias, n.Conv2DNoBias, n.UpConvNoBias}
+	}
+	return Hidden{n.Dense, n.Conv2D, n.UpConv}
+}
+
 // affine is x·W + b for x (rows, in), W (in, out) and b (out) started from
-// the given initializers; Dense and Linear differ only in those.
+// the given initializers (no b when initB is nil); Dense and Linear differ
+// only in those.
 func (n *Net) affine(name string, x *G.Node, out int, initW, initB Init) *G.Node {
 	n.Layer(name)
 	if !n.dims(x, 2, "a dense layer") {
@@ -156,6 +182,9 @@ func (n *Net) affine(name string, x *G.Node, out int, initW, initB Init) *G.Node
 	}
 	in := x.Shape()[1]
 	w := n.Param(name+".weight", []int{in, out}, in, out, initW, Weight)
+	if initB == nil {
+		return n.MatMul(x, w)
+	}
 	b := n.Param(name+".bias", []int{out}, in, out, initB, Bias)
 	return n.BroadcastAdd(n.MatMul(x, w), b, nil, []byte{0})
 }
@@ -164,6 +193,17 @@ func (n *Net) affine(name string, x *G.Node, out int, initW, initB Init) *G.Node
 // given stride and zero padding, followed by a per-channel bias. The
 // convolution is this package's Conv2D (im2col and one GEMM per image).
 func (n *Net) Conv2D(name string, x *G.Node, out, k, stride, pad int) *G.Node {
+	return n.conv(name, x, out, k, stride, pad, true)
+}
+
+// Conv2DNoBias is Conv2D without its per-channel bias, for a convolution
+// whose output goes into a batch norm (see DenseNoBias).
+func (n *Net) Conv2DNoBias(name string, x *G.Node, out, k, stride, pad int) *G.Node {
+	return n.conv(name, x, out, k, stride, pad, false)
+}
+
+// conv is Conv2D with or without the bias.
+func (n *Net) conv(name string, x *G.Node, out, k, stride, pad int, bias bool) *G.Node {
 	n.Layer(name)
 	if !n.dims(x, 4, "a convolution") {
 		return nil
@@ -180,8 +220,11 @@ func (n *Net) Conv2D(name string, x *G.Node, out, k, stride, pad int) *G.Node {
 	in := s[1]
 	fanIn := in * k * k
 	w := n.Param(name+".weight", []int{out, in, k, k}, fanIn, out*k*k, UniformFanIn, Weight)
-	b := n.Param(name+".bias", []int{1, out, 1, 1}, fanIn, out*k*k, UniformFanIn, Bias)
 	y := n.apply("conv2d", func() (*G.Node, error) { return Conv2D(n.BLAS, x, w, stride, pad) }, x, w)
+	if !bias {
+		return y
+	}
+	b := n.Param(name+".bias", []int{1, out, 1, 1}, fanIn, out*k*k, UniformFanIn, Bias)
 	return n.apply("channel bias", func() (*G.Node, error) { return AddChannelBias(y, b) }, y, b)
 }
 
@@ -190,12 +233,23 @@ func (n *Net) Conv2D(name string, x *G.Node, out, k, stride, pad int) *G.Node {
 // convolution; upsample+conv also avoids its checkerboard artefacts (Odena,
 // Dumoulin and Olah, "Deconvolution and Checkerboard Artifacts", 2016).
 func (n *Net) UpConv(name string, x *G.Node, out int) *G.Node {
+	return n.upConv(name, x, out, true)
+}
+
+// UpConvNoBias is UpConv without the convolution's bias, before a batch norm
+// (see DenseNoBias).
+func (n *Net) UpConvNoBias(name string, x *G.Node, out int) *G.Node {
+	return n.upConv(name, x, out, false)
+}
+
+// upConv is UpConv with or without the bias.
+func (n *Net) upConv(name string, x *G.Node, out int, bias bool) *G.Node {
 	n.Layer(name)
 	if !n.dims(x, 4, "an upsampling convolution") {
 		return nil
 	}
 	up := n.apply("upsample", func() (*G.Node, error) { return Upsample(x, 2) }, x)
-	return n.Conv2D(name, up, out, 3, 1, 1)
+	return n.conv(name, up, out, 3, 1, 1, bias)
 }
 
 // MaxPool2D is k×k max pooling with stride k.

@@ -20,6 +20,14 @@ func (n *Net) Linear(name string, x *G.Node, out int, std float64) *G.Node {
 	return n.affine(name, x, out, Normal(std), Constant(0))
 }
 
+// LinearNoBias is Linear without the bias: the attention's key projection,
+// whose bias adds the same score q·b to every key of a query, which the
+// softmax cancels (so its gradient is zero and it would learn only from
+// rounding noise).
+func (n *Net) LinearNoBias(name string, x *G.Node, out int, std float64) *G.Node {
+	return n.affine(name, x, out, Normal(std), nil)
+}
+
 // LayerNorm normalizes each row of x (rows, C) to zero mean and unit variance
 // over its C features and applies a learned per-feature scale and shift (Ba,
 // Kiros and Hinton, "Layer Normalization", 2016). Unlike BatchNorm it uses no
@@ -94,7 +102,7 @@ func (n *Net) CausalSelfAttention(name string, x *G.Node, batch, T, heads int, p
 	}
 	d := c / heads
 	q := n.splitHeads(name+".q", n.Linear(name+".q", x, c, 0.02), batch, T, heads, d)
-	k := n.splitHeads(name+".k", n.Linear(name+".k", x, c, 0.02), batch, T, heads, d)
+	k := n.splitHeads(name+".k", n.LinearNoBias(name+".k", x, c, 0.02), batch, T, heads, d)
 	v := n.splitHeads(name+".v", n.Linear(name+".v", x, c, 0.02), batch, T, heads, d)
 	n.Layer(name)
 	scores := n.Scale(n.BatchedMatMul(q, k, false, true), 1/math.Sqrt(float64(d))) // (batch·heads, T, T)

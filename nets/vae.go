@@ -136,18 +136,18 @@ func vaeBlock(n *Net, cfg VAEConfig, name string, x *G.Node) *G.Node {
 }
 
 func vaeEncoder(n *Net, cfg VAEConfig, x *G.Node, batch int) (mu, logVar *G.Node) {
-	h := x
+	h, layers := x, n.HiddenLayers(cfg.BatchNorm)
 	switch cfg.Arch {
 	case "mlp":
 		for i, width := range cfg.Hidden {
 			name := fmt.Sprintf("enc.fc%d", i+1)
-			h = vaeBlock(n, cfg, name, n.Dense(name, h, width))
+			h = vaeBlock(n, cfg, name, layers.Dense(name, h, width))
 		}
 	case "conv":
 		h = n.Reshape("enc.in", h, batch, cfg.C, cfg.H, cfg.W)
 		for i, ch := range cfg.Channels {
 			name := fmt.Sprintf("enc.conv%d", i+1)
-			h = vaeBlock(n, cfg, name, n.Conv2D(name, h, ch, 4, 2, 1))
+			h = vaeBlock(n, cfg, name, layers.Conv2D(name, h, ch, 4, 2, 1))
 		}
 		h = n.Flatten("enc.flat", h)
 	}
@@ -163,23 +163,23 @@ func vaeDecoder(n *Net, cfg VAEConfig, z *G.Node, batch int) (logits, mean *G.No
 
 func vaeDecoderLogits(n *Net, cfg VAEConfig, z *G.Node, batch int) *G.Node {
 	d := cfg.C * cfg.H * cfg.W
-	h := z
+	h, layers := z, n.HiddenLayers(cfg.BatchNorm)
 	switch cfg.Arch {
 	case "mlp":
 		for i := len(cfg.Hidden) - 1; i >= 0; i-- {
 			name := fmt.Sprintf("dec.fc%d", len(cfg.Hidden)-i)
-			h = vaeBlock(n, cfg, name, n.Dense(name, h, cfg.Hidden[i]))
+			h = vaeBlock(n, cfg, name, layers.Dense(name, h, cfg.Hidden[i]))
 		}
 		return n.Dense("dec.out", h, d)
 	case "conv":
 		k := len(cfg.Channels)
 		gh, gw := cfg.H>>k, cfg.W>>k
 		top := cfg.Channels[k-1]
-		h = vaeBlock(n, cfg, "dec.fc", n.Dense("dec.fc", h, top*gh*gw))
+		h = vaeBlock(n, cfg, "dec.fc", layers.Dense("dec.fc", h, top*gh*gw))
 		h = n.Reshape("dec.grid", h, batch, top, gh, gw)
 		for i := k - 2; i >= 0; i-- {
 			name := fmt.Sprintf("dec.up%d", k-1-i)
-			h = vaeBlock(n, cfg, name, n.UpConv(name, h, cfg.Channels[i]))
+			h = vaeBlock(n, cfg, name, layers.UpConv(name, h, cfg.Channels[i]))
 		}
 		h = n.UpConv("dec.out", h, cfg.C)
 		return n.Reshape("dec.flat", h, batch, d)
