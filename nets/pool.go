@@ -6,6 +6,7 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"genxai/engine"
 	"genxai/engine/cpu/kern"
 )
 
@@ -82,6 +83,12 @@ func maxPoolSpec(k int) opSpec {
 			}
 			return g.outShape(in[0]), func(in [][]float32, y []float32) { g.forward(in[0], y) }, nil
 		},
+		lower: func(in []tensor.Shape) lowering {
+			g, _ := poolGeometry(in[0], k)
+			return lowering{run: func(be engine.Backend, in []engine.Buffer, y engine.Buffer, _ []engine.Buffer) {
+				be.MaxPool2D(in[0], g.planes, g.h, g.w, k, y)
+			}}
+		},
 		// The gradient for x, computed from x, y and dy.
 		grad: func(in G.Nodes, y, dy *G.Node) (G.Nodes, error) {
 			dx, err := applyOp(maxPoolGradSpec(k), in[0], y, dy)
@@ -109,6 +116,12 @@ func maxPoolGradSpec(k int) opSpec {
 					ys, dys, want, xs)
 			}
 			return xs.Clone(), func(in [][]float32, dx []float32) { g.backward(in[0], in[1], in[2], dx) }, nil
+		},
+		lower: func(in []tensor.Shape) lowering {
+			g, _ := poolGeometry(in[0], k)
+			return lowering{run: func(be engine.Backend, in []engine.Buffer, dx engine.Buffer, _ []engine.Buffer) {
+				be.MaxPool2DGrad(in[0], in[1], in[2], g.planes, g.h, g.w, k, dx)
+			}}
 		},
 	}
 }

@@ -6,6 +6,7 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"genxai/engine"
 	"genxai/engine/cpu/kern"
 )
 
@@ -40,6 +41,12 @@ func upsampleSpec(k int) opSpec {
 				kern.Upsample(in[0], out, planes, h, w, k)
 			}, nil
 		},
+		lower: func(in []tensor.Shape) lowering {
+			s := in[0]
+			return lowering{run: func(be engine.Backend, in []engine.Buffer, y engine.Buffer, _ []engine.Buffer) {
+				be.Upsample(in[0], s[0]*s[1], s[2], s[3], k, y)
+			}}
+		},
 		grad: func(_ G.Nodes, _, dy *G.Node) (G.Nodes, error) {
 			dx, err := applyOp(upsampleGradSpec(k), dy)
 			if err != nil {
@@ -63,6 +70,12 @@ func upsampleGradSpec(k int) opSpec {
 			return tensor.Shape{s[0], s[1], h, w}, func(in [][]float32, out []float32) {
 				kern.UpsampleGrad(in[0], out, planes, h, w, k)
 			}, nil
+		},
+		lower: func(in []tensor.Shape) lowering {
+			s := in[0]
+			return lowering{run: func(be engine.Backend, in []engine.Buffer, dx engine.Buffer, _ []engine.Buffer) {
+				be.UpsampleGrad(in[0], s[0]*s[1], s[2]/k, s[3]/k, k, dx)
+			}}
 		},
 	}
 }
