@@ -100,6 +100,55 @@ type Backend interface {
 	// Update applies one optimizer step to w with gradient g (multiplied by
 	// scale's first value), moments m and v (v unused by SGD); see Update.
 	Update(u Update, w, g, m, v, scale Buffer)
+
+	// The layers of convolutional and sequence models, over NCHW tensors
+	// (batch, channels, height, width; row-major, width fastest). A
+	// convolution is Im2col and one GemmBatched over the batch (y[n] =
+	// W (O × C·KH·KW) · cols[n]), its weight gradient a GemmBatched over the
+	// patches and a Reduce over the batch, its input gradient a GemmBatched
+	// and Col2im. A channel bias and its gradient are Strided, Elementwise
+	// and Reduce calls.
+
+	// Im2col writes the patches of x [N, C, H, W] into cols
+	// [N, C·KH·KW, OH·OW] (see ConvShape): row (c, ki, kj), column
+	// (oy, ox) of image n holds x[n, c, oy·stride − pad + ki,
+	// ox·stride − pad + kj], or 0 where that falls in the padding.
+	Im2col(s ConvShape, x, cols Buffer)
+	// Col2im adds cols [N, C·KH·KW, OH·OW] onto x [N, C, H, W], the
+	// adjoint of Im2col: each pixel of x accumulates the entries of its
+	// image's patches that read it, in the order of the patch rows.
+	// Entries that read padding are ignored (the CPU backend zeroes them
+	// in cols).
+	Col2im(s ConvShape, cols, x Buffer)
+
+	// MaxPool2D writes the maxima of the k×k windows (stride k, no
+	// padding) of x [planes, h, w] into y [planes, h/k, w/k] (rows and
+	// columns past the last whole window are left out); planes = N·C.
+	MaxPool2D(x Buffer, planes, h, w, k int, y Buffer)
+	// MaxPool2DGrad writes dx [planes, h, w]: each window's dy at the
+	// window's first element (row-major) equal to its maximum y, zero
+	// elsewhere. It recomputes the position from x and y rather than
+	// reading an index saved by MaxPool2D, so the forward pass keeps
+	// nothing; a window whose maximum is NaN routes no gradient.
+	MaxPool2DGrad(x, y, dy Buffer, planes, h, w, k int, dx Buffer)
+
+	// Upsample repeats every pixel of x [planes, h, w] k×k times into
+	// y [planes, k·h, k·w] (nearest neighbour).
+	Upsample(x Buffer, planes, h, w, k int, y Buffer)
+	// UpsampleGrad writes into each pixel of dx [planes, h, w] the sum of
+	// its k×k block of dy [planes, k·h, k·w], added row by row.
+	UpsampleGrad(dy Buffer, planes, h, w, k int, dx Buffer)
+
+	// Gather copies rows of table [vocab, dim] into out [n, dim]: row i of
+	// out is row ids[i] of the table. The n ids are integers stored as
+	// float32 in a Buffer like every other value (exact below 2²⁴, far
+	// above any vocabulary); an id that is not an integer in [0, vocab)
+	// is a bug of the caller and panics on the CPU.
+	Gather(table Buffer, vocab, dim int, ids Buffer, n int, out Buffer)
+	// ScatterAdd is Gather's adjoint: it adds row i of dout [n, dim] onto
+	// row ids[i] of table [vocab, dim], for i in order (a repeated id
+	// accumulates its rows in that order).
+	ScatterAdd(dout Buffer, ids Buffer, n int, table Buffer, vocab, dim int)
 }
 
 // GemmShape describes op(A) (m×k) times op(B) (k×n) with transpose flags.

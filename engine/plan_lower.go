@@ -215,10 +215,8 @@ func (l *lowerer) node(n *G.Node) error {
 		l.chain(n)
 		return nil
 	}
-	if hk, ok := n.Op().(HostKernel); ok {
-		if done, err := l.hostKernel(n, hk); done || err != nil {
-			return err
-		}
+	if op, ok := n.Op().(Lowerable); ok {
+		return l.lowered(n, op)
 	}
 	switch opType(n.Op()) {
 	case "gorgonia.reshapeOp":

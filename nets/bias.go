@@ -5,6 +5,8 @@ import (
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"genxai/engine"
 )
 
 // AddChannelBias adds a per-channel bias b (1, C, 1, 1) to a float32 NCHW
@@ -55,6 +57,7 @@ var channelBiasSpec = opSpec{
 			}
 		}, nil
 	},
+	lower: lowerChannelBias,
 	// dy itself for x, its per-channel sums for b.
 	grad: func(in G.Nodes, _, dy *G.Node) (G.Nodes, error) {
 		db, err := applyOp(channelBiasGradSpec, dy)
@@ -83,6 +86,38 @@ var channelBiasGradSpec = opSpec{
 			}
 		}, nil
 	},
+	lower: lowerChannelBiasGrad,
+}
+
+// addBias is the chain x + b with b one value per row (a plane).
+var addBias = func() *engine.Chain {
+	c := engine.NewChain(engine.Full, engine.Column)
+	c.Output(c.Binary(engine.OpAdd, 0, 1))
+	return c
+}()
+
+// lowerChannelBias is (x, b) → x + b on a backend: b repeated for every
+// image into a per-plane column (one Strided copy with a source stride of
+// 0 along the batch), then one Elementwise pass over the planes.
+func lowerChannelBias(in []tensor.Shape) lowering {
+	n, c, hw := in[0][0], in[0][1], in[0][2]*in[0][3]
+	rep := engine.Strided{Dims: [engine.MaxDims]int{1, 1, n, c}, Src: [engine.MaxDims]int{0, 0, 0, 1}, Dst: [engine.MaxDims]int{0, 0, c, 1}}
+	ins, outs := make([]engine.Buffer, 2), make([]engine.Buffer, 1)
+	return lowering{scratch: []int{n * c}, run: func(be engine.Backend, in []engine.Buffer, y engine.Buffer, sc []engine.Buffer) {
+		be.Strided(rep, in[1], sc[0])
+		ins[0], ins[1], outs[0] = in[0], sc[0], y
+		be.Elementwise(addBias, n*c, hw, ins, outs)
+	}}
+}
+
+// lowerChannelBiasGrad is dy → db on a backend: a Reduce over each plane,
+// then one over the batch.
+func lowerChannelBiasGrad(in []tensor.Shape) lowering {
+	n, c, hw := in[0][0], in[0][1], in[0][2]*in[0][3]
+	return lowering{scratch: []int{n * c}, run: func(be engine.Backend, in []engine.Buffer, db engine.Buffer, sc []engine.Buffer) {
+		be.Reduce(engine.ReduceSum, in[0], n*c, hw, 1, sc[0])
+		be.Reduce(engine.ReduceSum, sc[0], 1, n, c, db)
+	}}
 }
 
 // sum8 returns the sum of v from eight partial sums, combined pairwise:

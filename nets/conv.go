@@ -59,6 +59,10 @@ func (p convParams) forwardSpec(impl BLAS) opSpec {
 			}
 			return g.outShape(), g.forward(impl), nil
 		},
+		lower: func(in []tensor.Shape) lowering {
+			g, _ := convGeometry(in[0], in[1], p.stride, p.pad)
+			return g.lowerForward()
+		},
 		grad: func(in G.Nodes, _, dy *G.Node) (G.Nodes, error) {
 			xs, ws := in[0].Shape(), in[1].Shape()
 			if len(xs) != 4 || len(ws) != 4 {
@@ -82,7 +86,8 @@ func (p convParams) forwardSpec(impl BLAS) opSpec {
 func (p convParams) inputGradSpec(impl BLAS, h, w int) opSpec {
 	return p.gradSpec("Conv2DInputGrad", []opParam{{"h", h}, {"w", w}},
 		func(ws, dys tensor.Shape) (tensor.Shape, tensor.Shape) { return tensor.Shape{dys[0], ws[1], h, w}, ws },
-		func(g convGeom) (tensor.Shape, kernel) { return tensor.Shape{g.n, g.c, g.h, g.w}, g.inputGrad(impl) })
+		func(g convGeom) (tensor.Shape, kernel) { return tensor.Shape{g.n, g.c, g.h, g.w}, g.inputGrad(impl) },
+		convGeom.lowerInputGrad)
 }
 
 // weightGradSpec is the gradient for the weights: (x, dy) → dw. The
@@ -92,16 +97,17 @@ func (p convParams) weightGradSpec(impl BLAS, kh, kw int) opSpec {
 		func(xs, dys tensor.Shape) (tensor.Shape, tensor.Shape) {
 			return xs, tensor.Shape{dys[1], xs[1], kh, kw}
 		},
-		func(g convGeom) (tensor.Shape, kernel) { return tensor.Shape{g.o, g.c, g.kh, g.kw}, g.weightGrad(impl) })
+		func(g convGeom) (tensor.Shape, kernel) { return tensor.Shape{g.o, g.c, g.kh, g.kw}, g.weightGrad(impl) },
+		convGeom.lowerWeightGrad)
 }
 
 // gradSpec is a gradient op of the convolution, (operand, dy) → result, with
 // the parameters sizes besides stride and padding. forward gives the input
 // and weight shapes of the forward op from the operand's shape and dy's;
 // the plan checks dy against that op's output and returns result's shape
-// and kernel for its geometry.
+// and kernel for its geometry, lower the backend kernels for it.
 func (p convParams) gradSpec(name string, sizes []opParam, forward func(a, dys tensor.Shape) (xs, ws tensor.Shape),
-	result func(convGeom) (tensor.Shape, kernel)) opSpec {
+	result func(convGeom) (tensor.Shape, kernel), lower func(convGeom) lowering) opSpec {
 	return opSpec{
 		name: name, params: append([]opParam{{"stride", p.stride}, {"pad", p.pad}}, sizes...), arity: 2,
 		plan: func(in []tensor.Shape) (tensor.Shape, kernel, error) {
@@ -119,6 +125,11 @@ func (p convParams) gradSpec(name string, sizes []opParam, forward func(a, dys t
 			}
 			s, k := result(g)
 			return s, k, nil
+		},
+		lower: func(in []tensor.Shape) lowering {
+			xs, ws := forward(in[0], in[1])
+			g, _ := convGeometry(xs, ws, p.stride, p.pad)
+			return lower(g)
 		},
 	}
 }

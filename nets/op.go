@@ -18,11 +18,13 @@ import (
 // AddChannelBias, MaxPool2D, Upsample and their gradients) and Gorgonia's Op
 // interface. An own op is an opSpec: a name, the parameters that tell two
 // ops of that name apart, its arity, a plan (the shape check, which returns
-// the output shape and the kernel for those input shapes) and, when it is
-// differentiable, a function that builds its gradient nodes from other own
+// the output shape and the host kernel for those input shapes, which the
+// tape runs), its lowering onto engine.Backend kernels (which the plan
+// executor runs) and, when it is differentiable, a function that builds its gradient nodes from other own
 // ops. Everything Gorgonia asks of an op besides that (its type, hashing,
 // the checks that values are contiguous float32 tensors, allocating or
-// reusing the output) is written here once.
+// reusing the output, describing it to the plan executor) is written here
+// once.
 
 // opDims is the rank of every operand and result of an own op: they all map
 // NCHW tensors to NCHW tensors.
@@ -58,6 +60,18 @@ type opSpec struct {
 	// op): it then does not implement Gorgonia's SDOp, so differentiating
 	// through it fails when the gradient is asked for.
 	grad func(in G.Nodes, out, dy *G.Node) (G.Nodes, error)
+
+	// lower describes the op, for operand shapes plan accepted, as calls
+	// of engine.Backend kernels, which the plan executor runs on any
+	// backend (see engine.Lowering).
+	lower func(in []tensor.Shape) lowering
+}
+
+// lowering is an own op's engine.Lowering without the output shape (the
+// plan gives it): the scratch lengths and the kernel calls.
+type lowering struct {
+	scratch []int
+	run     func(be engine.Backend, in []engine.Buffer, out engine.Buffer, scratch []engine.Buffer)
 }
 
 // ownOp is a Gorgonia op built from an opSpec. Do allocates a new result
@@ -72,7 +86,7 @@ var (
 	_ G.Op              = (*ownOp)(nil)
 	_ G.UsePreallocDoer = (*ownOp)(nil)
 	_ G.SDOp            = ownDiffOp{}
-	_ engine.HostKernel = (*ownOp)(nil)
+	_ engine.Lowerable  = (*ownOp)(nil)
 )
 
 // newOp returns the Gorgonia op that spec describes: differentiable when
@@ -120,22 +134,23 @@ func (op *ownOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	return out, err
 }
 
-// PlanHost is the op's plan for the engine (engine.HostKernel): the
-// result's shape and the kernel for the operand shapes in, which the plan
-// executor runs on its own host buffers. It is the same kernel Do runs.
-func (op *ownOp) PlanHost(in [][]int) ([]int, func(in [][]float32, out []float32), error) {
+// Lower is the op as backend kernel calls for the operand shapes in
+// (engine.Lowerable): plan checks the shapes and gives the result's,
+// the spec's lower the kernels.
+func (op *ownOp) Lower(in [][]int) (engine.Lowering, error) {
 	if len(in) != op.spec.arity {
-		return nil, nil, fmt.Errorf("%v: expected %d operand shapes, got %d", op, op.spec.arity, len(in))
+		return engine.Lowering{}, fmt.Errorf("%v: expected %d operand shapes, got %d", op, op.spec.arity, len(in))
 	}
 	shapes := make([]tensor.Shape, len(in))
 	for i, s := range in {
 		shapes[i] = tensor.Shape(s)
 	}
-	out, k, err := op.spec.plan(shapes)
+	out, _, err := op.spec.plan(shapes)
 	if err != nil {
-		return nil, nil, err
+		return engine.Lowering{}, err
 	}
-	return []int(out), k, nil
+	lw := op.spec.lower(shapes)
+	return engine.Lowering{Out: []int(out), Scratch: lw.scratch, Run: lw.run}, nil
 }
 
 // Do computes the op into a new tensor.

@@ -5,6 +5,9 @@ import (
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"genxai/engine"
+	"genxai/engine/cpu/kern"
 )
 
 // MaxPool2D is k×k max pooling with stride k and no padding of a float32
@@ -60,100 +63,13 @@ func (g poolGeom) outShape(xs tensor.Shape) tensor.Shape {
 	return tensor.Shape{xs[0], xs[1], g.oh, g.ow}
 }
 
-// forward writes the window maxima of x into y.
-func (g poolGeom) forward(x, y []float32) {
-	k, w, ow := g.k, g.w, g.ow
-	for p := 0; p < g.planes; p++ {
-		plane := x[p*g.h*w : (p+1)*g.h*w]
-		out := y[p*g.oh*ow : (p+1)*g.oh*ow]
-		for oy := 0; oy < g.oh; oy++ {
-			dst := out[oy*ow : (oy+1)*ow]
-			if k == 2 {
-				r0 := plane[2*oy*w:][: 2*ow : 2*ow]
-				r1 := plane[(2*oy+1)*w:][: 2*ow : 2*ow]
-				for ox := range dst {
-					// The builtin max has no branch to mispredict;
-					// it differs from a scan only for NaN and
-					// signed zeros (max(−0, +0) is +0).
-					dst[ox] = max(max(r0[2*ox], r0[2*ox+1]), max(r1[2*ox], r1[2*ox+1]))
-				}
-				continue
-			}
-			// The first row of the windows starts the maxima; the
-			// others update them.
-			for ky := 0; ky < k; ky++ {
-				row := plane[(oy*k+ky)*w:][:ow*k]
-				for ox := range dst {
-					win := row[ox*k : (ox+1)*k]
-					m := dst[ox]
-					start := 0
-					if ky == 0 {
-						m, start = win[0], 1
-					}
-					for _, v := range win[start:] {
-						if v > m {
-							m = v
-						}
-					}
-					dst[ox] = m
-				}
-			}
-		}
-	}
-}
+// forward writes the window maxima of x into y (kern.MaxPool).
+func (g poolGeom) forward(x, y []float32) { kern.MaxPool(x, y, g.planes, g.h, g.w, g.k) }
 
 // backward writes dx: dy of each window at the window's first element
-// (row-major) equal to its maximum y, zero elsewhere.
+// (row-major) equal to its maximum y, zero elsewhere (kern.MaxPoolGrad).
 func (g poolGeom) backward(x, y, dy, dx []float32) {
-	k, w, ow := g.k, g.w, g.ow
-	clear(dx)
-	for p := 0; p < g.planes; p++ {
-		plane := x[p*g.h*w : (p+1)*g.h*w]
-		grad := dx[p*g.h*w : (p+1)*g.h*w]
-		out := y[p*g.oh*ow : (p+1)*g.oh*ow]
-		dout := dy[p*g.oh*ow : (p+1)*g.oh*ow]
-		for oy := 0; oy < g.oh; oy++ {
-			ys, dys := out[oy*ow:(oy+1)*ow], dout[oy*ow:(oy+1)*ow]
-			base := oy * k * w
-			if k == 2 {
-				r0 := plane[base:][: 2*ow : 2*ow]
-				r1 := plane[base+w:][: 2*ow : 2*ow]
-				g0 := grad[base : base+2*w]
-				for ox, m := range ys {
-					if m != m {
-						continue // NaN: no element equals it
-					}
-					// The first of the four equal to m, found by
-					// conditional moves rather than branches.
-					i := 2 * ox
-					o := w + i + 1
-					if r1[i] == m {
-						o = w + i
-					}
-					if r0[i+1] == m {
-						o = i + 1
-					}
-					if r0[i] == m {
-						o = i
-					}
-					g0[o] = dys[ox]
-				}
-				continue
-			}
-		windows:
-			for ox, m := range ys {
-				for ky := 0; ky < k; ky++ {
-					off := base + ky*w + ox*k
-					for kx, v := range plane[off : off+k] {
-						if v == m {
-							grad[off+kx] = dys[ox]
-							continue windows
-						}
-					}
-				}
-			}
-		}
-	}
+	kern.MaxPoolGrad(x, y, dy, dx, g.planes, g.h, g.w, g.k)
 }
 
 // maxPoolSpec is the forward op: x → y.
@@ -166,6 +82,12 @@ func maxPoolSpec(k int) opSpec {
 				return nil, nil, err
 			}
 			return g.outShape(in[0]), func(in [][]float32, y []float32) { g.forward(in[0], y) }, nil
+		},
+		lower: func(in []tensor.Shape) lowering {
+			g, _ := poolGeometry(in[0], k)
+			return lowering{run: func(be engine.Backend, in []engine.Buffer, y engine.Buffer, _ []engine.Buffer) {
+				be.MaxPool2D(in[0], g.planes, g.h, g.w, k, y)
+			}}
 		},
 		// The gradient for x, computed from x, y and dy.
 		grad: func(in G.Nodes, y, dy *G.Node) (G.Nodes, error) {
@@ -194,6 +116,12 @@ func maxPoolGradSpec(k int) opSpec {
 					ys, dys, want, xs)
 			}
 			return xs.Clone(), func(in [][]float32, dx []float32) { g.backward(in[0], in[1], in[2], dx) }, nil
+		},
+		lower: func(in []tensor.Shape) lowering {
+			g, _ := poolGeometry(in[0], k)
+			return lowering{run: func(be engine.Backend, in []engine.Buffer, dx engine.Buffer, _ []engine.Buffer) {
+				be.MaxPool2DGrad(in[0], in[1], in[2], g.planes, g.h, g.w, k, dx)
+			}}
 		},
 	}
 }

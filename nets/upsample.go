@@ -5,6 +5,9 @@ import (
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"genxai/engine"
+	"genxai/engine/cpu/kern"
 )
 
 // Upsample repeats every pixel of a float32 NCHW tensor k×k times (nearest
@@ -35,8 +38,14 @@ func upsampleSpec(k int) opSpec {
 			}
 			planes, h, w := s[0]*s[1], s[2], s[3]
 			return tensor.Shape{s[0], s[1], h * k, w * k}, func(in [][]float32, out []float32) {
-				upsample(in[0], out, planes, h, w, k)
+				kern.Upsample(in[0], out, planes, h, w, k)
 			}, nil
+		},
+		lower: func(in []tensor.Shape) lowering {
+			s := in[0]
+			return lowering{run: func(be engine.Backend, in []engine.Buffer, y engine.Buffer, _ []engine.Buffer) {
+				be.Upsample(in[0], s[0]*s[1], s[2], s[3], k, y)
+			}}
 		},
 		grad: func(_ G.Nodes, _, dy *G.Node) (G.Nodes, error) {
 			dx, err := applyOp(upsampleGradSpec(k), dy)
@@ -59,47 +68,14 @@ func upsampleGradSpec(k int) opSpec {
 			}
 			planes, h, w := s[0]*s[1], s[2]/k, s[3]/k
 			return tensor.Shape{s[0], s[1], h, w}, func(in [][]float32, out []float32) {
-				upsampleGrad(in[0], out, planes, h, w, k)
+				kern.UpsampleGrad(in[0], out, planes, h, w, k)
 			}, nil
 		},
-	}
-}
-
-// upsample writes the planes (h, w) of src, each pixel repeated k×k times,
-// into the planes (k·h, k·w) of dst.
-func upsample(src, dst []float32, planes, h, w, k int) {
-	w2 := w * k
-	for p := 0; p < planes; p++ {
-		plane := src[p*h*w : (p+1)*h*w]
-		out := dst[p*h*k*w2 : (p+1)*h*k*w2]
-		for y := 0; y < h; y++ {
-			row := out[y*k*w2 : y*k*w2+w2]
-			for x, v := range plane[y*w : (y+1)*w] {
-				for d := 0; d < k; d++ {
-					row[x*k+d] = v
-				}
-			}
-			for d := 1; d < k; d++ {
-				copy(out[(y*k+d)*w2:(y*k+d+1)*w2], row)
-			}
-		}
-	}
-}
-
-// upsampleGrad writes into each pixel of the planes (h, w) of dst the sum
-// of its k×k block of src, row by row.
-func upsampleGrad(src, dst []float32, planes, h, w, k int) {
-	clear(dst)
-	h2, w2 := h*k, w*k
-	for p := 0; p < planes; p++ {
-		plane := src[p*h2*w2 : (p+1)*h2*w2]
-		out := dst[p*h*w : (p+1)*h*w]
-		for y2 := 0; y2 < h2; y2++ {
-			row := plane[y2*w2 : (y2+1)*w2]
-			acc := out[(y2/k)*w : (y2/k+1)*w]
-			for x2, v := range row {
-				acc[x2/k] += v
-			}
-		}
+		lower: func(in []tensor.Shape) lowering {
+			s := in[0]
+			return lowering{run: func(be engine.Backend, in []engine.Buffer, dx engine.Buffer, _ []engine.Buffer) {
+				be.UpsampleGrad(in[0], s[0]*s[1], s[2]/k, s[3]/k, k, dx)
+			}}
+		},
 	}
 }

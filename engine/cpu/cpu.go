@@ -41,12 +41,11 @@ type Backend struct {
 	reduce          reduceJob
 	update          updateJob
 	random          randomJob
+	layer           layerJob
+	gather          gatherJob
 }
 
-var (
-	_ engine.Backend    = (*Backend)(nil)
-	_ engine.HostMemory = (*Backend)(nil)
-)
+var _ engine.Backend = (*Backend)(nil)
 
 // New returns a CPU backend.
 func New(o Options) *Backend {
@@ -81,11 +80,6 @@ func Data(x engine.Buffer) []float32 {
 	}
 	return bb.data
 }
-
-// Host returns the host slice behind a buffer of this backend
-// (engine.HostMemory), on which plans run the ops that compute themselves
-// over host slices. It panics on a foreign buffer.
-func (b *Backend) Host(x engine.Buffer) []float32 { return Data(x) }
 
 // data returns x's slice after checking that it holds want values.
 func data(kernel string, x engine.Buffer, want int) []float32 {

@@ -42,6 +42,7 @@ var kernels = []kernel{
 	{"Random", randomCase},
 	{"Reduce", reduceCase}, {"Softmax", softmaxCase},
 	{"Strided", stridedCase},
+	{"Conv", convCase}, {"MaxPool", poolCase}, {"Upsample", upsampleCase}, {"Gather", gatherCase},
 }
 
 // Run checks every kernel of be against its reference.

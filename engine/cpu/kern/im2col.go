@@ -1,0 +1,205 @@
+package kern
+
+import (
+	"gonum.org/v1/gonum/blas/gonum"
+
+	"genxai/engine"
+)
+
+// geom is a convolution's geometry with its output extents computed once.
+type geom struct {
+	engine.ConvShape
+	oh, ow int
+}
+
+func newGeom(s engine.ConvShape) geom { return geom{s, s.OH(), s.OW()} }
+
+// Im2col writes the patches of one image x (C, H, W) into cols
+// (C·KH·KW, OH·OW): row (c, ki, kj), column (oy, ox) holds
+// x[c, oy·s − p + ki, ox·s − p + kj], or 0 in the padding. s.N is ignored.
+func Im2col(s engine.ConvShape, x, cols []float32) { newGeom(s).im2col(x, cols) }
+
+// Col2im adds the patch matrix cols (C·KH·KW, OH·OW) of one image onto
+// x (C, H, W): the adjoint of Im2col, so every input pixel receives the sum
+// over the patches that read it, patch row by patch row. It overwrites the
+// entries of cols that fall in the padding with zeros. s.N is ignored.
+func Col2im(s engine.ConvShape, cols, x []float32) { newGeom(s).col2im(cols, x) }
+
+// span returns the range [lo, hi) of output positions o, out of size, whose
+// input position o·stride − pad + k lies inside [0, in). Outside it the
+// patch reads zero padding.
+func (g geom) span(k, in, size int) (lo, hi int) {
+	if d := g.Pad - k; d > 0 {
+		lo = (d + g.Stride - 1) / g.Stride
+	}
+	last := in - 1 + g.Pad - k // o·stride ≤ last
+	if last < 0 {
+		return 0, 0
+	}
+	hi = min(size, last/g.Stride+1)
+	return min(lo, hi), hi
+}
+
+// patchRow is one row (c, ki, kj) of the patch matrix of an image: row is
+// its data in the matrix, plane the image's channel c. The output rows
+// [ylo, yhi) and columns [xlo, xhi) read inside the image, the others read
+// zero padding.
+type patchRow struct {
+	row, plane         []float32
+	ki, kj             int
+	ylo, yhi, xlo, xhi int
+}
+
+// patchRows calls f for every row (c, ki, kj) of the patch matrix cols
+// (C·KH·KW, OH·OW) of the image x (C, H, W), in order.
+func (g geom) patchRows(x, cols []float32, f func(r patchRow)) {
+	hw, ohw := g.H*g.W, g.oh*g.ow
+	for c := 0; c < g.C; c++ {
+		plane := x[c*hw : (c+1)*hw]
+		for ki := 0; ki < g.KH; ki++ {
+			ylo, yhi := g.span(ki, g.H, g.oh)
+			for kj := 0; kj < g.KW; kj++ {
+				xlo, xhi := g.span(kj, g.W, g.ow)
+				row := cols[((c*g.KH+ki)*g.KW+kj)*ohw:][:ohw]
+				f(patchRow{row, plane, ki, kj, ylo, yhi, xlo, xhi})
+			}
+		}
+	}
+}
+
+// im2col is Im2col.
+func (g geom) im2col(x, cols []float32) {
+	g.patchRows(x, cols, func(r patchRow) {
+		clear(r.row[:r.ylo*g.ow])
+		clear(r.row[r.yhi*g.ow:])
+		if r.ylo < r.yhi {
+			g.im2colRows(r)
+		}
+	})
+}
+
+// origin returns the input row iy that the first output row ylo of a patch
+// row reads, and the shift: output column ox reads input column
+// ox·stride + shift.
+func (g geom) origin(r patchRow) (iy, shift int) {
+	return r.ylo*g.Stride - g.Pad + r.ki, r.kj - g.Pad
+}
+
+// sameRun is the fast path of a "same" convolution (stride 1, output rows
+// as long as the input's): the output rows [ylo, yhi) of a patch row then
+// read one run of the plane, element j of the block reading element
+// lo + j. It returns the part of the run inside the plane, [a, b) (empty
+// unless a < b), or ok = false for other convolutions.
+func (g geom) sameRun(r patchRow) (lo, a, b int, ok bool) {
+	if g.Stride != 1 || g.ow != g.W {
+		return 0, 0, 0, false
+	}
+	iy, shift := g.origin(r)
+	lo = iy*g.W + shift
+	a, b = max(lo, 0), min(lo+(r.yhi-r.ylo)*g.ow, len(r.plane))
+	return lo, a, b, true
+}
+
+// im2colRows fills the output rows ylo, ylo+1, … (those whose input row is
+// inside the image) of one patch row.
+func (g geom) im2colRows(r patchRow) {
+	dst, s := r.row[r.ylo*g.ow:r.yhi*g.ow], g.Stride
+	if lo, a, b, ok := g.sameRun(r); ok {
+		if a < b {
+			copy(dst[a-lo:b-lo], r.plane[a:b])
+		}
+	} else {
+		g.runs(r, dst, func(run, in []float32) {
+			if s == 1 {
+				copy(run, in)
+				return
+			}
+			for i := range run {
+				run[i] = in[i*s]
+			}
+		})
+	}
+	// The columns that read padding (copied over in a same convolution).
+	zeroColumns(dst, g.ow, r.xlo, r.xhi)
+}
+
+// runs calls f for each output row of block, the rows ylo, ylo+1, … of a
+// patch row, with the row's columns [xlo, xhi) that read inside the image
+// and the part of the plane they read: run[i] reads in[i·stride].
+func (g geom) runs(r patchRow, block []float32, f func(run, in []float32)) {
+	if r.xlo == r.xhi {
+		return
+	}
+	s := g.Stride
+	iy, shift := g.origin(r)
+	for off := 0; off < len(block); off += g.ow {
+		run := block[off+r.xlo : off+r.xhi]
+		f(run, r.plane[iy*g.W+r.xlo*s+shift:][:(len(run)-1)*s+1])
+		iy += s
+	}
+}
+
+// col2im is Col2im.
+func (g geom) col2im(cols, x []float32) {
+	g.patchRows(x, cols, func(r patchRow) {
+		if r.ylo < r.yhi {
+			g.col2imRows(r)
+		}
+	})
+}
+
+// col2imRows is the adjoint of im2colRows: it adds the output rows ylo, …
+// of one patch row onto the input plane.
+func (g geom) col2imRows(r patchRow) {
+	src, s := r.row[r.ylo*g.ow:r.yhi*g.ow], g.Stride
+	if lo, a, b, ok := g.sameRun(r); ok {
+		// With the padding columns zeroed, the block adds onto the run.
+		zeroColumns(src, g.ow, r.xlo, r.xhi)
+		if a < b {
+			addTo(r.plane[a:b], src[a-lo:b-lo])
+		}
+		return
+	}
+	g.runs(r, src, func(run, out []float32) {
+		if s == 1 {
+			addTo(out, run)
+			return
+		}
+		for i, v := range run {
+			out[i*s] += v
+		}
+	})
+}
+
+// zeroColumns zeroes the columns outside [lo, hi) of the rows of width w
+// that make up m.
+func zeroColumns(m []float32, w, lo, hi int) {
+	if lo == 0 && hi == w {
+		return
+	}
+	// Column by column: the padding is a column or two at either edge.
+	for j := 0; j < lo; j++ {
+		for off := j; off < len(m); off += w {
+			m[off] = 0
+		}
+	}
+	for j := hi; j < w; j++ {
+		for off := j; off < len(m); off += w {
+			m[off] = 0
+		}
+	}
+}
+
+// addTo adds src onto the first len(src) elements of dst. Long runs go
+// through gonum's assembly axpy (SIMD, no call into C); short ones stay in
+// a plain loop, which costs less than the call.
+func addTo(dst, src []float32) {
+	if len(src) >= 32 {
+		gonum.Implementation{}.Saxpy(len(src), 1, src, 1, dst, 1)
+		return
+	}
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] += v
+	}
+}

@@ -1,0 +1,67 @@
+package engine
+
+import (
+	"fmt"
+
+	G "gorgonia.org/gorgonia"
+)
+
+// Lowerable is an op that describes itself as calls of Backend kernels, so
+// the plan runs it on any backend without importing the op's package: the
+// project's own ops of nets/op.go (convolution and its gradients, channel
+// bias, max pooling, upsampling) implement it. The planner prefers it to
+// the op's Do.
+type Lowerable interface {
+	// Lower checks the operand shapes (one per operand, in order) and
+	// returns the op's lowering for exactly those shapes.
+	Lower(in [][]int) (Lowering, error)
+}
+
+// Lowering is an op lowered for one set of operand shapes.
+type Lowering struct {
+	// Out is the result's shape.
+	Out []int
+	// Scratch lists the lengths of the temporary buffers Run needs; the
+	// plan allocates them from its pool, live during Run only.
+	Scratch []int
+	// Run queues the kernels that write every element of out from in
+	// (whose contents it must not change) using scratch (arbitrary
+	// contents on entry). out shares memory with no operand. It runs on
+	// every Run of the plan and must not allocate.
+	Run func(be Backend, in []Buffer, out Buffer, scratch []Buffer)
+}
+
+// lowered emits the lowering of a node whose op is Lowerable: one program
+// step whose temporaries are written (and so allocated) at that step only.
+func (l *lowerer) lowered(n *G.Node, op Lowerable) error {
+	kids := l.kids[n]
+	shapes := make([][]int, len(kids))
+	for i, k := range kids {
+		shapes[i] = []int(k.Shape().Clone())
+	}
+	lw, err := op.Lower(shapes)
+	if err != nil {
+		return err
+	}
+	if got, want := size(lw.Out), size(n.Shape()); got != want {
+		return fmt.Errorf("the op's lowering makes %v (%d values) where the graph has %v", lw.Out, got, n.Shape())
+	}
+	in := l.in(n)
+	out := l.value(n)
+	writes := []int{out}
+	for _, s := range lw.Scratch {
+		writes = append(writes, l.newStorage(s))
+	}
+	ins, scratch := make([]Buffer, len(in)), make([]Buffer, len(lw.Scratch))
+	l.emit(fmt.Sprint(n.Op()), in, writes, func(p *Plan) error {
+		for i, id := range in {
+			ins[i] = p.buf(id)
+		}
+		for i, id := range writes[1:] {
+			scratch[i] = p.buf(id)
+		}
+		lw.Run(p.be, ins, p.buf(out), scratch)
+		return nil
+	})
+	return nil
+}
