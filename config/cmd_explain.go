@@ -16,17 +16,27 @@ type explainMethod struct {
 // (xai/saliency.Options, xai/featviz.Options, …), which cmd/genxai/explain.go
 // fills from a loaded config.
 var explainMethods = []explainMethod{
-	{"saliency", "run directory of a trained classifier or GAN",
+	{"saliency", "run directory of a trained classifier, GAN or VAE",
 		"images to explain, e.g. test:0,test:5 (empty: the first 8 test images)", []Key{
-			StringListKey("methods", []string{}, "attribution methods to run (empty: all)").OneOf("gradient", "gradxinput", "smoothgrad", "ig"),
-			IntKey("target", -1, "class whose logit is explained (-1: each image's predicted class)").AtLeast(-1),
+			StringListKey("methods", []string{}, "attribution methods to run (empty: all the model supports)").OneOf("gradient", "gradxinput", "smoothgrad", "ig",
+				"occlusion", "gradcam", "guided_gradcam", "deeplift", "gradshap"),
+			IntKey("target", -1, "class whose logit (VAE: latent unit whose mean) is explained (-1: each image's predicted class, or its latent unit of largest |mean|)").AtLeast(-1),
+			StringKey("vae_output", "latent", "what a VAE's attributions explain: latent (the encoder mean of unit target) or recon (the reconstruction error at z = mean)").OneOf("latent", "recon"),
+			IntKey("max_batch", 128, "rows of one forward/backward pass: the memory budget of the path methods (IG, SmoothGrad, GradientSHAP) and occlusion").Range(1, 65536),
 			IntKey("steps", 256, "Integrated Gradients steps").AtLeast(1),
-			StringKey("baseline", "black", "Integrated Gradients baseline").OneOf("black", "blur"),
+			StringKey("baseline", "black", "Integrated Gradients and DeepLIFT baseline").OneOf("black", "blur"),
 			FloatKey("blur_sigma", 2, "standard deviation in pixels of the blurred baseline").GreaterThan(0),
 			IntKey("samples", 50, "SmoothGrad samples").AtLeast(1),
 			FloatKey("noise", 0.15, "SmoothGrad noise as a fraction of the image's value range").AtLeast(0),
 			BoolKey("sanity", false, "also compare with a randomly initialized copy of the classifier (Adebayo et al. 2018)"),
-			IntKey("seed", 1, "seed of the SmoothGrad noise and the randomized weights"),
+			IntKey("window", 4, "occlusion window side in pixels").AtLeast(1),
+			IntKey("stride", 2, "occlusion window step in pixels").AtLeast(1),
+			FloatKey("occlusion_value", 0, "value the occlusion window puts in the pixels it covers"),
+			StringKey("layer", "", "convolutional layer of Grad-CAM, e.g. conv1 (empty: the last)"),
+			IntKey("shap_samples", 50, "GradientSHAP samples per image").Range(1, 100000),
+			FloatKey("shap_noise", 0, "GradientSHAP noise standard deviation in pixel units").AtLeast(0),
+			IntKey("shap_baselines", 20, "GradientSHAP baselines: this many random training images").AtLeast(1),
+			IntKey("seed", 1, "seed of the SmoothGrad and GradientSHAP draws and of the randomized weights"),
 		}},
 	{"featviz", "run directory of a trained classifier", "", []Key{
 		StringKey("classes", "", "classes to visualize, e.g. 0,3,7 (empty: all)"),

@@ -262,7 +262,7 @@ func (n *Net) MaxPool2D(name string, x *G.Node, k int) *G.Node {
 		n.Fail(name, fmt.Errorf("a %d×%d pooling window does not fit the %d×%d input", k, k, s[2], s[3]))
 		return nil
 	}
-	return n.apply("max pool", func() (*G.Node, error) { return MaxPool2D(x, k) }, x)
+	return n.override(name, fmt.Sprintf("maxpool%d", k), x, n.apply("max pool", func() (*G.Node, error) { return MaxPool2D(x, k) }, x))
 }
 
 // BatchNorm normalizes x per feature (2-D input, axis 0) or per channel (4-D
@@ -346,8 +346,15 @@ func CheckActivation(setting, kind string) error {
 
 // Activate applies the activation called kind: relu, leaky_relu (slope 0.2, as
 // in DCGAN), elu, tanh, sigmoid or gelu (the tanh approximation of Hendrycks
-// and Gimpel, 2016, as GPT-2 uses).
+// and Gimpel, 2016, as GPT-2 uses). A Store's Override may replace its
+// gradient (override.go).
 func (n *Net) Activate(kind string, x *G.Node) *G.Node {
+	layer := n.layer
+	return n.override(layer, kind, x, n.activate(kind, x))
+}
+
+// activate is Activate without the override.
+func (n *Net) activate(kind string, x *G.Node) *G.Node {
 	if n.err != nil {
 		return nil
 	}

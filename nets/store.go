@@ -23,6 +23,10 @@ type Store struct {
 	tensors map[string]*tensor.Dense
 	roles   map[string]Role
 	rng     *rand.Rand
+
+	// Override, when set before a graph is built on the store, changes the
+	// backward pass of its nonlinearities (override.go); nil in training.
+	Override Override
 }
 
 // Role says how training treats a Store tensor. The model declares it when it

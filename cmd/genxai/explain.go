@@ -38,13 +38,19 @@ type explainMethod struct {
 // come from config.ExplainSchema, their option structs from explainOptions.go.
 var explainMethods = []explainMethod{
 	{name: "saliency", run: runSaliency,
-		use:   "saliency --run DIR --out DIR [--input test:0,...] [--methods gradient,gradxinput,smoothgrad,ig]",
-		short: "Gradient attributions of a classifier or a GAN discriminator",
-		long: `Attribute a classifier's logit (the predicted class, or --target K) or a GAN
-discriminator's logit to the input pixels: vanilla gradient, gradient x input,
-SmoothGrad and Integrated Gradients (--steps, --baseline black|blur). Writes
-saliency_<method>.png (input | saliency | overlay) and summary.json with
-ig_completeness_error; --sanity adds the model-randomization check.`},
+		use:   "saliency --run DIR --out DIR [--input test:0,...] [--methods gradient,ig,occlusion,gradcam,deeplift,...]",
+		short: "Attributions of a classifier, a GAN discriminator or a VAE to the input pixels",
+		long: `Attribute a classifier's logit (the predicted class, or --target K), a GAN
+discriminator's logit, or a VAE's latent mean (--vae-output latent, unit
+--target) or reconstruction error (--vae-output recon) to the input pixels:
+vanilla gradient, gradient x input, SmoothGrad, Integrated Gradients (--steps,
+--baseline black|blur), occlusion (--window, --stride, --occlusion-value),
+Grad-CAM and guided Grad-CAM (--layer), DeepLIFT with the rescale rule and
+GradientSHAP (--shap-samples, --shap-baselines, --shap-noise). Perturbed
+inputs run --max-batch rows at a time. Writes saliency_<method>.png (input |
+saliency | overlay), saliency_<method>.csv and summary.json with
+ig_completeness_error and deeplift_summation_error; --sanity adds the
+model-randomization check.`},
 	{name: "featviz", run: runFeatviz,
 		use:   "featviz --run DIR --out DIR [--classes 0,1,...] [--units 0,5,...]",
 		short: "Activation maximization of a classifier's class logits or hidden units",

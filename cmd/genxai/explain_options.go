@@ -19,6 +19,9 @@ func runSaliency(c *config.Config) (map[string]any, error) {
 		Methods: c.Strings("methods"), Target: c.Int("target"), Steps: c.Int("steps"), Baseline: c.String("baseline"),
 		BlurSigma: c.Float("blur_sigma"), Samples: c.Int("samples"), Noise: c.Float("noise"),
 		Sanity: c.Bool("sanity"), Seed: int64(c.Int("seed")),
+		MaxBatch: c.Int("max_batch"), VAEOutput: c.String("vae_output"), Window: c.Int("window"), Stride: c.Int("stride"),
+		OcclusionValue: c.Float("occlusion_value"), Layer: c.String("layer"),
+		ShapSamples: c.Int("shap_samples"), ShapNoise: c.Float("shap_noise"), ShapBaselines: c.Int("shap_baselines"),
 	})
 }
 

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"slices"
+	"strconv"
+	"strings"
 
 	"genxai/data"
 	"genxai/xai/explain"
@@ -22,61 +25,57 @@ type Options struct {
 	Samples   int      // SmoothGrad samples
 	Noise     float64  // SmoothGrad noise, a fraction of each image's value range
 	Sanity    bool     // also run the model-randomization check (classifier only)
-	Seed      int64    // seed of the SmoothGrad noise and the randomized weights
+	Seed      int64    // seed of the SmoothGrad and GradientSHAP draws, the GradientSHAP baselines and the randomized weights
 	Executor  string
+
+	MaxBatch       int     // rows of one forward/backward pass: the memory budget of the path methods and occlusion
+	VAEOutput      string  // a VAE's explained output: latent (μ of unit Target) or recon (the reconstruction error)
+	Window, Stride int     // occlusion window side and step in pixels
+	OcclusionValue float64 // value the occlusion window puts in the pixels it covers
+	Layer          string  // Grad-CAM layer ("" = the last convolutional layer)
+	ShapSamples    int     // GradientSHAP samples per image
+	ShapNoise      float64 // GradientSHAP noise standard deviation in pixel units
+	ShapBaselines  int     // GradientSHAP baseline distribution: this many random training images
 }
 
 // Flags returns the options as config.yaml settings.
 func (o Options) Flags() map[string]any {
 	return map[string]any{"run": o.Run, "input": o.Inputs, "methods": o.Methods, "target": o.Target, "steps": o.Steps,
 		"baseline": o.Baseline, "blur_sigma": o.BlurSigma, "samples": o.Samples, "noise": o.Noise,
-		"sanity": o.Sanity, "seed": o.Seed, "executor": o.Executor}
+		"sanity": o.Sanity, "seed": o.Seed, "executor": o.Executor, "max_batch": o.MaxBatch, "vae_output": o.VAEOutput,
+		"window": o.Window, "stride": o.Stride, "occlusion_value": o.OcclusionValue, "layer": o.Layer,
+		"shap_samples": o.ShapSamples, "shap_noise": o.ShapNoise, "shap_baselines": o.ShapBaselines}
 }
 
-// Run explains the chosen images of a classifier or GAN run with each
+// Run explains the chosen images of a classifier, GAN or VAE run with each
 // method and writes saliency_<method>.png (input | attribution | overlay per
-// image, each attribution divided by its largest magnitude) and
+// image, each attribution divided by its largest magnitude),
+// saliency_<method>.csv (the attributions, one row per image) and
 // summary.json: the explained output and its value per image, the
 // Integrated Gradients completeness error (ig_completeness_error, the
 // largest relative gap |Σ attributions − (f(x) − f(x'))| / |f(x) − f(x')|
-// over the images) and, with Sanity, the Spearman rank correlation between
-// the |attribution| maps of the trained model and of the same architecture
-// with freshly initialized weights (Adebayo et al., 2018), per method.
+// over the images), DeepLIFT's summation-to-delta error in the same form
+// (deeplift_summation_error) and, with Sanity, the Spearman rank
+// correlation between the |attribution| maps of the trained model and of
+// the same architecture with freshly initialized weights (Adebayo et al.,
+// 2018), per method, averaged over the images where it is defined (a
+// constant map has none). Without Methods it runs every method the model
+// supports (Grad-CAM needs a convolutional layer, DeepLIFT a classifier or
+// a VAE's latent units).
 func Run(o Options) (map[string]any, error) {
-	names := o.Methods
-	if len(names) == 0 {
-		names = Methods
-	}
-	chosen := make([]method, len(names))
-	for i, name := range names {
-		m, err := methodNamed(name)
-		if err != nil {
-			return nil, err
-		}
-		chosen[i] = m
-	}
-	if o.Baseline != "black" && o.Baseline != "blur" {
-		return nil, fmt.Errorf("--baseline %q is not known (allowed: black, blur)", o.Baseline)
-	}
-	if o.Steps < 1 || o.Steps > 100000 {
-		return nil, fmt.Errorf("--steps must be in 1..100000, got %d", o.Steps)
-	}
-	if o.Samples < 1 || o.Samples > 10000 {
-		return nil, fmt.Errorf("--samples must be in 1..10000, got %d", o.Samples)
-	}
-	if !(o.Noise >= 0) || !(o.BlurSigma > 0) {
-		return nil, fmt.Errorf("--noise must be ≥ 0 and --blur-sigma > 0 (got %v and %v)", o.Noise, o.BlurSigma)
+	if err := o.check(); err != nil {
+		return nil, err
 	}
 	inputs, err := explain.ParseInputs(o.Inputs)
 	if err != nil {
 		return nil, err
 	}
-	run, trainSet, testSet, err := explain.OpenImages(o.Run, "explain saliency", "classifier", "gan")
+	run, trainSet, testSet, err := explain.OpenImages(o.Run, "explain saliency", "classifier", "gan", "vae")
 	if err != nil {
 		return nil, err
 	}
-	if o.Sanity && run.Kind != "classifier" {
-		return nil, fmt.Errorf("--sanity (model randomization) needs a classifier run; %s holds a %q model", o.Run, run.Kind)
+	if o.Sanity && run.Kind == "gan" {
+		return nil, fmt.Errorf("--sanity (model randomization) needs a classifier or VAE run; %s holds a %q model", o.Run, run.Kind)
 	}
 	if len(inputs) == 0 {
 		inputs = explain.FirstTest(8, testSet)
@@ -85,15 +84,19 @@ func Run(o Options) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := buildModel(run, o.Executor, false, 0)
+	m, err := buildModel(run, o, false, 0)
 	if err != nil {
 		return nil, err
 	}
-	defer m.scorer.Close()
-	if o.Target >= len(m.outputs) || (run.Kind == "classifier" && o.Target < -1) {
-		return nil, fmt.Errorf("--target %d is out of range: the model has classes 0..%d (or -1 for each image's predicted class)", o.Target, len(m.outputs)-1)
+	defer m.Close()
+	chosen, err := choose(o.Methods, m)
+	if err != nil {
+		return nil, err
 	}
-	qs, preds, err := queries(m, run.Kind, pixels, labels, o.Target)
+	if o.Target >= len(m.outputs) || (run.Kind != "gan" && o.Target < -1) {
+		return nil, fmt.Errorf("--target %d is out of range: the model has outputs 0..%d (or -1 for each image's predicted class or largest latent unit)", o.Target, len(m.outputs)-1)
+	}
+	qs, preds, err := queries(m, pixels, labels, o.Target)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +104,8 @@ func Run(o Options) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	summary := map[string]any{"run": o.Run, "model": run.Kind, "executor": m.scorer.Executor(), "explained": m.what}
+	summary := map[string]any{"run": o.Run, "model": run.Kind, "executor": m.scorer.Executor(), "explained": m.what,
+		"methods": names(chosen), "max_batch": o.MaxBatch}
 	var rows []map[string]any
 	for i, in := range inputs {
 		r := map[string]any{"input": in.String(), "label": labels[i], "output": qs[i].Output, "value": preds[i].value}
@@ -113,54 +117,154 @@ func Run(o Options) (map[string]any, error) {
 	summary["inputs"] = rows
 
 	attrs := map[string][][]float32{}
-	rng := rand.New(rand.NewSource(o.Seed))
+	e := &env{m: m, o: o, trainSet: trainSet, set: testSet, rng: rand.New(rand.NewSource(o.Seed))}
 	for _, meth := range chosen {
-		a, ig, err := meth.attribute(m.scorer, qs, testSet, o, rng)
+		a, ig, err := meth.attribute(e, qs)
 		if err != nil {
 			return nil, err
 		}
 		attrs[meth.name] = a
 		if ig != nil {
-			worst := 0.0
-			for _, g := range ig.Gap {
-				worst = math.Max(worst, g)
+			addCheck(summary, meth.check, ig)
+			if meth.name == "ig" {
+				summary["ig_steps"] = o.Steps
 			}
-			summary["ig_completeness_error"] = worst
-			summary["ig_completeness_errors"] = ig.Gap
-			summary["ig_f_input"] = ig.FInput
-			summary["ig_f_baseline"] = ig.FBaseline
-			summary["ig_attribution_sum"] = ig.Sum
-			summary["ig_steps"] = o.Steps
-			summary["ig_baseline"] = o.Baseline
+			summary[strings.Split(meth.check, "_")[0]+"_baseline"] = o.Baseline
 		}
 		if err := drawMethod(out, meth, o, pixels, inputs, labels, qs, preds, a, m, testSet, ig); err != nil {
 			return nil, err
 		}
+		if err := writeCSV(out, "saliency_"+meth.name+".csv", inputs, a); err != nil {
+			return nil, err
+		}
 	}
 	if o.Sanity {
-		rnd, err := buildModel(run, o.Executor, true, o.Seed+1_000_003)
+		rnd, err := buildModel(run, o, true, o.Seed+1_000_003)
 		if err != nil {
 			return nil, err
 		}
-		defer rnd.scorer.Close()
+		defer rnd.Close()
 		corr := map[string]float64{}
+		var undefined []string // methods whose maps are constant on every image
+		re := &env{m: rnd, o: o, trainSet: trainSet, set: testSet, rng: rand.New(rand.NewSource(o.Seed))}
 		for _, meth := range chosen {
-			ra, _, err := meth.attribute(rnd.scorer, qs, testSet, o, rand.New(rand.NewSource(o.Seed)))
+			ra, _, err := meth.attribute(re, qs)
 			if err != nil {
 				return nil, err
 			}
 			var sum float64
+			n := 0
 			for i := range qs {
-				sum += Spearman(absOf(attrs[meth.name][i]), absOf(ra[i]))
+				if r := Spearman(absOf(attrs[meth.name][i]), absOf(ra[i])); !math.IsNaN(r) {
+					sum += r
+					n++
+				}
 			}
-			corr[meth.name] = sum / float64(len(qs))
+			if n == 0 { // a constant map (a Grad-CAM of zeros) has no ranks
+				undefined = append(undefined, meth.name)
+				continue
+			}
+			corr[meth.name] = sum / float64(n)
 		}
 		summary["randomization_spearman"] = corr
+		if len(undefined) > 0 {
+			summary["randomization_undefined"] = undefined
+		}
 	}
 	if err := out.Finish("saliency", summary); err != nil {
 		return nil, err
 	}
 	return summary, nil
+}
+
+// check validates the options that need no run.
+func (o Options) check() error {
+	for _, name := range o.Methods {
+		if _, err := methodNamed(name); err != nil {
+			return err
+		}
+	}
+	switch {
+	case o.Baseline != "black" && o.Baseline != "blur":
+		return fmt.Errorf("--baseline %q is not known (allowed: black, blur)", o.Baseline)
+	case o.Steps < 1 || o.Steps > 100000:
+		return fmt.Errorf("--steps must be in 1..100000, got %d", o.Steps)
+	case o.Samples < 1 || o.Samples > 10000 || o.ShapSamples < 1 || o.ShapSamples > 100000:
+		return fmt.Errorf("--samples must be in 1..10000 and --shap-samples in 1..100000, got %d and %d", o.Samples, o.ShapSamples)
+	case !(o.Noise >= 0) || !(o.BlurSigma > 0) || !(o.ShapNoise >= 0):
+		return fmt.Errorf("--noise and --shap-noise must be ≥ 0 and --blur-sigma > 0 (got %v, %v and %v)", o.Noise, o.ShapNoise, o.BlurSigma)
+	case o.MaxBatch < 1 || o.MaxBatch > 65536:
+		return fmt.Errorf("--max-batch must be in 1..65536 (rows of one forward/backward pass), got %d", o.MaxBatch)
+	case o.VAEOutput != "latent" && o.VAEOutput != "recon":
+		return fmt.Errorf("--vae-output %q is not known (allowed: latent, recon)", o.VAEOutput)
+	case o.Window < 1 || o.Stride < 1:
+		return fmt.Errorf("--window and --stride must be at least 1 pixel, got %d and %d", o.Window, o.Stride)
+	case o.ShapBaselines < 1:
+		return fmt.Errorf("--shap-baselines must be at least 1, got %d", o.ShapBaselines)
+	}
+	return nil
+}
+
+// choose returns the methods called names, or, when names is empty, every
+// method m supports. A named method m does not support is an error saying
+// why.
+func choose(names []string, m *model) ([]method, error) {
+	var chosen []method
+	for _, meth := range methods {
+		if len(names) > 0 && !slices.Contains(names, meth.name) {
+			continue
+		}
+		if meth.needs != nil {
+			if err := meth.needs(m); err != nil {
+				if len(names) > 0 {
+					return nil, fmt.Errorf("--methods %s: %w", meth.name, err)
+				}
+				continue
+			}
+		}
+		chosen = append(chosen, meth)
+	}
+	return chosen, nil
+}
+
+// names lists the methods' names.
+func names(ms []method) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.name
+	}
+	return out
+}
+
+// addCheck writes a completeness check to the summary under prefix:
+// <prefix>_error (the worst relative gap), <prefix>_errors and the method's
+// f(x), f(x') and attribution sums (<method>_f_input, …).
+func addCheck(summary map[string]any, prefix string, r *IGResult) {
+	worst := 0.0
+	for _, g := range r.Gap {
+		worst = math.Max(worst, g)
+	}
+	summary[prefix+"_error"] = worst
+	summary[prefix+"_errors"] = r.Gap
+	meth := strings.Split(prefix, "_")[0]
+	summary[meth+"_f_input"] = r.FInput
+	summary[meth+"_f_baseline"] = r.FBaseline
+	summary[meth+"_attribution_sum"] = r.Sum
+}
+
+// writeCSV writes the attributions, one row per input: the input's name,
+// then its values in C·H·W order.
+func writeCSV(out *explain.Out, name string, inputs []explain.Input, attr [][]float32) error {
+	var b strings.Builder
+	for i, a := range attr {
+		b.WriteString(inputs[i].String())
+		for _, v := range a {
+			b.WriteByte(',')
+			b.WriteString(strconv.FormatFloat(float64(v), 'g', -1, 32))
+		}
+		b.WriteByte('\n')
+	}
+	return out.WriteFile(name, []byte(b.String()))
 }
 
 // drawMethod writes saliency_<name>.png.
@@ -180,10 +284,7 @@ func drawMethod(out *explain.Out, meth method, o Options, pixels [][]float32, in
 			explain.GrayTile(pixels[i], c, h, w),
 			explain.ColorTile(norm, h, w, -1, 1, true),
 			explain.OverlayTile(pixels[i], c, h, w, norm, 1))
-		lab := fmt.Sprintf("%s y=%s logit(%s)=%.2f", inputs[i], set.ClassName(labels[i]), m.outputs[qs[i].Output], preds[i].value)
-		if len(m.outputs) == 1 {
-			lab = fmt.Sprintf("%s y=%s D logit=%.2f", inputs[i], set.ClassName(labels[i]), preds[i].value)
-		}
+		lab := fmt.Sprintf("%s y=%s %s=%.2f", inputs[i], set.ClassName(labels[i]), m.outputs[qs[i].Output], preds[i].value)
 		if ig != nil {
 			lab += fmt.Sprintf(" gap %.1e", ig.Gap[i])
 		}
@@ -193,8 +294,19 @@ func drawMethod(out *explain.Out, meth method, o Options, pixels [][]float32, in
 	if meth.name == "ig" {
 		title += fmt.Sprintf(" (%d steps, %s baseline)", o.Steps, o.Baseline)
 	}
-	if meth.name == "smoothgrad" {
+	switch meth.name {
+	case "smoothgrad":
 		title += fmt.Sprintf(" (%d samples, noise %.2f)", o.Samples, o.Noise)
+	case "deeplift":
+		title += fmt.Sprintf(" (%s baseline)", o.Baseline)
+	case "occlusion":
+		title += fmt.Sprintf(" (window %d, stride %d, value %g)", o.Window, o.Stride, o.OcclusionValue)
+	case "gradshap":
+		title += fmt.Sprintf(" (%d samples, %d baselines, noise %g)", o.ShapSamples, o.ShapBaselines, o.ShapNoise)
+	case "gradcam", "guided_gradcam":
+		if o.Layer != "" {
+			title += " at " + o.Layer
+		}
 	}
 	sheet := explain.Sheet(explain.SheetSpec{
 		Title: title, Columns: []string{"input", "saliency", "overlay"}, RowLabels: rowLabels,

@@ -3,8 +3,12 @@
 // "Deep Inside Convolutional Networks", 2014), gradient × input (Shrikumar et
 // al., 2016), SmoothGrad (Smilkov et al., 2017) and Integrated Gradients
 // (Sundararajan, Taly and Yan, "Axiomatic Attribution for Deep Networks",
-// 2017). It works on any model wrapped in an explain.Scorer: the logits of a
-// classifier, the logit of a GAN discriminator.
+// 2017), and beside them occlusion (occlusion.go), Grad-CAM and guided
+// Grad-CAM (gradcam.go), DeepLIFT (deeplift.go) and GradientSHAP
+// (gradshap.go). It works on any model wrapped in an explain.Scorer: the
+// logits of a classifier, the logit of a GAN discriminator, a VAE's latent
+// means or reconstruction error. The path methods evaluate their perturbed
+// inputs a chunk of --max-batch rows at a time (stream.go).
 package saliency
 
 import (
@@ -59,29 +63,16 @@ func SmoothGradient(s *explain.Scorer, qs []explain.Query, samples int, noise fl
 			sd[i] = noise
 		}
 	}
-	noisy := copies(qs, samples, func(i, _ int, x []float32) {
+	acc := newAccumulator(qs)
+	err := stream(s, qs, samples, func(i, _, _ int, x []float32) {
 		for j := range x {
 			x[j] += float32(rng.NormFloat64() * sd[i])
 		}
-	})
-	r, err := s.Eval(noisy)
+	}, func(i, _, _ int, _ float64, g []float32) { acc.add(i, 1, g) })
 	if err != nil {
 		return nil, err
 	}
-	out := make([][]float32, len(qs))
-	for i := range qs {
-		acc := make([]float64, len(qs[i].X))
-		for k := 0; k < samples; k++ {
-			for j, v := range r.Grad[i*samples+k] {
-				acc[j] += float64(v)
-			}
-		}
-		out[i] = make([]float32, len(acc))
-		for j, v := range acc {
-			out[i][j] = float32(v / float64(samples))
-		}
-	}
-	return out, nil
+	return acc.scaled(1 / float64(samples)), nil
 }
 
 // IGResult holds Integrated Gradients attributions and their completeness
@@ -111,62 +102,49 @@ func IntegratedGradients(s *explain.Scorer, qs []explain.Query, baselines [][]fl
 			return nil, fmt.Errorf("integrated gradients: baseline %d has %d values, the input %d", i, len(baselines[i]), len(q.X))
 		}
 	}
-	path := copies(qs, steps+1, func(i, k int, x []float32) {
+	res := &IGResult{Attr: make([][]float32, len(qs)), FInput: make([]float64, len(qs)), FBaseline: make([]float64, len(qs)),
+		Sum: make([]float64, len(qs)), Gap: make([]float64, len(qs))}
+	avg := newAccumulator(qs)
+	err := stream(s, qs, steps+1, func(i, k, _ int, x []float32) {
 		a, b := float32(k)/float32(steps), baselines[i]
 		for j := range x {
 			x[j] = b[j] + a*(x[j]-b[j])
 		}
+	}, func(i, k, _ int, score float64, g []float32) {
+		w := 1.0
+		if k == 0 || k == steps {
+			w = 0.5
+		}
+		avg.add(i, w, g)
+		switch k {
+		case 0:
+			res.FBaseline[i] = score
+		case steps:
+			res.FInput[i] = score
+		}
 	})
-	r, err := s.Eval(path)
 	if err != nil {
 		return nil, err
 	}
-	n := steps + 1
-	res := &IGResult{Attr: make([][]float32, len(qs)), FInput: make([]float64, len(qs)), FBaseline: make([]float64, len(qs)),
-		Sum: make([]float64, len(qs)), Gap: make([]float64, len(qs))}
 	for i, q := range qs {
-		avg := make([]float64, len(q.X))
-		for k := 0; k < n; k++ {
-			w := 1.0
-			if k == 0 || k == steps {
-				w = 0.5
-			}
-			for j, v := range r.Grad[i*n+k] {
-				avg[j] += w * float64(v)
-			}
-		}
 		attr := make([]float32, len(q.X))
 		var sum float64
 		for j := range attr {
-			a := float64(q.X[j]-baselines[i][j]) * avg[j] / float64(steps)
+			a := float64(q.X[j]-baselines[i][j]) * avg[i][j] / float64(steps)
 			attr[j] = float32(a)
 			sum += a
 		}
 		res.Attr[i] = attr
-		res.FBaseline[i] = r.Score[i*n]
-		res.FInput[i] = r.Score[i*n+steps]
 		res.Sum[i] = sum
-		delta := res.FInput[i] - res.FBaseline[i]
-		res.Gap[i] = math.Abs(sum-delta) / math.Max(math.Abs(delta), 1e-6)
+		res.Gap[i] = gap(sum, res.FInput[i]-res.FBaseline[i])
 	}
 	return res, nil
 }
 
-// copies returns n copies of each query, in query order, the output
-// selection and condition kept and the input of copy k of query i a fresh
-// copy of its pixels that set changes in place: the batch that SmoothGrad and
-// Integrated Gradients evaluate in one go.
-func copies(qs []explain.Query, n int, set func(i, k int, x []float32)) []explain.Query {
-	out := make([]explain.Query, 0, len(qs)*n)
-	for i, q := range qs {
-		for k := 0; k < n; k++ {
-			c := q
-			c.X = slices.Clone(q.X)
-			set(i, k, c.X)
-			out = append(out, c)
-		}
-	}
-	return out
+// gap is the relative completeness error |sum − delta| / |delta| (|delta|
+// floored at 1e-6).
+func gap(sum, delta float64) float64 {
+	return math.Abs(sum-delta) / math.Max(math.Abs(delta), 1e-6)
 }
 
 // BlackBaseline is the all-zero image.

@@ -21,7 +21,8 @@ train: {epochs: 2, batch_size: 32, lr: 1.0e-3}
 
 func defaults(run, out string) Options {
 	return Options{Run: run, Out: out, Target: -1, Steps: 256, Baseline: "black", BlurSigma: 1,
-		Samples: 16, Noise: 0.15, Seed: 1, Executor: "tape"}
+		Samples: 16, Noise: 0.15, Seed: 1, Executor: "tape", MaxBatch: 128, VAEOutput: "latent",
+		Window: 2, Stride: 2, ShapSamples: 16, ShapBaselines: 8}
 }
 
 // TestLinearGradientIsTheWeights checks that for f(x) = x·W + b the gradient
@@ -83,16 +84,15 @@ func runAndCheck(t *testing.T, o Options) map[string]any {
 	if err != nil {
 		t.Fatal(err)
 	}
-	methods := o.Methods
-	if len(methods) == 0 {
-		methods = Methods
-	}
 	rows := len(s["inputs"].([]map[string]any))
-	for _, m := range methods {
+	for _, m := range s["methods"].([]string) {
 		explaintest.CheckPNG(t, filepath.Join(o.Out, "saliency_"+m+".png"), 3*64, rows*64)
 	}
-	if e := s["ig_completeness_error"].(float64); !(e < 0.01) {
+	if e, ok := s["ig_completeness_error"].(float64); ok && !(e < 0.01) {
 		t.Errorf("IG completeness error %v at %d steps (%s baseline), want < 1%%", e, o.Steps, o.Baseline)
+	}
+	if e, ok := s["deeplift_summation_error"].(float64); ok && !(e < 1e-4) {
+		t.Errorf("DeepLIFT summation-to-delta error %v, want < 1e-4", e)
 	}
 	return s
 }
@@ -131,6 +131,10 @@ func TestSaliencyRejectsBadOptions(t *testing.T) {
 		func(o *Options) { o.Target = 10 },
 		func(o *Options) { o.Inputs = "test:100000" },
 		func(o *Options) { o.Run = t.TempDir() },
+		func(o *Options) { o.MaxBatch = 0 },
+		func(o *Options) { o.VAEOutput = "pixels" },
+		func(o *Options) { o.Methods = []string{"gradcam"} }, // an MLP has no convolutional layer
+		func(o *Options) { o.Window = 9 },                    // larger than the 8×8 digits
 	}
 	for i, f := range bad {
 		o := defaults(run, t.TempDir())
