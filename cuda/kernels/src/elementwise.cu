@@ -32,23 +32,28 @@ __device__ __forceinline__ void philox4x32(u32 c[4], u32 k0, u32 k1) {
   }
 }
 
+// word returns w[q] by selection, so the block stays in registers.
+__device__ __forceinline__ u32 word(const u32 w[4], int q) {
+  return q == 0 ? w[0] : q == 1 ? w[1] : q == 2 ? w[2] : w[3];
+}
+
 // random_value is engine.RandomValue for element i of its block w.
 __device__ __forceinline__ float random_value(int kind, const u32 w[4], i64 i, double a, double b) {
   const int q = (int)(i & 3);
   if (kind == 1) {  // Normal: Box–Muller in double, rounded once
     const int p = q & ~1;
-    const double u1 = ((double)w[p] + 1.0) * 0x1p-32;
-    const double u2 = (double)w[p + 1] * 0x1p-32;
+    const double u1 = ((double)word(w, p) + 1.0) * 0x1p-32;
+    const double u2 = (double)word(w, p + 1) * 0x1p-32;
     const double r = sqrt(-2.0 * log(u1));
     const double t = 6.283185307179586 * u2;  // float64(2π) times u2, as Go rounds 2*math.Pi*u2
     const double z = (q & 1) ? r * sin(t) : r * cos(t);
     return (float)(a + b * z);
   }
   if (kind == 2) {  // Dropout
-    if ((double)w[q] * 0x1p-32 < a) return 0.0f;
+    if ((double)word(w, q) * 0x1p-32 < a) return 0.0f;
     return (float)(1.0 / (1.0 - a));
   }
-  const float u = (float)(w[q] >> 8) * 0x1p-24f;
+  const float u = (float)(word(w, q) >> 8) * 0x1p-24f;
   return (float)a + (float)(b - a) * u;
 }
 
