@@ -1,6 +1,7 @@
 // cudacpu.h: the CUDA built-ins that genxai's kernels use, mapped to C++ so
 // the same .cu text runs on the CPU under g++ (and AddressSanitizer). Each
-// thread of a block is a fiber (ucontext) on one OS thread; a scheduler
+// thread of a block is a fiber (a register/stack switch on x86-64,
+// ucontext elsewhere) on one OS thread; a scheduler
 // resumes the fibers in forward or reversed order until each blocks on
 // __syncthreads, on a warp shuffle or returns. __syncthreads releases when
 // every thread of the block waits at it; a shuffle releases when all 32
@@ -41,8 +42,62 @@ struct dim3 {
 
 enum State { Runnable, AtBarrier, AtShuffle, Done };
 
+#if defined(__x86_64__)
+// On x86-64 a fiber switch saves the callee-saved registers on the old
+// stack and swaps stack pointers: no system call (swapcontext makes one to
+// save the signal mask, which dominates the harness's run time).
+extern "C" void cudacpu_switch(void** save_sp, void* load_sp);
+asm(R"(
+.text
+.globl cudacpu_switch
+.type cudacpu_switch,@function
+cudacpu_switch:
+  pushq %rbp
+  pushq %rbx
+  pushq %r12
+  pushq %r13
+  pushq %r14
+  pushq %r15
+  movq %rsp, (%rdi)
+  movq %rsi, %rsp
+  popq %r15
+  popq %r14
+  popq %r13
+  popq %r12
+  popq %rbx
+  popq %rbp
+  ret
+.size cudacpu_switch, .-cudacpu_switch
+)");
+struct Context {
+  void* sp = nullptr;
+};
+inline void ctx_swap(Context* from, Context* to) { cudacpu_switch(&from->sp, to->sp); }
+// ctx_make prepares c to start fn on the stack [stack, stack + size).
+inline void ctx_make(Context* c, char* stack, size_t size, void (*fn)()) {
+  uintptr_t top = ((uintptr_t)(stack + size)) & ~(uintptr_t)15;
+  void** sp = (void**)top - 8;  // six registers, the return address, padding
+  for (int i = 0; i < 6; i++) sp[i] = nullptr;
+  sp[6] = (void*)fn;
+  sp[7] = nullptr;
+  c->sp = sp;
+}
+#else
+struct Context {
+  ucontext_t uc;
+};
+inline void ctx_swap(Context* from, Context* to) { swapcontext(&from->uc, &to->uc); }
+inline void ctx_make(Context* c, char* stack, size_t size, void (*fn)()) {
+  getcontext(&c->uc);
+  c->uc.uc_stack.ss_sp = stack;
+  c->uc.uc_stack.ss_size = size;
+  c->uc.uc_link = nullptr;
+  makecontext(&c->uc, fn, 0);
+}
+#endif
+
 struct Fiber {
-  ucontext_t ctx;
+  Context ctx;
   char* stack = nullptr;
   dim3 tid;
   int linear = 0, lane = 0, warp = 0;
@@ -58,7 +113,7 @@ constexpr size_t kStack = 256 << 10;
 inline dim3 g_grid, g_block, g_blockIdx;
 inline std::vector<Fiber> g_fibers;
 inline Fiber* g_cur = nullptr;
-inline ucontext_t g_sched;
+inline Context g_sched;
 inline std::function<void()> g_kernel;
 inline const void* g_sched_bottom = nullptr;
 inline size_t g_sched_size = 0;
@@ -76,7 +131,7 @@ inline void to_sched(bool dying) {
 #else
   (void)dying;
 #endif
-  swapcontext(&g_cur->ctx, &g_sched);
+  ctx_swap(&g_cur->ctx, &g_sched);
 #if defined(__SANITIZE_ADDRESS__)
   __sanitizer_finish_switch_fiber(g_cur->fake, &g_sched_bottom, &g_sched_size);
 #endif
@@ -97,7 +152,7 @@ inline void resume(Fiber& f) {
 #if defined(__SANITIZE_ADDRESS__)
   __sanitizer_start_switch_fiber(&g_sched_fake, f.stack, kStack);
 #endif
-  swapcontext(&g_sched, &f.ctx);
+  ctx_swap(&g_sched, &f.ctx);
 #if defined(__SANITIZE_ADDRESS__)
   __sanitizer_finish_switch_fiber(g_sched_fake, nullptr, nullptr);
 #endif
@@ -115,11 +170,7 @@ inline void run_block(bool reverse) {
     f.warp = i >> 5;
     f.state = Runnable;
     f.gen = 0;
-    getcontext(&f.ctx);
-    f.ctx.uc_stack.ss_sp = f.stack;
-    f.ctx.uc_stack.ss_size = kStack;
-    f.ctx.uc_link = nullptr;
-    makecontext(&f.ctx, entry, 0);
+    ctx_make(&f.ctx, f.stack, kStack, entry);
   }
   const int warps = (n + 31) / 32;
   for (;;) {
