@@ -37,31 +37,31 @@ __device__ __forceinline__ float warp_max(float v) {
   return v;
 }
 
-// block_sum returns the sum of v over a one-dimensional block (blockDim.x a
-// multiple of 32, at most 1024) in every thread; sh holds 32 floats. Warp
-// sums go through sh, then every warp adds them with warp_sum, so all
+// block_reduce combines v over a one-dimensional block (blockDim.x a
+// multiple of 32, at most 1024) with the warp reduction warp_op, and returns
+// the result in every thread; sh holds 32 floats, identity pads the missing
+// warps. Warp results go through sh, then every warp combines them, so all
 // threads hold the same bits. The trailing barrier frees sh for reuse.
-__device__ __forceinline__ float block_sum(float v, float* sh) {
+template <class W>
+__device__ __forceinline__ float block_reduce(float v, float* sh, float identity, W warp_op) {
   int lane = threadIdx.x & 31, w = threadIdx.x >> 5;
-  v = warp_sum(v);
+  v = warp_op(v);
   if (lane == 0) sh[w] = v;
   __syncthreads();
-  v = lane < (int)(blockDim.x >> 5) ? sh[lane] : 0.0f;
-  v = warp_sum(v);
+  v = lane < (int)(blockDim.x >> 5) ? sh[lane] : identity;
+  v = warp_op(v);
   __syncthreads();
   return v;
 }
 
-// block_max is block_sum for maxnan; -inf is its identity.
+// block_sum is block_reduce for +.
+__device__ __forceinline__ float block_sum(float v, float* sh) {
+  return block_reduce(v, sh, 0.0f, [](float x) { return warp_sum(x); });
+}
+
+// block_max is block_reduce for maxnan; -inf is its identity.
 __device__ __forceinline__ float block_max(float v, float* sh) {
-  int lane = threadIdx.x & 31, w = threadIdx.x >> 5;
-  v = warp_max(v);
-  if (lane == 0) sh[w] = v;
-  __syncthreads();
-  v = lane < (int)(blockDim.x >> 5) ? sh[lane] : -__int_as_float(0x7f800000);
-  v = warp_max(v);
-  __syncthreads();
-  return v;
+  return block_reduce(v, sh, -__int_as_float(0x7f800000), [](float x) { return warp_max(x); });
 }
 
 // chunk_sums computes K sums over count terms in engine.ReduceChunk order,

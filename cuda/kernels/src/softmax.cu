@@ -5,6 +5,13 @@
 
 #define GENXAI_ROW_THREADS 256
 
+// row_max is the largest value of the row (a NaN wins) in every thread.
+__device__ __forceinline__ float row_max(const float* xr, int cols, float* sh) {
+  float m = -__int_as_float(0x7f800000);
+  for (int j = threadIdx.x; j < cols; j += blockDim.x) m = maxnan(m, xr[j]);
+  return block_max(m, sh);
+}
+
 // softmax writes y = exp(x − max x) / Σ exp(x − max x) per row.
 extern "C" __global__ void __launch_bounds__(GENXAI_ROW_THREADS)
 softmax(const float* x, int rows, int cols, float* y) {
@@ -12,9 +19,7 @@ softmax(const float* x, int rows, int cols, float* y) {
   for (int r = blockIdx.x; r < rows; r += gridDim.x) {
     const float* xr = x + (i64)r * cols;
     float* yr = y + (i64)r * cols;
-    float m = -__int_as_float(0x7f800000);
-    for (int j = threadIdx.x; j < cols; j += blockDim.x) m = maxnan(m, xr[j]);
-    m = block_max(m, sh);
+    const float m = row_max(xr, cols, sh);
     float s = 0.0f;
     for (int j = threadIdx.x; j < cols; j += blockDim.x) { const float e = expf(xr[j] - m); yr[j] = e; s += e; }
     s = block_sum(s, sh);
@@ -29,9 +34,7 @@ log_softmax(const float* x, int rows, int cols, float* y) {
   for (int r = blockIdx.x; r < rows; r += gridDim.x) {
     const float* xr = x + (i64)r * cols;
     float* yr = y + (i64)r * cols;
-    float m = -__int_as_float(0x7f800000);
-    for (int j = threadIdx.x; j < cols; j += blockDim.x) m = maxnan(m, xr[j]);
-    m = block_max(m, sh);
+    const float m = row_max(xr, cols, sh);
     float s = 0.0f;
     for (int j = threadIdx.x; j < cols; j += blockDim.x) s += expf(xr[j] - m);
     const float ls = logf(block_sum(s, sh));
