@@ -86,6 +86,19 @@ func (b *Cublas) LibraryVersion() (string, error) {
 	return fmt.Sprintf("%d.%d.%d", v[0], v[1], v[2]), nil
 }
 
+// cuBLAS statuses the fake driver returns as the real library does.
+const (
+	CublasStatusNotInitialized int32 = 1
+	CublasStatusInvalidValue   int32 = 7
+)
+
+// CublasError is the *Error of a failed cuBLAS call with status and detail.
+func CublasError(call string, status int32, detail string) *Error {
+	e := cublasCheck(call, status).(*Error)
+	e.Detail = detail
+	return e
+}
+
 // cublasCheck turns a cublasStatus_t into nil or an *Error whose Code is
 // the status value and whose Name is cuBLAS's name for it.
 func cublasCheck(call string, status int32) error {

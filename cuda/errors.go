@@ -21,6 +21,7 @@ const (
 	ErrorInvalidContext           Result = 201
 	ErrorInvalidPTX               Result = 218
 	ErrorInvalidHandle            Result = 400
+	ErrorIllegalState             Result = 401
 	ErrorNotFound                 Result = 500
 	ErrorNotReady                 Result = 600
 	ErrorIllegalAddress           Result = 700
@@ -48,6 +49,7 @@ var resultNames = map[Result]string{
 	ErrorInvalidContext:           "CUDA_ERROR_INVALID_CONTEXT",
 	ErrorInvalidPTX:               "CUDA_ERROR_INVALID_PTX",
 	ErrorInvalidHandle:            "CUDA_ERROR_INVALID_HANDLE",
+	ErrorIllegalState:             "CUDA_ERROR_ILLEGAL_STATE",
 	ErrorNotFound:                 "CUDA_ERROR_NOT_FOUND",
 	ErrorNotReady:                 "CUDA_ERROR_NOT_READY",
 	ErrorIllegalAddress:           "CUDA_ERROR_ILLEGAL_ADDRESS",
@@ -74,7 +76,8 @@ func (r Result) String() string {
 type Error struct {
 	// Call is the C function that failed, e.g. "cuMemAlloc_v2".
 	Call string
-	// Code is the status the call returned.
+	// Code is the status the call returned (for a cuBLAS call, its
+	// cublasStatus_t value).
 	Code Result
 	// Name is the library's name for Code, e.g. "CUDA_ERROR_OUT_OF_MEMORY".
 	Name string
