@@ -31,6 +31,9 @@ type Dim3 struct{ X, Y, Z uint32 }
 // D1 is the one-dimensional shape (n, 1, 1).
 func D1(n int) Dim3 { return Dim3{uint32(n), 1, 1} }
 
+// D3 is the shape (x, y, z).
+func D3(x, y, z int) Dim3 { return Dim3{uint32(x), uint32(y), uint32(z)} }
+
 // Count is X·Y·Z.
 func (d Dim3) Count() uint64 { return uint64(d.X) * uint64(d.Y) * uint64(d.Z) }
 
