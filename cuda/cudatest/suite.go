@@ -96,10 +96,10 @@ func copyRoundTrip(t *testing.T, c cuda.Context) {
 		in[i] = float32(i) + 0.5
 	}
 	must(t, c.MemsetD32(k.dev[1], math.Float32bits(-1), n, k.s))
-	must(t, c.CopyHtoD(k.dev[0], k.host[0][:4*n/2], k.s))                  // first half
-	must(t, c.CopyDtoD(k.dev[1]+4*n/4, k.dev[0], 4*n/2, k.s))              // to the middle
-	must(t, c.CopyDtoH(k.host[1], k.dev[1], k.s))                          // all of it back
-	pageable := make([]float32, n/4)                                       // and a quarter into Go memory
+	must(t, c.CopyHtoD(k.dev[0], k.host[0][:4*n/2], k.s))                 // first half
+	must(t, c.CopyDtoD(k.dev[1]+4*n/4, k.dev[0], 4*n/2, k.s))             // to the middle
+	must(t, c.CopyDtoH(k.host[1], k.dev[1], k.s))                         // all of it back
+	pageable := make([]float32, n/4)                                      // and a quarter into Go memory
 	must(t, c.CopyDtoH(cuda.Float32Bytes(pageable), k.dev[1]+4*n/4, k.s)) //
 	must(t, c.SyncStream(k.s))
 	for i, v := range out {

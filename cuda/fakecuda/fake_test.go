@@ -272,9 +272,9 @@ func TestReplay(t *testing.T) {
 
 func TestReplayNeedsLiveMemoryAndCode(t *testing.T) {
 	for _, c := range []struct {
-		name  string
+		name   string
 		break_ func(x *fixture, m cuda.Module) error
-		words string
+		words  string
 	}{
 		{"freed buffer", func(x *fixture, _ cuda.Module) error { return x.f.Free(x.b) }, "use after free"},
 		{"freed pinned buffer", func(x *fixture, _ cuda.Module) error { return x.f.FreeHost(x.host) }, "no longer pinned"},
