@@ -54,24 +54,23 @@ var (
 // LoadCublas opens libcublas (.13, .12 or .11) and binds it, once per
 // process; the error says what was tried.
 func LoadCublas() (*Cublas, error) {
-	cublasOnce.Do(func() {
-		l, err := dl.Open("cuBLAS", cublasSonames...)
-		if err != nil {
-			cublasErr = err
-			return
-		}
-		b := &Cublas{Lib: l}
-		cublasErr = bindAll(l, []symbol{
-			{&b.Create, "cublasCreate_v2"}, {&b.Destroy, "cublasDestroy_v2"},
-			{&b.SetStream, "cublasSetStream_v2"}, {&b.SetMathMode, "cublasSetMathMode"},
-			{&b.GetVersion, "cublasGetVersion_v2"}, {&b.GetProperty, "cublasGetProperty"},
-			{&b.Sgemm, "cublasSgemm_v2"},
-		})
-		if cublasErr == nil {
-			cublasLib = b
-		}
-	})
+	cublasOnce.Do(func() { cublasLib, cublasErr = openAndBind("cuBLAS", cublasSonames, bindCublas) })
 	return cublasLib, cublasErr
+}
+
+// bindCublas binds cuBLAS's functions from l.
+func bindCublas(l *dl.Library) (*Cublas, error) {
+	b := &Cublas{Lib: l}
+	err := bindAll(l, []symbol{
+		{&b.Create, "cublasCreate_v2"}, {&b.Destroy, "cublasDestroy_v2"},
+		{&b.SetStream, "cublasSetStream_v2"}, {&b.SetMathMode, "cublasSetMathMode"},
+		{&b.GetVersion, "cublasGetVersion_v2"}, {&b.GetProperty, "cublasGetProperty"},
+		{&b.Sgemm, "cublasSgemm_v2"},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 // LibraryVersion is cuBLAS's version as "major.minor.patch", read without a

@@ -130,14 +130,18 @@ var (
 // function the library lacks.
 func LoadDriver() (*Driver, error) {
 	driverOnce.Do(func() {
-		l, err := dl.Open("the CUDA driver (libcuda)", driverSonames...)
-		if err != nil {
-			driverErr = err
-			return
-		}
-		driverLib, driverErr = bindDriver(l)
+		driverLib, driverErr = openAndBind("the CUDA driver (libcuda)", driverSonames, bindDriver)
 	})
 	return driverLib, driverErr
+}
+
+// openAndBind opens the first of sonames that loads and binds it.
+func openAndBind[T any](what string, sonames []string, bind func(*dl.Library) (*T, error)) (*T, error) {
+	l, err := dl.Open(what, sonames...)
+	if err != nil {
+		return nil, err
+	}
+	return bind(l)
 }
 
 // check turns a driver status into nil or an *Error naming call, with the

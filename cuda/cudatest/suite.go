@@ -58,6 +58,7 @@ type kit struct {
 	s    cuda.Stream
 	dev  []cuda.DevicePtr
 	host [][]byte
+	mods []cuda.Module
 }
 
 func newKit(t *testing.T, c cuda.Context, n, buffers int) *kit {
@@ -80,6 +81,9 @@ func newKit(t *testing.T, c cuda.Context, n, buffers int) *kit {
 func (k *kit) free(t *testing.T, c cuda.Context) {
 	t.Helper()
 	must(t, c.Synchronize())
+	for _, m := range k.mods {
+		must(t, c.UnloadModule(m))
+	}
 	for i := range k.dev {
 		must(t, c.Free(k.dev[i]))
 		must(t, c.FreeHost(k.host[i]))
@@ -118,22 +122,22 @@ func copyRoundTrip(t *testing.T, c cuda.Context) {
 	}
 }
 
-// loadScale loads ScalePTX and returns its module and kernel.
-func loadScale(t *testing.T, c cuda.Context) (cuda.Module, cuda.Function) {
+// scale loads ScalePTX (unloaded by free) and returns its kernel.
+func (k *kit) scale(t *testing.T, c cuda.Context) cuda.Function {
 	t.Helper()
 	m, err := c.LoadModule([]byte(ScalePTX))
 	must(t, err)
+	k.mods = append(k.mods, m)
 	f, err := c.Function(m, "scale")
 	must(t, err)
-	return m, f
+	return f
 }
 
 func launchScale(t *testing.T, c cuda.Context) {
 	const n = 1000
 	k := newKit(t, c, n, 2)
 	defer k.free(t, c)
-	m, f := loadScale(t, c)
-	defer func() { must(t, c.UnloadModule(m)) }()
+	f := k.scale(t, c)
 	x, y := cuda.BytesFloat32(k.host[0]), cuda.BytesFloat32(k.host[1])
 	for i := range x {
 		x[i] = float32(i)
@@ -153,8 +157,7 @@ func launchScale(t *testing.T, c cuda.Context) {
 func launchLimits(t *testing.T, c cuda.Context) {
 	k := newKit(t, c, 64, 2)
 	defer k.free(t, c)
-	m, f := loadScale(t, c)
-	defer func() { must(t, c.UnloadModule(m)) }()
+	f := k.scale(t, c)
 	args := []any{k.dev[1], k.dev[0], float32(1), uint32(64)}
 	for _, bad := range []struct {
 		what        string
@@ -197,8 +200,7 @@ func captureReplay(t *testing.T, c cuda.Context) {
 	const n = 512
 	k := newKit(t, c, n, 2)
 	defer k.free(t, c)
-	m, f := loadScale(t, c)
-	defer func() { must(t, c.UnloadModule(m)) }()
+	f := k.scale(t, c)
 	x, y := cuda.BytesFloat32(k.host[0]), cuda.BytesFloat32(k.host[1])
 	must(t, c.BeginCapture(k.s))
 	must(t, c.CopyHtoD(k.dev[0], k.host[0], k.s))

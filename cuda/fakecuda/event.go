@@ -40,37 +40,32 @@ func (f *Fake) NewEvent() (cuda.Event, error) {
 // recorded again outside a capture.
 func (f *Fake) RecordEvent(eh cuda.Event, sh cuda.Stream) error {
 	const call = "cuEventRecord"
-	defer f.mu.Unlock()
-	if err := f.enter(call); err != nil {
-		return err
-	}
-	if _, err := f.event(call, eh); err != nil {
-		return err
-	}
-	s, err := f.stream(call, sh)
-	if err != nil {
-		return err
-	}
-	// A fresh record: a marker still queued from an earlier record
-	// completes that one, not this.
-	e := &event{stream: s}
-	f.events[eh] = e
-	if s.capture != nil {
-		e.captured = true
+	return f.onStream(call, sh, func(s *stream) error {
+		if _, err := f.event(call, eh); err != nil {
+			return err
+		}
+		// A fresh record: a marker still queued from an earlier record
+		// completes that one, not this.
+		e := &event{stream: s}
+		f.events[eh] = e
+		if s.capture != nil {
+			e.captured = true
+			return nil
+		}
+		e.marker = &op{call: call, what: fmt.Sprintf("record event %#x", uintptr(eh)), event: e}
+		s.queue = append(s.queue, e.marker)
 		return nil
-	}
-	e.marker = &op{call: call, what: fmt.Sprintf("record event %#x", uintptr(eh)), event: e}
-	s.queue = append(s.queue, e.marker)
-	return nil
+	})
 }
 
 // SyncEvent runs e's stream up to e. An event never recorded is complete.
 func (f *Fake) SyncEvent(eh cuda.Event) error {
 	const call = "cuEventSynchronize"
-	defer f.mu.Unlock()
-	if err := f.enter(call); err != nil {
-		return err
-	}
+	return f.locked(call, func() error { return f.syncEvent(call, eh) })
+}
+
+// syncEvent does SyncEvent's work under the lock.
+func (f *Fake) syncEvent(call string, eh cuda.Event) error {
 	e, err := f.event(call, eh)
 	if err != nil {
 		return err
@@ -114,13 +109,5 @@ func (f *Fake) ElapsedMs(start, end cuda.Event) (float32, error) {
 // DestroyEvent destroys e.
 func (f *Fake) DestroyEvent(h cuda.Event) error {
 	const call = "cuEventDestroy_v2"
-	defer f.mu.Unlock()
-	if err := f.enter(call); err != nil {
-		return err
-	}
-	if _, err := f.event(call, h); err != nil {
-		return err
-	}
-	delete(f.events, h)
-	return nil
+	return f.locked(call, func() error { return destroy(f.events, h, call, "event") })
 }

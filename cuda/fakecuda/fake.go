@@ -114,6 +114,35 @@ func (f *Fake) enter(call string) error {
 	return nil
 }
 
+// locked runs body for one driver call under the lock, after enter.
+func (f *Fake) locked(call string, body func() error) error {
+	defer f.mu.Unlock()
+	if err := f.enter(call); err != nil {
+		return err
+	}
+	return body()
+}
+
+// onStream is locked with the stream handle h looked up.
+func (f *Fake) onStream(call string, h cuda.Stream, body func(s *stream) error) error {
+	return f.locked(call, func() error {
+		s, err := f.stream(call, h)
+		if err != nil {
+			return err
+		}
+		return body(s)
+	})
+}
+
+// destroy deletes handle h from objects, or fails naming what it is not.
+func destroy[K ~uintptr, V any](objects map[K]V, h K, call, what string) error {
+	if _, ok := objects[h]; !ok {
+		return cuda.Errorf(call, cuda.ErrorInvalidHandle, "fakecuda: %#x is not a live %s", uintptr(h), what)
+	}
+	delete(objects, h)
+	return nil
+}
+
 // capturing returns the stream that is capturing, or nil.
 func (f *Fake) capturing() *stream {
 	for _, s := range f.sortedStreams() {

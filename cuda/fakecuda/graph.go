@@ -20,60 +20,48 @@ type graph struct {
 // BeginCapture starts recording s's work instead of queueing it.
 func (f *Fake) BeginCapture(h cuda.Stream) error {
 	const call = "cuStreamBeginCapture_v2"
-	defer f.mu.Unlock()
-	if err := f.enter(call); err != nil {
-		return err
-	}
-	s, err := f.stream(call, h)
-	if err != nil {
-		return err
-	}
-	if s.capture != nil {
-		return cuda.Errorf(call, cuda.ErrorIllegalState, "fakecuda: stream %d is already capturing", s.id)
-	}
-	s.capture = &capture{}
-	return nil
+	return f.onStream(call, h, func(s *stream) error {
+		if s.capture != nil {
+			return cuda.Errorf(call, cuda.ErrorIllegalState, "fakecuda: stream %d is already capturing", s.id)
+		}
+		s.capture = &capture{}
+		return nil
+	})
 }
 
 // EndCapture ends s's capture and returns its graph; a capture that a
 // refused call invalidated yields no graph.
 func (f *Fake) EndCapture(h cuda.Stream) (cuda.Graph, error) {
 	const call = "cuStreamEndCapture"
-	defer f.mu.Unlock()
-	if err := f.enter(call); err != nil {
-		return 0, err
-	}
-	s, err := f.stream(call, h)
-	if err != nil {
-		return 0, err
-	}
-	c := s.capture
-	if c == nil {
-		return 0, cuda.Errorf(call, cuda.ErrorIllegalState, "fakecuda: stream %d is not capturing", s.id)
-	}
-	s.capture = nil
-	if c.invalid != nil {
-		return 0, cuda.Errorf(call, cuda.ErrorStreamCaptureInvalidated, "fakecuda: the capture on stream %d was invalidated by: %v", s.id, c.invalid)
-	}
-	g := cuda.Graph(f.next())
-	f.graphs[g] = &graph{ops: c.ops}
-	return g, nil
+	var g cuda.Graph
+	return g, f.onStream(call, h, func(s *stream) error {
+		c := s.capture
+		if c == nil {
+			return cuda.Errorf(call, cuda.ErrorIllegalState, "fakecuda: stream %d is not capturing", s.id)
+		}
+		s.capture = nil
+		if c.invalid != nil {
+			return cuda.Errorf(call, cuda.ErrorStreamCaptureInvalidated, "fakecuda: the capture on stream %d was invalidated by: %v", s.id, c.invalid)
+		}
+		g = cuda.Graph(f.next())
+		f.graphs[g] = &graph{ops: c.ops}
+		return nil
+	})
 }
 
 // Instantiate makes g replayable.
 func (f *Fake) Instantiate(g cuda.Graph) (cuda.GraphExec, error) {
 	const call = "cuGraphInstantiateWithFlags"
-	defer f.mu.Unlock()
-	if err := f.enter(call); err != nil {
-		return 0, err
-	}
-	gr, ok := f.graphs[g]
-	if !ok {
-		return 0, cuda.Errorf(call, cuda.ErrorInvalidHandle, "fakecuda: graph %#x is not live", uintptr(g))
-	}
-	x := cuda.GraphExec(f.next())
-	f.execs[x] = &graph{ops: append([]*op(nil), gr.ops...)}
-	return x, nil
+	var x cuda.GraphExec
+	return x, f.locked(call, func() error {
+		gr, ok := f.graphs[g]
+		if !ok {
+			return cuda.Errorf(call, cuda.ErrorInvalidHandle, "fakecuda: graph %#x is not live", uintptr(g))
+		}
+		x = cuda.GraphExec(f.next())
+		f.execs[x] = &graph{ops: append([]*op(nil), gr.ops...)}
+		return nil
+	})
 }
 
 // LaunchGraph replays x's ops on s, in capture order. Every buffer the
@@ -81,18 +69,17 @@ func (f *Fake) Instantiate(g cuda.Graph) (cuda.GraphExec, error) {
 // graph launched on a capturing stream is recorded into that capture.
 func (f *Fake) LaunchGraph(x cuda.GraphExec, h cuda.Stream) error {
 	const call = "cuGraphLaunch"
-	defer f.mu.Unlock()
-	if err := f.enter(call); err != nil {
-		return err
-	}
-	gr, ok := f.execs[x]
-	if !ok {
-		return cuda.Errorf(call, cuda.ErrorInvalidHandle, "fakecuda: graph exec %#x is not live", uintptr(x))
-	}
-	s, err := f.stream(call, h)
-	if err != nil {
-		return err
-	}
+	return f.onStream(call, h, func(s *stream) error {
+		gr, ok := f.execs[x]
+		if !ok {
+			return cuda.Errorf(call, cuda.ErrorInvalidHandle, "fakecuda: graph exec %#x is not live", uintptr(x))
+		}
+		return f.replay(call, gr, s)
+	})
+}
+
+// replay checks that every node of gr can still run, then queues them on s.
+func (f *Fake) replay(call string, gr *graph, s *stream) error {
 	for i, o := range gr.ops {
 		if err := f.validate(o, cuda.ErrorIllegalAddress); err != nil {
 			return fmt.Errorf("%s: node %d of the graph: %w", call, i, err)
@@ -114,27 +101,11 @@ func (f *Fake) LaunchGraph(x cuda.GraphExec, h cuda.Stream) error {
 // DestroyGraphExec destroys x.
 func (f *Fake) DestroyGraphExec(x cuda.GraphExec) error {
 	const call = "cuGraphExecDestroy"
-	defer f.mu.Unlock()
-	if err := f.enter(call); err != nil {
-		return err
-	}
-	if _, ok := f.execs[x]; !ok {
-		return cuda.Errorf(call, cuda.ErrorInvalidHandle, "fakecuda: graph exec %#x is not live", uintptr(x))
-	}
-	delete(f.execs, x)
-	return nil
+	return f.locked(call, func() error { return destroy(f.execs, x, call, "graph exec") })
 }
 
 // DestroyGraph destroys g; its instantiations stay valid.
 func (f *Fake) DestroyGraph(g cuda.Graph) error {
 	const call = "cuGraphDestroy"
-	defer f.mu.Unlock()
-	if err := f.enter(call); err != nil {
-		return err
-	}
-	if _, ok := f.graphs[g]; !ok {
-		return cuda.Errorf(call, cuda.ErrorInvalidHandle, "fakecuda: graph %#x is not live", uintptr(g))
-	}
-	delete(f.graphs, g)
-	return nil
+	return f.locked(call, func() error { return destroy(f.graphs, g, call, "graph") })
 }

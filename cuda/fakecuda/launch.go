@@ -130,20 +130,17 @@ func (f *Fake) LoadModule(image []byte) (cuda.Module, error) {
 // UnloadModule unloads m; its functions become invalid handles.
 func (f *Fake) UnloadModule(h cuda.Module) error {
 	const call = "cuModuleUnload"
-	defer f.mu.Unlock()
-	if err := f.enter(call); err != nil {
-		return err
-	}
-	if _, ok := f.modules[h]; !ok {
-		return cuda.Errorf(call, cuda.ErrorInvalidHandle, "fakecuda: module %#x is not loaded", uintptr(h))
-	}
-	delete(f.modules, h)
-	for fh, fn := range f.funcs {
-		if fn.mod == h {
-			delete(f.funcs, fh)
+	return f.locked(call, func() error {
+		if err := destroy(f.modules, h, call, "module"); err != nil {
+			return err
 		}
-	}
-	return nil
+		for fh, fn := range f.funcs {
+			if fn.mod == h {
+				delete(f.funcs, fh)
+			}
+		}
+		return nil
+	})
 }
 
 // Function finds the entry name of m; it must also be registered.

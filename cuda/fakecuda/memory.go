@@ -157,62 +157,46 @@ func (m *memory) sortedHost() [][]byte {
 	return out
 }
 
+// memCall is the common body of the allocation calls: refused while a
+// stream captures, and (for frees) run only after all queued work.
+func (f *Fake) memCall(call, what string, drain bool, body func() error) error {
+	return f.locked(call, func() error {
+		if err := f.refuseWhileCapturing(call, what); err != nil {
+			return err
+		}
+		if drain {
+			if err := f.drainAll(); err != nil {
+				return err
+			}
+		}
+		return body()
+	})
+}
+
 // Alloc allocates device memory; refused while a stream captures.
-func (f *Fake) Alloc(bytes int) (cuda.DevicePtr, error) {
-	const call = "cuMemAlloc_v2"
-	defer f.mu.Unlock()
-	if err := f.enter(call); err != nil {
-		return 0, err
-	}
-	if err := f.refuseWhileCapturing(call, "allocating device memory"); err != nil {
-		return 0, err
-	}
-	return f.mem.alloc(bytes)
+func (f *Fake) Alloc(bytes int) (p cuda.DevicePtr, err error) {
+	return p, f.memCall("cuMemAlloc_v2", "allocating device memory", false, func() error {
+		p, err = f.mem.alloc(bytes)
+		return err
+	})
 }
 
 // Free frees device memory after running all queued work (freeing
 // synchronises the device); refused while a stream captures.
 func (f *Fake) Free(p cuda.DevicePtr) error {
-	const call = "cuMemFree_v2"
-	defer f.mu.Unlock()
-	if err := f.enter(call); err != nil {
-		return err
-	}
-	if err := f.refuseWhileCapturing(call, "freeing device memory"); err != nil {
-		return err
-	}
-	if err := f.drainAll(); err != nil {
-		return err
-	}
-	return f.mem.free(p)
+	return f.memCall("cuMemFree_v2", "freeing device memory", true, func() error { return f.mem.free(p) })
 }
 
 // AllocHost allocates pinned host memory; refused while a stream captures.
-func (f *Fake) AllocHost(bytes int) ([]byte, error) {
-	const call = "cuMemAllocHost_v2"
-	defer f.mu.Unlock()
-	if err := f.enter(call); err != nil {
-		return nil, err
-	}
-	if err := f.refuseWhileCapturing(call, "allocating pinned host memory"); err != nil {
-		return nil, err
-	}
-	return f.mem.allocHost(bytes)
+func (f *Fake) AllocHost(bytes int) (b []byte, err error) {
+	return b, f.memCall("cuMemAllocHost_v2", "allocating pinned host memory", false, func() error {
+		b, err = f.mem.allocHost(bytes)
+		return err
+	})
 }
 
 // FreeHost frees pinned host memory after running all queued work;
 // refused while a stream captures.
 func (f *Fake) FreeHost(b []byte) error {
-	const call = "cuMemFreeHost"
-	defer f.mu.Unlock()
-	if err := f.enter(call); err != nil {
-		return err
-	}
-	if err := f.refuseWhileCapturing(call, "freeing pinned host memory"); err != nil {
-		return err
-	}
-	if err := f.drainAll(); err != nil {
-		return err
-	}
-	return f.mem.freeHost(b)
+	return f.memCall("cuMemFreeHost", "freeing pinned host memory", true, func() error { return f.mem.freeHost(b) })
 }

@@ -157,20 +157,14 @@ func (f *Fake) stream(call string, h cuda.Stream) (*stream, error) {
 // submit is the common body of the calls that queue work: look up the
 // stream, build the op, queue or capture it.
 func (f *Fake) submit(call string, h cuda.Stream, build func() (*op, error)) error {
-	defer f.mu.Unlock()
-	if err := f.enter(call); err != nil {
-		return err
-	}
-	s, err := f.stream(call, h)
-	if err != nil {
-		return err
-	}
-	o, err := build()
-	if err != nil {
-		return err
-	}
-	o.call = call
-	return f.enqueue(s, o)
+	return f.onStream(call, h, func(s *stream) error {
+		o, err := build()
+		if err != nil {
+			return err
+		}
+		o.call = call
+		return f.enqueue(s, o)
+	})
 }
 
 // NewStream creates a stream.
@@ -188,52 +182,38 @@ func (f *Fake) NewStream() (cuda.Stream, error) {
 // cannot be destroyed.
 func (f *Fake) DestroyStream(h cuda.Stream) error {
 	const call = "cuStreamDestroy_v2"
-	defer f.mu.Unlock()
-	if err := f.enter(call); err != nil {
-		return err
-	}
-	s, err := f.stream(call, h)
-	if err != nil {
-		return err
-	}
-	if s.capture != nil {
-		return cuda.Errorf(call, cuda.ErrorIllegalState, "fakecuda: stream %d is capturing; EndCapture first", s.id)
-	}
-	if err := f.drain(s, nil); err != nil {
-		return err
-	}
-	delete(f.streams, h)
-	return nil
+	return f.onStream(call, h, func(s *stream) error {
+		if s.capture != nil {
+			return cuda.Errorf(call, cuda.ErrorIllegalState, "fakecuda: stream %d is capturing; EndCapture first", s.id)
+		}
+		if err := f.drain(s, nil); err != nil {
+			return err
+		}
+		delete(f.streams, h)
+		return nil
+	})
 }
 
 // SyncStream runs s's queued work; refused on a capturing stream.
 func (f *Fake) SyncStream(h cuda.Stream) error {
 	const call = "cuStreamSynchronize"
-	defer f.mu.Unlock()
-	if err := f.enter(call); err != nil {
-		return err
-	}
-	s, err := f.stream(call, h)
-	if err != nil {
-		return err
-	}
-	if s.capture != nil {
-		err := cuda.Errorf(call, cuda.ErrorStreamCaptureUnsupported, "fakecuda: synchronising stream %d while it captures", s.id)
-		s.capture.invalid = err
-		return err
-	}
-	return f.drain(s, nil)
+	return f.onStream(call, h, func(s *stream) error {
+		if s.capture != nil {
+			err := cuda.Errorf(call, cuda.ErrorStreamCaptureUnsupported, "fakecuda: synchronising stream %d while it captures", s.id)
+			s.capture.invalid = err
+			return err
+		}
+		return f.drain(s, nil)
+	})
 }
 
 // Synchronize runs all queued work; refused while a stream captures.
 func (f *Fake) Synchronize() error {
 	const call = "cuCtxSynchronize"
-	defer f.mu.Unlock()
-	if err := f.enter(call); err != nil {
-		return err
-	}
-	if err := f.refuseWhileCapturing(call, "synchronising the context"); err != nil {
-		return err
-	}
-	return f.drainAll()
+	return f.locked(call, func() error {
+		if err := f.refuseWhileCapturing(call, "synchronising the context"); err != nil {
+			return err
+		}
+		return f.drainAll()
+	})
 }
