@@ -27,30 +27,26 @@ func (f *Fake) NewBLAS() (cuda.BLAS, error) {
 	return b, nil
 }
 
-// live refuses calls on a destroyed handle.
-func (b *fakeBLAS) live(call string) error {
+// live refuses calls on a destroyed handle; then, under the fake's lock,
+// it runs set (nil when the call changes nothing).
+func (b *fakeBLAS) live(call string, set func()) error {
 	b.f.mu.Lock()
 	defer b.f.mu.Unlock()
 	if !b.f.blases[b] {
 		return cuda.CublasError(call, cuda.CublasStatusNotInitialized, "fakecuda: the handle was destroyed")
 	}
+	if set != nil {
+		set()
+	}
 	return nil
 }
 
 func (b *fakeBLAS) SetStream(s cuda.Stream) error {
-	if err := b.live("cublasSetStream_v2"); err != nil {
-		return err
-	}
-	b.stream = s
-	return nil
+	return b.live("cublasSetStream_v2", func() { b.stream = s })
 }
 
 func (b *fakeBLAS) SetTF32(on bool) error {
-	if err := b.live("cublasSetMathMode"); err != nil {
-		return err
-	}
-	b.tf32 = on
-	return nil
+	return b.live("cublasSetMathMode", func() { b.tf32 = on })
 }
 
 // tf32 rounds x to TF32 (10 explicit mantissa bits, round to nearest even
@@ -82,7 +78,9 @@ func (b *fakeBLAS) SgemmStridedBatched(ta, tb cuda.Op, m, n, k int, alpha float3
 	if batch == 1 && strideA == 0 && strideB == 0 && strideC == 0 {
 		call = "cublasSgemm_v2"
 	}
-	if err := b.live(call); err != nil {
+	var stream cuda.Stream
+	var tf bool
+	if err := b.live(call, func() { stream, tf = b.stream, b.tf32 }); err != nil {
 		return err
 	}
 	if m < 0 || n < 0 || k < 0 || batch < 0 {
@@ -104,9 +102,8 @@ func (b *fakeBLAS) SgemmStridedBatched(ta, tb cuda.Op, m, n, k int, alpha float3
 		}
 		spans = append(spans, sa, sb, sc)
 	}
-	tf := b.tf32
 	f := b.f
-	return f.submit(call, b.stream, func() (*op, error) {
+	return f.submit(call, stream, func() (*op, error) {
 		return &op{
 			what:  fmt.Sprintf("sgemm %dx%dx%d batch %d", m, n, k, batch),
 			spans: spans,
@@ -136,18 +133,12 @@ func rounded(x []float32) []float32 {
 
 // Version is a made-up cuBLAS 12.4.0 (the value cublasGetVersion_v2 gives).
 func (b *fakeBLAS) Version() (int, error) {
-	if err := b.live("cublasGetVersion_v2"); err != nil {
+	if err := b.live("cublasGetVersion_v2", nil); err != nil {
 		return 0, err
 	}
 	return 120400, nil
 }
 
 func (b *fakeBLAS) Close() error {
-	if err := b.live("cublasDestroy_v2"); err != nil {
-		return err
-	}
-	b.f.mu.Lock()
-	defer b.f.mu.Unlock()
-	delete(b.f.blases, b)
-	return nil
+	return b.live("cublasDestroy_v2", func() { delete(b.f.blases, b) })
 }
