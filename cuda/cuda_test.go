@@ -3,23 +3,40 @@ package cuda
 import (
 	"strings"
 	"testing"
+
+	"genxai/cuda/dl"
 )
 
 func TestProbeMissingLibrary(t *testing.T) {
-	res := probe("libcuda-genxai-test-missing.so.1")
+	t.Setenv("GENXAI_CUDA_LIBS", "/nonexistent/genxai-test")
+	res := probe(func() (*Driver, error) {
+		l, err := dl.Open("the CUDA driver (libcuda)", "libcuda-genxai-test-missing.so.1")
+		if err != nil {
+			return nil, err
+		}
+		return bindDriver(l)
+	})
 	if len(res.devices) != 0 || res.version != 0 {
 		t.Fatalf("devices %v version %d from a missing library", res.devices, res.version)
 	}
-	if !strings.Contains(res.reason, "not found: no NVIDIA driver on this machine") {
-		t.Fatalf("reason %q", res.reason)
+	for _, want := range []string{"no NVIDIA driver", "libcuda-genxai-test-missing.so.1", "/nonexistent/genxai-test"} {
+		if !strings.Contains(res.reason, want) {
+			t.Errorf("reason %q does not say %q", res.reason, want)
+		}
 	}
 }
 
 func TestProbeNotADriver(t *testing.T) {
 	// A real shared library that is not the CUDA driver: the missing
-	// symbols become a reason, not a crash.
-	res := probe("libm.so.6")
-	if len(res.devices) != 0 || !strings.Contains(res.reason, "missing") {
+	// symbols become a reason naming the first one, not a crash.
+	res := probe(func() (*Driver, error) {
+		l, err := dl.Open("libm", "libm.so.6")
+		if err != nil {
+			t.Skipf("no libm.so.6: %v", err)
+		}
+		return bindDriver(l)
+	})
+	if len(res.devices) != 0 || !strings.Contains(res.reason, "has no function cuGetErrorName") || !strings.Contains(res.reason, "unusable") {
 		t.Fatalf("libm.so.6: %+v", res)
 	}
 }
@@ -49,7 +66,7 @@ func TestProbeThisMachine(t *testing.T) {
 
 func TestChoose(t *testing.T) {
 	none := func() ([]Device, int, string) {
-		return nil, 0, "libcuda.so.1 not found: no NVIDIA driver on this machine"
+		return nil, 0, "no NVIDIA driver: the CUDA driver (libcuda) not found: tried libcuda.so.1"
 	}
 	h100 := func() ([]Device, int, string) {
 		return []Device{{Index: 0, Name: "NVIDIA H100", MemoryBytes: 80 << 30, ComputeCapability: "9.0"}}, 12040, ""

@@ -13,7 +13,7 @@ import (
 func init() {
 	rootCmd.AddCommand(&cobra.Command{
 		Use:   "devices",
-		Short: "List the CPU, the BLAS in use and any NVIDIA GPU",
+		Short: "List the CPU, the BLAS in use, any NVIDIA GPU and the CUDA driver, cuBLAS and NVRTC versions",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			w := cmd.OutOrStdout()
@@ -25,6 +25,9 @@ func init() {
 			}
 			for _, d := range devs {
 				fmt.Fprintf(w, "GPU %d: %s, %.1f GiB, compute capability %s (driver %d)\n", d.Index, d.Name, float64(d.MemoryBytes)/(1<<30), d.ComputeCapability, driver)
+			}
+			for _, l := range cuda.Libraries() {
+				fmt.Fprintln(w, l)
 			}
 			dev, why, _ := cuda.Choose("auto")
 			fmt.Fprintf(w, "device: auto selects %s: %s\n", dev, why)

@@ -1,0 +1,180 @@
+package cuda
+
+import (
+	"fmt"
+	"sync"
+
+	"genxai/cuda/dl"
+)
+
+// cublasSonames are the cuBLAS library names tried, newest first.
+var cublasSonames = []string{"libcublas.so.13", "libcublas.so.12", "libcublas.so.11"}
+
+// cuBLAS constants (cublas_api.h).
+const (
+	cublasDefaultMath    = 0 // CUBLAS_DEFAULT_MATH
+	cublasTF32TensorMath = 3 // CUBLAS_TF32_TENSOR_OP_MATH
+	propMajor            = 0 // MAJOR_VERSION (libraryPropertyType)
+	propMinor            = 1
+	propPatch            = 2
+)
+
+// cublasStatusNames are cublasStatus_t's names.
+var cublasStatusNames = map[int32]string{
+	0: "CUBLAS_STATUS_SUCCESS", 1: "CUBLAS_STATUS_NOT_INITIALIZED", 3: "CUBLAS_STATUS_ALLOC_FAILED",
+	7: "CUBLAS_STATUS_INVALID_VALUE", 8: "CUBLAS_STATUS_ARCH_MISMATCH", 11: "CUBLAS_STATUS_MAPPING_ERROR",
+	13: "CUBLAS_STATUS_EXECUTION_FAILED", 14: "CUBLAS_STATUS_INTERNAL_ERROR", 15: "CUBLAS_STATUS_NOT_SUPPORTED",
+	16: "CUBLAS_STATUS_LICENSE_ERROR",
+}
+
+// Cublas holds cuBLAS bound through purego, one Go func per C function.
+//
+// cublasSgemmStridedBatched is not bound: it takes 18 arguments and purego
+// passes at most 15 on amd64 (6 in registers, 9 on the stack), so the
+// strided batch is a loop of cublasSgemm_v2 calls (see SgemmStridedBatched).
+type Cublas struct {
+	// Lib is the opened libcublas.
+	Lib *dl.Library
+
+	Create      func(h *uintptr) int32
+	Destroy     func(h uintptr) int32
+	SetStream   func(h, s uintptr) int32
+	SetMathMode func(h uintptr, mode int32) int32
+	GetVersion  func(h uintptr, v *int32) int32
+	GetProperty func(prop int32, v *int32) int32
+	Sgemm       func(h uintptr, ta, tb int32, m, n, k int32, alpha *float32, a uint64, lda int32, b uint64, ldb int32, beta *float32, c uint64, ldc int32) int32
+}
+
+var (
+	cublasOnce sync.Once
+	cublasLib  *Cublas
+	cublasErr  error
+)
+
+// LoadCublas opens libcublas (.13, .12 or .11) and binds it, once per
+// process; the error says what was tried.
+func LoadCublas() (*Cublas, error) {
+	cublasOnce.Do(func() { cublasLib, cublasErr = openAndBind("cuBLAS", cublasSonames, bindCublas) })
+	return cublasLib, cublasErr
+}
+
+// bindCublas binds cuBLAS's functions from l.
+func bindCublas(l *dl.Library) (*Cublas, error) {
+	b := &Cublas{Lib: l}
+	err := bindAll(l, []symbol{
+		{&b.Create, "cublasCreate_v2"}, {&b.Destroy, "cublasDestroy_v2"},
+		{&b.SetStream, "cublasSetStream_v2"}, {&b.SetMathMode, "cublasSetMathMode"},
+		{&b.GetVersion, "cublasGetVersion_v2"}, {&b.GetProperty, "cublasGetProperty"},
+		{&b.Sgemm, "cublasSgemm_v2"},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// LibraryVersion is cuBLAS's version as "major.minor.patch", read without a
+// handle (cublasGetProperty), so it works without a GPU.
+func (b *Cublas) LibraryVersion() (string, error) {
+	var v [3]int32
+	for i, p := range []int32{propMajor, propMinor, propPatch} {
+		if err := cublasCheck("cublasGetProperty", b.GetProperty(p, &v[i])); err != nil {
+			return "", err
+		}
+	}
+	return fmt.Sprintf("%d.%d.%d", v[0], v[1], v[2]), nil
+}
+
+// cuBLAS statuses the fake driver returns as the real library does.
+const (
+	CublasStatusNotInitialized int32 = 1
+	CublasStatusInvalidValue   int32 = 7
+)
+
+// CublasError is the *Error of a failed cuBLAS call with status and detail.
+func CublasError(call string, status int32, detail string) *Error {
+	e := cublasCheck(call, status).(*Error)
+	e.Detail = detail
+	return e
+}
+
+// cublasCheck turns a cublasStatus_t into nil or an *Error whose Code is
+// the status value and whose Name is cuBLAS's name for it.
+func cublasCheck(call string, status int32) error {
+	if status == 0 {
+		return nil
+	}
+	name, ok := cublasStatusNames[status]
+	if !ok {
+		name = fmt.Sprintf("cublasStatus_t(%d)", status)
+	}
+	return &Error{Call: call, Code: Result(status), Name: name}
+}
+
+// realBLAS is BLAS on cuBLAS, tied to the context it was created in.
+type realBLAS struct {
+	c   *realContext
+	lib *Cublas
+	h   uintptr
+}
+
+// NewBLAS loads cuBLAS and creates a handle in this context.
+func (c *realContext) NewBLAS() (BLAS, error) {
+	lib, err := LoadCublas()
+	if err != nil {
+		return nil, err
+	}
+	b := &realBLAS{c: c, lib: lib}
+	if err := c.current(func() error { return cublasCheck("cublasCreate_v2", lib.Create(&b.h)) }); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// call runs one cuBLAS call with the handle's context current.
+func (b *realBLAS) call(name string, f func() int32) error {
+	return b.c.current(func() error { return cublasCheck(name, f()) })
+}
+
+func (b *realBLAS) SetStream(s Stream) error {
+	return b.call("cublasSetStream_v2", func() int32 { return b.lib.SetStream(b.h, uintptr(s)) })
+}
+
+func (b *realBLAS) SetTF32(on bool) error {
+	mode := int32(cublasDefaultMath)
+	if on {
+		mode = cublasTF32TensorMath
+	}
+	return b.call("cublasSetMathMode", func() int32 { return b.lib.SetMathMode(b.h, mode) })
+}
+
+func (b *realBLAS) Sgemm(ta, tb Op, m, n, k int, alpha float32, a DevicePtr, lda int, bm DevicePtr, ldb int, beta float32, c DevicePtr, ldc int) error {
+	// alpha and beta are read on the host during the call (the default
+	// host pointer mode), also while capturing.
+	return b.call("cublasSgemm_v2", func() int32 {
+		return b.lib.Sgemm(b.h, int32(ta), int32(tb), int32(m), int32(n), int32(k), &alpha, uint64(a), int32(lda), uint64(bm), int32(ldb), &beta, uint64(c), int32(ldc))
+	})
+}
+
+// SgemmStridedBatched issues one cublasSgemm_v2 per matrix: purego cannot
+// pass cublasSgemmStridedBatched's 18 arguments (see Cublas). Inside a
+// captured graph the loop costs one node per matrix.
+func (b *realBLAS) SgemmStridedBatched(ta, tb Op, m, n, k int, alpha float32, a DevicePtr, lda, strideA int, bm DevicePtr, ldb, strideB int, beta float32, c DevicePtr, ldc, strideC, batch int) error {
+	for i := 0; i < batch; i++ {
+		off := func(p DevicePtr, stride int) DevicePtr { return p + DevicePtr(4*i*stride) }
+		if err := b.Sgemm(ta, tb, m, n, k, alpha, off(a, strideA), lda, off(bm, strideB), ldb, beta, off(c, strideC), ldc); err != nil {
+			return fmt.Errorf("batch %d of %d: %w", i, batch, err)
+		}
+	}
+	return nil
+}
+
+func (b *realBLAS) Version() (int, error) {
+	var v int32
+	err := b.call("cublasGetVersion_v2", func() int32 { return b.lib.GetVersion(b.h, &v) })
+	return int(v), err
+}
+
+func (b *realBLAS) Close() error {
+	return b.call("cublasDestroy_v2", func() int32 { return b.lib.Destroy(b.h) })
+}
