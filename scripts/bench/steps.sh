@@ -53,7 +53,7 @@ else
 	echo "OPENBLAS_CORETYPE unset for both sides: genxai leaves the choice to OpenBLAS's detection on this CPU"
 fi
 vocab=$($PY -c 'import sys; print(len(set(open(sys.argv[1], encoding="utf-8").read())))' "$corpus")
-echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) logical cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%F %H:%M') UTC"
+echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //') ($("$work/models.test" -test.run '^$' -test.bench '^$' 2>/dev/null | sed -n 's/^cpu: *//p' | sed 's/ *$//')), $(nproc) logical cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%F %H:%M') UTC"
 
 bench_of() {
 	case $1 in
@@ -72,9 +72,12 @@ record() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$results"; }
 run_genxai() { # threads step executor round
 	local bench out ms core
 	bench=$(bench_of "$2")
-	out=$(cd models && "$work/models.test" -test.run '^$' -test.bench "^$bench\$" -test.benchtime "$(iters_of "$2")x" -executor "$3" 2>&1) || {
+	# Standard output only: a warning on standard error can land inside the
+	# benchmark's result line.
+	out=$(cd models && "$work/models.test" -test.run '^$' -test.bench "^$bench\$" -test.benchtime "$(iters_of "$2")x" -executor "$3" 2>"$work/stderr") || {
 		echo "steps.sh: $bench -executor $3 failed:" >&2
 		echo "$out" | tail -20 >&2
+		tail -5 "$work/stderr" >&2
 		exit 1
 	}
 	ms=$(echo "$out" | awk -v b="$bench" '$1 ~ "^"b"(-[0-9]+)?$" {printf "%.4f", $3 / 1e6}')
@@ -82,6 +85,7 @@ run_genxai() { # threads step executor round
 	if [ -z "$ms" ]; then
 		echo "steps.sh: $bench printed no time (is Fashion-MNIST there?):" >&2
 		echo "$out" | tail -20 >&2
+		tail -5 "$work/stderr" >&2
 		exit 1
 	fi
 	record "$1" "$2" "genxai-$3" "$4" "$ms" "$core"
