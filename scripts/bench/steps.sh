@@ -53,7 +53,7 @@ else
 	echo "OPENBLAS_CORETYPE unset for both sides: genxai leaves the choice to OpenBLAS's detection on this CPU"
 fi
 vocab=$($PY -c 'import sys; print(len(set(open(sys.argv[1], encoding="utf-8").read())))' "$corpus")
-echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //') ($("$work/models.test" -test.run '^$' -test.bench '^$' 2>/dev/null | sed -n 's/^cpu: *//p' | sed 's/ *$//')), $(nproc) logical cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%F %H:%M') UTC"
+echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) logical cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%F %H:%M') UTC"
 
 bench_of() {
 	case $1 in
@@ -89,6 +89,7 @@ run_genxai() { # threads step executor round
 		exit 1
 	fi
 	record "$1" "$2" "genxai-$3" "$4" "$ms" "$core"
+	echo "$out" | sed -n 's/^cpu: *//p' >"$work/cpu"
 }
 
 run_torch() { # threads step round
@@ -122,4 +123,5 @@ for t in $threads_list; do
 	echo "threads $t: genxai's OpenBLAS: $(sed -n 's/^openblas //p' "$work/floor")"
 	echo "threads $t: PyTorch's OpenBLAS: $(sed 's/^openblas //' "$work/torch-openblas")"
 done
+echo "CPU as the Go benchmarks name it: $(sed 's/ *$//' "$work/cpu")"
 $PY scripts/bench/steps_report.py "$results"
