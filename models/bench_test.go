@@ -16,11 +16,19 @@ import (
 // those scripts/bench runs; docs/performance.md compares the two.
 var benchExecutor = flag.String("executor", "tape", "executor of the step benchmarks: tape or plan")
 
+// logBLAS installs genxai's BLAS (before a benchmark builds its graphs,
+// which take the BLAS installed then) and logs it with OpenBLAS's build line,
+// which names the kernel family (core) it runs: scripts/bench/steps.sh prints
+// the core each benchmark process actually used.
+func logBLAS(b *testing.B) {
+	b.Logf("BLAS: %s; %s", blas.Use(), blas.Config())
+}
+
 // BenchmarkVAEStep times one optimizer step (forward, backward, Adam) of the
 // Fashion-MNIST MLP VAE, 784-400-20-400-784, batch 128, on random pixels.
-// scripts/bench/vae_cpu.sh runs it beside the same step in PyTorch.
+// scripts/bench/steps.sh runs it beside the same step in PyTorch.
 func BenchmarkVAEStep(b *testing.B) {
-	b.Logf("BLAS: %s", blas.Use())
+	logBLAS(b)
 	cfg := nets.VAEConfig{Arch: "mlp", C: 1, H: 28, W: 28, Hidden: []int{400}, Latent: 20, Activation: "relu", Likelihood: "bernoulli", Beta: 1}
 	m, err := nets.NewVAE(nets.NewStore(1), cfg, 128, true)
 	if err != nil {

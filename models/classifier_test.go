@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"genxai/engine/blas"
 	"genxai/train"
 )
 
@@ -114,6 +113,7 @@ func TestClassifierRun(t *testing.T) {
 // same shapes.
 func benchTask(b *testing.B, file string, sets ...string) train.Task {
 	b.Helper()
+	logBLAS(b)
 	raw, err := os.ReadFile(filepath.Join("..", "configs", file))
 	if err != nil {
 		b.Fatal(err)
@@ -141,7 +141,6 @@ func benchTask(b *testing.B, file string, sets ...string) train.Task {
 
 // benchSteps times task steps on batches of consecutive examples.
 func benchSteps(b *testing.B, task train.Task, batch int) {
-	b.Logf("BLAS: %s", blas.Use())
 	step := func(i int) {
 		idx := make([]int, batch)
 		for j := range idx {

@@ -1,4 +1,4 @@
-"""PyTorch peer of train.BenchmarkCNNStep: one Adam step of the Fashion-MNIST
+"""PyTorch peer of models.BenchmarkCNNStep: one Adam step of the Fashion-MNIST
 CNN of configs/cnn-fashion.yaml (3x3 conv 32, ReLU, 2x2 max-pool, 3x3 conv 64,
 ReLU, max-pool, dense 128, ReLU, dropout 0.3, dense 10; softmax cross-entropy)
 on a batch of 64 random images. Prints milliseconds per step.

@@ -1,12 +1,14 @@
-"""PyTorch peer of train.BenchmarkDCGANStep: one step of the conditional
+"""PyTorch peer of models.BenchmarkDCGANStep: one step of the conditional
 DCGAN of configs/cgan-fashion.yaml on batches of 64. Generator: [z(64), one-hot
 (10)] -> dense 64*7*7 -> BN, ReLU -> upsample x2, 3x3 conv 32 -> BN, ReLU ->
 upsample x2, 3x3 conv 1 -> tanh. Discriminator: [image, 10 label planes] ->
 4x4 stride-2 conv 32, LeakyReLU 0.2 -> 4x4 stride-2 conv 64, LeakyReLU -> dense 1,
 plus the projection term <embed(y), features> (Miyato & Koyama 2018).
 A step: generate 64 fakes, one discriminator update on 64 real + 64 fake in one
-batch, one generator update on fresh noise (non-saturating loss, Adam 4e-4,
-beta1 0.5). Prints milliseconds per step. Usage: dcgan_torch.py THREADS STEPS"""
+batch, one generator update on fresh noise through the frozen discriminator
+(non-saturating loss, Adam 4e-4, beta1 0.5; the discriminator's weight
+gradients are not computed there, as genxai differentiates only the
+generator's parameters). Prints milliseconds per step. Usage: dcgan_torch.py THREADS STEPS"""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -59,9 +61,11 @@ def step():
     od.zero_grad()
     dloss.backward()
     od.step()
+    D.requires_grad_(False)
     gloss = F.softplus(-D(G(torch.randn(B, Z), y), y)).mean()
     og.zero_grad()
     gloss.backward()
     og.step()
+    D.requires_grad_(True)
 
 torchbench.time_steps(step, steps, warmup=3)

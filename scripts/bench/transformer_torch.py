@@ -1,9 +1,13 @@
-"""PyTorch peer of train.BenchmarkTransformerStep: one AdamW step of the
+"""PyTorch peer of models.BenchmarkTransformerStep: one AdamW step of the
 character transformer of configs/ar-shakespeare.yaml (nanoGPT's CPU shape: 4
-layers, 4 heads, embedding 128, block 64, batch 12, vocabulary 65, pre-LayerNorm
-blocks, GELU MLP, tied output layer, gradient clipping at 1) on random tokens.
-Attention is written out (masked softmax of Q K^T / sqrt(d)) as genxai computes
-it. Prints milliseconds per step. Usage: transformer_torch.py THREADS STEPS"""
+layers, 4 heads, embedding 128, block 64, batch 12, pre-LayerNorm blocks, GELU
+MLP, tied output layer, gradient clipping at 1) on random tokens. The
+vocabulary is that of the benchmark's corpus, its distinct characters as
+genxai counts them (data/corpus/genxai.txt unless CORPUS is given). Attention
+is written out (masked softmax of Q K^T / sqrt(d)) as genxai computes it.
+Prints milliseconds per step. Usage: transformer_torch.py THREADS STEPS [CORPUS]"""
+import os
+import sys
 import math
 import torch
 import torch.nn as nn
@@ -12,7 +16,10 @@ import torch.nn.functional as F
 import torchbench
 
 threads, steps = torchbench.setup()
-V, T, C, H, L, B = 65, 64, 128, 4, 4, 12
+corpus = sys.argv[3] if len(sys.argv) > 3 else os.path.join(os.path.dirname(__file__), "../../data/corpus/genxai.txt")
+with open(corpus, encoding="utf-8") as f:
+    V = len(set(f.read()))
+T, C, H, L, B = 64, 128, 4, 4, 12
 
 class Block(nn.Module):
     def __init__(self):

@@ -1,4 +1,4 @@
-"""PyTorch peer of train.BenchmarkVAEStep: one Adam step of the Fashion-MNIST
+"""PyTorch peer of models.BenchmarkVAEStep: one Adam step of the Fashion-MNIST
 MLP VAE (784-400-20-400-784, batch 128, Bernoulli likelihood) on random pixels.
 Prints milliseconds per step. Usage: vae_torch.py THREADS STEPS"""
 import torch
