@@ -23,10 +23,7 @@ sample and reconstruction grids with a slider over the epochs kept in epochs/,
 its tables (click a header to sort) and text samples, then every explanation,
 augmentation or glass-box result whose summary.json names DIR as its source,
 found among DIR's sibling directories and in each --also directory (and its
-subdirectories). genxai train writes the report at the end of training.
-
-Example:
-  genxai report --run runs/cnn --also runs/explanations`,
+subdirectories). genxai train writes the report at the end of training.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if run == "" {
