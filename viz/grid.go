@@ -11,13 +11,17 @@ import (
 // background is the colour of padding and margins in image grids.
 var background = color.RGBA{0xff, 0xff, 0xff, 0xff}
 
+// frameColor outlines each tile of a grid padded by at least two pixels.
+var frameColor = color.RGBA{0xb0, 0xb0, 0xb0, 0xff}
+
 // Grid tiles images into a grid with cols columns and returns it as one
 // picture. Each image holds c×h×w values in CHW order (as in NCHW tensors);
 // c==1 draws grey levels, c==3 draws RGB, any other c draws channel 0 in
 // grey. Values are clamped to [0,1]; NaN and missing values (an image
 // shorter than c×h×w) are drawn in NaNColor so that they stand out. Each
 // pixel is repeated scale×scale times (nearest neighbour), and pad pixels of
-// white separate and surround the tiles. A scale smaller than CellScale(h, w)
+// white separate and surround the tiles (with pad ≥ 2 each tile gets a
+// one-pixel grey frame inside the padding). A scale smaller than CellScale(h, w)
 // is raised to it, so no tile is drawn smaller than MinCell pixels: an 8×8
 // digit is not a smudge.
 //
@@ -72,6 +76,11 @@ func GridWithLabels(images [][]float32, c, h, w, cols, scale int, pad int, rowLa
 		r, col := k/cols, k%cols
 		x0 := margin + pad + col*(tw+pad)
 		y0 := pad + r*(th+pad)
+		if pad >= 2 {
+			// A thin frame keeps a tile with white edges apart from
+			// the white background.
+			fillRect(img, x0-1, y0-1, tw+2, th+2, frameColor)
+		}
 		for y := 0; y < h; y++ {
 			for x := 0; x < w; x++ {
 				i := y*w + x

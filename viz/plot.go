@@ -3,6 +3,7 @@ package viz
 import (
 	"errors"
 	"fmt"
+	xfont "golang.org/x/image/font"
 	"image/color"
 	"io"
 	"math"
@@ -361,6 +362,7 @@ func newPlot(title, xlabel, ylabel string) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = title
 	p.Title.TextStyle.Font.Size = vg.Points(13)
+	p.Title.TextStyle.Font.Weight = xfont.WeightBold
 	p.Title.Padding = vg.Points(6)
 	p.X.Label.Text = xlabel
 	p.Y.Label.Text = ylabel

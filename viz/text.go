@@ -37,20 +37,31 @@ const (
 	Title
 )
 
-// faces holds the label and title faces, parsed once at start-up from the
-// TrueType data embedded in the gofont packages.
+// goRegular and goBold are the Go fonts, parsed once from the TrueType data
+// embedded in the gofont packages; plots (fonts.go) use them too.
+var (
+	goRegular = mustParse(goregular.TTF)
+	goBold    = mustParse(gobold.TTF)
+)
+
+// faces holds the label and title faces.
 var faces = [...]font.Face{
-	Label: mustFace(goregular.TTF, LabelSize),
-	Title: mustFace(gobold.TTF, TitleSize),
+	Label: mustFace(goRegular, LabelSize),
+	Title: mustFace(goBold, TitleSize),
 }
 
-// mustFace parses ttf and returns its face at size pixels. It panics on
-// failure: the fonts are constants of the module.
-func mustFace(ttf []byte, size float64) font.Face {
+// mustParse parses TrueType data. It panics on failure: the fonts are
+// constants of the module.
+func mustParse(ttf []byte) *opentype.Font {
 	f, err := opentype.Parse(ttf)
 	if err != nil {
 		panic(fmt.Sprintf("viz: parsing an embedded Go font: %v", err))
 	}
+	return f
+}
+
+// mustFace returns f's face at size pixels.
+func mustFace(f *opentype.Font, size float64) font.Face {
 	face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingFull})
 	if err != nil {
 		panic(fmt.Sprintf("viz: sizing an embedded Go font at %v px: %v", size, err))

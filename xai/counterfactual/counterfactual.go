@@ -378,7 +378,7 @@ func draw(out *explain.Out, o Options, inputs []explain.Input, labels []int, pix
 	}
 	sheet := explain.Sheet(explain.SheetSpec{
 		Title:   fmt.Sprintf("Counterfactuals towards class %s (latent search, lambda %.3g)", name(o.Target), o.Lambda),
-		Columns: []string{"original", "recon", "counter- factual", "cf - recon"}, RowLabels: rowLabels,
+		Columns: []string{"original", "recon", "counterfactual", "cf - recon"}, RowLabels: rowLabels,
 		Tiles: tiles, H: h, W: w, Cols: 4,
 		Bar: &explain.Bar{Lo: -hi, Hi: hi, Diverging: true, Label: "cf - recon"},
 	})
