@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"genxai/report"
+	"genxai/xai/progress"
 )
 
 func init() {
@@ -29,7 +30,7 @@ subdirectories). genxai train writes the report at the end of training.`,
 			if run == "" {
 				return fmt.Errorf("say which run to report on: --run runs/vae-...")
 			}
-			path, err := report.Write(run, report.Options{Also: also, Log: cmd.ErrOrStderr()})
+			path, err := report.Write(run, report.Options{Also: also, Progress: progress.New(cmd.ErrOrStderr(), "report")})
 			if err != nil {
 				return err
 			}
