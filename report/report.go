@@ -54,7 +54,8 @@ type Page struct {
 var pageTemplate string
 
 var page = template.Must(template.New("page").Funcs(template.FuncMap{
-	"inc": func(i int) int { return i + 1 },
+	"inc":      func(i int) int { return i + 1 },
+	"fontFace": func() template.CSS { return goFontFace },
 }).Parse(pageTemplate))
 
 // Write writes DIR/report.html for the run directory dir and returns its

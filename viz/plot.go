@@ -368,7 +368,24 @@ func newPlot(title, xlabel, ylabel string) *plot.Plot {
 	p.Y.Label.Text = ylabel
 	p.X.Label.TextStyle.Font.Size = vg.Points(11)
 	p.Y.Label.TextStyle.Font.Size = vg.Points(11)
+	p.X.Tick.Marker, p.Y.Tick.Marker = CompactTicks{}, CompactTicks{}
 	return p
+}
+
+// CompactTicks places ticks as gonum's plot.DefaultTicks does and labels
+// them in the shortest form that keeps six significant digits: "25" and
+// "0.0015" rather than "25.00" and "1.50e-03".
+type CompactTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (CompactTicks) Ticks(min, max float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(min, max)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'g', 6, 64)
+		}
+	}
+	return ts
 }
 
 // labelStyle is the text style for in-plot labels of the given size.

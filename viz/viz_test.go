@@ -7,8 +7,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot"
 )
 
 // outDir is where the test pictures go; set VIZ_KEEP=dir to keep them for
@@ -453,5 +456,37 @@ func TestWithTitle(t *testing.T) {
 	}
 	if WithTitle(grid, "") != grid {
 		t.Fatal("an empty title changed the picture")
+	}
+}
+
+// TestCompactTicks: tick labels drop trailing zeros and exponents that
+// plot.DefaultTicks writes, and keep its tick positions.
+func TestCompactTicks(t *testing.T) {
+	for _, c := range []struct {
+		min, max float64
+		want     string
+	}{{0, 200, "100"}, {0.0005, 0.0015, "0.001"}, {240, 248, "244"}} {
+		var labels []string
+		def := plot.DefaultTicks{}.Ticks(c.min, c.max)
+		got := CompactTicks{}.Ticks(c.min, c.max)
+		if len(got) != len(def) {
+			t.Fatalf("[%v,%v]: %d ticks, default has %d", c.min, c.max, len(got), len(def))
+		}
+		for i, tk := range got {
+			if tk.Value != def[i].Value {
+				t.Fatalf("tick %d moved: %v vs %v", i, tk.Value, def[i].Value)
+			}
+			if tk.Label != "" {
+				labels = append(labels, tk.Label)
+			}
+		}
+		if !slices.Contains(labels, c.want) {
+			t.Errorf("[%v,%v]: labels %q lack %q", c.min, c.max, labels, c.want)
+		}
+		for _, l := range labels {
+			if strings.HasSuffix(l, "0") && strings.Contains(l, ".") {
+				t.Errorf("[%v,%v]: label %q has trailing zeros", c.min, c.max, l)
+			}
+		}
 	}
 }
