@@ -94,7 +94,7 @@ func (s Strip) Last() int { return len(s.Frames) - 1 }
 // (models/vae.go and models/gan.go draw them without a legend).
 var stripNotes = map[string]string{
 	"reconstructions": "top row: the first test images; bottom row: the decoded means of their latent codes",
-	"samples":         "the generator's decodings of random latent codes (a conditional GAN: one labelled row per class)",
+	"samples":         "the model's decodings of random latent codes (a conditional GAN: one labelled row per class)",
 }
 
 // Note says how to read the strip's picture ("" when unknown).
