@@ -166,16 +166,12 @@ func svgPlot(title, xlabel, ylabel string, ss []*series) (template.HTML, error) 
 	}
 	padFlat(p)
 	// A margin of 4% above and below keeps the extreme points off the
-	// frame; with a legend, the top margin grows by the legend's height
-	// (about 13 of the data area's 170 points per entry) so that it sits
-	// above the curves instead of on them.
-	span := p.Y.Max - p.Y.Min
-	top := 0.04
+	// frame; a legend gets room above the curves.
+	m := 0.04 * (p.Y.Max - p.Y.Min)
+	p.Y.Min, p.Y.Max = p.Y.Min-m, p.Y.Max+m
 	if len(ss) > 1 {
-		f := math.Min(0.6, float64(len(ss))*13/170)
-		top = f/(1-f) + 0.04
+		viz.LegendRoom(p, len(ss), 225-60)
 	}
-	p.Y.Min, p.Y.Max = p.Y.Min-0.04*span, p.Y.Max+top*span
 	c := vgsvg.New(vg.Points(480), vg.Points(225))
 	p.Draw(draw.New(c))
 	var b bytes.Buffer

@@ -59,7 +59,7 @@ func LinePlot(path, title, xlabel, ylabel string, series []Series) error {
 	}
 	p := newPlot(title, xlabel, ylabel)
 	p.Add(plotter.NewGrid())
-	legend := false
+	legend, named := false, 0
 	for si, s := range series {
 		name := s.Name
 		if name == "" {
@@ -138,12 +138,29 @@ func LinePlot(path, title, xlabel, ylabel string, series []Series) error {
 		}
 		if s.Name != "" {
 			p.Legend.Add(s.Name, line)
+			named++
 		}
 	}
 	if legend {
 		p.Legend.Top = true
+		LegendRoom(p, named, 4.5*72-70)
 	}
 	return savePlot(path, p, 7*vg.Inch, 4.5*vg.Inch)
+}
+
+// LegendRoom raises the top of p's y range (set by the data added so far)
+// so that a legend of entries rows in the top corner sits above the curves
+// instead of on them: a row of legend text takes about 1.2 times its font
+// size out of the data area's height of areaPts points. At most 60% of the
+// area goes to the legend.
+func LegendRoom(p *plot.Plot, entries int, areaPts float64) {
+	span := p.Y.Max - p.Y.Min
+	if entries == 0 || !(span > 0) || !(areaPts > 0) {
+		return
+	}
+	row := 1.2 * p.Legend.TextStyle.Font.Size.Points()
+	f := math.Min(0.6, float64(entries)*row/areaPts)
+	p.Y.Max += span * f / (1 - f)
 }
 
 // BarChart draws one horizontal bar per label with its value, the first
