@@ -112,6 +112,9 @@ func TestReportOfTinyRun(t *testing.T) {
 			t.Errorf("the report lacks %q", want)
 		}
 	}
+	if strings.Contains(page, "</a><a") {
+		t.Error("links follow each other without a space: the navigation bar cannot wrap")
+	}
 	if strings.Contains(page, "unrelated.png") {
 		t.Error("the report shows a sibling that does not name the run as its source")
 	}
