@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strings"
 
-	xfont "golang.org/x/image/font"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -131,7 +130,7 @@ func unitOf(key string) string {
 func svgPlot(title, xlabel, ylabel string, ss []*series) (template.HTML, error) {
 	p := plot.New()
 	p.Title.Text = title
-	p.Title.TextStyle.Font.Weight = xfont.WeightBold
+	p.Title.TextStyle.Font.Size = vg.Points(13)
 	p.X.Label.Text = xlabel
 	p.Y.Label.Text = ylabel
 	p.X.Tick.Label.Font.Size, p.Y.Tick.Label.Font.Size = vg.Points(11), vg.Points(11)
