@@ -151,15 +151,16 @@ func LinePlot(path, title, xlabel, ylabel string, series []Series) error {
 // LegendRoom raises the top of p's y range (set by the data added so far)
 // so that a legend of entries rows in the top corner sits above the curves
 // instead of on them: a row of legend text takes about 1.2 times its font
-// size out of the data area's height of areaPts points. At most 60% of the
-// area goes to the legend.
+// size out of the data area's height of areaPts points. At most 35% of the
+// area goes to the legend, so that a long legend (ten ICE curves) does not
+// squash the curves; it then covers part of them, as it did before.
 func LegendRoom(p *plot.Plot, entries int, areaPts float64) {
 	span := p.Y.Max - p.Y.Min
 	if entries == 0 || !(span > 0) || !(areaPts > 0) {
 		return
 	}
 	row := 1.2 * p.Legend.TextStyle.Font.Size.Points()
-	f := math.Min(0.6, float64(entries)*row/areaPts)
+	f := math.Min(0.35, float64(entries)*row/areaPts)
 	p.Y.Max += span * f / (1 - f)
 }
 
