@@ -89,7 +89,7 @@ func runAndCheck(t *testing.T, o Options) map[string]any {
 	}
 	rows := len(s["inputs"].([]map[string]any))
 	for _, m := range methods {
-		explaintest.CheckPNG(t, filepath.Join(o.Out, "saliency_"+m+".png"), 3*112, rows*112)
+		explaintest.CheckPNG(t, filepath.Join(o.Out, "saliency_"+m+".png"), 3*64, rows*64)
 	}
 	if e := s["ig_completeness_error"].(float64); !(e < 0.01) {
 		t.Errorf("IG completeness error %v at %d steps (%s baseline), want < 1%%", e, o.Steps, o.Baseline)
