@@ -15,6 +15,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgsvg"
+
+	"genxai/viz" // also registers the Go fonts as gonum's default typeface
 )
 
 // palette is the Tableau 10 palette, as viz uses for its PNG plots.
@@ -28,6 +30,9 @@ type Plot struct {
 	Title string
 	SVG   template.HTML
 }
+
+// fontFamily matches the font-family of an SVG text style.
+var fontFamily = regexp.MustCompile(`font-family:[^;"]*`)
 
 // xmlns matches the namespace attributes of an SVG element.
 var xmlns = regexp.MustCompile(`\s+xmlns(:\w+)?="[^"]*"`)
@@ -125,8 +130,11 @@ func unitOf(key string) string {
 func svgPlot(title, xlabel, ylabel string, ss []*series) (template.HTML, error) {
 	p := plot.New()
 	p.Title.Text = title
+	p.Title.TextStyle.Font.Size = vg.Points(13)
 	p.X.Label.Text = xlabel
 	p.Y.Label.Text = ylabel
+	p.X.Tick.Label.Font.Size, p.Y.Tick.Label.Font.Size = vg.Points(11), vg.Points(11)
+	p.X.Tick.Marker, p.Y.Tick.Marker = viz.CompactTicks{}, viz.CompactTicks{}
 	p.Add(plotter.NewGrid())
 	p.Legend.Top = true
 	for i, s := range ss {
@@ -141,14 +149,28 @@ func svgPlot(title, xlabel, ylabel string, ss []*series) (template.HTML, error) 
 		l.Color = palette[i%len(palette)]
 		l.Width = vg.Points(1.5)
 		p.Add(l)
-		if len(pts) == 1 {
+		if len(pts) <= 12 {
+			// Few points (one per epoch of a short run): mark them, so
+			// a straight line between two is not read as a trend.
 			sc, _ := plotter.NewScatter(pts)
 			sc.Color = l.Color
+			sc.Radius = vg.Points(2.5)
 			p.Add(sc)
 		}
-		p.Legend.Add(s.key, l)
+		if len(ss) > 1 {
+			// One curve is named by the title; a legend would only
+			// cover data.
+			p.Legend.Add(s.key, l)
+		}
 	}
 	padFlat(p)
+	// A margin of 4% above and below keeps the extreme points off the
+	// frame; a legend gets room above the curves.
+	m := 0.04 * (p.Y.Max - p.Y.Min)
+	p.Y.Min, p.Y.Max = p.Y.Min-m, p.Y.Max+m
+	if len(ss) > 1 {
+		viz.LegendRoom(p, len(ss), 225-60)
+	}
 	c := vgsvg.New(vg.Points(480), vg.Points(225))
 	p.Draw(draw.New(c))
 	var b bytes.Buffer
@@ -163,9 +185,9 @@ func svgPlot(title, xlabel, ylabel string, ss []*series) (template.HTML, error) 
 		svg = svg[i:]
 	}
 	svg = xmlns.ReplaceAllString(svg, "")
-	// gonum lays text out with Liberation Serif's metrics; the page asks for
-	// its sans-serif relative, which has nearly the same widths.
-	svg = strings.ReplaceAll(svg, "font-family:Liberation Serif", "font-family:Liberation Sans,Arial,Helvetica,sans-serif")
+	// gonum lays text out with the Go fonts' metrics (viz makes them its
+	// default); the page embeds those fonts as the "Go" family.
+	svg = fontFamily.ReplaceAllString(svg, "font-family:Go,sans-serif")
 	return template.HTML(svg), nil
 }
 

@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"genxai/runs"
+	"genxai/xai/progress"
 )
 
 // File is the report's name inside a run directory.
@@ -36,8 +37,9 @@ type Options struct {
 	// Also lists more directories to search for results naming the run as
 	// their source: each directory itself and its subdirectories.
 	Also []string
-	// Log, when set, receives one line per section read (progress).
-	Log io.Writer
+	// Progress reports the sections read (nil: silent); commands make it
+	// with progress.New on stderr.
+	Progress *progress.Meter
 }
 
 // Page is what the template renders.
@@ -52,7 +54,8 @@ type Page struct {
 var pageTemplate string
 
 var page = template.Must(template.New("page").Funcs(template.FuncMap{
-	"inc": func(i int) int { return i + 1 },
+	"inc":      func(i int) int { return i + 1 },
+	"fontFace": func() template.CSS { return goFontFace },
 }).Parse(pageTemplate))
 
 // Write writes DIR/report.html for the run directory dir and returns its
@@ -76,8 +79,8 @@ func Write(dir string, o Options) (string, error) {
 		top.Texts, top.Files, top.Numbers = nil, nil, nil
 		top.Tables = []Table{partsTable(parts, summary)}
 		p.Sections = append(p.Sections, top)
-		for _, part := range parts {
-			s, err := o.read(filepath.Join(dir, part))
+		for i, part := range parts {
+			s, err := o.read(filepath.Join(dir, part), i, len(parts))
 			if err != nil {
 				return "", err
 			}
@@ -87,17 +90,17 @@ func Write(dir string, o Options) (string, error) {
 			p.Sections = append(p.Sections, s)
 		}
 	} else {
-		main, err := o.read(dir)
-		if err != nil {
-			return "", err
-		}
-		p.Sections = append(p.Sections, main)
 		related, err := Related(dir, o.Also)
 		if err != nil {
 			return "", err
 		}
-		for _, r := range related {
-			s, err := o.read(r)
+		main, err := o.read(dir, 0, 1+len(related))
+		if err != nil {
+			return "", err
+		}
+		p.Sections = append(p.Sections, main)
+		for i, r := range related {
+			s, err := o.read(r, 1+i, 1+len(related))
 			if err != nil {
 				return "", err
 			}
@@ -119,12 +122,11 @@ func Write(dir string, o Options) (string, error) {
 	return path, nil
 }
 
-// read reads one section, saying so on o.Log.
-func (o Options) read(dir string) (*Section, error) {
-	if o.Log != nil {
-		fmt.Fprintf(o.Log, "report: reading %s\n", dir)
-	}
-	return readSection(dir)
+// read reads section i of n, from dir, and reports it on o.Progress.
+func (o Options) read(dir string, i, n int) (*Section, error) {
+	s, err := readSection(dir)
+	o.Progress.Report(int64(i+1), int64(n), "sections", "read "+filepath.Base(dir), false)
+	return s, err
 }
 
 // linkSources gives each section an anchor and points its sources at the

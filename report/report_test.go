@@ -12,8 +12,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	"genxai/xai/progress"
 )
 
 // writeFile writes content to dir/name, creating folders.
@@ -82,9 +85,14 @@ func tinyRun(t *testing.T) (run, also string) {
 // decode as PNG, and exactly the results that name the run as source.
 func TestReportOfTinyRun(t *testing.T) {
 	run, also := tinyRun(t)
-	path, err := Write(run, Options{Also: []string{also}})
+	var log strings.Builder
+	path, err := Write(run, Options{Also: []string{also}, Progress: progress.Unthrottled(&log, "report")})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// One progress line per section: the run, the saliency, the EBM.
+	if got := log.String(); strings.Count(got, "\n") != 3 || !strings.Contains(got, "report: 3/3 sections") {
+		t.Errorf("progress lines:\n%s", got)
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -98,10 +106,14 @@ func TestReportOfTinyRun(t *testing.T) {
 		"loss.png", "per_class.csv", "<table class=\"sortable\"", "generated text", // pictures, tables, texts
 		"Resolved config", "kind: vae", // config
 		"saliency_gradient.png", "explain saliency", "importances.csv", // results naming the run
+		`font-family: "Go"; src: url("data:font/ttf;base64,`, "font-family:Go,sans-serif", // the plots' font, embedded
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the report lacks %q", want)
 		}
+	}
+	if strings.Contains(page, "</a><a") {
+		t.Error("links follow each other without a space: the navigation bar cannot wrap")
 	}
 	if strings.Contains(page, "unrelated.png") {
 		t.Error("the report shows a sibling that does not name the run as its source")
@@ -141,8 +153,75 @@ func TestRelated(t *testing.T) {
 	}
 }
 
-// The page opens from disk in headless Chromium without script errors and
-// renders to a full-size screenshot. Skips where chromium is not installed.
+// probeScript, appended to a copy of a page, records after the load event
+// what the page fetched and how its pictures decoded into a <pre id="probe">
+// that chromium's --dump-dom prints: one line "net URL" per resource the
+// browser loaded (performance resource timing) or element URL that is not
+// data:, file:, about: or a fragment, and one line "img I WIDTH" per <img>
+// with its natural width (0: it did not decode).
+const probeScript = `<script>
+window.addEventListener("load", function () {
+  var lines = [];
+  performance.getEntriesByType("resource").forEach(function (e) {
+    if (!/^(data|file|about):/.test(e.name)) lines.push("net " + e.name);
+  });
+  document.querySelectorAll("[src],[href]").forEach(function (el) {
+    var u = el.src || el.href || "";
+    if (u && !/^(data|file|about|javascript):/.test(u)) lines.push("net " + u);
+  });
+  document.querySelectorAll("img").forEach(function (im, i) {
+    lines.push("img " + i + " " + im.naturalWidth);
+  });
+  var pre = document.createElement("pre");
+  pre.id = "probe";
+  pre.textContent = lines.join("\n");
+  document.body.appendChild(pre);
+});
+</script>`
+
+// chromiumProbe loads page (an HTML file) with probeScript appended in
+// headless chromium and returns the network URLs it saw, the natural widths
+// of its images, and chromium's log.
+func chromiumProbe(t *testing.T, bin, page string) (net []string, widths []int, log string) {
+	t.Helper()
+	b, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	probed := filepath.Join(filepath.Dir(page), "probed-"+filepath.Base(page))
+	writeFile(t, filepath.Dir(probed), filepath.Base(probed), append(b, []byte(probeScript)...))
+	cmd := exec.Command(bin, "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
+		"--virtual-time-budget=5000", "--dump-dom", "file://"+probed)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chromium --dump-dom %s: %v\n%s", probed, err, stderr.String())
+	}
+	m := regexp.MustCompile(`(?s)<pre id="probe">(.*?)</pre>`).FindStringSubmatch(stdout.String())
+	if m == nil {
+		t.Fatalf("chromium's DOM of %s holds no probe: the load event never came\n%.500s", probed, stdout.String())
+	}
+	for _, line := range strings.Split(html.UnescapeString(m[1]), "\n") {
+		f := strings.Fields(line)
+		switch {
+		case len(f) == 2 && f[0] == "net":
+			net = append(net, f[1])
+		case len(f) == 3 && f[0] == "img":
+			w, err := strconv.Atoi(f[2])
+			if err != nil {
+				t.Fatalf("probe line %q", line)
+			}
+			widths = append(widths, w)
+		}
+	}
+	return net, widths, stderr.String()
+}
+
+// The page opens from disk in headless Chromium without script errors or
+// network requests, every picture decodes, and it renders to a full-size
+// screenshot. A control page with a remote picture shows that the probe
+// sees both a request and an undecoded image. Skips where chromium is not
+// installed.
 func TestReportInChromium(t *testing.T) {
 	bin, err := exec.LookPath("chromium")
 	if err != nil {
@@ -154,17 +233,39 @@ func TestReportInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	abs, _ := filepath.Abs(path)
-	shot := filepath.Join(t.TempDir(), "shot.png")
-	cmd := exec.Command(bin, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-		"--enable-logging=stderr", "--v=0", "--window-size=1200,1600", "--screenshot="+shot, "file://"+abs)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("chromium: %v\n%s", err, out)
+
+	net, widths, log := chromiumProbe(t, bin, abs)
+	for _, u := range net {
+		t.Errorf("the report requested %s; it must need no network", u)
 	}
-	for _, line := range strings.Split(string(out), "\n") {
+	// The epoch strip (ending on samples.png) is one <img> whose picture
+	// the slider swaps.
+	if len(widths) < 3 {
+		t.Errorf("chromium saw %d images, want at least 3 (the epoch strip, loss, saliency)", len(widths))
+	}
+	for i, w := range widths {
+		if w <= 0 {
+			t.Errorf("image %d of the report did not decode (naturalWidth %d)", i, w)
+		}
+	}
+	for _, line := range strings.Split(log, "\n") {
 		if strings.Contains(line, "CONSOLE") || strings.Contains(line, "Uncaught") {
 			t.Errorf("console message while loading the report: %s", line)
 		}
+	}
+
+	control := filepath.Join(t.TempDir(), "control.html")
+	writeFile(t, filepath.Dir(control), filepath.Base(control),
+		[]byte(`<!doctype html><html><body><img src="http://127.0.0.1:9/missing.png"></body></html>`))
+	if net, widths, _ := chromiumProbe(t, bin, control); len(net) == 0 || len(widths) != 1 || widths[0] != 0 {
+		t.Errorf("the probe misses a remote picture: requests %q, widths %v", net, widths)
+	}
+
+	shot := filepath.Join(t.TempDir(), "shot.png")
+	cmd := exec.Command(bin, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+		"--window-size=1200,1600", "--screenshot="+shot, "file://"+abs)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("chromium: %v\n%s", err, out)
 	}
 	f, err := os.Open(shot)
 	if err != nil {

@@ -90,6 +90,16 @@ func (s Strip) EpochsJSON() template.JS {
 // Last is the index of the last frame.
 func (s Strip) Last() int { return len(s.Frames) - 1 }
 
+// stripNotes say how to read the per-epoch pictures the trainers write
+// (models/vae.go and models/gan.go draw them without a legend).
+var stripNotes = map[string]string{
+	"reconstructions": "top row: the first test images; bottom row: the decoded means of their latent codes",
+	"samples":         "the model's decodings of random latent codes (a conditional GAN: one labelled row per class)",
+}
+
+// Note says how to read the strip's picture ("" when unknown).
+func (s Strip) Note() string { return stripNotes[s.Name] }
+
 // Table is a CSV file shown as a sortable table.
 type Table struct {
 	Name    string

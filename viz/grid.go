@@ -11,16 +11,22 @@ import (
 // background is the colour of padding and margins in image grids.
 var background = color.RGBA{0xff, 0xff, 0xff, 0xff}
 
+// frameColor outlines each tile of a grid padded by at least two pixels.
+var frameColor = color.RGBA{0xb0, 0xb0, 0xb0, 0xff}
+
 // Grid tiles images into a grid with cols columns and returns it as one
 // picture. Each image holds c×h×w values in CHW order (as in NCHW tensors);
 // c==1 draws grey levels, c==3 draws RGB, any other c draws channel 0 in
 // grey. Values are clamped to [0,1]; NaN and missing values (an image
 // shorter than c×h×w) are drawn in NaNColor so that they stand out. Each
 // pixel is repeated scale×scale times (nearest neighbour), and pad pixels of
-// white separate and surround the tiles.
+// white separate and surround the tiles (with pad ≥ 2 each tile gets a
+// one-pixel grey frame inside the padding). A scale smaller than CellScale(h, w)
+// is raised to it, so no tile is drawn smaller than MinCell pixels: an 8×8
+// digit is not a smudge.
 //
 // Out-of-range arguments never panic: cols<=0 picks a near-square layout,
-// scale<1 is taken as 1, pad<0 as 0. With no images, or h or w below 1, the
+// pad<0 is taken as 0. With no images, or h or w below 1, the
 // result is an empty image that SavePNG refuses with an error.
 func Grid(images [][]float32, c, h, w, cols, scale int, pad int) *image.RGBA {
 	return GridWithLabels(images, c, h, w, cols, scale, pad, nil)
@@ -28,16 +34,14 @@ func Grid(images [][]float32, c, h, w, cols, scale int, pad int) *image.RGBA {
 
 // GridWithLabels is Grid with a text label to the left of each row of tiles:
 // rowLabels[i] labels row i (rows beyond len(rowLabels) have none). Labels are
-// drawn with a 7×13 bitmap font, vertically centred on their row; the margin
-// is as wide as the longest label. With no labels it equals Grid.
+// drawn in the label style (DrawText), vertically centred on their row; the
+// margin is as wide as the longest label. With no labels it equals Grid.
 func GridWithLabels(images [][]float32, c, h, w, cols, scale int, pad int, rowLabels []string) *image.RGBA {
 	n := len(images)
 	if n == 0 || h < 1 || w < 1 {
 		return image.NewRGBA(image.Rect(0, 0, 0, 0))
 	}
-	if scale < 1 {
-		scale = 1
-	}
+	scale = max(scale, CellScale(h, w))
 	if pad < 0 {
 		pad = 0
 	}
@@ -55,8 +59,8 @@ func GridWithLabels(images [][]float32, c, h, w, cols, scale int, pad int, rowLa
 		if i >= rows {
 			break
 		}
-		if lw := TextWidth(l); lw+8 > margin {
-			margin = lw + 8
+		if lw := TextWidth(l); lw+12 > margin {
+			margin = lw + 12
 		}
 	}
 	W := margin + cols*tw + (cols+1)*pad
@@ -72,6 +76,11 @@ func GridWithLabels(images [][]float32, c, h, w, cols, scale int, pad int, rowLa
 		r, col := k/cols, k%cols
 		x0 := margin + pad + col*(tw+pad)
 		y0 := pad + r*(th+pad)
+		if pad >= 2 {
+			// A thin frame keeps a tile with white edges apart from
+			// the white background.
+			fillRect(img, x0-1, y0-1, tw+2, th+2, frameColor)
+		}
 		for y := 0; y < h; y++ {
 			for x := 0; x < w; x++ {
 				i := y*w + x
@@ -98,9 +107,21 @@ func GridWithLabels(images [][]float32, c, h, w, cols, scale int, pad int, rowLa
 			continue
 		}
 		yc := pad + i*(th+pad) + th/2
-		DrawText(img, 4, yc, l)
+		DrawText(img, 6, yc, l)
 	}
 	return img
+}
+
+// MinCell is the least size in screen pixels of the longer side of a tile in
+// an image grid or explanation sheet.
+const MinCell = 112
+
+// CellScale is the smallest whole magnification that draws an h×w image with
+// its longer side at least MinCell pixels (14 for the 8×8 digits, 4 for
+// 28×28 Fashion-MNIST); 1 for images already that large.
+func CellScale(h, w int) int {
+	side := max(h, w, 1)
+	return max(1, (MinCell+side-1)/side)
 }
 
 // missing reports whether value i of im is absent or NaN.
@@ -215,13 +236,15 @@ func ColorBar(img image.Image, lo, hi float64, diverging bool, label string) *im
 		tickText[i] = fmt.Sprintf("%.3g", t)
 		tw = max(tw, TextWidth(tickText[i]))
 	}
-	const barW, gap, top, bottom = 14, 8, 20, 8
-	side := gap + barW + 7 + tw + 6
+	const barW, gap = 18, 10
+	lh := LineHeight(Label)
+	top, bottom := lh+8, lh/2+4
+	side := gap + barW + 8 + tw + 8
 	W := b.Dx() + side
-	if lw := TextWidth(label) + 8; b.Dx()+lw > W {
+	if lw := TextWidth(label) + 10; b.Dx()+lw > W {
 		W = b.Dx() + lw
 	}
-	barH := max(b.Dy(), 64)
+	barH := max(b.Dy(), 112)
 	H := top + barH + bottom
 	out := image.NewRGBA(image.Rect(0, 0, W, H))
 	draw.Draw(out, out.Bounds(), image.NewUniform(background), image.Point{}, draw.Src)
@@ -233,11 +256,11 @@ func ColorBar(img image.Image, lo, hi float64, diverging bool, label string) *im
 	}
 	for i, t := range tickText {
 		yc := top + i*(barH-1)/2
-		fillRect(out, x0+barW, yc, 3, 1, textColor)
-		DrawText(out, x0+barW+7, yc, t)
+		fillRect(out, x0+barW, yc, 4, 1, textColor)
+		DrawText(out, x0+barW+8, yc, t)
 	}
 	if label != "" {
-		DrawText(out, b.Dx()+2, top/2, label)
+		DrawText(out, b.Dx()+4, top/2, label)
 	}
 	return out
 }

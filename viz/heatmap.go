@@ -60,7 +60,7 @@ func Heatmap(path, title string, rowLabels, colLabels []string, values [][]float
 	// Cell size: about a third of an inch, shrinking for large matrices so
 	// the picture stays below about 14 inches; never below 0.12 inch.
 	cell := math.Max(0.12, math.Min(0.45, 12/float64(max(rows, cols))))
-	fontPts := math.Min(10, math.Max(5, cell*72*0.75))
+	fontPts := math.Min(11, math.Max(6, cell*72*0.75))
 
 	grid := &heatGrid{v: values, rows: rows, cols: cols}
 	cmap := &mapAdaptor{diverging: diverging, min: lo, max: hi, alpha: 1}
@@ -122,7 +122,7 @@ func Heatmap(path, title string, rowLabels, colLabels []string, values [][]float
 	bar.Add(&plotter.ColorBar{ColorMap: cmap, Vertical: true, Colors: 256})
 	bar.HideX()
 	bar.Y.Padding = 0
-	bar.Y.Tick.Label.Font.Size = vg.Points(9)
+	bar.Y.Tick.Label.Font.Size = vg.Points(10)
 
 	longestRow := 0
 	for _, l := range rowLabels {

@@ -3,6 +3,7 @@ package viz
 import (
 	"errors"
 	"fmt"
+	xfont "golang.org/x/image/font"
 	"image/color"
 	"io"
 	"math"
@@ -58,7 +59,7 @@ func LinePlot(path, title, xlabel, ylabel string, series []Series) error {
 	}
 	p := newPlot(title, xlabel, ylabel)
 	p.Add(plotter.NewGrid())
-	legend := false
+	legend, named := false, 0
 	for si, s := range series {
 		name := s.Name
 		if name == "" {
@@ -137,12 +138,30 @@ func LinePlot(path, title, xlabel, ylabel string, series []Series) error {
 		}
 		if s.Name != "" {
 			p.Legend.Add(s.Name, line)
+			named++
 		}
 	}
 	if legend {
 		p.Legend.Top = true
+		LegendRoom(p, named, 4.5*72-70)
 	}
 	return savePlot(path, p, 7*vg.Inch, 4.5*vg.Inch)
+}
+
+// LegendRoom raises the top of p's y range (set by the data added so far)
+// so that a legend of entries rows in the top corner sits above the curves
+// instead of on them: a row of legend text takes about 1.2 times its font
+// size out of the data area's height of areaPts points. At most 35% of the
+// area goes to the legend, so that a long legend (ten ICE curves) does not
+// squash the curves; it then covers part of them, as it did before.
+func LegendRoom(p *plot.Plot, entries int, areaPts float64) {
+	span := p.Y.Max - p.Y.Min
+	if entries == 0 || !(span > 0) || !(areaPts > 0) {
+		return
+	}
+	row := 1.2 * p.Legend.TextStyle.Font.Size.Points()
+	f := math.Min(0.35, float64(entries)*row/areaPts)
+	p.Y.Max += span * f / (1 - f)
 }
 
 // BarChart draws one horizontal bar per label with its value, the first
@@ -361,12 +380,30 @@ func newPlot(title, xlabel, ylabel string) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = title
 	p.Title.TextStyle.Font.Size = vg.Points(13)
+	p.Title.TextStyle.Font.Weight = xfont.WeightBold
 	p.Title.Padding = vg.Points(6)
 	p.X.Label.Text = xlabel
 	p.Y.Label.Text = ylabel
 	p.X.Label.TextStyle.Font.Size = vg.Points(11)
 	p.Y.Label.TextStyle.Font.Size = vg.Points(11)
+	p.X.Tick.Marker, p.Y.Tick.Marker = CompactTicks{}, CompactTicks{}
 	return p
+}
+
+// CompactTicks places ticks as gonum's plot.DefaultTicks does and labels
+// them in the shortest form that keeps six significant digits: "25" and
+// "0.0015" rather than "25.00" and "1.50e-03".
+type CompactTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (CompactTicks) Ticks(min, max float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(min, max)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'g', 6, 64)
+		}
+	}
+	return ts
 }
 
 // labelStyle is the text style for in-plot labels of the given size.

@@ -7,8 +7,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot"
 )
 
 // outDir is where the test pictures go; set VIZ_KEEP=dir to keep them for
@@ -222,25 +225,32 @@ func TestGrid(t *testing.T) {
 		}
 		ims = append(ims, im)
 	}
+	// The scale asked for (2) is below CellScale, which wins: tiles are
+	// at least MinCell pixels on their longer side.
+	sc := CellScale(h, w)
+	if sc*h < MinCell || (sc-1)*h >= MinCell {
+		t.Fatalf("CellScale(%d,%d) = %d: not the least scale reaching %d px", h, w, sc, MinCell)
+	}
 	img := Grid(ims, c, h, w, 3, 2, 1)
-	// 3 columns, 3 rows, tiles 10×12, padding 1 around and between.
-	if b := img.Bounds(); b.Dx() != 3*10+4 || b.Dy() != 3*12+4 {
-		t.Fatalf("grid size %v", b)
+	tw, th := w*sc, h*sc
+	// 3 columns, 3 rows, padding 1 around and between.
+	if b := img.Bounds(); b.Dx() != 3*tw+4 || b.Dy() != 3*th+4 {
+		t.Fatalf("grid size %v, want %dx%d", b, 3*tw+4, 3*th+4)
 	}
 	if got := img.RGBAAt(0, 0); got != background {
 		t.Fatalf("padding pixel %v", got)
 	}
 	// Image 4 (row 1, col 1), pixel (x=2,y=0) holds (2+4)/10 = 0.6.
-	x0, y0 := 1+1*(10+1), 1+1*(12+1)
+	x0, y0 := 1+1*(tw+1), 1+1*(th+1)
 	want := uint8(math.Round(0.6 * 255))
-	if got := img.RGBAAt(x0+2*2+1, y0+1); got.R != want || got.G != want || got.B != want {
+	if got := img.RGBAAt(x0+2*sc+1, y0+1); got.R != want || got.G != want || got.B != want {
 		t.Fatalf("pixel = %v, want grey %d", got, want)
 	}
 	p := filepath.Join(dir, "grid.png")
 	if err := SavePNG(p, img); err != nil {
 		t.Fatal(err)
 	}
-	checkPNG(t, p, 34, 40)
+	checkPNG(t, p, 3*tw+4, 3*th+4)
 
 	// RGB: a pure red image.
 	red := make([]float32, 3*2*2)
@@ -253,8 +263,9 @@ func TestGrid(t *testing.T) {
 	}
 	// Clamping, NaN and short images never panic.
 	odd := Grid([][]float32{{-3, 7, float32(math.NaN())}}, 1, 2, 2, 0, 0, -1)
-	if odd.RGBAAt(0, 0).R != 0 || odd.RGBAAt(1, 0).R != 255 || odd.RGBAAt(0, 1) != NaNColor || odd.RGBAAt(1, 1) != NaNColor {
-		t.Fatalf("clamping/NaN/missing wrong: %v %v %v %v", odd.RGBAAt(0, 0), odd.RGBAAt(1, 0), odd.RGBAAt(0, 1), odd.RGBAAt(1, 1))
+	q := CellScale(2, 2)
+	if odd.RGBAAt(0, 0).R != 0 || odd.RGBAAt(q, 0).R != 255 || odd.RGBAAt(0, q) != NaNColor || odd.RGBAAt(q, q) != NaNColor {
+		t.Fatalf("clamping/NaN/missing wrong: %v %v %v %v", odd.RGBAAt(0, 0), odd.RGBAAt(q, 0), odd.RGBAAt(0, q), odd.RGBAAt(q, q))
 	}
 	if e := Grid(nil, 1, 2, 2, 1, 1, 0); !e.Bounds().Empty() {
 		t.Fatal("empty grid not empty")
@@ -373,5 +384,109 @@ func TestColorMapAnchors(t *testing.T) {
 			}()
 			hexColors(bad)
 		}()
+	}
+}
+
+// inkBox is the bounding box of the pixels of img darker than mid grey.
+func inkBox(img *image.RGBA, r image.Rectangle) (image.Rectangle, int) {
+	box, n := image.Rectangle{}, 0
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if img.RGBAAt(x, y).R < 128 {
+				box = box.Union(image.Rect(x, y, x+1, y+1))
+				n++
+			}
+		}
+	}
+	return box, n
+}
+
+// TestTextIsLegible: labels are drawn in a typeface large enough to read (a
+// capital H at least 10 pixels tall, which the old 7×13 bitmap font was not),
+// centred on the line asked for, and titles stand out larger still.
+func TestTextIsLegible(t *testing.T) {
+	for _, st := range []Style{Label, Title} {
+		img := image.NewRGBA(image.Rect(0, 0, 120, 60))
+		for i := range img.Pix {
+			img.Pix[i] = 0xff
+		}
+		DrawStyled(img, st, 10, 30, "HHH")
+		box, n := inkBox(img, img.Bounds())
+		if n == 0 {
+			t.Fatalf("style %d: nothing drawn", st)
+		}
+		minH := 10
+		if st == Title {
+			minH = 12
+		}
+		if box.Dy() < minH {
+			t.Errorf("style %d: capital H is %d px tall, want at least %d", st, box.Dy(), minH)
+		}
+		if mid := (box.Min.Y + box.Max.Y) / 2; mid < 28 || mid > 32 {
+			t.Errorf("style %d: text centred on y=%d, asked for 30", st, mid)
+		}
+		if w := StyledWidth(st, "HHH"); box.Dx() > w || box.Dx() < w/2 {
+			t.Errorf("style %d: ink %d px wide, measured width %d", st, box.Dx(), w)
+		}
+	}
+	if StyledWidth(Title, "Saliency") <= TextWidth("Saliency") {
+		t.Error("the title face is not larger than the label face")
+	}
+}
+
+// TestWithTitle: the title band sits above the picture, holds ink, wraps a
+// long title onto several lines, and leaves the picture untouched below it.
+func TestWithTitle(t *testing.T) {
+	ims := [][]float32{make([]float32, 64), make([]float32, 64)}
+	grid := Grid(ims, 1, 8, 8, 2, 1, 2)
+	short := WithTitle(grid, "Saliency of class 3")
+	band := TitleBand(1)
+	if band < LineHeight(Title) || short.Bounds().Dy() != band+grid.Bounds().Dy() {
+		t.Fatalf("titled %v, grid %v, band %d", short.Bounds(), grid.Bounds(), band)
+	}
+	if _, n := inkBox(short, image.Rect(0, 0, short.Bounds().Dx(), band)); n < 50 {
+		t.Fatalf("title band has %d dark pixels; the title was not drawn", n)
+	}
+	if got, want := short.RGBAAt(5, band+5), grid.RGBAAt(5, 5); got != want {
+		t.Fatalf("picture moved: %v below the band, %v in the grid", got, want)
+	}
+	long := WithTitle(grid, strings.Repeat("a rather long title that says what is shown ", 4))
+	if long.Bounds().Dy() < TitleBand(2)+grid.Bounds().Dy() {
+		t.Fatalf("a long title was not wrapped: %v", long.Bounds())
+	}
+	if WithTitle(grid, "") != grid {
+		t.Fatal("an empty title changed the picture")
+	}
+}
+
+// TestCompactTicks: tick labels drop trailing zeros and exponents that
+// plot.DefaultTicks writes, and keep its tick positions.
+func TestCompactTicks(t *testing.T) {
+	for _, c := range []struct {
+		min, max float64
+		want     string
+	}{{0, 200, "100"}, {0.0005, 0.0015, "0.001"}, {240, 248, "244"}} {
+		var labels []string
+		def := plot.DefaultTicks{}.Ticks(c.min, c.max)
+		got := CompactTicks{}.Ticks(c.min, c.max)
+		if len(got) != len(def) {
+			t.Fatalf("[%v,%v]: %d ticks, default has %d", c.min, c.max, len(got), len(def))
+		}
+		for i, tk := range got {
+			if tk.Value != def[i].Value {
+				t.Fatalf("tick %d moved: %v vs %v", i, tk.Value, def[i].Value)
+			}
+			if tk.Label != "" {
+				labels = append(labels, tk.Label)
+			}
+		}
+		if !slices.Contains(labels, c.want) {
+			t.Errorf("[%v,%v]: labels %q lack %q", c.min, c.max, labels, c.want)
+		}
+		for _, l := range labels {
+			if strings.HasSuffix(l, "0") && strings.Contains(l, ".") {
+				t.Errorf("[%v,%v]: label %q has trailing zeros", c.min, c.max, l)
+			}
+		}
 	}
 }

@@ -50,10 +50,7 @@ again replaces an earlier demo in --out; anything else there is replaced only
 with --force.
 
 --quick runs only the VAE (configs/vae-digits.yaml, about ten seconds), into
---out itself, as the demo did before: CI uses it.
-
-Example:
-  genxai demo --out runs/demo && xdg-open runs/demo/report.html`,
+--out itself, as the demo did before: CI uses it.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if quick {

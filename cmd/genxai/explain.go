@@ -30,7 +30,7 @@ docs/config.md.`,
 // and the function that runs it on a config of config.ExplainSchema(name).
 type explainMethod struct {
 	name, use, short, long string
-	run                    func(*config.Config) (map[string]any, error)
+	run                    func(c *config.Config, progress io.Writer) (map[string]any, error)
 	print                  func(w io.Writer, s map[string]any) // extra lines after the summary, or nil
 }
 
@@ -115,7 +115,7 @@ func (m explainMethod) command() *cobra.Command {
 		panic("explain: no schema for method " + m.name)
 	}
 	cmd := &cobra.Command{Use: m.use, Short: m.short, Long: m.long}
-	return configure(cmd, schema, allFlags(schema), func(c *config.Config, stdout, _ io.Writer) error {
+	return configure(cmd, schema, allFlags(schema), func(c *config.Config, stdout, stderr io.Writer) error {
 		if c.Bool(config.ForceKey) {
 			// --force: clear out here; the method's runs.Create then finds
 			// an (empty) explanation of its own kind and replaces it.
@@ -125,7 +125,7 @@ func (m explainMethod) command() *cobra.Command {
 			}
 			d.Close()
 		}
-		s, err := m.run(c)
+		s, err := m.run(c, stderr)
 		if err != nil {
 			return err
 		}

@@ -5,15 +5,17 @@ import (
 	"genxai/xai/counterfactual"
 	"genxai/xai/featviz"
 	"genxai/xai/latent"
+	"genxai/xai/progress"
 	"genxai/xai/saliency"
 	"genxai/xai/tabular"
 	"genxai/xai/tokens"
+	"io"
 )
 
 // The one place where explain configs (config.ExplainSchema) become the
 // option structs of the xai packages; each function runs one method.
 
-func runSaliency(c *config.Config) (map[string]any, error) {
+func runSaliency(c *config.Config, _ io.Writer) (map[string]any, error) {
 	return saliency.Run(saliency.Options{
 		Run: c.String("run"), Out: c.String("out"), Inputs: c.String("input"), Executor: c.String("executor"),
 		Methods: c.Strings("methods"), Target: c.Int("target"), Steps: c.Int("steps"), Baseline: c.String("baseline"),
@@ -25,7 +27,7 @@ func runSaliency(c *config.Config) (map[string]any, error) {
 	})
 }
 
-func runFeatviz(c *config.Config) (map[string]any, error) {
+func runFeatviz(c *config.Config, log io.Writer) (map[string]any, error) {
 	return featviz.Run(featviz.Options{
 		Run: c.String("run"), Out: c.String("out"), Executor: c.String("executor"),
 		Classes: c.String("classes"), Units: c.String("units"), Compare: c.Int("compare"),
@@ -33,10 +35,11 @@ func runFeatviz(c *config.Config) (map[string]any, error) {
 			Steps: c.Int("steps"), LR: c.Float("lr"), L2: c.Float("l2"), TV: c.Float("tv"), Jitter: c.Int("jitter"),
 			BlurEvery: c.Int("blur_every"), BlurSigma: c.Float("blur_sigma"), Seed: int64(c.Int("seed")),
 		},
+		Progress: progress.New(log, "featviz"),
 	})
 }
 
-func runTokens(c *config.Config) (map[string]any, error) {
+func runTokens(c *config.Config, _ io.Writer) (map[string]any, error) {
 	return tokens.Run(tokens.Options{
 		Run: c.String("run"), Out: c.String("out"), Executor: c.String("executor"),
 		Prompt: c.String("prompt"), Tokens: c.Int("tokens"), Temperature: c.Float("temperature"),
@@ -44,29 +47,30 @@ func runTokens(c *config.Config) (map[string]any, error) {
 	})
 }
 
-func runLatent(c *config.Config) (map[string]any, error) {
+func runLatent(c *config.Config, _ io.Writer) (map[string]any, error) {
 	return latent.Views(latent.ViewOptions{
 		Run: c.String("run"), Out: c.String("out"), Inputs: c.String("input"), Executor: c.String("executor"),
 		Steps: c.Int("steps"), Range: c.Float("range"), Interp: c.Int("interpolation_steps"), MaxDims: c.Int("max_dims"),
 	})
 }
 
-func runAnomaly(c *config.Config) (map[string]any, error) {
+func runAnomaly(c *config.Config, _ io.Writer) (map[string]any, error) {
 	return latent.Anomaly(latent.AnomalyOptions{
 		Run: c.String("run"), Out: c.String("out"), Inputs: c.String("input"), Executor: c.String("executor"),
 		Samples: c.Int("samples"), Limit: c.Int("limit"), Seed: int64(c.Int("seed")),
 	})
 }
 
-func runCounterfactual(c *config.Config) (map[string]any, error) {
+func runCounterfactual(c *config.Config, log io.Writer) (map[string]any, error) {
 	return counterfactual.Run(counterfactual.Options{
 		Run: c.String("run"), Out: c.String("out"), Inputs: c.String("input"), Executor: c.String("executor"),
 		VAE: c.String("vae"), Target: c.Int("target"), N: c.Int("n"), Steps: c.Int("steps"), LR: c.Float("lr"),
 		Lambda: c.Float("lambda"), Confidence: c.Float("confidence"), Show: c.Int("show"),
+		Progress: progress.New(log, "counterfactual"),
 	})
 }
 
-func runTabular(c *config.Config) (map[string]any, error) {
+func runTabular(c *config.Config, _ io.Writer) (map[string]any, error) {
 	return tabular.Run(tabular.Options{
 		Run: c.String("run"), Out: c.String("out"), Rows: c.String("rows"), Samples: c.Int("samples"),
 		Background: c.Int("background"), Exact: c.Bool("exact"), Repeats: c.Int("repeats"),

@@ -25,7 +25,13 @@ var rootCmd = &cobra.Command{
 }
 
 func main() {
-	if err := rootCmd.Execute(); err != nil {
+	// Every command registers itself in its own file's init; the examples
+	// are attached once the tree is complete.
+	err := attachExamples(rootCmd)
+	if err == nil {
+		err = rootCmd.Execute()
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "genxai:", err)
 		var ec exitCoder
 		if errors.As(err, &ec) {

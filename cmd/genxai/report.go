@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"genxai/report"
+	"genxai/xai/progress"
 )
 
 func init() {
@@ -23,16 +24,13 @@ sample and reconstruction grids with a slider over the epochs kept in epochs/,
 its tables (click a header to sort) and text samples, then every explanation,
 augmentation or glass-box result whose summary.json names DIR as its source,
 found among DIR's sibling directories and in each --also directory (and its
-subdirectories). genxai train writes the report at the end of training.
-
-Example:
-  genxai report --run runs/cnn --also runs/explanations`,
+subdirectories). genxai train writes the report at the end of training.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if run == "" {
 				return fmt.Errorf("say which run to report on: --run runs/vae-...")
 			}
-			path, err := report.Write(run, report.Options{Also: also, Log: cmd.ErrOrStderr()})
+			path, err := report.Write(run, report.Options{Also: also, Progress: progress.New(cmd.ErrOrStderr(), "report")})
 			if err != nil {
 				return err
 			}

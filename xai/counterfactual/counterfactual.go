@@ -26,6 +26,7 @@ import (
 	"genxai/nets"
 	"genxai/xai/explain"
 	"genxai/xai/latent"
+	"genxai/xai/progress"
 )
 
 // Options are the settings of `genxai explain counterfactual`.
@@ -42,6 +43,9 @@ type Options struct {
 	Confidence float64 // success needs the target's probability ≥ this (and to be the most probable class)
 	Show       int     // rows drawn in counterfactuals.png
 	Executor   string
+	// Progress reports the search's steps (nil: silent); the command
+	// makes it with progress.New on stderr.
+	Progress *progress.Meter
 }
 
 // Flags returns the options as config.yaml settings.
@@ -128,9 +132,15 @@ func Run(o Options) (map[string]any, error) {
 		return nil, err
 	}
 	var results []Result
+	meter := o.Progress
+	batches := (len(pixels) + rows - 1) / rows
 	for start := 0; start < len(pixels); start += rows {
 		end := min(start+rows, len(pixels))
-		rs, err := s.search(pixels[start:end], o)
+		report := func(step, found int) {
+			meter.Report(int64(start/rows*(o.Steps+1)+step), int64(batches*(o.Steps+1)), "steps",
+				fmt.Sprintf("batch %d/%d, %d of %d images reached class %d", start/rows+1, batches, found, end-start, o.Target), true)
+		}
+		rs, err := s.search(pixels[start:end], o, report)
 		if err != nil {
 			return nil, err
 		}
@@ -269,8 +279,9 @@ func (s *searcher) defaultInputs(n int, labels []int, image func(int) []float32,
 	return out, nil
 }
 
-// search runs the latent search for up to s.rows images.
-func (s *searcher) search(xs [][]float32, o Options) ([]Result, error) {
+// search runs the latent search for up to s.rows images, calling report
+// after each step with the step and the number of images that succeeded.
+func (s *searcher) search(xs [][]float32, o Options, report func(step, found int)) ([]Result, error) {
 	z0, _, err := s.vae.Encode(xs)
 	if err != nil {
 		return nil, err
@@ -315,6 +326,7 @@ func (s *searcher) search(xs [][]float32, o Options) ([]Result, error) {
 				done[i] = true
 			}
 		}
+		report(step, countTrue(done))
 		if step == o.Steps || !slices.Contains(done, false) {
 			break
 		}
@@ -348,6 +360,17 @@ func (s *searcher) search(xs [][]float32, o Options) ([]Result, error) {
 	return res, nil
 }
 
+// countTrue counts the true values of bs.
+func countTrue(bs []bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
+}
+
 // draw writes counterfactuals.png for the first o.Show images.
 func draw(out *explain.Out, o Options, inputs []explain.Input, labels []int, pixels [][]float32, rs []Result, c, h, w int, name func(int) string) error {
 	n := min(o.Show, len(rs))
@@ -378,7 +401,7 @@ func draw(out *explain.Out, o Options, inputs []explain.Input, labels []int, pix
 	}
 	sheet := explain.Sheet(explain.SheetSpec{
 		Title:   fmt.Sprintf("Counterfactuals towards class %s (latent search, lambda %.3g)", name(o.Target), o.Lambda),
-		Columns: []string{"original", "recon", "counter- factual", "cf - recon"}, RowLabels: rowLabels,
+		Columns: []string{"original", "recon", "counterfactual", "cf - recon"}, RowLabels: rowLabels,
 		Tiles: tiles, H: h, W: w, Cols: 4,
 		Bar: &explain.Bar{Lo: -hi, Hi: hi, Diverging: true, Label: "cf - recon"},
 	})

@@ -3,9 +3,11 @@ package counterfactual
 import (
 	"encoding/json"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"genxai/xai/explain/explaintest"
+	"genxai/xai/progress"
 )
 
 func options(clf, vae, out string) Options {
@@ -17,11 +19,19 @@ func TestCounterfactualSuccessRate(t *testing.T) {
 	clf := explaintest.Train(t, explaintest.ClassifierMLP)
 	vae := explaintest.Train(t, explaintest.DigitsVAE(8, 15))
 	out := t.TempDir()
-	s, err := Run(options(clf, vae, out))
+	var log strings.Builder
+	o := options(clf, vae, out)
+	o.Progress = progress.Unthrottled(&log, "counterfactual")
+	s, err := Run(o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	explaintest.CheckPNG(t, filepath.Join(out, "counterfactuals.png"), 4*64, 12*64)
+	// The search reports every step until all images succeed.
+	if lines := strings.Count(log.String(), "\n"); lines < 2 || !strings.Contains(log.String(), "counterfactual: 1/301 steps") ||
+		!strings.Contains(log.String(), "images reached class 3") {
+		t.Errorf("%d progress lines:\n%.300s", lines, log.String())
+	}
+	explaintest.CheckPNG(t, filepath.Join(out, "counterfactuals.png"), 4*112, 12*112)
 	if s["images"].(int) != 100 {
 		t.Fatalf("%v images, want 100", s["images"])
 	}

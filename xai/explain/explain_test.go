@@ -1,10 +1,13 @@
 package explain
 
 import (
+	"image"
+	"image/color"
 	"slices"
 	"testing"
 
 	"genxai/nets"
+	"genxai/viz"
 	"genxai/xai/explain/explaintest"
 )
 
@@ -80,14 +83,40 @@ func TestScorerChecksShapes(t *testing.T) {
 	}
 }
 
+// TestSheetSize: every tile is enlarged to at least viz.MinCell pixels, the
+// title band above the sheet holds text, and headings wrap in the label face.
 func TestSheetSize(t *testing.T) {
-	tiles := [][]float32{GrayTile(make([]float32, 64), 1, 8, 8), ColorTile(make([]float64, 64), 8, 8, -1, 1, true)}
-	img := Sheet(SheetSpec{Title: "t", Columns: []string{"a", "b"}, RowLabels: []string{"row"}, Tiles: tiles, H: 8, W: 8, Cols: 2,
-		Bar: &Bar{Lo: -1, Hi: 1, Diverging: true, Label: "x"}})
-	if b := img.Bounds(); b.Dx() < 2*64 || b.Dy() < 64 {
-		t.Errorf("sheet is %v, want at least 128×64", b)
+	black := GrayTile(make([]float32, 64), 1, 8, 8)
+	tiles := [][]float32{black, ColorTile(make([]float64, 64), 8, 8, -1, 1, true)}
+	img := Sheet(SheetSpec{Title: "Saliency of the digit 3", Columns: []string{"input", "saliency"}, RowLabels: []string{"test:0"},
+		Tiles: tiles, H: 8, W: 8, Cols: 2, Scale: 1, Bar: &Bar{Lo: -1, Hi: 1, Diverging: true, Label: "x"}})
+	// The black tile is the only pure black area (text is dark grey and
+	// anti-aliased): its extent is the drawn cell size.
+	cell, band := image.Rectangle{}, image.Rectangle{}
+	b := img.Bounds()
+	ink := 0
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			c := img.RGBAAt(x, y)
+			if c == (color.RGBA{0, 0, 0, 255}) {
+				cell = cell.Union(image.Rect(x, y, x+1, y+1))
+			}
+			if y < viz.TitleBand(1) && c.R < 128 {
+				band = band.Union(image.Rect(x, y, x+1, y+1))
+				ink++
+			}
+		}
 	}
-	if got := wrap("counter- factual", 60); len(got) != 2 {
+	if cell.Dx() < viz.MinCell || cell.Dy() < viz.MinCell {
+		t.Errorf("an 8×8 tile is drawn %d×%d px, want at least %d", cell.Dx(), cell.Dy(), viz.MinCell)
+	}
+	if ink < 50 || band.Dy() < 10 {
+		t.Errorf("title band: %d dark pixels over %v; the title was not drawn legibly", ink, band)
+	}
+	if cell.Min.Y < viz.TitleBand(1) {
+		t.Errorf("the tile starts at y=%d, inside the title band", cell.Min.Y)
+	}
+	if got := viz.Wrap(viz.Label, "counter- factual", viz.TextWidth("counter-")+4); len(got) != 2 {
 		t.Errorf("wrap gave %q", got)
 	}
 }

@@ -88,21 +88,20 @@ func MaxAbs(vs []float64) float64 {
 	return m
 }
 
-// TileScale is the magnification that makes an h-pixel image about 64 screen
-// pixels tall (8 for the 8×8 digits, 3 for 28×28 Fashion-MNIST).
-func TileScale(h int) int {
-	return max(1, (64+h-1)/h)
-}
+// TileScale is the magnification that draws an h-pixel image at least
+// viz.MinCell (112) screen pixels tall: 14 for the 8×8 digits, 4 for 28×28
+// Fashion-MNIST.
+func TileScale(h int) int { return viz.CellScale(h, h) }
 
 // SheetSpec describes a labelled sheet of tiles.
 type SheetSpec struct {
-	Title     string      // a line of text above everything
+	Title     string      // what the sheet shows, in the title face above everything
 	Columns   []string    // headings above the columns
 	RowLabels []string    // labels left of the rows
 	Tiles     [][]float32 // RGB tiles (see GrayTile), row by row
 	H, W      int         // tile size in image pixels
 	Cols      int         // tiles per row
-	Scale     int         // magnification; 0 picks TileScale(H)
+	Scale     int         // magnification; below TileScale(H) it is raised to it
 	// Bar, when not nil, attaches a colour bar.
 	Bar *Bar
 }
@@ -115,42 +114,33 @@ type Bar struct {
 }
 
 // Sheet draws spec: the grid of tiles with row labels (viz.GridWithLabels),
-// column headings and a title above it, and the colour bar on the right.
+// column headings above it, the colour bar on the right and the title above
+// everything (viz.WithTitle). All text is drawn by viz.
 func Sheet(spec SheetSpec) *image.RGBA {
-	scale := spec.Scale
-	if scale < 1 {
-		scale = TileScale(spec.H)
-	}
 	const pad = 2
-	grid := viz.GridWithLabels(spec.Tiles, 3, spec.H, spec.W, spec.Cols, scale, pad, spec.RowLabels)
+	grid := viz.GridWithLabels(spec.Tiles, 3, spec.H, spec.W, spec.Cols, spec.Scale, pad, spec.RowLabels)
 	gb := grid.Bounds()
 	cols := min(spec.Cols, len(spec.Tiles))
 	if cols < 1 {
 		cols = 1
 	}
+	scale := max(spec.Scale, viz.CellScale(spec.H, spec.W))
 	tw := spec.W * scale
 	margin := gb.Dx() - cols*tw - (cols+1)*pad
 	// Column headings, wrapped onto as many lines as the widest needs.
+	lh := viz.LineHeight(viz.Label)
 	lines := 0
 	heads := make([][]string, len(spec.Columns))
 	for i, h := range spec.Columns {
-		heads[i] = wrap(h, max(tw+pad, 8*charWidth))
+		heads[i] = viz.Wrap(viz.Label, h, tw+pad)
 		lines = max(lines, len(heads[i]))
 	}
-	titleH := 0
-	if spec.Title != "" {
-		titleH = lineHeight + 4
-	}
-	headH := lines * lineHeight
+	headH := lines * lh
 	if headH > 0 {
-		headH += 4
+		headH += 6
 	}
-	width := max(gb.Dx(), viz.TextWidth(spec.Title)+8)
-	out := image.NewRGBA(image.Rect(0, 0, width, titleH+headH+gb.Dy()))
+	out := image.NewRGBA(image.Rect(0, 0, gb.Dx(), headH+gb.Dy()))
 	draw.Draw(out, out.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
-	if spec.Title != "" {
-		viz.DrawText(out, 4, 2+lineHeight/2, spec.Title)
-	}
 	for i, ls := range heads {
 		if i >= cols {
 			break
@@ -158,54 +148,14 @@ func Sheet(spec SheetSpec) *image.RGBA {
 		x0 := margin + pad + i*(tw+pad)
 		for j, l := range ls {
 			x := x0 + (tw-viz.TextWidth(l))/2
-			viz.DrawText(out, max(0, x), titleH+j*lineHeight+lineHeight/2+1, l)
+			viz.DrawText(out, max(0, x), 3+j*lh+lh/2, l)
 		}
 	}
-	draw.Draw(out, image.Rect(0, titleH+headH, gb.Dx(), titleH+headH+gb.Dy()), grid, gb.Min, draw.Src)
-	if spec.Bar == nil {
-		return out
+	draw.Draw(out, image.Rect(0, headH, gb.Dx(), headH+gb.Dy()), grid, gb.Min, draw.Src)
+	if spec.Bar != nil {
+		out = viz.ColorBar(out, spec.Bar.Lo, spec.Bar.Hi, spec.Bar.Diverging, spec.Bar.Label)
 	}
-	return viz.ColorBar(out, spec.Bar.Lo, spec.Bar.Hi, spec.Bar.Diverging, spec.Bar.Label)
-}
-
-const (
-	charWidth  = 7  // width of a glyph of basicfont.Face7x13
-	lineHeight = 13 // its line height
-)
-
-// wrap splits s at spaces into lines at most width pixels wide (a word
-// longer than that stays whole).
-func wrap(s string, width int) []string {
-	var lines []string
-	line := ""
-	word := ""
-	flush := func() {
-		if word == "" {
-			return
-		}
-		switch {
-		case line == "":
-			line = word
-		case viz.TextWidth(line+" "+word) <= width:
-			line += " " + word
-		default:
-			lines = append(lines, line)
-			line = word
-		}
-		word = ""
-	}
-	for _, r := range s {
-		if r == ' ' {
-			flush()
-			continue
-		}
-		word += string(r)
-	}
-	flush()
-	if line != "" {
-		lines = append(lines, line)
-	}
-	return lines
+	return viz.WithTitle(out, spec.Title)
 }
 
 // rgbPlanes reads an RGBA image into three planes of values in [0,1].

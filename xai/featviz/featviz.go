@@ -14,6 +14,7 @@ import (
 	"math/rand"
 
 	"genxai/xai/explain"
+	"genxai/xai/progress"
 	"genxai/xai/saliency"
 )
 
@@ -32,8 +33,8 @@ type Params struct {
 // Maximize returns, for each output index in targets, an image x in [0,1]
 // (c×h×w) that makes the scorer's output large, and that output's final
 // value on the unjittered image. All targets are optimized together, one per
-// scorer row.
-func Maximize(s *explain.Scorer, c, h, w int, targets []int, p Params) ([][]float32, []float64, error) {
+// scorer row. Each step is reported on meter (nil: silent).
+func Maximize(s *explain.Scorer, c, h, w int, targets []int, p Params, meter *progress.Meter) ([][]float32, []float64, error) {
 	if p.Steps < 1 || !(p.LR > 0) || p.L2 < 0 || p.TV < 0 || p.Jitter < 0 || p.BlurEvery < 0 || p.BlurSigma < 0 {
 		return nil, nil, fmt.Errorf("feature visualization: steps ≥ 1, lr > 0 and non-negative regularization weights are needed, got %+v", p)
 	}
@@ -67,6 +68,7 @@ func Maximize(s *explain.Scorer, c, h, w int, targets []int, p Params) ([][]floa
 		if err != nil {
 			return nil, nil, err
 		}
+		meter.Report(int64(step), int64(p.Steps), "steps", fmt.Sprintf("%d targets", n), false)
 		for i := range xs {
 			g := roll(r.Grad[i], c, h, w, -dx, -dy)
 			tv := tvGrad(xs[i], c, h, w)

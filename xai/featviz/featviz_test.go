@@ -3,9 +3,11 @@ package featviz
 import (
 	"math"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"genxai/xai/explain/explaintest"
+	"genxai/xai/progress"
 )
 
 func params() Params {
@@ -15,11 +17,16 @@ func params() Params {
 func TestFeatvizBeatsTrainingImages(t *testing.T) {
 	run := explaintest.Train(t, explaintest.ClassifierCNN)
 	out := t.TempDir()
-	s, err := Run(Options{Run: run, Out: out, Compare: 1000, Params: params(), Executor: "tape"})
+	var log strings.Builder
+	s, err := Run(Options{Run: run, Out: out, Compare: 1000, Params: params(), Executor: "tape", Progress: progress.Unthrottled(&log, "featviz")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	explaintest.CheckPNG(t, filepath.Join(out, "featviz.png"), 2*64, 10*64)
+	// One progress line per step, each saying how far it is.
+	if lines := strings.Count(log.String(), "\n"); lines < params().Steps || !strings.Contains(log.String(), "featviz: 200/200 steps") {
+		t.Errorf("%d progress lines for %d steps:\n%.300s", lines, params().Steps, log.String())
+	}
+	explaintest.CheckPNG(t, filepath.Join(out, "featviz.png"), 2*112, 10*112)
 	if s["compared_images"].(int) != 1000 {
 		t.Fatalf("compared with %v images, want 1000", s["compared_images"])
 	}
@@ -37,7 +44,7 @@ func TestFeatvizUnits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	explaintest.CheckPNG(t, filepath.Join(out, "featviz.png"), 2*64, 3*64)
+	explaintest.CheckPNG(t, filepath.Join(out, "featviz.png"), 2*112, 3*112)
 	if len(s["targets"].([]map[string]any)) != 3 {
 		t.Errorf("want 3 targets")
 	}

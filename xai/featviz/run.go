@@ -8,16 +8,20 @@ import (
 	"strings"
 
 	"genxai/xai/explain"
+	"genxai/xai/progress"
 )
 
 // Options are the settings of `genxai explain featviz`.
 type Options struct {
-	Run      string // classifier run directory
-	Out      string // output directory
-	Classes  string // comma-separated classes whose logits are maximized; "" = all
-	Units    string // comma-separated units of the last hidden layer to maximize instead of logits
-	Compare  int    // random training images the results are compared with
-	Params   Params
+	Run     string // classifier run directory
+	Out     string // output directory
+	Classes string // comma-separated classes whose logits are maximized; "" = all
+	Units   string // comma-separated units of the last hidden layer to maximize instead of logits
+	Compare int    // random training images the results are compared with
+	Params  Params
+	// Progress reports the search's steps (nil: silent); the command
+	// makes it with progress.New on stderr.
+	Progress *progress.Meter
 	Executor string
 }
 
@@ -77,7 +81,7 @@ func Run(o Options) (map[string]any, error) {
 	}
 	defer s.Close()
 	c, h, w := trainSet.C, trainSet.H, trainSet.W
-	imgs, reached, err := Maximize(s, c, h, w, targets, o.Params)
+	imgs, reached, err := Maximize(s, c, h, w, targets, o.Params, o.Progress)
 	if err != nil {
 		return nil, err
 	}

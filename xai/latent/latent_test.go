@@ -16,8 +16,8 @@ func TestViews(t *testing.T) {
 		t.Fatal(err)
 	}
 	// 4 rows of 7 tiles of 8×8 at scale 8, plus labels, title, headings.
-	explaintest.CheckPNG(t, filepath.Join(out, "traversal.png"), 7*64, 4*64)
-	explaintest.CheckPNG(t, filepath.Join(out, "interpolation.png"), 10*64, 64)
+	explaintest.CheckPNG(t, filepath.Join(out, "traversal.png"), 7*112, 4*112)
+	explaintest.CheckPNG(t, filepath.Join(out, "interpolation.png"), 10*112, 112)
 	act := s["activity_per_dim"].([]float64)
 	if len(act) != 4 {
 		t.Fatalf("activity has %d dimensions, want 4", len(act))
@@ -47,7 +47,7 @@ func TestAnomaly(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		explaintest.CheckPNG(t, filepath.Join(out, "anomaly_maps.png"), 3*64, 16*64)
+		explaintest.CheckPNG(t, filepath.Join(out, "anomaly_maps.png"), 3*112, 16*112)
 		explaintest.CheckPNG(t, filepath.Join(out, "roc.png"), 200, 200)
 		auc := s["roc_auc"].(float64)
 		// Nines are not wildly unlike the other digits, but a VAE that never

@@ -54,6 +54,15 @@ func New(w io.Writer, task string) *Meter {
 	return m
 }
 
+// Unthrottled returns a Meter like New's that writes every report at once
+// (no Delay, no Interval): tests use it to check that a long loop reports
+// its progress.
+func Unthrottled(w io.Writer, task string) *Meter {
+	m := New(w, task)
+	m.Delay, m.Interval = 0, 0
+	return m
+}
+
 // Report records that done of total units of work are finished (total ≤ 0:
 // unknown) and, unless throttled, writes a line "task: done/total unit (p%),
 // detail, elapsed, ETA" on the writer. With bound the ETA is an upper bound
