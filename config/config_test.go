@@ -241,7 +241,7 @@ func TestDefaultsAndTypes(t *testing.T) {
 		{c.Float("train.min_lr"), 0.0},
 		{c.Float("train.grad_clip"), 0.0},
 		{c.Int("train.log_every"), 50},
-		{c.String("train.executor"), "tape"},
+		{c.String("train.executor"), "plan"},
 		{c.Int("train.threads"), 0},
 		{c.Int("train.blas_threads"), 1},
 		{c.String("model.arch"), "mlp"},

@@ -6,6 +6,7 @@ package config
 // literals.
 func init() {
 	RegisterExecutor("tape")
+	RegisterExecutor("plan")
 	RegisterKind("vae", []Key{
 		{Name: "model.arch", Type: String, Default: "mlp", Enum: []string{"mlp", "conv"}, Doc: "architecture"},
 		{Name: "model.hidden", Type: IntList, Default: []int{400}, Min: F(1), Max: F(65536), MinLen: 1, Doc: "hidden widths"},

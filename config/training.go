@@ -108,7 +108,7 @@ func sharedKeys(kinds, executors []string) []Key {
 		FloatKey("train.grad_clip", 0, "clip the global L2 norm of the gradients to this value; 0 = off").AtLeast(0),
 		IntKey("train.keep_images", 10, "keep the per-epoch pictures (epochs/NAME_epochNNN.png) of the last this many epochs; 0 keeps all. The last epoch's are also NAME.png at the top of the run directory").AtLeast(0),
 		IntKey("train.log_every", 50, "log metrics every this many steps").AtLeast(1),
-		StringKey("train.executor", "tape", "how the graph runs: tape is Gorgonia's TapeMachine, the reference").OneOf(executors...),
+		StringKey("train.executor", "plan", "how the graph runs: plan lowers the whole step (random inputs, forward, backward, clipping, optimizer, running statistics) onto the backend once, with the run's state resident there; tape is Gorgonia's TapeMachine with the step's host work on the host, the reference the plan is tested against").OneOf(executors...),
 		IntKey("train.threads", 0, "CPU threads for Go's own work (GOMAXPROCS); 0 = all cores").AtLeast(0),
 		IntKey("train.blas_threads", 1, "OpenBLAS threads per matrix product; 0 = OpenBLAS's own choice (OPENBLAS_NUM_THREADS, else all cores). 1 is the default because this project's products are small: on two cores a second OpenBLAS thread spun in sched_yield (half the CPU time as system time) and made the conditional DCGAN and the transformer no faster, 5–8% slower").AtLeast(0),
 	}

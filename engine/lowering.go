@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 
 	G "gorgonia.org/gorgonia"
@@ -16,6 +17,12 @@ type Lowerable interface {
 	// returns the op's lowering for exactly those shapes.
 	Lower(in [][]int) (Lowering, error)
 }
+
+// ErrNoLowering is what Lowerable.Lower returns for an op that has no
+// backend kernels after all (an op type some of whose instances do, such as
+// nets' adapter for explanation-only ops): the plan runs it through its Do
+// on the host (see Plan.Fallbacks).
+var ErrNoLowering = errors.New("the op has no backend kernels")
 
 // Lowering is an op lowered for one set of operand shapes.
 type Lowering struct {

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -216,7 +217,11 @@ func (l *lowerer) node(n *G.Node) error {
 		return nil
 	}
 	if op, ok := n.Op().(Lowerable); ok {
-		return l.lowered(n, op)
+		if err := l.lowered(n, op); !errors.Is(err, ErrNoLowering) {
+			return err
+		}
+		l.fallback(n)
+		return nil
 	}
 	switch opType(n.Op()) {
 	case "gorgonia.reshapeOp":

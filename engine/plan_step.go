@@ -36,6 +36,7 @@ func (l *lowerer) trainStep(t TrainSpec) error {
 			return nil, fmt.Errorf("%s is not in the run's workspace", what)
 		}
 		p.written = append(p.written, r)
+		p.residents = append(p.residents, r) // uploaded before a run when the host is newer (a restored checkpoint)
 		return r, nil
 	}
 	for i, par := range t.Params {

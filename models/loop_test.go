@@ -123,7 +123,7 @@ func TestInterruptWritesResumableCheckpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := loadConfig(t, digitsVAE)
-	task, err := NewVAETask(c, train.OptimConfigFrom(c), "tape")
+	task, err := NewVAETask(c, train.OptimConfigFrom(c), c.String("train.executor"))
 	if err != nil {
 		t.Fatal(err)
 	}

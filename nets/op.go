@@ -145,6 +145,9 @@ func (op *ownOp) Lower(in [][]int) (engine.Lowering, error) {
 	for i, s := range in {
 		shapes[i] = tensor.Shape(s)
 	}
+	if op.spec.lower == nil {
+		return engine.Lowering{}, engine.ErrNoLowering
+	}
 	out, _, err := op.spec.plan(shapes)
 	if err != nil {
 		return engine.Lowering{}, err
