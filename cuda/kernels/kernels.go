@@ -61,7 +61,7 @@ func mustRead(name string) string {
 }
 
 // unitNames are the fixed units, one per .cu file.
-var unitNames = []string{"elementwise", "reduce", "softmax", "layernorm", "gemm"}
+var unitNames = []string{"elementwise", "reduce", "softmax", "layernorm", "gemm", "conv", "pool", "gather"}
 
 // Units returns the fixed units (everything but the generated chains), in
 // a stable order.
