@@ -4,6 +4,15 @@
 // order (engine/cpu/kern/pool.go and upsample.go), so the results are
 // engine/cpu's bits, ties, NaNs and signed zeros included.
 
+// plane_index splits the index i of a value of planes [planes, h, w] into
+// its plane p, row y and column x.
+__device__ __forceinline__ void plane_index(i64 i, int h, int w, i64* p, int* y, int* x) {
+  *x = (int)(i % w);
+  const i64 r = i / w;
+  *y = (int)(r % h);
+  *p = r / h;
+}
+
 // go_max is Go's builtin max for float32, which engine/cpu's 2×2 pooling
 // uses: a NaN operand gives NaN, max(−0, +0) is +0, else the larger.
 __device__ __forceinline__ float go_max(float a, float b) {
@@ -21,10 +30,9 @@ __device__ __forceinline__ float go_max(float a, float b) {
 extern "C" __global__ void max_pool(const float* x, int planes, int h, int w, int k, float* y) {
   const int oh = h / k, ow = w / k;
   GENXAI_GRID_LOOP(i, (i64)planes * oh * ow) {
-    const int ox = (int)(i % ow);
-    const i64 r = i / ow;
-    const int oy = (int)(r % oh);
-    const i64 p = r / oh;
+    i64 p;
+    int oy, ox;
+    plane_index(i, oh, ow, &p, &oy, &ox);
     const float* win = x + (p * h + (i64)oy * k) * w + (i64)ox * k;
     float m;
     if (k == 2) {
@@ -66,10 +74,9 @@ extern "C" __global__ void max_pool_grad(const float* x, const float* y, const f
                                          int k, float* dx) {
   const int oh = h / k, ow = w / k;
   GENXAI_GRID_LOOP(i, (i64)planes * h * w) {
-    const int ix = (int)(i % w);
-    const i64 r = i / w;
-    const int iy = (int)(r % h);
-    const i64 p = r / h;
+    i64 p;
+    int iy, ix;
+    plane_index(i, h, w, &p, &iy, &ix);
     const int oy = iy / k, ox = ix / k;
     float g = 0.0f;
     if (oy < oh && ox < ow) {
@@ -86,10 +93,9 @@ extern "C" __global__ void max_pool_grad(const float* x, const float* y, const f
 extern "C" __global__ void upsample(const float* x, int planes, int h, int w, int k, float* y) {
   const int w2 = w * k, h2 = h * k;
   GENXAI_GRID_LOOP(i, (i64)planes * h2 * w2) {
-    const int x2 = (int)(i % w2);
-    const i64 r = i / w2;
-    const int y2 = (int)(r % h2);
-    const i64 p = r / h2;
+    i64 p;
+    int y2, x2;
+    plane_index(i, h2, w2, &p, &y2, &x2);
     y[i] = x[(p * h + y2 / k) * w + x2 / k];
   }
 }
@@ -100,10 +106,9 @@ extern "C" __global__ void upsample(const float* x, int planes, int h, int w, in
 extern "C" __global__ void upsample_grad(const float* dy, int planes, int h, int w, int k, float* dx) {
   const int w2 = w * k;
   GENXAI_GRID_LOOP(i, (i64)planes * h * w) {
-    const int ix = (int)(i % w);
-    const i64 r = i / w;
-    const int iy = (int)(r % h);
-    const i64 p = r / h;
+    i64 p;
+    int iy, ix;
+    plane_index(i, h, w, &p, &iy, &ix);
     const float* block = dy + ((p * h + iy) * k * (i64)w2) + (i64)ix * k;
     float acc = 0.0f;
     for (int a = 0; a < k; a++)
