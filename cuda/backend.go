@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"genxai/engine"
-	"genxai/engine/cpu"
 )
 
 // Backend is engine.Backend on one CUDA device, written against the function
@@ -37,7 +36,6 @@ type Backend struct {
 	live   map[*buffer]struct{}     // buffers not yet freed (Close frees them)
 	stage  staging
 	clip   clipScratch
-	host   *cpu.Backend // the host-staged layers (see backend_host.go)
 }
 
 var _ engine.Backend = (*Backend)(nil)
@@ -57,7 +55,7 @@ type BackendOptions struct {
 // handle; kernels are compiled later, at first use.
 func NewBackend(ctx Context, o BackendOptions) (*Backend, error) {
 	b := &Backend{ctx: ctx, compile: o.Compiler, mods: map[string]Module{}, funcs: map[string]Function{},
-		chains: map[*engine.Chain]string{}, live: map[*buffer]struct{}{}, host: cpu.New(cpu.Options{Workers: 1})}
+		chains: map[*engine.Chain]string{}, live: map[*buffer]struct{}{}}
 	if b.compile == nil {
 		b.compile = NVRTCCompiler(ctx.Info(), "")
 	}
