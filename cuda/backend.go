@@ -28,6 +28,7 @@ type Backend struct {
 	stream  Stream
 	blas    BLAS
 	compile Compiler
+	owned   bool // Close closes ctx
 	err     error
 
 	mods   map[string]Module        // loaded units by name
@@ -45,13 +46,15 @@ type BackendOptions struct {
 	// Compiler compiles kernel units; nil means NVRTCCompiler with the
 	// default on-disk cache, for the context's device.
 	Compiler Compiler
+	// OwnContext makes Close close the context too.
+	OwnContext bool
 	// TF32 lets cuBLAS use TF32 tensor cores for float32 products (about
 	// 3e-4 relative error instead of 1e-6; off by default).
 	TF32 bool
 }
 
 // NewBackend returns a backend on ctx, which it uses but does not own (the
-// caller closes ctx after the backend). It creates the stream and the BLAS
+// caller closes ctx after the backend) unless o.OwnContext. It creates the stream and the BLAS
 // handle; kernels are compiled later, at first use.
 func NewBackend(ctx Context, o BackendOptions) (*Backend, error) {
 	b := &Backend{ctx: ctx, compile: o.Compiler, mods: map[string]Module{}, funcs: map[string]Function{},
@@ -71,6 +74,7 @@ func NewBackend(ctx Context, o BackendOptions) (*Backend, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cuda backend: %w", errJoin(err, b.Close()))
 	}
+	b.owned = o.OwnContext // a failed start leaves ctx to the caller
 	return b, nil
 }
 
@@ -127,6 +131,10 @@ func (b *Backend) Close() error {
 	if b.stream != 0 {
 		errs = append(errs, b.ctx.DestroyStream(b.stream))
 		b.stream = 0
+	}
+	if b.owned {
+		errs = append(errs, b.ctx.Close())
+		b.owned = false
 	}
 	return errJoin(append([]error{b.err}, errs...)...)
 }
