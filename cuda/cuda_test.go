@@ -1,10 +1,13 @@
 package cuda
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
 	"genxai/cuda/dl"
+	"genxai/engine"
 )
 
 func TestProbeMissingLibrary(t *testing.T) {
@@ -71,31 +74,56 @@ func TestChoose(t *testing.T) {
 	h100 := func() ([]Device, int, string) {
 		return []Device{{Index: 0, Name: "NVIDIA H100", MemoryBytes: 80 << 30, ComputeCapability: "9.0"}}, 12040, ""
 	}
+	ok := func() error { return nil }
+	noNVRTC := func() error { return errors.New("NVRTC does not load: libnvrtc.so.12 not found") }
 	for _, in := range []string{"cpu", " CPU "} {
-		dev, why, err := choose(in, none)
+		dev, why, err := choose(in, h100, ok)
 		if err != nil || dev != "cpu" || why == "" {
 			t.Fatalf("%q: %q %q %v", in, dev, why, err)
 		}
 	}
 	for _, in := range []string{"auto", "", "Auto"} {
-		dev, why, err := choose(in, none)
+		dev, why, err := choose(in, none, ok)
 		if err != nil || dev != "cpu" || !strings.Contains(why, "no NVIDIA driver") {
 			t.Fatalf("%q without GPU: %q %q %v", in, dev, why, err)
 		}
-		dev, why, err = choose(in, h100)
-		if err != nil || dev != "cpu" || !strings.Contains(why, "NVIDIA H100") || !strings.Contains(why, "not implemented") {
+		dev, why, err = choose(in, h100, noNVRTC)
+		if err != nil || dev != "cpu" || !strings.Contains(why, "NVIDIA H100") || !strings.Contains(why, "libnvrtc") {
+			t.Fatalf("%q with GPU, without NVRTC: %q %q %v", in, dev, why, err)
+		}
+		dev, why, err = choose(in, h100, ok)
+		if err != nil || dev != "cuda" || !strings.Contains(why, "auto chose the GPU") || !strings.Contains(why, "NVIDIA H100") || !strings.Contains(why, "12.4") {
 			t.Fatalf("%q with GPU: %q %q %v", in, dev, why, err)
 		}
 	}
-	_, _, err := choose("cuda", h100)
-	if err == nil || !strings.Contains(err.Error(), "not implemented") || !strings.Contains(err.Error(), "NVIDIA H100") {
-		t.Fatalf("cuda with GPU: %v", err)
+	// Choosing CUDA registered the backend: opening it gets as far as the
+	// driver (which this machine may lack: the opener then says so).
+	func() {
+		defer func() {
+			if r := recover(); r != nil && !strings.Contains(fmt.Sprint(r), "opening device 0") {
+				t.Fatalf("opening the registered backend: %v", r)
+			}
+		}()
+		be, err := engine.OpenBackend("cuda")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := be.(*Backend).Close(); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	if dev, why, err := choose("cuda", h100, ok); err != nil || dev != "cuda" || !strings.Contains(why, "cuda was requested") {
+		t.Fatalf("cuda with GPU: %q %q %v", dev, why, err)
 	}
-	_, _, err = choose("cuda", none)
-	if err == nil || !strings.Contains(err.Error(), "not implemented") || !strings.Contains(err.Error(), "no NVIDIA driver") {
+	_, _, err := choose("cuda", h100, noNVRTC)
+	if err == nil || !strings.Contains(err.Error(), "libnvrtc") || !strings.Contains(err.Error(), "NVIDIA H100") {
+		t.Fatalf("cuda with GPU, without NVRTC: %v", err)
+	}
+	_, _, err = choose("cuda", none, ok)
+	if err == nil || !strings.Contains(err.Error(), "no NVIDIA driver") {
 		t.Fatalf("cuda without GPU: %v", err)
 	}
-	_, _, err = choose("tpu", none)
+	_, _, err = choose("tpu", none, ok)
 	if err == nil || !strings.Contains(err.Error(), `"tpu"`) || !strings.Contains(err.Error(), "auto, cpu or cuda") {
 		t.Fatalf("tpu: %v", err)
 	}

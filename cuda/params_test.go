@@ -21,9 +21,11 @@ func TestPackParams(t *testing.T) {
 		int64(read64(5)) != -3 || read64(6) != 9 {
 		t.Fatalf("packed %#x", p.vals)
 	}
-	if q, err := packParams("cuLaunchKernel", nil); err != nil || q.array() != nil {
+	q, err := packParams("cuLaunchKernel", nil)
+	if err != nil || q.array() != nil {
 		t.Fatalf("no arguments: %v %v", q.array(), err)
 	}
+	q.unpin()
 	if _, err := packParams("cuLaunchKernel", []any{1}); Code(err) != ErrorInvalidValue {
 		t.Fatalf("an int argument: %v", err)
 	}

@@ -89,24 +89,40 @@ func StepSGD(u Update, w, g, vel []float32, scale float32) {
 	}
 }
 
+// AdamArgs are the float32 values one Adam or AdamW step computes with,
+// derived from an Update once per step: what StepAdamArgs and a device
+// kernel (cuda/kernels' update_adam) are given.
+type AdamArgs struct {
+	WD, B1, B2, Eps          float32
+	StepSize, SqrtBC2, Decay float32 // Factors
+	Decoupled                bool    // AdamW: decay the parameter, not the gradient
+}
+
+// AdamArgs returns u's step arguments.
+func (u Update) AdamArgs() AdamArgs {
+	stepSize, sqrtBC2, decay := u.Factors()
+	return AdamArgs{WD: float32(u.WeightDecay), B1: float32(u.Beta1), B2: float32(u.Beta2), Eps: float32(u.Eps),
+		StepSize: stepSize, SqrtBC2: sqrtBC2, Decay: decay, Decoupled: u.Kind == AdamW}
+}
+
 // StepAdam applies Update u of kind Adam or AdamW to the elements of w in
 // place, with moments m and v; see StepSGD.
 func StepAdam(u Update, w, g, m, v []float32, scale float32) {
-	wd := float32(u.WeightDecay)
-	b1, b2 := float32(u.Beta1), float32(u.Beta2)
-	stepSize, sqrtBC2, decay := u.Factors()
-	eps := float32(u.Eps)
-	decoupled := u.Kind == AdamW
+	StepAdamArgs(u.AdamArgs(), w, g, m, v, scale)
+}
+
+// StepAdamArgs is StepAdam with the step's arguments already derived.
+func StepAdamArgs(a AdamArgs, w, g, m, v []float32, scale float32) {
 	for i := range w {
 		gi := g[i] * scale
-		if decoupled {
-			w[i] *= decay
-		} else if wd != 0 {
-			gi += wd * w[i]
+		if a.Decoupled {
+			w[i] *= a.Decay
+		} else if a.WD != 0 {
+			gi += a.WD * w[i]
 		}
-		m[i] = b1*m[i] + (1-b1)*gi
-		v[i] = b2*v[i] + (1-b2)*gi*gi
-		denom := float32(math.Sqrt(float64(v[i])))/sqrtBC2 + eps
-		w[i] -= stepSize * m[i] / denom
+		m[i] = a.B1*m[i] + (1-a.B1)*gi
+		v[i] = a.B2*v[i] + (1-a.B2)*gi*gi
+		denom := float32(math.Sqrt(float64(v[i])))/a.SqrtBC2 + a.Eps
+		w[i] -= a.StepSize * m[i] / denom
 	}
 }

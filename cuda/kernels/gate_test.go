@@ -18,7 +18,9 @@ var registerBudget = map[string]int{
 	"clip_sumsq": 40, "clip_finish": 40,
 	"softmax": 32, "log_softmax": 24, "softmax_grad": 24, "log_softmax_grad": 24,
 	"layer_norm": 32, "layer_norm_dx": 40, "layer_norm_params": 40,
-	"gemm": 40,
+	"gemm": 40, "im2col": 40, "col2im": 48,
+	"max_pool": 40, "max_pool_grad": 40, "upsample": 40, "upsample_grad": 40,
+	"gather": 40, "scatter_add": 32,
 }
 
 // chainBudget is the register budget of a generated chain.

@@ -273,6 +273,41 @@ func (h *harness) call(t *testing.T, name string, l Launch, reverse bool, args .
 	}
 }
 
+// cloneArgs copies the buffer arguments (the others are values).
+func cloneArgs(args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		switch v := a.(type) {
+		case []float32:
+			out[i] = append([]float32(nil), v...)
+		case []float64:
+			out[i] = append([]float64(nil), v...)
+		case [][]float32:
+			c := make([][]float32, len(v))
+			for j := range v {
+				c[j] = append([]float32(nil), v[j]...)
+			}
+			out[i] = c
+		default:
+			out[i] = a
+		}
+	}
+	return out
+}
+
+// sameBits fails the test where a float32 argument of two runs of a kernel
+// differs in bits; how names the second run.
+func sameBits(t *testing.T, name, how string, args, other []any) {
+	t.Helper()
+	for i, a := range args {
+		if f, ok := a.([]float32); ok {
+			if j := diffBits(f, other[i].([]float32)); j >= 0 {
+				t.Fatalf("%s: argument %d differs %s at %d: %v, then %v", name, i, how, j, f[j], other[i].([]float32)[j])
+			}
+		}
+	}
+}
+
 // both runs the kernel in forward and reversed thread order on copies of
 // the buffers, requires the same bits from both and leaves the forward
 // run's results in the arguments.
@@ -281,31 +316,25 @@ func (h *harness) both(t *testing.T, name string, l Launch, args ...any) {
 	if l.Empty() {
 		return
 	}
-	rev := make([]any, len(args))
-	for i, a := range args {
-		switch v := a.(type) {
-		case []float32:
-			rev[i] = append([]float32(nil), v...)
-		case []float64:
-			rev[i] = append([]float64(nil), v...)
-		case [][]float32:
-			c := make([][]float32, len(v))
-			for j := range v {
-				c[j] = append([]float32(nil), v[j]...)
-			}
-			rev[i] = c
-		default:
-			rev[i] = a
-		}
-	}
+	rev := cloneArgs(args)
 	h.call(t, name, l, false, args...)
 	h.call(t, name, l, true, rev...)
-	for i, a := range args {
-		if f, ok := a.([]float32); ok {
-			if j := diffBits(f, rev[i].([]float32)); j >= 0 {
-				t.Fatalf("%s: argument %d differs between thread orders at %d: %v forward, %v reversed", name, i, j, f[j], rev[i].([]float32)[j])
-			}
-		}
+	sameBits(t, name, "between thread orders", args, rev)
+}
+
+// gridded runs an Elements kernel over n in both thread orders with the
+// rule's launch and again with a grid of two blocks, so that the
+// grid-stride loop covers several values per thread; it requires the same
+// bits from both launches and leaves the rule's results in the arguments.
+func (h *harness) gridded(t *testing.T, name string, n int, args ...any) {
+	t.Helper()
+	l := Elements.Launch(n)
+	capped := cloneArgs(args)
+	h.both(t, name, l, args...)
+	if l.Grid[0] > 2 {
+		l.Grid[0] = 2
+		h.both(t, name, l, capped...)
+		sameBits(t, name, "between the rule's grid and a grid of 2 blocks", args, capped)
 	}
 }
 

@@ -8,9 +8,10 @@
 // are in src/prelude.cuh, which every unit starts with. Elementwise chains
 // are generated per chain (ChainSource). Every kernel follows engine/cpu's
 // operation order; compiled with Options (--fmad=false, IEEE division and
-// square root) the elementwise kernels, the chunk-ordered reductions and
-// the optimizer give engine/cpu's bits, the row kernels (softmax, layer
-// norm statistics) agree within float32 rounding (see docs/cuda.md).
+// square root) the elementwise kernels, the chunk-ordered reductions, the
+// optimizer and the layer kernels (im2col and col2im, pooling, upsampling,
+// gather and scatter-add) give engine/cpu's bits, the row kernels (softmax,
+// layer norm statistics) agree within float32 rounding (see docs/cuda.md).
 package kernels
 
 import (
@@ -61,7 +62,7 @@ func mustRead(name string) string {
 }
 
 // unitNames are the fixed units, one per .cu file.
-var unitNames = []string{"elementwise", "reduce", "softmax", "layernorm", "gemm"}
+var unitNames = []string{"elementwise", "reduce", "softmax", "layernorm", "gemm", "conv", "pool", "gather"}
 
 // Units returns the fixed units (everything but the generated chains), in
 // a stable order.

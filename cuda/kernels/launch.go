@@ -17,8 +17,11 @@ type Rule uint8
 // capped, so every rule covers any size.
 const (
 	// Elements: 256 threads per block, one thread per element (per Philox
-	// block of four for random_fill, per column for layer_norm_params,
-	// per channel for running_stats), at most MaxBlocks blocks. Launch(n).
+	// block of four for random_fill, per column for layer_norm_params and
+	// scatter_add, per channel for running_stats; per value of the output
+	// for im2col, col2im, max_pool, max_pool_grad, upsample, upsample_grad
+	// and gather, so n is the output's length), at most MaxBlocks blocks.
+	// Launch(n).
 	Elements Rule = iota
 	// Rows: one block of 256 threads per row (per channel for bn_stats and
 	// bn_grad), at most MaxBlocks blocks. Launch(rows).

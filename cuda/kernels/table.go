@@ -88,6 +88,20 @@ var Table = []Kernel{
 
 	{"gemm", "gemm", ps("trans_a", I32, "trans_b", I32, "m", I32, "n", I32, "k", I32, "alpha", F32,
 		"a", In, "stride_a", I64, "b", In, "stride_b", I64, "beta", F32, "c", Out, "stride_c", I64), Tiles16},
+
+	{"im2col", "conv", ps("x", In, "cols", Out, "n", I32, "c", I32, "h", I32, "w", I32, "kh", I32, "kw", I32,
+		"stride", I32, "pad", I32), Elements},
+	{"col2im", "conv", ps("cols", In, "x", Out, "n", I32, "c", I32, "h", I32, "w", I32, "kh", I32, "kw", I32,
+		"stride", I32, "pad", I32), Elements},
+
+	{"max_pool", "pool", ps("x", In, "planes", I32, "h", I32, "w", I32, "k", I32, "y", Out), Elements},
+	{"max_pool_grad", "pool", ps("x", In, "y", In, "dy", In, "planes", I32, "h", I32, "w", I32, "k", I32,
+		"dx", Out), Elements},
+	{"upsample", "pool", ps("x", In, "planes", I32, "h", I32, "w", I32, "k", I32, "y", Out), Elements},
+	{"upsample_grad", "pool", ps("dy", In, "planes", I32, "h", I32, "w", I32, "k", I32, "dx", Out), Elements},
+
+	{"gather", "gather", ps("table", In, "vocab", I32, "dim", I32, "ids", In, "n", I32, "out", Out), Elements},
+	{"scatter_add", "gather", ps("dout", In, "ids", In, "n", I32, "table", Out, "vocab", I32, "dim", I32), Elements},
 }
 
 var byName = func() map[string]Kernel {

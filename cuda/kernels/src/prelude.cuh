@@ -12,6 +12,11 @@ typedef unsigned long long u64;
 
 #define GENXAI_FULL_MASK 0xffffffffu
 
+// GENXAI_GRID_LOOP(i, n) runs its body for i (an i64) over [0, n), one index
+// per thread of a one-dimensional launch, grid-strided beyond the grid.
+#define GENXAI_GRID_LOOP(i, n) \
+  for (i64 i = (i64)blockIdx.x * blockDim.x + threadIdx.x; i < (n); i += (i64)gridDim.x * blockDim.x)
+
 // i64min is the smaller of two indices (CUDA's min overloads need headers).
 __device__ __forceinline__ i64 i64min(i64 a, i64 b) { return a < b ? a : b; }
 

@@ -1,0 +1,88 @@
+package cuda
+
+import (
+	"fmt"
+
+	"genxai/engine"
+)
+
+// The layers of convolutional and sequence models: one launch each of the
+// cuda/kernels conv, pool and gather units, one thread per value of the
+// output (per column of the table for scatter_add), engine/cpu's order.
+
+// conv runs im2col or col2im over s (shape checked as the CPU backend does).
+func (b *Backend) conv(name string, s engine.ConvShape, src, dst engine.Buffer, srcLen, dstLen, threads int) {
+	if err := s.Check(); err != nil {
+		panic("cuda: " + name + ": " + err.Error())
+	}
+	b.run(name, sz(threads), b.ptr(name+" input", src, srcLen), b.ptr(name+" output", dst, dstLen),
+		int32(s.N), int32(s.C), int32(s.H), int32(s.W), int32(s.KH), int32(s.KW), int32(s.Stride), int32(s.Pad))
+}
+
+// Im2col runs im2col, one thread per patch value.
+func (b *Backend) Im2col(s engine.ConvShape, x, cols engine.Buffer) {
+	nx, nc := s.N*s.C*s.H*s.W, s.N*s.Rows()*s.Cols()
+	b.conv("im2col", s, x, cols, nx, nc, nc)
+}
+
+// Col2im runs col2im, one thread per pixel of x (each adds the patch
+// entries that read it, in patch-row order).
+func (b *Backend) Col2im(s engine.ConvShape, cols, x engine.Buffer) {
+	nx, nc := s.N*s.C*s.H*s.W, s.N*s.Rows()*s.Cols()
+	b.conv("col2im", s, cols, x, nc, nx, nx)
+}
+
+// poolCheck panics on a pooling or upsampling shape that makes no sense:
+// a factor below 1, a negative extent, or (least = k, pooling) a plane
+// smaller than one window.
+func poolCheck(name string, planes, h, w, k, least int) {
+	if k < 1 || planes < 0 || h < least || w < least || h < 0 || w < 0 {
+		panic(fmt.Sprintf("cuda: %s: %d planes of %d×%d with a factor of %d", name, planes, h, w, k))
+	}
+}
+
+// MaxPool2D runs max_pool, one thread per output value.
+func (b *Backend) MaxPool2D(x engine.Buffer, planes, h, w, k int, y engine.Buffer) {
+	poolCheck("MaxPool2D", planes, h, w, k, k)
+	ny := planes * (h / k) * (w / k)
+	b.run("max_pool", sz(ny), b.ptr("MaxPool2D x", x, planes*h*w), int32(planes), int32(h), int32(w), int32(k),
+		b.ptr("MaxPool2D y", y, ny))
+}
+
+// MaxPool2DGrad runs max_pool_grad, one thread per value of dx.
+func (b *Backend) MaxPool2DGrad(x, y, dy engine.Buffer, planes, h, w, k int, dx engine.Buffer) {
+	poolCheck("MaxPool2DGrad", planes, h, w, k, k)
+	nx, ny := planes*h*w, planes*(h/k)*(w/k)
+	b.run("max_pool_grad", sz(nx), b.ptr("MaxPool2DGrad x", x, nx), b.ptr("MaxPool2DGrad y", y, ny),
+		b.ptr("MaxPool2DGrad dy", dy, ny), int32(planes), int32(h), int32(w), int32(k), b.ptr("MaxPool2DGrad dx", dx, nx))
+}
+
+// Upsample runs upsample, one thread per output value.
+func (b *Backend) Upsample(x engine.Buffer, planes, h, w, k int, y engine.Buffer) {
+	poolCheck("Upsample", planes, h, w, k, 0)
+	ny := planes * h * w * k * k
+	b.run("upsample", sz(ny), b.ptr("Upsample x", x, planes*h*w), int32(planes), int32(h), int32(w), int32(k),
+		b.ptr("Upsample y", y, ny))
+}
+
+// UpsampleGrad runs upsample_grad, one thread per value of dx.
+func (b *Backend) UpsampleGrad(dy engine.Buffer, planes, h, w, k int, dx engine.Buffer) {
+	poolCheck("UpsampleGrad", planes, h, w, k, 0)
+	nx := planes * h * w
+	b.run("upsample_grad", sz(nx), b.ptr("UpsampleGrad dy", dy, nx*k*k), int32(planes), int32(h), int32(w), int32(k),
+		b.ptr("UpsampleGrad dx", dx, nx))
+}
+
+// Gather runs gather, one thread per output value. An id that is not an
+// integer in [0, vocab) gives a row of NaNs (a kernel cannot panic).
+func (b *Backend) Gather(table engine.Buffer, vocab, dim int, ids engine.Buffer, n int, dst engine.Buffer) {
+	b.run("gather", sz(n*dim), b.ptr("Gather table", table, vocab*dim), int32(vocab), int32(dim),
+		b.ptr("Gather ids", ids, n), int32(n), b.ptr("Gather out", dst, n*dim))
+}
+
+// ScatterAdd runs scatter_add, one thread per column walking the ids in
+// order (no atomics: the CPU backend's sums). Invalid ids are skipped.
+func (b *Backend) ScatterAdd(dout engine.Buffer, ids engine.Buffer, n int, table engine.Buffer, vocab, dim int) {
+	b.run("scatter_add", sz(dim), b.ptr("ScatterAdd dout", dout, n*dim), b.ptr("ScatterAdd ids", ids, n), int32(n),
+		b.ptr("ScatterAdd table", table, vocab*dim), int32(vocab), int32(dim))
+}

@@ -1,0 +1,123 @@
+package cuda
+
+import (
+	"fmt"
+	"slices"
+	"unsafe"
+
+	"genxai/cuda/kernels"
+	"genxai/engine"
+)
+
+// Random runs random_fill, one thread per Philox block of four values, with
+// the key and counter of engine.RandomKey, so the values are the CPU
+// backend's.
+func (b *Backend) Random(kind engine.RandomKind, k engine.RandomKey, a, bb float64, out engine.Buffer) {
+	if kind > engine.Dropout {
+		panic(fmt.Sprintf("cuda: Random: unknown kind %d", kind))
+	}
+	n := out.Len()
+	b.run("random_fill", sz((n+3)/4), b.ptr("Random out", out, n), int64(n), int32(kind),
+		uint32(k.Seed), uint32(k.Seed>>32), k.Tensor, uint32(k.Step), uint32(k.Step>>32), a, bb)
+}
+
+// Update runs update_sgd or update_adam over the parameter.
+func (b *Backend) Update(u engine.Update, w, g, m, v, scale engine.Buffer) {
+	n := w.Len()
+	pw, pg, pm := b.ptr("Update w", w, n), b.ptr("Update g", g, n), b.ptr("Update m", m, n)
+	ps := b.ptr("Update scale", scale, -1)
+	switch u.Kind {
+	case engine.SGD:
+		b.run("update_sgd", sz(n), pw, pg, pm, ps, int64(n), float32(u.WeightDecay), float32(u.Momentum), float32(u.LR))
+	case engine.Adam, engine.AdamW:
+		a := u.AdamArgs()
+		dec := int32(0)
+		if a.Decoupled {
+			dec = 1
+		}
+		b.run("update_adam", sz(n), pw, pg, pm, b.ptr("Update v", v, n), ps, int64(n), a.WD, a.B1, a.B2, a.Eps,
+			a.StepSize, a.SqrtBC2, a.Decay, dec)
+	default:
+		panic(fmt.Sprintf("cuda: Update: unknown optimizer %d", u.Kind))
+	}
+}
+
+// ClipScale runs clip_sumsq over a device table of the gradients' addresses
+// and lengths (uploaded only when the list changes, so a plan's steps
+// upload it once) into kernels.ClipBlocks partial sums, then clip_finish.
+func (b *Backend) ClipScale(grads []engine.Buffer, maxNorm float64, out engine.Buffer) {
+	po := b.ptr("ClipScale out", out, engine.ClipValues)
+	table := make([]uint64, 2*len(grads))
+	for i, g := range grads {
+		table[i] = uint64(b.ptr(fmt.Sprintf("ClipScale gradient %d", i), g, -1))
+		table[len(grads)+i] = uint64(g.Len())
+	}
+	if b.failed() {
+		return
+	}
+	pt, pl, pp, err := b.clip.prepare(b, table)
+	if b.fail(err) {
+		return
+	}
+	b.run("clip_sumsq", nil, pt, pl, int32(len(grads)), pp)
+	b.run("clip_finish", nil, pp, int32(kernels.ClipBlocks), maxNorm, po)
+}
+
+// clipScratch is ClipScale's device memory: the table of gradient
+// addresses then lengths, and the partial sums.
+type clipScratch struct {
+	table, partial DevicePtr
+	cap            int      // uint64 slots of table
+	last           []uint64 // the table's content
+}
+
+// prepare uploads table if it differs from the last one and returns the
+// device addresses of the pointer and length halves and of the partials.
+func (c *clipScratch) prepare(b *Backend, table []uint64) (ptrs, lens, partial DevicePtr, err error) {
+	if c.partial == 0 {
+		if c.partial, err = b.ctx.Alloc(8 * kernels.ClipBlocks); err != nil {
+			return 0, 0, 0, err
+		}
+	}
+	if len(table) == 0 {
+		return 0, 0, c.partial, nil
+	}
+	if !slices.Equal(table, c.last) {
+		if len(table) > c.cap {
+			if c.table != 0 {
+				if err = b.ctx.Free(c.table); err != nil {
+					return 0, 0, 0, err
+				}
+				c.table, c.cap = 0, 0
+			}
+			if c.table, err = b.ctx.Alloc(8 * len(table)); err != nil {
+				return 0, 0, 0, err
+			}
+			c.cap = len(table)
+		}
+		slot, err := b.stage.take(b.ctx, b.stream, 8*len(table))
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		copy(unsafe.Slice((*uint64)(unsafe.Pointer(&slot[0])), len(table)), table)
+		if err = b.ctx.CopyHtoD(c.table, slot, b.stream); err != nil {
+			return 0, 0, 0, err
+		}
+		c.last = append(c.last[:0], table...)
+	}
+	half := DevicePtr(4 * len(table))
+	return c.table, c.table + half, c.partial, nil
+}
+
+// free releases the scratch memory.
+func (c *clipScratch) free(ctx Context) error {
+	var errs []error
+	for _, p := range []*DevicePtr{&c.table, &c.partial} {
+		if *p != 0 {
+			errs = append(errs, ctx.Free(*p))
+			*p = 0
+		}
+	}
+	c.cap, c.last = 0, nil
+	return errJoin(errs...)
+}

@@ -1,0 +1,179 @@
+package cuda_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	G "gorgonia.org/gorgonia"
+
+	"genxai/cuda"
+	"genxai/engine"
+	"genxai/engine/cpu"
+	"genxai/nets"
+	"genxai/train"
+)
+
+// trainModel is a training graph at small sizes and its random inputs.
+type trainModel func(s *nets.Store) (*nets.Net, *G.Node, []engine.RandomInput, error)
+
+// trainModels are the graphs whose whole training step (random inputs,
+// forward, backward, clipping, Adam, running statistics) runs through the
+// plan on the CUDA backend on the fake.
+var trainModels = map[string]trainModel{
+	"vae-digits": func(s *nets.Store) (*nets.Net, *G.Node, []engine.RandomInput, error) {
+		m, err := nets.NewVAE(s, nets.VAEConfig{Arch: "mlp", C: 1, H: 8, W: 8, Hidden: []int{32}, Latent: 4,
+			Activation: "relu", Likelihood: "bernoulli", Beta: 1, Dropout: 0.1}, 16, true)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		return m.Net, m.Loss, []engine.RandomInput{train.NormalInput(m.Eps)}, nil
+	},
+	"classifier-mlp": func(s *nets.Store) (*nets.Net, *G.Node, []engine.RandomInput, error) {
+		m, err := nets.NewClassifier(s, nets.ClassifierConfig{Arch: "mlp", C: 1, H: 8, W: 8, Classes: 10,
+			Hidden: []int{24, 16}, Activation: "tanh", Dropout: 0.2, BatchNorm: true}, 12, true)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		return m.Net, m.Loss, nil, nil
+	},
+	"dcgan-d": func(s *nets.Store) (*nets.Net, *G.Node, []engine.RandomInput, error) {
+		m, err := nets.NewGANDiscriminatorStep(s, dcgan, 4)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		return m.Net, m.Loss, nil, nil
+	},
+	"dcgan-g": func(s *nets.Store) (*nets.Net, *G.Node, []engine.RandomInput, error) {
+		m, err := nets.NewGANGeneratorStep(s, dcgan, 4)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		return m.Net, m.Loss, []engine.RandomInput{train.NormalInput(m.Z)}, nil
+	},
+}
+
+// dcgan is a conditional DCGAN with a projection discriminator.
+var dcgan = nets.GANConfig{Arch: "dcgan", C: 1, H: 8, W: 8, Classes: 3, Latent: 5, GChannels: []int{6, 4},
+	DChannels: []int{4, 6}, BatchNorm: true, Projection: true}
+
+// trainSteps runs steps training steps of m through the plan on be (the
+// run's state in a workspace on be) and returns every tensor of the Store
+// and the losses.
+func trainSteps(t *testing.T, be engine.Backend, m trainModel, steps int) (map[string][]float32, []float64) {
+	t.Helper()
+	store := nets.NewStore(3)
+	n, loss, random, err := m(store)
+	if err == nil {
+		err = n.Err()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := engine.NewWorkspace(be)
+	defer ws.Close()
+	for _, name := range store.SortedNames() {
+		ws.Add(name, store.Data(name))
+	}
+	s, err := train.Prepare(n, loss, nil, "plan", train.OptimConfig{Kind: "adam", Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, GradClip: 1}, ws, 0, random...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Trainer.Close()
+	rng := rand.New(rand.NewPCG(5, 6))
+	drawn := map[*G.Node]bool{}
+	for _, r := range random {
+		drawn[r.Node] = true
+	}
+	stored := map[*float32]bool{}
+	for _, name := range store.SortedNames() {
+		stored[&store.Data(name)[0]] = true
+	}
+	var losses []float64
+	for step := range steps {
+		for _, node := range n.G.AllNodes() { // a fresh batch
+			if d := engine.Float32s(node); node.Op() == nil && len(d) > 0 && !stored[&d[0]] && !drawn[node] {
+				for i := range d {
+					d[i] = rng.Float32()
+				}
+			}
+		}
+		l, _, err := s.Run(train.StepInput{Seed: 7, Step: int64(step)}, 1e-2, 0)
+		if err != nil {
+			t.Fatalf("%s step %d: %v", be.Name(), step, err)
+		}
+		losses = append(losses, l)
+	}
+	if err := ws.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]float32{}
+	for _, name := range store.SortedNames() {
+		out[name] = append([]float32(nil), store.Data(name)...)
+	}
+	return out, losses
+}
+
+// relDiff is the largest absolute difference over the largest magnitude.
+func relDiff(a, b []float32) float64 {
+	var d, m float64
+	for i := range a {
+		d = math.Max(d, math.Abs(float64(a[i])-float64(b[i])))
+		m = math.Max(m, math.Abs(float64(a[i])))
+	}
+	if m == 0 {
+		return d
+	}
+	return d / m
+}
+
+// matchCPU trains m for steps on the CPU backend and on be and requires
+// every loss and every tensor of the Store within tol relative.
+func matchCPU(t *testing.T, be *cuda.Backend, m trainModel, steps int, tol float64) {
+	t.Helper()
+	want, wantLoss := trainSteps(t, cpu.New(cpu.Options{}), m, steps)
+	got, gotLoss := trainSteps(t, be, m, steps)
+	for i := range wantLoss {
+		if d := math.Abs(gotLoss[i]-wantLoss[i]) / math.Max(math.Abs(wantLoss[i]), 1e-30); d > tol || math.IsNaN(d) {
+			t.Errorf("step %d loss %v on CUDA, %v on the CPU", i, gotLoss[i], wantLoss[i])
+		}
+	}
+	for p, w := range want {
+		if d := relDiff(w, got[p]); d > tol || math.IsNaN(d) {
+			t.Errorf("%s: relative difference %.3g after %d steps", p, d, steps)
+		}
+	}
+	if be.Live() != 0 {
+		t.Errorf("%d buffers still allocated after the trainer and the workspace closed", be.Live())
+	}
+	t.Logf("losses CPU %v CUDA %v", wantLoss, gotLoss)
+}
+
+// TestTrainingStepOnFake: three whole training steps of each model through
+// the plan on the CUDA backend (on the fake, kernels executed by the CPU
+// backend's code, products by the fake's cuBLAS) give the CPU backend's
+// losses and parameters within 1e-5 relative per tensor, launching the
+// kernels of the update, the clipping, the chains, the random inputs and
+// the convolutions; the backend and the fake release everything.
+func TestTrainingStepOnFake(t *testing.T) {
+	for name, m := range trainModels {
+		t.Run(name, func(t *testing.T) {
+			be, f := onFake(t, nil)
+			matchCPU(t, be, m, 3, 1e-5)
+			kernels := []string{"update_adam", "clip_finish", "chain_"}
+			if name != "dcgan-d" { // the only one without random inputs
+				kernels = append(kernels, "random_fill")
+			}
+			if strings.HasPrefix(name, "dcgan") {
+				kernels = append(kernels, "im2col", "col2im")
+			}
+			for _, k := range kernels {
+				if !slices.ContainsFunc(f.Trace(), func(op string) bool { return strings.Contains(op, " launch "+k) }) {
+					t.Errorf("no launch of %s on the fake", k)
+				}
+			}
+		})
+	}
+}
