@@ -13,22 +13,22 @@ var registerOnce sync.Once
 // engine.OpenBackend("cuda"): each open retains device 0's primary context
 // and returns a new Backend that owns it (Close releases it). Choose calls
 // it when it resolves a run to CUDA; engine does not import this package.
-// An open that fails (Choose saw the device a moment before) panics with
-// the reason, as engine.OpenBackend's openers cannot return errors.
+// An open that fails (Choose saw the device a moment before) returns the
+// reason.
 func Register() {
 	registerOnce.Do(func() { engine.RegisterBackend("cuda", openDefault) })
 }
 
 // openDefault opens the backend on device 0 with the default compiler.
-func openDefault() engine.Backend {
+func openDefault() (engine.Backend, error) {
 	ctx, err := Open(0)
 	if err != nil {
-		panic(fmt.Sprintf("cuda: opening device 0 for the CUDA backend: %v (genxai devices shows what the machine has; set device: cpu to run without it)", err))
+		return nil, fmt.Errorf("opening device 0: %w (genxai devices shows what the machine has; set device: cpu to run without it)", err)
 	}
 	b, err := NewBackend(ctx, BackendOptions{OwnContext: true})
 	if err != nil {
 		_ = ctx.Close()
-		panic(fmt.Sprintf("cuda: starting the CUDA backend on %s: %v", ctx.Info().Name, err))
+		return nil, fmt.Errorf("starting on %s: %w", ctx.Info().Name, err)
 	}
-	return b
+	return b, nil
 }

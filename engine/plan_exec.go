@@ -10,13 +10,13 @@ import (
 
 var (
 	backendsMu sync.Mutex
-	backends   = map[string]func() Backend{}
+	backends   = map[string]func() (Backend, error){}
 )
 
 // RegisterBackend makes a backend available to the plan executor under name.
 // Backend packages call it from init (engine/cpu registers "cpu"), so a
 // program that imports one can run plans on it.
-func RegisterBackend(name string, open func() Backend) {
+func RegisterBackend(name string, open func() (Backend, error)) {
 	backendsMu.Lock()
 	defer backendsMu.Unlock()
 	backends[name] = open
@@ -35,7 +35,11 @@ func OpenBackend(name string) (Backend, error) {
 		sort.Strings(names)
 		return nil, fmt.Errorf("backend %q is not registered (registered: %v); import genxai/engine/cpu for the CPU backend", name, names)
 	}
-	return open(), nil
+	be, err := open()
+	if err != nil {
+		return nil, fmt.Errorf("opening the %s backend: %w", name, err)
+	}
+	return be, nil
 }
 
 // PlanExecutor runs a graph as a Plan on a Backend (train.executor: plan).

@@ -35,7 +35,7 @@ func BenchmarkVAEStep(b *testing.B) {
 		b.Fatal(err)
 	}
 	st := m.Net.Store
-	ws, err := train.NewWorkspace(*benchExecutor, st)
+	ws, err := train.NewWorkspace(*benchExecutor, "cpu", st)
 	if err != nil {
 		b.Fatal(err)
 	}

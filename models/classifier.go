@@ -70,7 +70,7 @@ func NewClassifierTask(c *config.Config, opt train.OptimConfig, executor string)
 	batch := c.Int("train.batch_size")
 	trainSet, val := holdOut(trainSet, c.Float("data.val_fraction"), int64(c.Int("seed")))
 	t := &ClassifierTask{trainSet: trainSet, test: test, val: val}
-	t.kind, t.executor = "classifier", executor
+	t.kind, t.executor, t.device = "classifier", executor, c.String("device")
 	t.cfg = ClassifierConfigFrom(c, trainSet.C, trainSet.H, trainSet.W, trainSet.Classes)
 	t.store = nets.NewStore(int64(c.Int("seed")))
 	if t.model, err = nets.NewClassifier(t.store, t.cfg, batch, true); err != nil {

@@ -143,7 +143,7 @@ func NewGANTask(c *config.Config, opt train.OptimConfig, executor string) (*GANT
 			gParams = append(gParams, p)
 		}
 	}
-	if t.ws, err = train.NewWorkspace(executor, t.store); err != nil {
+	if t.ws, err = train.NewWorkspace(executor, c.String("device"), t.store); err != nil {
 		return nil, err
 	}
 	if t.dTrain, err = train.Prepare(t.dStep.Net, t.dStep.Loss, nil, executor, opt, t.ws, ganStreamD); err != nil {

@@ -30,7 +30,7 @@ func TestRunningStatsTrackBatchStatistics(t *testing.T) {
 		if err := n.Err(); err != nil {
 			t.Fatal(err)
 		}
-		ws, err := train.NewWorkspace(kind, store)
+		ws, err := train.NewWorkspace(kind, "cpu", store)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -132,7 +132,7 @@ func NewLMTask(c *config.Config, opt train.OptimConfig, executor string) (*LMTas
 	}
 	corpus := NewCorpus(text)
 	t := &LMTask{corpus: corpus, seed: int64(c.Int("seed")), evalBatches: c.Int("model.eval_batches"), pictures: newEpochFiles(c)}
-	t.kind, t.executor = "lm", executor
+	t.kind, t.executor, t.device = "lm", executor, c.String("device")
 	t.cfg = TransformerConfigFrom(c, len(corpus.Vocab))
 	T := t.cfg.Block
 	if len(corpus.Train) <= T || len(corpus.Val) <= T {

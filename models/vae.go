@@ -93,7 +93,7 @@ func NewVAETask(c *config.Config, opt train.OptimConfig, executor string) (*VAET
 	}
 	trainSet, val := holdOut(trainSet, c.Float("data.val_fraction"), int64(c.Int("seed")))
 	t := &VAETask{trainSet: trainSet, test: test, val: val, seed: int64(c.Int("seed")), batch: c.Int("train.batch_size"), pictures: newEpochFiles(c)}
-	t.kind, t.executor = "vae", executor
+	t.kind, t.executor, t.device = "vae", executor, c.String("device")
 	t.cfg = VAEConfigFrom(c, trainSet.C, trainSet.H, trainSet.W)
 	t.store = nets.NewStore(t.seed)
 	if t.model, err = nets.NewVAE(t.store, t.cfg, t.batch, true); err != nil {

@@ -2,9 +2,11 @@ package train
 
 import (
 	"fmt"
+	"strings"
 
 	G "gorgonia.org/gorgonia"
 
+	"genxai/cuda"
 	"genxai/engine"
 	_ "genxai/engine/cpu" // registers the CPU backend that train.executor: plan runs on
 	"genxai/nets"
@@ -35,14 +37,26 @@ func NewExecutor(kind string, n *nets.Net, learn G.Nodes, ws *engine.Workspace, 
 }
 
 // NewWorkspace returns the workspace a training run of the executor called
-// kind keeps its state in, holding every tensor of the Store: nil for the
-// tape, which works on the Store itself; for the plan, the Store's tensors
-// resident on a new CPU backend (see engine.Workspace).
-func NewWorkspace(kind string, st *nets.Store) (*engine.Workspace, error) {
+// kind on device (the config's device: auto, cpu or cuda, resolved by
+// cuda.Choose) keeps its state in, holding every tensor of the Store: nil for
+// the tape, which works on the Store itself on the CPU; for the plan, the
+// Store's tensors resident on the chosen device's backend (see
+// engine.Workspace).
+func NewWorkspace(kind, device string, st *nets.Store) (*engine.Workspace, error) {
+	dev, _, err := cuda.Choose(device)
+	if err != nil {
+		return nil, err
+	}
 	if kind != "plan" {
+		if dev != "cpu" {
+			if strings.EqualFold(strings.TrimSpace(device), "auto") || strings.TrimSpace(device) == "" {
+				return nil, nil // auto: the tape runs on the CPU
+			}
+			return nil, fmt.Errorf("device: %s needs train.executor: plan; the %s executor runs on the CPU only", device, kind)
+		}
 		return nil, nil
 	}
-	be, err := engine.OpenBackend("cpu")
+	be, err := engine.OpenBackend(dev)
 	if err != nil {
 		return nil, err
 	}

@@ -113,6 +113,10 @@ func Run(ctx context.Context, req Request) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if device != "cpu" && c.String("train.executor") != "plan" {
+		// NewWorkspace refuses device: cuda for the tape; auto falls back.
+		device, why = "cpu", why+"; the "+c.String("train.executor")+" executor runs on the CPU"
+	}
 	if n := c.Int("train.threads"); n > 0 {
 		runtime.GOMAXPROCS(n)
 	}

@@ -121,5 +121,5 @@ func (b *Backend) Copy(dst, src engine.Buffer) {
 func (b *Backend) Sync() error { return nil }
 
 func init() {
-	engine.RegisterBackend("cpu", func() engine.Backend { return New(Options{}) })
+	engine.RegisterBackend("cpu", func() (engine.Backend, error) { return New(Options{}), nil })
 }
