@@ -9,7 +9,8 @@
 #
 #   scripts/steps20.sh BINARY OUTDIR [--set key=value ...] > hashes.txt
 #
-# Extra arguments go to every training, e.g. --set train.executor=plan; then
+# CONFIGS="a b" limits the run to those configs. Extra arguments go to
+# every training, e.g. --set train.executor=plan; then
 # go run ./scripts/ckdiff OUTDIR_A/NAME OUTDIR_B/NAME compares two builds'
 # or executors' checkpoints tensor by tensor.
 set -euo pipefail
@@ -20,6 +21,7 @@ cd "$root"   # configs name data paths relative to the repository
 for cfg in "$root"/configs/*.yaml; do
   name=$(basename "$cfg" .yaml)
   grep -q '^model:' "$cfg" || continue   # training configs only
+  if [ -n "${CONFIGS:-}" ] && [[ " $CONFIGS " != *" $name "* ]]; then continue; fi
   sets=(--set train.steps=20 --set train.warmup_steps=0 "${extra[@]}")
   grep -q '^  classifier_run:' "$cfg" && sets+=(--set 'metrics.classifier_run=""')
   if ! "$bin" train -c "$cfg" "${sets[@]}" --out "$out/$name" --force >"$out/$name.log" 2>&1; then

@@ -1,7 +1,10 @@
 // Command ckdiff compares the checkpoints of two run directories tensor by
 // tensor: for each float32 tensor the relative difference max|a − b| / max|a|,
 // the measure the engine's parity checks use (plan against tape). It prints
-// one line per tensor, worst first, and the worst value last.
+// one line per tensor, worst first, and the worst value last. When both runs
+// have a metrics.jsonl, it also prints the worst relative difference of the
+// logged training losses, step by step (the loss curves' parity):
+// "curve: N records, worst V at step S".
 //
 //	go run ./scripts/ckdiff RUN_A RUN_B [LIMIT]
 //
@@ -9,6 +12,8 @@
 package main
 
 import (
+	"bufio"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -72,10 +77,60 @@ func main() {
 	for _, r := range rows {
 		fmt.Printf("%-40s %.3g\n", r.name, r.rel)
 	}
+	if n, worst, at, ok := curves(os.Args[1], os.Args[2]); ok {
+		fmt.Printf("curve: %d records, worst %.3g at step %d\n", n, worst, at)
+	}
 	if len(rows) > 0 {
 		fmt.Printf("worst: %s %.3g\n", rows[0].name, rows[0].rel)
 		if rows[0].rel > limit {
 			os.Exit(1)
 		}
 	}
+}
+
+// losses reads the training loss of every step record of dir/metrics.jsonl.
+func losses(dir string) (map[int64]float64, bool) {
+	f, err := os.Open(dir + "/metrics.jsonl")
+	if err != nil {
+		return nil, false
+	}
+	defer f.Close()
+	out := map[int64]float64{}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var rec struct {
+			Step *int64   `json:"step"`
+			Loss *float64 `json:"loss"`
+		}
+		if json.Unmarshal(sc.Bytes(), &rec) == nil && rec.Step != nil && rec.Loss != nil {
+			out[*rec.Step] = *rec.Loss
+		}
+	}
+	return out, len(out) > 0
+}
+
+// curves compares the loss records of two runs: the number of steps both
+// logged, the worst |a − b| / |a| and its step.
+func curves(a, b string) (n int, worst float64, at int64, ok bool) {
+	la, okA := losses(a)
+	lb, okB := losses(b)
+	if !okA || !okB {
+		return 0, 0, 0, false
+	}
+	for step, x := range la {
+		y, found := lb[step]
+		if !found {
+			continue
+		}
+		n++
+		rel := math.Abs(x - y)
+		if x != 0 {
+			rel /= math.Abs(x)
+		}
+		if rel > worst {
+			worst, at = rel, step
+		}
+	}
+	return n, worst, at, n > 0
 }
