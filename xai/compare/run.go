@@ -25,6 +25,7 @@ import (
 	"math/rand"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"genxai/xai/augment"
@@ -80,6 +81,9 @@ type Study struct {
 // naming the setting, when the data cannot be loaded, when no size fits or
 // when PCA asks for more components than the data has.
 func Open(s Settings) (*Study, error) {
+	if !strings.HasPrefix(s.Data, "builtin:") && strings.HasSuffix(strings.ToLower(s.Data), ".csv") && s.Label == "" {
+		return nil, fmt.Errorf("data %s is a CSV file, so label must name its label column", s.Data)
+	}
 	ds, err := augment.LoadDataset(s.dataSettings())
 	if err != nil {
 		return nil, err
