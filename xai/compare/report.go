@@ -3,6 +3,7 @@ package compare
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -169,7 +170,10 @@ func readCrossover(duels []Duel, alpha float64) (bool, [2]string, string) {
 			sig = append(sig, d)
 		}
 	}
-	level := fmt.Sprintf("at the %g level (the whole pool, one training set, by the sign of the difference)", alpha)
+	level := fmt.Sprintf("at the %g level", alpha)
+	if slices.ContainsFunc(duels, func(d Duel) bool { return d.Untested }) {
+		level += " (the whole pool, one training set, by the sign of the difference)"
+	}
 	if len(sig) == 0 {
 		return false, [2]string{}, "not found: no size shows a significant difference " + level
 	}
