@@ -21,6 +21,8 @@ var examples = map[string]string{
 	"ar": `  genxai ar --data builtin:sunspots --lags auto --ic bic --horizon 20 --out runs/ar-sunspots`,
 	"augment": `  genxai augment -c configs/augment-breast-cancer.yaml --out runs/augment-bc
   genxai augment -c configs/augment-breast-cancer.yaml --set seeds=2 --out runs/augment-bc-quick --force`,
+	"compare": `  genxai compare -c configs/compare-digits.yaml --out runs/compare-digits
+  genxai compare -c configs/compare-breast-cancer.yaml --seeds 3 --out runs/compare-bc-quick`,
 	"demo": `  genxai demo --out runs/demo && xdg-open runs/demo/report.html
   genxai demo --quick --out runs/demo-quick`,
 	"devices": `  genxai devices`,
