@@ -92,37 +92,13 @@ func Compare(o CompareOptions) (map[string]any, error) {
 	if err := o.check(); err != nil {
 		return nil, err
 	}
-	inputs, err := explain.ParseInputs(o.Inputs)
+	ss, err := open(o.Options, "explain compare", 16)
 	if err != nil {
 		return nil, err
 	}
-	run, trainSet, testSet, err := explain.OpenImages(o.Run, "explain compare", "classifier", "gan", "vae")
-	if err != nil {
-		return nil, err
-	}
-	if len(inputs) == 0 {
-		inputs = explain.FirstTest(16, testSet)
-	}
-	pixels, labels, err := explain.Resolve(inputs, trainSet, testSet)
-	if err != nil {
-		return nil, err
-	}
-	m, err := buildModel(run, o.Options, false, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer m.Close()
-	chosen, err := choose(o.Methods, m)
-	if err != nil {
-		return nil, err
-	}
-	if o.Target >= len(m.outputs) || (run.Kind != "gan" && o.Target < -1) {
-		return nil, fmt.Errorf("--target %d is out of range: the model has outputs 0..%d (or -1 for each image's predicted class or largest latent unit)", o.Target, len(m.outputs)-1)
-	}
-	qs, _, err := queries(m, pixels, labels, o.Target)
-	if err != nil {
-		return nil, err
-	}
+	defer ss.m.Close()
+	run, trainSet, testSet, m, chosen := ss.run, ss.trainSet, ss.testSet, ss.m, ss.chosen
+	inputs, pixels, qs := ss.inputs, ss.pixels, ss.qs
 	out, err := explain.Begin(o.Out, "compare", o.Flags())
 	if err != nil {
 		return nil, err

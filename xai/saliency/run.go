@@ -68,39 +68,15 @@ func Run(o Options) (map[string]any, error) {
 	if err := o.check(); err != nil {
 		return nil, err
 	}
-	inputs, err := explain.ParseInputs(o.Inputs)
+	ss, err := open(o, "explain saliency", 8)
 	if err != nil {
 		return nil, err
 	}
-	run, trainSet, testSet, err := explain.OpenImages(o.Run, "explain saliency", "classifier", "gan", "vae")
-	if err != nil {
-		return nil, err
-	}
+	defer ss.m.Close()
+	run, trainSet, testSet, m, chosen := ss.run, ss.trainSet, ss.testSet, ss.m, ss.chosen
+	inputs, pixels, labels, qs, preds := ss.inputs, ss.pixels, ss.labels, ss.qs, ss.preds
 	if o.Sanity && run.Kind == "gan" {
 		return nil, fmt.Errorf("--sanity (model randomization) needs a classifier or VAE run; %s holds a %q model", o.Run, run.Kind)
-	}
-	if len(inputs) == 0 {
-		inputs = explain.FirstTest(8, testSet)
-	}
-	pixels, labels, err := explain.Resolve(inputs, trainSet, testSet)
-	if err != nil {
-		return nil, err
-	}
-	m, err := buildModel(run, o, false, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer m.Close()
-	chosen, err := choose(o.Methods, m)
-	if err != nil {
-		return nil, err
-	}
-	if o.Target >= len(m.outputs) || (run.Kind != "gan" && o.Target < -1) {
-		return nil, fmt.Errorf("--target %d is out of range: the model has outputs 0..%d (or -1 for each image's predicted class or largest latent unit)", o.Target, len(m.outputs)-1)
-	}
-	qs, preds, err := queries(m, pixels, labels, o.Target)
-	if err != nil {
-		return nil, err
 	}
 	out, err := explain.Begin(o.Out, "saliency", o.Flags())
 	if err != nil {
