@@ -164,7 +164,7 @@ func drawRanks(out *explain.Out, rows []Measures) error {
 	for j, c := range measureColumns {
 		heads[j] = c.heading
 	}
-	if err := viz.Heatmap(out.Dir.File("compare.png"), "Rank of each attribution method on each faithfulness measure (1 = best)",
+	if err := viz.Heatmap(out.Dir.File("compare.png"), "Faithfulness rank (1 = best)",
 		labels, heads, measureRanks(rows), false); err != nil {
 		return err
 	}
