@@ -17,27 +17,17 @@ type explainMethod struct {
 // fills from a loaded config.
 var explainMethods = []explainMethod{
 	{"saliency", "run directory of a trained classifier, GAN or VAE",
-		"images to explain, e.g. test:0,test:5 (empty: the first 8 test images)", []Key{
-			StringListKey("methods", []string{}, "attribution methods to run (empty: all the model supports)").OneOf("gradient", "gradxinput", "smoothgrad", "ig",
-				"occlusion", "gradcam", "guided_gradcam", "deeplift", "gradshap"),
-			IntKey("target", -1, "class whose logit (VAE: latent unit whose mean) is explained (-1: each image's predicted class, or its latent unit of largest |mean|)").AtLeast(-1),
-			StringKey("vae_output", "latent", "what a VAE's attributions explain: latent (the encoder mean of unit target) or recon (the reconstruction error at z = mean)").OneOf("latent", "recon"),
-			IntKey("max_batch", 128, "rows of one forward/backward pass: the memory budget of the path methods (IG, SmoothGrad, GradientSHAP) and occlusion").Range(1, 65536),
-			IntKey("steps", 256, "Integrated Gradients steps").AtLeast(1),
-			StringKey("baseline", "black", "Integrated Gradients and DeepLIFT baseline").OneOf("black", "blur"),
-			FloatKey("blur_sigma", 2, "standard deviation in pixels of the blurred baseline").GreaterThan(0),
-			IntKey("samples", 50, "SmoothGrad samples").AtLeast(1),
-			FloatKey("noise", 0.15, "SmoothGrad noise as a fraction of the image's value range").AtLeast(0),
-			BoolKey("sanity", false, "also compare with a randomly initialized copy of the classifier (Adebayo et al. 2018)"),
-			IntKey("window", 4, "occlusion window side in pixels").AtLeast(1),
-			IntKey("stride", 2, "occlusion window step in pixels").AtLeast(1),
-			FloatKey("occlusion_value", 0, "value the occlusion window puts in the pixels it covers"),
-			StringKey("layer", "", "convolutional layer of Grad-CAM, e.g. conv1 (empty: the last)"),
-			IntKey("shap_samples", 50, "GradientSHAP samples per image").Range(1, 100000),
-			FloatKey("shap_noise", 0, "GradientSHAP noise standard deviation in pixel units").AtLeast(0),
-			IntKey("shap_baselines", 20, "GradientSHAP baselines: this many random training images").AtLeast(1),
-			IntKey("seed", 1, "seed of the SmoothGrad and GradientSHAP draws and of the randomized weights"),
-		}},
+		"images to explain, e.g. test:0,test:5 (empty: the first 8 test images)", append(saliencyKeys(),
+			BoolKey("sanity", false, "also compare with a randomly initialized copy of the classifier (Adebayo et al. 2018)"))},
+	{"compare", "run directory of a trained classifier, GAN or VAE",
+		"images the measures average over, e.g. test:0,test:5 (empty: the first 16 test images)", append(saliencyKeys(),
+			IntKey("curve_steps", 28, "steps of the deletion and insertion curves (each replaces pixels/curve_steps pixels)").AtLeast(1),
+			FloatKey("insertion_sigma", 4, "the insertion curve starts from the image blurred by this standard deviation in pixels (0: from the black image)").AtLeast(0),
+			IntKey("infidelity_samples", 32, "Gaussian perturbations per image of the infidelity").Range(1, 100000),
+			FloatKey("infidelity_noise", 0.1, "standard deviation of those perturbations (pixel units; a fraction of x - baseline for attributions multiplied by the input)").GreaterThan(0),
+			IntKey("sensitivity_samples", 8, "perturbed inputs per image of the max-sensitivity (each reruns the method)").Range(1, 10000),
+			FloatKey("sensitivity_radius", 0.02, "the max-sensitivity perturbs inputs uniformly within this L-infinity radius (pixel units)").GreaterThan(0),
+		)},
 	{"featviz", "run directory of a trained classifier", "", []Key{
 		StringKey("classes", "", "classes to visualize, e.g. 0,3,7 (empty: all)"),
 		StringKey("units", "", "units of the last hidden layer to visualize instead of classes, e.g. 0,5"),
@@ -93,6 +83,32 @@ var explainMethods = []explainMethod{
 		IntKey("seed", 1, "seed of the background draw, the coalition samples and the shuffles").AtLeast(0),
 		IntKey("workers", 0, "goroutines evaluating coalitions (0: all cores)").AtLeast(0),
 	}},
+}
+
+// saliencyKeys are the keys of the attribution methods, shared by explain
+// saliency and explain compare (a fresh slice on each call).
+func saliencyKeys() []Key {
+	return []Key{
+		StringListKey("methods", []string{}, "attribution methods to run (empty: all the model supports)").OneOf("gradient", "gradxinput", "smoothgrad", "ig",
+			"occlusion", "gradcam", "guided_gradcam", "deeplift", "gradshap"),
+		IntKey("target", -1, "class whose logit (VAE: latent unit whose mean) is explained (-1: each image's predicted class, or its latent unit of largest |mean|)").AtLeast(-1),
+		StringKey("vae_output", "latent", "what a VAE's attributions explain: latent (the encoder mean of unit target) or recon (the reconstruction error at z = mean)").OneOf("latent", "recon"),
+		IntKey("max_batch", 128, "rows of one forward/backward pass: the memory budget of the path methods (IG, SmoothGrad, GradientSHAP) and occlusion").Range(1, 65536),
+		IntKey("steps", 256, "Integrated Gradients steps").AtLeast(1),
+		StringKey("baseline", "black", "Integrated Gradients and DeepLIFT baseline").OneOf("black", "blur"),
+		FloatKey("blur_sigma", 2, "standard deviation in pixels of the blurred baseline").GreaterThan(0),
+		IntKey("samples", 50, "SmoothGrad samples").AtLeast(1),
+		FloatKey("noise", 0.15, "SmoothGrad noise as a fraction of the image's value range").AtLeast(0),
+		IntKey("window", 4, "occlusion window side in pixels").AtLeast(1),
+		IntKey("stride", 2, "occlusion window step in pixels").AtLeast(1),
+		FloatKey("occlusion_value", 0, "value the occlusion window puts in the pixels it covers"),
+		StringKey("layer", "", "convolutional layer of Grad-CAM, e.g. conv1 (empty: the last)"),
+		IntKey("shap_samples", 50, "GradientSHAP samples per image").Range(1, 100000),
+		FloatKey("shap_noise", 0, "GradientSHAP noise standard deviation in pixel units").AtLeast(0),
+		IntKey("shap_baselines", 20, "GradientSHAP baselines: this many random training images").AtLeast(1),
+		IntKey("seed", 1, "seed of the SmoothGrad and GradientSHAP draws and of the randomized weights"),
+		StringKey("scale", "per-image", "colour scale of the heatmaps: per-image (each map divided by its own max |attribution|) or shared (one scale for all maps of a picture, so magnitudes compare)").OneOf("per-image", "shared"),
+	}
 }
 
 // ExplainMethods returns the names of the explain methods.

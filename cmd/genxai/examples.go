@@ -36,6 +36,7 @@ var examples = map[string]string{
 	"explain saliency": `  genxai train -c configs/cnn-fashion.yaml --out runs/cnn-fashion
   genxai explain saliency -c configs/explain-saliency-cnn.yaml
   genxai explain saliency --run runs/cnn-fashion --input test:0,test:7 --methods gradient,ig --out runs/cnn-fashion-saliency`,
+	"explain compare": "  genxai train -c configs/cnn-fashion.yaml --out runs/cnn-fashion\n  genxai explain compare --run runs/cnn-fashion --input test:0,test:1,test:2,test:3 --steps 64 --scale shared --out runs/cnn-fashion-compare",
 	"explain featviz": `  genxai train -c configs/cnn-fashion.yaml --out runs/cnn-fashion
   genxai explain featviz --run runs/cnn-fashion --classes 0,7,9 --steps 200 --out runs/cnn-fashion-featviz`,
 	"explain tokens": `  genxai train -c configs/ar-tiny.yaml --out runs/ar-tiny

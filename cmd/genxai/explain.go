@@ -15,7 +15,7 @@ import (
 // directory (--run) and writes its pictures and summary.json into --out.
 var explainCmd = &cobra.Command{
 	Use:   "explain <method> --run DIR [--input ...] --out DIR",
-	Short: "Explain a trained model: saliency, featviz, tokens, latent, anomaly, counterfactual, tabular",
+	Short: "Explain a trained model: saliency, compare, featviz, tokens, latent, anomaly, counterfactual, tabular",
 	Long: `Explain what a trained model learned. Every method reads a run directory
 written by genxai train (--run) and writes labelled pictures with colour bars and
 a summary.json with its numbers into --out. Inputs are chosen as split:index
@@ -50,7 +50,22 @@ GradientSHAP (--shap-samples, --shap-baselines, --shap-noise). Perturbed
 inputs run --max-batch rows at a time. Writes saliency_<method>.png (input |
 saliency | overlay), saliency_<method>.csv and summary.json with
 ig_completeness_error and deeplift_summation_error; --sanity adds the
-model-randomization check.`},
+model-randomization check. --scale shared colours all maps of a picture on one
+scale.`},
+	{name: "compare", run: runCompare, print: printCompare,
+		use:   "compare --run DIR --out DIR [--input test:0,...] [--methods gradient,ig,...]",
+		short: "Faithfulness of the attribution methods: deletion/insertion AUC, infidelity, max-sensitivity, randomization",
+		long: `Measure how faithful each saliency method is on a set of images (default the
+first 16 test images): the deletion and insertion curves and their areas
+(Petsiuk et al. 2018; pixels replaced by the --baseline image, or inserted into
+the image blurred by --insertion-sigma, most attributed first, in --curve-steps
+steps; a classifier's class probability), infidelity under Gaussian
+perturbations and max-sensitivity within --sensitivity-radius (Yeh et al.
+2019), and the model-randomization check (Adebayo et al. 2018), beside a random
+pixel ordering. Writes compare.csv and compare.md (best deletion AUC first,
+stating which methods do not beat the random ordering), compare.png (ranks),
+compare_curves.png, compare_maps.png (--scale shared|per-image) and
+summary.json. Method settings are those of explain saliency.`},
 	{name: "featviz", run: runFeatviz,
 		use:   "featviz --run DIR --out DIR [--classes 0,1,...] [--units 0,5,...]",
 		short: "Activation maximization of a classifier's class logits or hidden units",
@@ -159,4 +174,11 @@ func printSummary(w io.Writer, out string, s map[string]any) {
 // printContinuation prints the prompt and the generated text of tokens.
 func printContinuation(w io.Writer, s map[string]any) {
 	fmt.Fprintf(w, "  text: %q + %q\n", s["prompt"], s["continuation"])
+}
+
+// printCompare prints the comparison table and the verdict on the random
+// ordering.
+func printCompare(w io.Writer, s map[string]any) {
+	fmt.Fprintf(w, "  deletion AUC below the random ordering's (%.4f): %v\n", s["random_deletion_auc"], s["deletion_below_random"])
+	fmt.Fprintf(w, "  not below it: %v\n", s["deletion_not_below_random"])
 }

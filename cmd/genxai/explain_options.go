@@ -16,15 +16,30 @@ import (
 // option structs of the xai packages; each function runs one method.
 
 func runSaliency(c *config.Config, _ io.Writer) (map[string]any, error) {
-	return saliency.Run(saliency.Options{
+	o := saliencyOptions(c)
+	o.Sanity = c.Bool("sanity")
+	return saliency.Run(o)
+}
+
+func runCompare(c *config.Config, _ io.Writer) (map[string]any, error) {
+	return saliency.Compare(saliency.CompareOptions{
+		Options: saliencyOptions(c), CurveSteps: c.Int("curve_steps"), InsertionSigma: c.Float("insertion_sigma"),
+		InfidelitySamples: c.Int("infidelity_samples"), InfidelityNoise: c.Float("infidelity_noise"),
+		SensitivitySamples: c.Int("sensitivity_samples"), SensitivityRadius: c.Float("sensitivity_radius"),
+	})
+}
+
+// saliencyOptions reads the keys explain saliency and explain compare share.
+func saliencyOptions(c *config.Config) saliency.Options {
+	return saliency.Options{
 		Run: c.String("run"), Out: c.String("out"), Inputs: c.String("input"), Executor: c.String("executor"),
 		Methods: c.Strings("methods"), Target: c.Int("target"), Steps: c.Int("steps"), Baseline: c.String("baseline"),
 		BlurSigma: c.Float("blur_sigma"), Samples: c.Int("samples"), Noise: c.Float("noise"),
-		Sanity: c.Bool("sanity"), Seed: int64(c.Int("seed")),
+		Seed: int64(c.Int("seed")), Scale: c.String("scale"),
 		MaxBatch: c.Int("max_batch"), VAEOutput: c.String("vae_output"), Window: c.Int("window"), Stride: c.Int("stride"),
 		OcclusionValue: c.Float("occlusion_value"), Layer: c.String("layer"),
 		ShapSamples: c.Int("shap_samples"), ShapNoise: c.Float("shap_noise"), ShapBaselines: c.Int("shap_baselines"),
-	})
+	}
 }
 
 func runFeatviz(c *config.Config, log io.Writer) (map[string]any, error) {

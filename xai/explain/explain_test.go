@@ -120,3 +120,21 @@ func TestSheetSize(t *testing.T) {
 		t.Errorf("wrap gave %q", got)
 	}
 }
+
+// TestMapScales: per-image divides each map by its own max |value| (1 for
+// a map of zeros); shared divides all by the largest over the non-zero maps.
+func TestMapScales(t *testing.T) {
+	maps := [][]float64{{0.5, -2}, {0, 0}, {4, 1}}
+	for _, c := range []struct {
+		mode string
+		want []float64
+	}{{"per-image", []float64{2, 1, 4}}, {"shared", []float64{4, 4, 4}}} {
+		got, err := MapScales(maps, c.mode)
+		if err != nil || !slices.Equal(got, c.want) {
+			t.Errorf("%s: scales %v, %v; want %v", c.mode, got, err, c.want)
+		}
+	}
+	if _, err := MapScales(maps, "global"); err == nil {
+		t.Error("an unknown mode: no error")
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"genxai/data"
+	"genxai/models"
 	"genxai/xai/explain"
 )
 
@@ -27,6 +28,7 @@ type Options struct {
 	Sanity    bool     // also run the model-randomization check (classifier only)
 	Seed      int64    // seed of the SmoothGrad and GradientSHAP draws, the GradientSHAP baselines and the randomized weights
 	Executor  string
+	Scale     string // heatmap colour scale: per-image or shared (explain.ScaleModes)
 
 	MaxBatch       int     // rows of one forward/backward pass: the memory budget of the path methods and occlusion
 	VAEOutput      string  // a VAE's explained output: latent (μ of unit Target) or recon (the reconstruction error)
@@ -44,7 +46,7 @@ func (o Options) Flags() map[string]any {
 		"baseline": o.Baseline, "blur_sigma": o.BlurSigma, "samples": o.Samples, "noise": o.Noise,
 		"sanity": o.Sanity, "seed": o.Seed, "executor": o.Executor, "max_batch": o.MaxBatch, "vae_output": o.VAEOutput,
 		"window": o.Window, "stride": o.Stride, "occlusion_value": o.OcclusionValue, "layer": o.Layer,
-		"shap_samples": o.ShapSamples, "shap_noise": o.ShapNoise, "shap_baselines": o.ShapBaselines}
+		"shap_samples": o.ShapSamples, "shap_noise": o.ShapNoise, "shap_baselines": o.ShapBaselines, "scale": o.Scale}
 }
 
 // Run explains the chosen images of a classifier, GAN or VAE run with each
@@ -66,39 +68,15 @@ func Run(o Options) (map[string]any, error) {
 	if err := o.check(); err != nil {
 		return nil, err
 	}
-	inputs, err := explain.ParseInputs(o.Inputs)
+	ss, err := open(o, "explain saliency", 8)
 	if err != nil {
 		return nil, err
 	}
-	run, trainSet, testSet, err := explain.OpenImages(o.Run, "explain saliency", "classifier", "gan", "vae")
-	if err != nil {
-		return nil, err
-	}
+	defer ss.m.Close()
+	run, trainSet, testSet, m, chosen := ss.run, ss.trainSet, ss.testSet, ss.m, ss.chosen
+	inputs, pixels, labels, qs, preds := ss.inputs, ss.pixels, ss.labels, ss.qs, ss.preds
 	if o.Sanity && run.Kind == "gan" {
 		return nil, fmt.Errorf("--sanity (model randomization) needs a classifier or VAE run; %s holds a %q model", o.Run, run.Kind)
-	}
-	if len(inputs) == 0 {
-		inputs = explain.FirstTest(8, testSet)
-	}
-	pixels, labels, err := explain.Resolve(inputs, trainSet, testSet)
-	if err != nil {
-		return nil, err
-	}
-	m, err := buildModel(run, o, false, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer m.Close()
-	chosen, err := choose(o.Methods, m)
-	if err != nil {
-		return nil, err
-	}
-	if o.Target >= len(m.outputs) || (run.Kind != "gan" && o.Target < -1) {
-		return nil, fmt.Errorf("--target %d is out of range: the model has outputs 0..%d (or -1 for each image's predicted class or largest latent unit)", o.Target, len(m.outputs)-1)
-	}
-	qs, preds, err := queries(m, pixels, labels, o.Target)
-	if err != nil {
-		return nil, err
 	}
 	out, err := explain.Begin(o.Out, "saliency", o.Flags())
 	if err != nil {
@@ -139,32 +117,9 @@ func Run(o Options) (map[string]any, error) {
 		}
 	}
 	if o.Sanity {
-		rnd, err := buildModel(run, o, true, o.Seed+1_000_003)
+		corr, undefined, err := randomization(run, o, chosen, qs, attrs, trainSet, testSet)
 		if err != nil {
 			return nil, err
-		}
-		defer rnd.Close()
-		corr := map[string]float64{}
-		var undefined []string // methods whose maps are constant on every image
-		re := &env{m: rnd, o: o, trainSet: trainSet, set: testSet, rng: rand.New(rand.NewSource(o.Seed))}
-		for _, meth := range chosen {
-			ra, _, err := meth.attribute(re, qs)
-			if err != nil {
-				return nil, err
-			}
-			var sum float64
-			n := 0
-			for i := range qs {
-				if r := Spearman(absOf(attrs[meth.name][i]), absOf(ra[i])); !math.IsNaN(r) {
-					sum += r
-					n++
-				}
-			}
-			if n == 0 { // a constant map (a Grad-CAM of zeros) has no ranks
-				undefined = append(undefined, meth.name)
-				continue
-			}
-			corr[meth.name] = sum / float64(n)
 		}
 		summary["randomization_spearman"] = corr
 		if len(undefined) > 0 {
@@ -201,6 +156,8 @@ func (o Options) check() error {
 		return fmt.Errorf("--window and --stride must be at least 1 pixel, got %d and %d", o.Window, o.Stride)
 	case o.ShapBaselines < 1:
 		return fmt.Errorf("--shap-baselines must be at least 1, got %d", o.ShapBaselines)
+	case !slices.Contains(explain.ScaleModes, o.Scale):
+		return fmt.Errorf("--scale %q is not known (allowed: %v)", o.Scale, explain.ScaleModes)
 	}
 	return nil
 }
@@ -273,12 +230,18 @@ func drawMethod(out *explain.Out, meth method, o Options, pixels [][]float32, in
 	c, h, w := set.C, set.H, set.W
 	var tiles [][]float32
 	var rowLabels []string
+	maps := make([][]float64, len(pixels))
 	for i := range pixels {
-		a := explain.ChannelSum(attr[i], c, h, w)
-		scale := explain.MaxAbs(a)
-		norm := make([]float64, len(a))
-		for j, v := range a {
-			norm[j] = v / scale
+		maps[i] = explain.ChannelSum(attr[i], c, h, w)
+	}
+	scales, err := explain.MapScales(maps, o.Scale)
+	if err != nil {
+		return err
+	}
+	for i := range pixels {
+		norm := make([]float64, len(maps[i]))
+		for j, v := range maps[i] {
+			norm[j] = v / scales[i]
 		}
 		tiles = append(tiles,
 			explain.GrayTile(pixels[i], c, h, w),
@@ -311,7 +274,7 @@ func drawMethod(out *explain.Out, meth method, o Options, pixels [][]float32, in
 	sheet := explain.Sheet(explain.SheetSpec{
 		Title: title, Columns: []string{"input", "saliency", "overlay"}, RowLabels: rowLabels,
 		Tiles: tiles, H: h, W: w, Cols: 3,
-		Bar: &explain.Bar{Lo: -1, Hi: 1, Diverging: true, Label: "attr / max|attr|"},
+		Bar: &explain.Bar{Lo: -1, Hi: 1, Diverging: true, Label: explain.ScaleLabel(o.Scale, scales)},
 	})
 	return out.PNG("saliency_"+meth.name+".png", sheet)
 }
@@ -323,4 +286,41 @@ func absOf(v []float32) []float64 {
 		out[i] = math.Abs(float64(x))
 	}
 	return out
+}
+
+// randomization is the model-randomization check (Adebayo et al., 2018):
+// for each method, the Spearman rank correlation between the |attribution|
+// maps attrs of the trained model and those of the same architecture with
+// freshly initialized weights, averaged over the queries where it is
+// defined. Methods whose maps are constant on every query (a Grad-CAM of
+// zeros has no ranks) are listed in undefined instead.
+func randomization(run *models.Run, o Options, chosen []method, qs []explain.Query, attrs map[string][][]float32,
+	trainSet, testSet *data.Images) (corr map[string]float64, undefined []string, err error) {
+	rnd, err := buildModel(run, o, true, o.Seed+1_000_003)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rnd.Close()
+	corr = map[string]float64{}
+	re := &env{m: rnd, o: o, trainSet: trainSet, set: testSet, rng: rand.New(rand.NewSource(o.Seed))}
+	for _, meth := range chosen {
+		ra, _, err := meth.attribute(re, qs)
+		if err != nil {
+			return nil, nil, err
+		}
+		var sum float64
+		n := 0
+		for i := range qs {
+			if r := Spearman(absOf(attrs[meth.name][i]), absOf(ra[i])); !math.IsNaN(r) {
+				sum += r
+				n++
+			}
+		}
+		if n == 0 {
+			undefined = append(undefined, meth.name)
+			continue
+		}
+		corr[meth.name] = sum / float64(n)
+	}
+	return corr, undefined, nil
 }

@@ -22,7 +22,7 @@ train: {epochs: 2, batch_size: 32, lr: 1.0e-3}
 func defaults(run, out string) Options {
 	return Options{Run: run, Out: out, Target: -1, Steps: 256, Baseline: "black", BlurSigma: 1,
 		Samples: 16, Noise: 0.15, Seed: 1, Executor: "tape", MaxBatch: 128, VAEOutput: "latent",
-		Window: 2, Stride: 2, ShapSamples: 16, ShapBaselines: 8}
+		Window: 2, Stride: 2, ShapSamples: 16, ShapBaselines: 8, Scale: "per-image"}
 }
 
 // TestLinearGradientIsTheWeights checks that for f(x) = x·W + b the gradient

@@ -14,6 +14,16 @@ import (
 // at once.
 func stream(s *explain.Scorer, qs []explain.Query, n int,
 	set func(i, k, slot int, x []float32), use func(i, k, slot int, score float64, grad []float32)) error {
+	return streamResults(s, qs, n, set, func(i, k, slot int, r *explain.Result, row int) {
+		use(i, k, slot, r.Score[row], r.Grad[row])
+	})
+}
+
+// streamResults is stream handing use the chunk's whole result and the
+// variant's row in it, for callers that read all outputs (the class
+// probabilities of the deletion and insertion curves).
+func streamResults(s *explain.Scorer, qs []explain.Query, n int,
+	set func(i, k, slot int, x []float32), use func(i, k, slot int, r *explain.Result, row int)) error {
 	total := len(qs) * n
 	chunk := make([]explain.Query, 0, s.Batch)
 	bufs := make([][]float32, s.Batch)
@@ -37,7 +47,7 @@ func stream(s *explain.Scorer, qs []explain.Query, n int,
 			return err
 		}
 		for r := lo; r < hi; r++ {
-			use(r/n, r%n, r-lo, res.Score[r-lo], res.Grad[r-lo])
+			use(r/n, r%n, r-lo, res, r-lo)
 		}
 	}
 	return nil
