@@ -37,6 +37,12 @@ type Backend struct {
 	live   map[*buffer]struct{}     // buffers not yet freed (Close frees them)
 	stage  staging
 	clip   clipScratch
+
+	steps     map[any]*stepGraph // plans' captured steps (backend_step.go)
+	cur       stepState          // the step in progress
+	eagerSlot DevicePtr          // per-step scalars of calls outside a captured step
+	inflight  bool               // a replay may still run (the host has not waited since)
+	replays   int
 }
 
 var _ engine.Backend = (*Backend)(nil)
@@ -58,7 +64,7 @@ type BackendOptions struct {
 // handle; kernels are compiled later, at first use.
 func NewBackend(ctx Context, o BackendOptions) (*Backend, error) {
 	b := &Backend{ctx: ctx, compile: o.Compiler, mods: map[string]Module{}, funcs: map[string]Function{},
-		chains: map[*engine.Chain]string{}, live: map[*buffer]struct{}{}}
+		chains: map[*engine.Chain]string{}, live: map[*buffer]struct{}{}, steps: map[any]*stepGraph{}}
 	if b.compile == nil {
 		b.compile = NVRTCCompiler(ctx.Info(), "")
 	}
@@ -85,7 +91,13 @@ func (b *Backend) Name() string { return "cuda" }
 func (b *Backend) Context() Context { return b.ctx }
 
 // fail keeps the first error; it reports whether the backend has failed.
+// An error while capturing a step abandons the step instead (it is run
+// again eagerly, see EndStep).
 func (b *Backend) fail(err error) bool {
+	if err != nil && b.cur.mode == stepCapture {
+		b.abandon(err.Error())
+		return true
+	}
 	if err != nil && b.err == nil {
 		b.err = err
 	}
@@ -98,9 +110,11 @@ func (b *Backend) failed() bool { return b.err != nil }
 // Sync waits for every queued kernel and returns the first error of any
 // call so far.
 func (b *Backend) Sync() error {
-	if !b.failed() {
+	b.leaveStep("a wait for the stream")
+	if !b.failed() && b.cur.mode != stepAbandoned {
 		b.fail(b.ctx.SyncStream(b.stream))
 		b.stage.reset()
+		b.inflight = false
 	}
 	return b.err
 }
@@ -114,8 +128,16 @@ func (b *Backend) Close() error {
 	if b.stream != 0 {
 		errs = append(errs, b.ctx.SyncStream(b.stream))
 	}
+	for key, g := range b.steps {
+		errs = append(errs, b.freeStep(g))
+		delete(b.steps, key)
+	}
 	for x := range b.live {
 		errs = append(errs, b.release(x))
+	}
+	if b.eagerSlot != 0 {
+		errs = append(errs, b.ctx.Free(b.eagerSlot))
+		b.eagerSlot = 0
 	}
 	errs = append(errs, b.stage.free(b.ctx), b.clip.free(b.ctx))
 	for name, m := range b.mods {
