@@ -29,6 +29,7 @@ type Backend struct {
 	blas    BLAS
 	compile Compiler
 	owned   bool // Close closes ctx
+	eager   bool // BackendOptions.NoCapture
 	err     error
 
 	mods   map[string]Module        // loaded units by name
@@ -57,13 +58,16 @@ type BackendOptions struct {
 	// TF32 lets cuBLAS use TF32 tensor cores for float32 products (about
 	// 3e-4 relative error instead of 1e-6; off by default).
 	TF32 bool
+	// NoCapture runs every plan step call by call instead of capturing it
+	// into a CUDA graph and replaying it (see BeginStep).
+	NoCapture bool
 }
 
 // NewBackend returns a backend on ctx, which it uses but does not own (the
 // caller closes ctx after the backend) unless o.OwnContext. It creates the stream and the BLAS
 // handle; kernels are compiled later, at first use.
 func NewBackend(ctx Context, o BackendOptions) (*Backend, error) {
-	b := &Backend{ctx: ctx, compile: o.Compiler, mods: map[string]Module{}, funcs: map[string]Function{},
+	b := &Backend{ctx: ctx, compile: o.Compiler, eager: o.NoCapture, mods: map[string]Module{}, funcs: map[string]Function{},
 		chains: map[*engine.Chain]string{}, live: map[*buffer]struct{}{}, steps: map[any]*stepGraph{}}
 	if b.compile == nil {
 		b.compile = NVRTCCompiler(ctx.Info(), "")

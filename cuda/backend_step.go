@@ -85,7 +85,7 @@ func (b *Backend) BeginStep(key any, capturable bool) {
 	g.runs++
 	b.cur = stepState{g: g}
 	switch {
-	case b.failed() || g.off != "":
+	case b.failed() || g.off != "" || b.eager:
 	case !capturable:
 		b.disable(g, "the plan runs ops on the host")
 	case g.exec != 0:
@@ -189,7 +189,8 @@ func (b *Backend) ReleaseStep(key any) error {
 	return b.freeStep(g)
 }
 
-// Replays is the number of captured steps replayed so far.
+// Replays is the number of graph launches so far: one per step after a
+// plan's first (the captured step is launched as a graph too).
 func (b *Backend) Replays() int { return b.replays }
 
 // freeStep releases g's graph and fixed memory.
