@@ -29,6 +29,7 @@ type Backend struct {
 	blas    BLAS
 	compile Compiler
 	owned   bool // Close closes ctx
+	eager   bool // BackendOptions.NoCapture
 	err     error
 
 	mods   map[string]Module        // loaded units by name
@@ -37,6 +38,12 @@ type Backend struct {
 	live   map[*buffer]struct{}     // buffers not yet freed (Close frees them)
 	stage  staging
 	clip   clipScratch
+
+	steps     map[any]*stepGraph // plans' captured steps (backend_step.go)
+	cur       stepState          // the step in progress
+	eagerSlot DevicePtr          // per-step scalars of calls outside a captured step
+	inflight  bool               // a replay may still run (the host has not waited since)
+	replays   int
 }
 
 var _ engine.Backend = (*Backend)(nil)
@@ -51,14 +58,17 @@ type BackendOptions struct {
 	// TF32 lets cuBLAS use TF32 tensor cores for float32 products (about
 	// 3e-4 relative error instead of 1e-6; off by default).
 	TF32 bool
+	// NoCapture runs every plan step call by call instead of capturing it
+	// into a CUDA graph and replaying it (see BeginStep).
+	NoCapture bool
 }
 
 // NewBackend returns a backend on ctx, which it uses but does not own (the
 // caller closes ctx after the backend) unless o.OwnContext. It creates the stream and the BLAS
 // handle; kernels are compiled later, at first use.
 func NewBackend(ctx Context, o BackendOptions) (*Backend, error) {
-	b := &Backend{ctx: ctx, compile: o.Compiler, mods: map[string]Module{}, funcs: map[string]Function{},
-		chains: map[*engine.Chain]string{}, live: map[*buffer]struct{}{}}
+	b := &Backend{ctx: ctx, compile: o.Compiler, eager: o.NoCapture, mods: map[string]Module{}, funcs: map[string]Function{},
+		chains: map[*engine.Chain]string{}, live: map[*buffer]struct{}{}, steps: map[any]*stepGraph{}}
 	if b.compile == nil {
 		b.compile = NVRTCCompiler(ctx.Info(), "")
 	}
@@ -85,7 +95,13 @@ func (b *Backend) Name() string { return "cuda" }
 func (b *Backend) Context() Context { return b.ctx }
 
 // fail keeps the first error; it reports whether the backend has failed.
+// An error while capturing a step abandons the step instead (it is run
+// again eagerly, see EndStep).
 func (b *Backend) fail(err error) bool {
+	if err != nil && b.cur.mode == stepCapture {
+		b.abandon(err.Error())
+		return true
+	}
 	if err != nil && b.err == nil {
 		b.err = err
 	}
@@ -98,9 +114,11 @@ func (b *Backend) failed() bool { return b.err != nil }
 // Sync waits for every queued kernel and returns the first error of any
 // call so far.
 func (b *Backend) Sync() error {
-	if !b.failed() {
+	b.leaveStep("a wait for the stream")
+	if !b.failed() && b.cur.mode != stepAbandoned {
 		b.fail(b.ctx.SyncStream(b.stream))
 		b.stage.reset()
+		b.inflight = false
 	}
 	return b.err
 }
@@ -114,8 +132,16 @@ func (b *Backend) Close() error {
 	if b.stream != 0 {
 		errs = append(errs, b.ctx.SyncStream(b.stream))
 	}
+	for key, g := range b.steps {
+		errs = append(errs, b.freeStep(g))
+		delete(b.steps, key)
+	}
 	for x := range b.live {
 		errs = append(errs, b.release(x))
+	}
+	if b.eagerSlot != 0 {
+		errs = append(errs, b.ctx.Free(b.eagerSlot))
+		b.eagerSlot = 0
 	}
 	errs = append(errs, b.stage.free(b.ctx), b.clip.free(b.ctx))
 	for name, m := range b.mods {

@@ -37,6 +37,7 @@ func (b *Backend) Alloc(n int) engine.Buffer {
 	if n < 0 {
 		panic(fmt.Sprintf("cuda: Alloc(%d): negative length", n))
 	}
+	b.leaveStep("an allocation")
 	x := &buffer{n: n, be: b}
 	b.live[x] = struct{}{}
 	if n == 0 || b.failed() {
@@ -55,6 +56,7 @@ func (b *Backend) Alloc(n int) engine.Buffer {
 // device, so plans free their buffers only when they are done.
 func (b *Backend) Free(x engine.Buffer) {
 	b.ptr("Free", x, -1)
+	b.leaveStep("a free")
 	b.fail(b.release(x.(*buffer)))
 }
 
@@ -75,7 +77,7 @@ func (b *Backend) Live() int { return len(b.live) }
 func (b *Backend) Copy(dst, src engine.Buffer) {
 	s := b.ptr("Copy src", src, -1)
 	d := b.ptr("Copy dst", dst, src.Len())
-	if src.Len() == 0 || b.failed() {
+	if src.Len() == 0 || !b.issue("copy") {
 		return
 	}
 	b.fail(b.ctx.CopyDtoD(d, s, 4*src.Len(), b.stream))
@@ -83,11 +85,26 @@ func (b *Backend) Copy(dst, src engine.Buffer) {
 
 // Upload copies src into dst: src is copied into the pinned staging ring at
 // once (the caller may change it when Upload returns) and from there to the
-// device on the stream.
+// device on the stream. Inside a captured or replayed step the pinned
+// memory is the upload's fixed slot, which the graph copies from.
 func (b *Backend) Upload(dst engine.Buffer, src []float32) {
 	p := b.ptr("Upload", dst, len(src))
 	if len(src) == 0 || b.failed() {
 		return
+	}
+	switch b.cur.mode {
+	case stepAbandoned:
+		return
+	case stepCapture, stepReplay:
+		if slot := b.stepUploadSlot(p, 4*len(src)); slot != nil {
+			copy(BytesFloat32(slot), src)
+			if b.cur.mode == stepCapture {
+				b.fail(b.ctx.CopyHtoD(p, slot, b.stream))
+			}
+		}
+		return
+	case stepWarm:
+		b.recordUpload(p, 4*len(src))
 	}
 	slot, ok := b.slot(len(src))
 	if !ok {
@@ -101,6 +118,7 @@ func (b *Backend) Upload(dst engine.Buffer, src []float32) {
 // through the staging ring; it returns the first error of the backend.
 func (b *Backend) Download(dst []float32, src engine.Buffer) error {
 	p := b.ptr("Download", src, len(dst))
+	b.leaveStep("a read back")
 	if b.failed() {
 		return b.err
 	}
@@ -121,6 +139,10 @@ func (b *Backend) Download(dst []float32, src engine.Buffer) error {
 // slot returns n values of the staging ring that no queued copy still
 // reads or writes, waiting for the stream when the ring is full.
 func (b *Backend) slot(n int) ([]byte, bool) {
+	b.leaveStep("a copy through the staging ring")
+	if b.cur.mode == stepAbandoned {
+		return nil, false
+	}
 	s, err := b.stage.take(b.ctx, b.stream, 4*n)
 	return s, !b.fail(err)
 }

@@ -68,6 +68,7 @@ func (b *Backend) load(s Source) error {
 	if _, ok := b.mods[s.Unit.Name]; ok {
 		return nil
 	}
+	b.leaveStep("loading kernel unit " + s.Unit.Name)
 	image, err := b.compile(s)
 	if err != nil {
 		return fmt.Errorf("cuda backend: compiling kernel unit %s: %w", s.Unit.Name, err)
@@ -116,8 +117,11 @@ func (b *Backend) launch(name string, l kernels.Launch, args ...any) {
 	if k, ok := kernels.Lookup(name); ok {
 		checkArgs(k, args)
 	}
+	if !b.issue(name) {
+		return
+	}
 	f, err := b.function(name)
-	if b.fail(err) {
+	if b.fail(err) || b.cur.mode == stepAbandoned {
 		return
 	}
 	b.fail(b.ctx.Launch(f, dim(l.Grid), dim(l.Block), 0, b.stream, args...))
@@ -138,7 +142,7 @@ func checkArgs(k kernels.Kernel, args []any) {
 		switch args[i].(type) {
 		case DevicePtr:
 			ok = p.Kind == kernels.In || p.Kind == kernels.Out || p.Kind == kernels.F64Out || p.Kind == kernels.F64In ||
-				p.Kind == kernels.PtrIn || p.Kind == kernels.I64In
+				p.Kind == kernels.PtrIn || p.Kind == kernels.I64In || p.Kind == kernels.U32In
 		case int32:
 			ok = p.Kind == kernels.I32
 		case int64:

@@ -2,6 +2,7 @@ package cuda
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"unsafe"
 
@@ -11,34 +12,51 @@ import (
 
 // Random runs random_fill, one thread per Philox block of four values, with
 // the key and counter of engine.RandomKey, so the values are the CPU
-// backend's.
+// backend's. The key's seed and step words are the call's per-step scalars
+// (read from device memory, so a captured step sees each step's key).
 func (b *Backend) Random(kind engine.RandomKind, k engine.RandomKey, a, bb float64, out engine.Buffer) {
 	if kind > engine.Dropout {
 		panic(fmt.Sprintf("cuda: Random: unknown kind %d", kind))
 	}
 	n := out.Len()
-	b.run("random_fill", sz((n+3)/4), b.ptr("Random out", out, n), int64(n), int32(kind),
-		uint32(k.Seed), uint32(k.Seed>>32), k.Tensor, uint32(k.Step), uint32(k.Step>>32), a, bb)
+	po := b.ptr("Random out", out, n)
+	if n == 0 {
+		return
+	}
+	key := b.scalars([stepWords]uint32{uint32(k.Seed), uint32(k.Seed >> 32), uint32(k.Step), uint32(k.Step >> 32)})
+	b.run("random_fill", sz((n+3)/4), po, int64(n), int32(kind), k.Tensor, key, a, bb)
 }
 
-// Update runs update_sgd or update_adam over the parameter.
+// Update runs update_sgd or update_adam over the parameter; the learning
+// rate (SGD) or the step size, √(1−β₂ᵗ) and decay (Adam, engine.Update's
+// Factors) are the call's per-step scalars, read from device memory.
 func (b *Backend) Update(u engine.Update, w, g, m, v, scale engine.Buffer) {
 	n := w.Len()
 	pw, pg, pm := b.ptr("Update w", w, n), b.ptr("Update g", g, n), b.ptr("Update m", m, n)
 	ps := b.ptr("Update scale", scale, -1)
+	if u.Kind > engine.SGD {
+		panic(fmt.Sprintf("cuda: Update: unknown optimizer %d", u.Kind))
+	}
+	var pv DevicePtr
+	if u.Kind != engine.SGD {
+		pv = b.ptr("Update v", v, n)
+	}
+	if n == 0 {
+		return
+	}
+	f := math.Float32bits
 	switch u.Kind {
 	case engine.SGD:
-		b.run("update_sgd", sz(n), pw, pg, pm, ps, int64(n), float32(u.WeightDecay), float32(u.Momentum), float32(u.LR))
+		step := b.scalars([stepWords]uint32{f(float32(u.LR))})
+		b.run("update_sgd", sz(n), pw, pg, pm, ps, int64(n), float32(u.WeightDecay), float32(u.Momentum), step)
 	case engine.Adam, engine.AdamW:
 		a := u.AdamArgs()
 		dec := int32(0)
 		if a.Decoupled {
 			dec = 1
 		}
-		b.run("update_adam", sz(n), pw, pg, pm, b.ptr("Update v", v, n), ps, int64(n), a.WD, a.B1, a.B2, a.Eps,
-			a.StepSize, a.SqrtBC2, a.Decay, dec)
-	default:
-		panic(fmt.Sprintf("cuda: Update: unknown optimizer %d", u.Kind))
+		step := b.scalars([stepWords]uint32{f(a.StepSize), f(a.SqrtBC2), f(a.Decay)})
+		b.run("update_adam", sz(n), pw, pg, pm, pv, ps, int64(n), a.WD, a.B1, a.B2, a.Eps, step, dec)
 	}
 }
 
@@ -83,6 +101,10 @@ func (c *clipScratch) prepare(b *Backend, table []uint64) (ptrs, lens, partial D
 		return 0, 0, c.partial, nil
 	}
 	if !slices.Equal(table, c.last) {
+		b.leaveStep("a new gradient table")
+		if b.cur.mode == stepAbandoned {
+			return 0, 0, 0, nil
+		}
 		if len(table) > c.cap {
 			if c.table != 0 {
 				if err = b.ctx.Free(c.table); err != nil {

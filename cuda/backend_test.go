@@ -21,8 +21,15 @@ import (
 // on any error, leak included.
 func onFake(t testing.TB, inner cuda.Compiler) (*cuda.Backend, *fakecuda.Fake) {
 	t.Helper()
+	return onFakeOpts(t, inner, cuda.BackendOptions{})
+}
+
+// onFakeOpts is onFake with backend options (their Compiler is replaced).
+func onFakeOpts(t testing.TB, inner cuda.Compiler, o cuda.BackendOptions) (*cuda.Backend, *fakecuda.Fake) {
+	t.Helper()
 	f := fakecuda.New(cuda.Hopper())
-	be, err := cuda.NewBackend(f, cuda.BackendOptions{Compiler: cpukernels.Install(f, inner)})
+	o.Compiler = cpukernels.Install(f, inner)
+	be, err := cuda.NewBackend(f, o)
 	if err != nil {
 		t.Fatal(err)
 	}

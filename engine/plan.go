@@ -99,23 +99,27 @@ func (p *Plan) Buffers() int {
 }
 
 // Run uploads the leaves, runs the program and publishes the values of the
-// published nodes.
+// published nodes. On a backend that captures steps (StepCapturer) the
+// uploads of the inputs, the random fills and the program are one step.
 func (p *Plan) Run() error {
-	for _, l := range p.inputs {
-		if err := p.upload(l); err != nil {
-			return err
-		}
-	}
 	for _, r := range p.residents {
 		p.ws.upload(r)
 	}
-	for _, r := range p.randoms {
-		p.be.Random(r.kind.Kind, p.key.Nth(r.index), r.kind.A, r.kind.B, p.buf(r.id))
-	}
-	for i := range p.prog {
-		if err := p.prog[i].run(p); err != nil {
-			return fmt.Errorf("plan step %d (%s): %w", i, p.prog[i].name, err)
+	if sc, ok := p.be.(StepCapturer); ok {
+		sc.BeginStep(p, len(p.fallbacks) == 0)
+		err := p.step()
+		again, err2 := sc.EndStep(p)
+		if err == nil {
+			err = err2
 		}
+		if err == nil && again {
+			err = p.step()
+		}
+		if err != nil {
+			return err
+		}
+	} else if err := p.step(); err != nil {
+		return err
 	}
 	for _, r := range p.written {
 		r.devNewer = true
@@ -130,6 +134,24 @@ func (p *Plan) Run() error {
 		}
 		if w.f32 != nil {
 			*w.f32 = G.F32(dst[0])
+		}
+	}
+	return nil
+}
+
+// step uploads the inputs, fills the random inputs and runs the program.
+func (p *Plan) step() error {
+	for _, l := range p.inputs {
+		if err := p.upload(l); err != nil {
+			return err
+		}
+	}
+	for _, r := range p.randoms {
+		p.be.Random(r.kind.Kind, p.key.Nth(r.index), r.kind.A, r.kind.B, p.buf(r.id))
+	}
+	for i := range p.prog {
+		if err := p.prog[i].run(p); err != nil {
+			return fmt.Errorf("plan step %d (%s): %w", i, p.prog[i].name, err)
 		}
 	}
 	return nil
@@ -167,8 +189,12 @@ func float32s(v tensor.Tensor) ([]float32, bool) {
 	return d, ok
 }
 
-// Close frees the plan's buffers.
+// Close frees the plan's buffers (and a captured step's graph first).
 func (p *Plan) Close() error {
+	var err error
+	if sc, ok := p.be.(StepCapturer); ok {
+		err = sc.ReleaseStep(p)
+	}
 	seen := map[Buffer]bool{}
 	for i := range p.store {
 		if b := p.store[i].buf; b != nil && !seen[b] && !p.store[i].external {
@@ -177,7 +203,7 @@ func (p *Plan) Close() error {
 		}
 		p.store[i].buf = nil
 	}
-	return nil
+	return err
 }
 
 // size is the number of values a node of shape s holds (1 for a scalar).

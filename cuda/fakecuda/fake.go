@@ -58,6 +58,7 @@ type Fake struct {
 	sticky  error   // a kernel fault: every later call fails with it
 	clock   float32 // virtual milliseconds, advanced by each op run
 	trace   []string
+	calls   map[string]int // host calls by driver function name
 
 	mem     memory
 	streams map[cuda.Stream]*stream
@@ -80,6 +81,7 @@ func New(info cuda.DeviceInfo) *Fake {
 		streams: map[cuda.Stream]*stream{}, events: map[cuda.Event]*event{},
 		modules: map[cuda.Module]*module{}, funcs: map[cuda.Function]*function{},
 		graphs: map[cuda.Graph]*graph{}, execs: map[cuda.GraphExec]*graph{}, blases: map[*fakeBLAS]bool{},
+		calls: map[string]int{},
 	}
 }
 
@@ -95,6 +97,15 @@ func (f *Fake) Trace() []string {
 	return append([]string(nil), f.trace...)
 }
 
+// Calls is the number of times the host called the driver function call
+// (e.g. "cuLaunchKernel", "cuGraphLaunch"), refused calls included; work a
+// graph replays is not a host call (Trace lists it).
+func (f *Fake) Calls(call string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.calls[call]
+}
+
 // next returns a fresh handle value.
 func (f *Fake) next() uintptr {
 	f.handle++
@@ -105,6 +116,7 @@ func (f *Fake) next() uintptr {
 // or after a kernel fault. The caller must call f.mu.Unlock.
 func (f *Fake) enter(call string) error {
 	f.mu.Lock()
+	f.calls[call]++
 	if f.closed {
 		return cuda.Errorf(call, cuda.ErrorInvalidContext, "fakecuda: the context was closed")
 	}

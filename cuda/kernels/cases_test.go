@@ -294,8 +294,9 @@ func TestHarnessRandom(t *testing.T) {
 			ob := ref.Alloc(n)
 			ref.Random(kind, k, a, b, ob)
 			got := make([]float32, n)
-			h.both(t, "random_fill", Elements.Launch((n+3)/4), got, int64(n), int32(kind), uint32(k.Seed), uint32(k.Seed>>32),
-				k.Tensor, uint32(k.Step), uint32(k.Step>>32), a, b)
+			key := []float32{math.Float32frombits(uint32(k.Seed)), math.Float32frombits(uint32(k.Seed >> 32)),
+				math.Float32frombits(uint32(k.Step)), math.Float32frombits(uint32(k.Step >> 32))}
+			h.both(t, "random_fill", Elements.Launch((n+3)/4), got, int64(n), int32(kind), k.Tensor, key, a, b)
 			want := down(ob)
 			if kind != engine.Normal {
 				agree(t, fmt.Sprintf("random kind %d n %d", kind, n), got, want, true)
@@ -358,11 +359,11 @@ func TestHarnessUpdate(t *testing.T) {
 			ref.Update(u, wb, up(g), mb, vb, up(scale))
 			w, m, v := clone(w0), clone(m0), clone(v0)
 			if u.Kind == engine.SGD {
-				h.both(t, "update_sgd", Elements.Launch(n), w, clone(g), m, scale, int64(n), float32(u.WeightDecay), float32(u.Momentum), float32(u.LR))
+				h.both(t, "update_sgd", Elements.Launch(n), w, clone(g), m, scale, int64(n), float32(u.WeightDecay), float32(u.Momentum), []float32{float32(u.LR)})
 			} else {
 				ss, bc2, decay := u.Factors()
 				h.both(t, "update_adam", Elements.Launch(n), w, clone(g), m, v, scale, int64(n), float32(u.WeightDecay), float32(u.Beta1),
-					float32(u.Beta2), float32(u.Eps), ss, bc2, decay, int32(map[bool]int{false: 0, true: 1}[u.Kind == engine.AdamW]))
+					float32(u.Beta2), float32(u.Eps), []float32{ss, bc2, decay}, int32(map[bool]int{false: 0, true: 1}[u.Kind == engine.AdamW]))
 				agree(t, fmt.Sprintf("update %+v v", u), v, down(vb), true)
 			}
 			agree(t, fmt.Sprintf("update %+v w", u), w, down(wb), true)

@@ -79,6 +79,8 @@ func dispatchArg(kind ParamKind, k int) string {
 		return fmt.Sprintf("a.D(%d)", k)
 	case PtrIn:
 		return fmt.Sprintf("a.P(%d)", k)
+	case U32In: // passed as float32 bit patterns
+		return fmt.Sprintf("(const u32*)a.F(%d)", k)
 	}
 	return fmt.Sprintf("a.L(%d)", k)
 }
@@ -191,7 +193,7 @@ func (h *harness) call(t *testing.T, name string, l Launch, reverse bool, args .
 	put(uint32(len(args)))
 	for i, a := range args {
 		want := map[ParamKind]string{In: "f", Out: "f", I32: "i", I64: "I", U32: "u", F32: "s", F64: "D",
-			F64In: "d", F64Out: "d", PtrIn: "p", I64In: "l"}[ps[i].Kind]
+			F64In: "d", F64Out: "d", PtrIn: "p", I64In: "l", U32In: "f"}[ps[i].Kind]
 		var tag string
 		switch v := a.(type) {
 		case []float32:

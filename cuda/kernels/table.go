@@ -17,12 +17,13 @@ const (
 	F64In                   // const double*
 	PtrIn                   // const float* const* (a device table of buffers)
 	I64In                   // const long long*
+	U32In                   // const unsigned int* (per-step words, e.g. random_fill's key)
 )
 
 // CType is the parameter's C type.
 func (k ParamKind) CType() string {
 	return [...]string{"const float*", "float*", "int", "i64", "u32", "float", "double", "double*", "const double*",
-		"const float* const*", "const i64*"}[k]
+		"const float* const*", "const i64*", "const u32*"}[k]
 }
 
 // Param is one kernel parameter.
@@ -54,13 +55,12 @@ var Table = []Kernel{
 	{"strided_copy", "elementwise", ps("src", In, "dst", Out, "d0", I32, "d1", I32, "d2", I32, "d3", I32,
 		"s0", I64, "s1", I64, "s2", I64, "s3", I64, "t0", I64, "t1", I64, "t2", I64, "t3", I64,
 		"soff", I64, "doff", I64, "add", I32), Elements},
-	{"random_fill", "elementwise", ps("out", Out, "n", I64, "kind", I32, "seed_lo", U32, "seed_hi", U32,
-		"tensor", U32, "step_lo", U32, "step_hi", U32, "a", F64, "b", F64), Elements},
+	{"random_fill", "elementwise", ps("out", Out, "n", I64, "kind", I32, "tensor", U32, "key", U32In,
+		"a", F64, "b", F64), Elements},
 	{"update_sgd", "elementwise", ps("w", Out, "g", In, "vel", Out, "scale", In, "n", I64,
-		"wd", F32, "mu", F32, "lr", F32), Elements},
+		"wd", F32, "mu", F32, "step", In), Elements},
 	{"update_adam", "elementwise", ps("w", Out, "g", In, "m", Out, "v", Out, "scale", In, "n", I64,
-		"wd", F32, "b1", F32, "b2", F32, "eps", F32, "step_size", F32, "sqrt_bc2", F32, "decay", F32,
-		"decoupled", I32), Elements},
+		"wd", F32, "b1", F32, "b2", F32, "eps", F32, "step", In, "decoupled", I32), Elements},
 	{"running_stats", "elementwise", ps("rm", Out, "rv", Out, "mean", In, "var", In, "c", I32,
 		"momentum", F32, "count", I64), Elements},
 	{"batch_norm", "elementwise", ps("x", In, "mean", In, "var", In, "gamma", In, "beta", In,

@@ -23,22 +23,25 @@ var bodies = map[string]func(k *call){
 		k.host.Strided(s, k.in(0, ns), k.out(1, nd))
 	},
 	"random_fill": func(k *call) {
+		w := k.words(4, 4) // seed low, seed high, step low, step high
 		key := engine.RandomKey{
-			Seed:   uint64(k.l.Uint32(3)) | uint64(k.l.Uint32(4))<<32,
-			Tensor: k.l.Uint32(5),
-			Step:   uint64(k.l.Uint32(6)) | uint64(k.l.Uint32(7))<<32,
+			Seed:   uint64(w[0]) | uint64(w[1])<<32,
+			Tensor: k.l.Uint32(3),
+			Step:   uint64(w[2]) | uint64(w[3])<<32,
 		}
-		k.host.Random(engine.RandomKind(k.i32(2)), key, k.l.Float64(8), k.l.Float64(9), k.out(0, k.i64(1)))
+		k.host.Random(engine.RandomKind(k.i32(2)), key, k.l.Float64(5), k.l.Float64(6), k.out(0, k.i64(1)))
 	},
 	"update_sgd": func(k *call) {
 		n := k.i64(4)
-		u := engine.Update{Kind: engine.SGD, WeightDecay: float64(k.f32(5)), Momentum: float64(k.f32(6)), LR: float64(k.f32(7))}
+		lr := k.l.Float32s(k.l.Ptr(7), 1)[0]
+		u := engine.Update{Kind: engine.SGD, WeightDecay: float64(k.f32(5)), Momentum: float64(k.f32(6)), LR: float64(lr)}
 		k.host.Update(u, k.out(0, n), k.in(1, n), k.out(2, n), nil, k.in(3, 1))
 	},
 	"update_adam": func(k *call) {
 		n := k.i64(5)
-		a := engine.AdamArgs{WD: k.f32(6), B1: k.f32(7), B2: k.f32(8), Eps: k.f32(9), StepSize: k.f32(10),
-			SqrtBC2: k.f32(11), Decay: k.f32(12), Decoupled: k.i32(13) != 0}
+		step := k.l.Float32s(k.l.Ptr(10), 3) // step size, sqrt_bc2, decay
+		a := engine.AdamArgs{WD: k.f32(6), B1: k.f32(7), B2: k.f32(8), Eps: k.f32(9), StepSize: step[0],
+			SqrtBC2: step[1], Decay: step[2], Decoupled: k.i32(11) != 0}
 		engine.StepAdamArgs(a, data(k.out(0, n)), data(k.in(1, n)), data(k.out(2, n)), data(k.out(3, n)), data(k.in(4, 1))[0])
 	},
 	"running_stats": func(k *call) {

@@ -16,6 +16,7 @@ package cpukernels
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"genxai/cuda"
@@ -114,6 +115,15 @@ func (k *call) out(i, n int) engine.Buffer { return k.buf(i, n, true) }
 func (k *call) i32(i int) int     { return int(k.l.Int32(i)) }
 func (k *call) i64(i int) int     { return int(k.l.Int64(i)) }
 func (k *call) f32(i int) float32 { return k.l.Float32(i) }
+
+// words reads n 32-bit words at pointer argument i (a const u32* parameter).
+func (k *call) words(i, n int) []uint32 {
+	out := make([]uint32, n)
+	for j, f := range k.l.Float32s(k.l.Ptr(i), n) {
+		out[j] = math.Float32bits(f)
+	}
+	return out
+}
 
 // chain runs the elementwise chain c: n, cols, the inputs, the outputs.
 func chain(k *call, c *engine.Chain) {

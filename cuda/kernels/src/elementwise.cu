@@ -59,10 +59,13 @@ __device__ __forceinline__ float random_value(int kind, const u32 w[4], i64 i, d
 
 // random_fill is Backend.Random: one thread per Philox block of four
 // elements; key (seed low, seed high), counter (block, tensor, step low,
-// step high). kind: 0 uniform, 1 normal, 2 dropout.
-extern "C" __global__ void random_fill(float* out, i64 n, int kind, u32 seed_lo, u32 seed_hi, u32 tensor,
-                                       u32 step_lo, u32 step_hi, double a, double b) {
+// step high). kind: 0 uniform, 1 normal, 2 dropout. The per-step words are
+// read from device memory (key: seed low, seed high, step low, step high),
+// so a captured graph sees each step's key (docs/cuda-host.md).
+extern "C" __global__ void random_fill(float* out, i64 n, int kind, u32 tensor, const u32* key, double a,
+                                       double b) {
   const i64 blocks = (n + 3) / 4;
+  const u32 seed_lo = key[0], seed_hi = key[1], step_lo = key[2], step_hi = key[3];
   for (i64 j = (i64)blockIdx.x * blockDim.x + threadIdx.x; j < blocks; j += (i64)gridDim.x * blockDim.x) {
     u32 w[4] = {(u32)j, tensor, step_lo, step_hi};
     philox4x32(w, seed_lo, seed_hi);
@@ -72,10 +75,12 @@ extern "C" __global__ void random_fill(float* out, i64 n, int kind, u32 seed_lo,
 }
 
 // update_sgd is engine.StepSGD: heavy-ball momentum (mu ≠ 0) with L2 decay;
-// the gradient is multiplied by scale[0] (ClipScale's output).
+// the gradient is multiplied by scale[0] (ClipScale's output) and the
+// learning rate is step[0] (the step's scalars in device memory).
 extern "C" __global__ void update_sgd(float* w, const float* g, float* vel, const float* scale, i64 n,
-                                      float wd, float mu, float lr) {
+                                      float wd, float mu, const float* step) {
   const float sc = scale[0];
+  const float lr = step[0];
   for (i64 i = (i64)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (i64)gridDim.x * blockDim.x) {
     float gi = g[i] * sc + wd * w[i];
     if (mu != 0.0f) {
@@ -87,12 +92,12 @@ extern "C" __global__ void update_sgd(float* w, const float* g, float* vel, cons
 }
 
 // update_adam is engine.StepAdam (Kingma and Ba, 2015; decoupled ≠ 0 is
-// AdamW, Loshchilov and Hutter, 2019); step_size, sqrt_bc2 and decay are
-// engine.Update.Factors.
+// AdamW, Loshchilov and Hutter, 2019); step holds the step's
+// engine.Update.Factors in device memory: step size, sqrt_bc2, decay.
 extern "C" __global__ void update_adam(float* w, const float* g, float* m, float* v, const float* scale, i64 n,
-                                       float wd, float b1, float b2, float eps, float step_size, float sqrt_bc2,
-                                       float decay, int decoupled) {
+                                       float wd, float b1, float b2, float eps, const float* step, int decoupled) {
   const float sc = scale[0];
+  const float step_size = step[0], sqrt_bc2 = step[1], decay = step[2];
   for (i64 i = (i64)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (i64)gridDim.x * blockDim.x) {
     float gi = g[i] * sc;
     float wi = w[i];
