@@ -28,13 +28,19 @@ var ErrNoLowering = errors.New("the op has no backend kernels")
 type Lowering struct {
 	// Out is the result's shape.
 	Out []int
+	// Side lists the lengths of the op's side results: values its kernels
+	// compute along with out (a layer norm's row statistics, a gradient's
+	// parameter sums) that other nodes of the graph stand for (see
+	// SideResult). Run finds them first in scratch, before the Scratch
+	// buffers; Run must write every element of each.
+	Side []int
 	// Scratch lists the lengths of the temporary buffers Run needs; the
 	// plan allocates them from its pool, live during Run only.
 	Scratch []int
-	// Run queues the kernels that write every element of out from in
-	// (whose contents it must not change) using scratch (arbitrary
-	// contents on entry). out shares memory with no operand. It runs on
-	// every Run of the plan and must not allocate.
+	// Run queues the kernels that write every element of out and of the
+	// side results from in (whose contents it must not change) using
+	// scratch (arbitrary contents on entry). out shares memory with no
+	// operand. It runs on every Run of the plan and must not allocate.
 	Run func(be Backend, in []Buffer, out Buffer, scratch []Buffer)
 }
 
@@ -56,10 +62,14 @@ func (l *lowerer) lowered(n *G.Node, op Lowerable) error {
 	in := l.in(n)
 	out := l.value(n)
 	writes := []int{out}
+	for _, s := range lw.Side {
+		writes = append(writes, l.newStorage(s))
+	}
+	l.sides[n] = writes[1:]
 	for _, s := range lw.Scratch {
 		writes = append(writes, l.newStorage(s))
 	}
-	ins, scratch := make([]Buffer, len(in)), make([]Buffer, len(lw.Scratch))
+	ins, scratch := make([]Buffer, len(in)), make([]Buffer, len(writes)-1)
 	l.emit(fmt.Sprint(n.Op()), in, writes, func(p *Plan) error {
 		for i, id := range in {
 			ins[i] = p.buf(id)

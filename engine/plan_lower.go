@@ -20,7 +20,8 @@ type lowerer struct {
 	inline   map[*G.Node]bool    // computed inside its consumer's chain
 	bcast    map[*G.Node]Broadcast
 	reported map[string]bool
-	random   map[*G.Node]int // random inputs by number
+	random   map[*G.Node]int   // random inputs by number
+	sides    map[*G.Node][]int // side results of lowered nodes (Lowering.Side), by node
 	randSpec []RandomInput
 	ws       *Workspace // resident leaves; nil without one
 }
@@ -56,7 +57,7 @@ func lower(be Backend, g *G.ExprGraph, spec lowering) (*Plan, error) {
 		p:    &Plan{be: be, of: map[*G.Node]int{}, host: make([]float32, 1)},
 		kids: map[*G.Node]G.Nodes{}, uses: map[*G.Node]int{}, consumer: map[*G.Node]*G.Node{},
 		keep: map[*G.Node]bool{}, inline: map[*G.Node]bool{}, bcast: map[*G.Node]Broadcast{},
-		reported: map[string]bool{}, random: map[*G.Node]int{}, randSpec: spec.random, ws: spec.ws,
+		reported: map[string]bool{}, random: map[*G.Node]int{}, sides: map[*G.Node][]int{}, randSpec: spec.random, ws: spec.ws,
 	}
 	l.p.ws, l.p.clip = spec.ws, -1
 	for _, n := range append(append(G.Nodes(nil), publish...), spec.keep...) {
@@ -214,6 +215,9 @@ func (l *lowerer) node(n *G.Node) error {
 	}
 	if elementwise(n) != nil {
 		l.chain(n)
+		return nil
+	}
+	if op, ok := n.Op().(SideResult); ok && l.side(n, op) {
 		return nil
 	}
 	if op, ok := n.Op().(Lowerable); ok {

@@ -269,23 +269,24 @@ func (n *Net) MaxPool2D(name string, x *G.Node, k int) *G.Node {
 // NCHW input, axes 0, 2 and 3) and applies a learned scale and shift (Ioffe and
 // Szegedy, 2015). A training graph uses the batch statistics and exposes them
 // through BNStats so the trainer can update the running averages; an
-// evaluation graph uses the running averages from the Store.
+// evaluation graph uses the running averages from the Store. In a training
+// graph the statistics and the normalization are single nodes (nets/norm_batch.go),
+// which the plan runs as the backend's BatchNormStats and BatchNorm kernels
+// and their gradient as BatchNormGrad; ε is 1e-5.
 func (n *Net) BatchNorm(name string, x *G.Node) *G.Node {
 	n.Layer(name)
 	if !n.present(x, "batch norm") {
 		return nil
 	}
-	const eps = 1e-5
 	shape := x.Shape()
-	var axes []int
 	var pattern []byte
 	var pshape []int
 	var ch int
 	switch len(shape) {
 	case 2:
-		ch, axes, pattern, pshape = shape[1], []int{0}, []byte{0}, []int{shape[1]}
+		ch, pattern, pshape = shape[1], []byte{0}, []int{shape[1]}
 	case 4:
-		ch, axes, pattern, pshape = shape[1], []int{0, 2, 3}, []byte{0, 2, 3}, []int{1, shape[1], 1, 1}
+		ch, pattern, pshape = shape[1], []byte{0, 2, 3}, []int{1, shape[1], 1, 1}
 	default:
 		n.Fail(name, fmt.Errorf("batch norm needs 2-D or 4-D input, got shape %v", shape))
 		return nil
@@ -296,20 +297,21 @@ func (n *Net) BatchNorm(name string, x *G.Node) *G.Node {
 	rm := n.Param(runMean, pshape, ch, ch, Constant(0), Buffer)
 	rv := n.Param(runVar, pshape, ch, ch, Constant(1), Buffer)
 	if n.Training {
-		mean := n.Reshape(name, n.Mean(x, axes...), pshape...)
-		xc := n.BroadcastSub(x, mean, nil, pattern)
-		variance := n.Reshape(name, n.Mean(n.Square(xc), axes...), pshape...)
+		var mean, variance *G.Node
+		n.apply("batch statistics", func() (*G.Node, error) {
+			var err error
+			mean, variance, err = batchStats(x)
+			return mean, err
+		}, x)
 		if n.err != nil {
 			return nil
 		}
 		n.Keep(mean, variance)
 		n.bnStats = append(n.bnStats, BNStat{Name: name, Mean: mean, Var: variance, RunMean: runMean, RunVar: runVar, Count: shape.TotalSize() / ch})
-		inv := n.InvSqrt(n.AddConst(variance, eps))
-		xhat := n.BroadcastMul(xc, inv, nil, pattern)
-		return n.BroadcastAdd(n.BroadcastMul(xhat, gamma, nil, pattern), beta, nil, pattern)
+		return n.apply("batch norm", func() (*G.Node, error) { return batchNorm(x, mean, variance, gamma, beta) }, x, mean, variance, gamma, beta)
 	}
 	// Evaluation: y = x·s + t with s = γ/√(running var + ε) and t = β − running mean·s.
-	s := n.Mul(gamma, n.InvSqrt(n.AddConst(rv, eps)))
+	s := n.Mul(gamma, n.InvSqrt(n.AddConst(rv, normEps)))
 	t := n.Sub(beta, n.Mul(rm, s))
 	return n.BroadcastAdd(n.BroadcastMul(x, s, nil, pattern), t, nil, pattern)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash"
 	"hash/fnv"
+	"slices"
 	"strings"
 	"unsafe"
 
@@ -49,6 +50,22 @@ type opSpec struct {
 	params []opParam // hashed and printed: ops with other parameters are other nodes
 	arity  int
 
+	// dims are the ranks of the operands, in order, and of the result;
+	// nil means opDims for each.
+	dims []int
+
+	// side, when set, makes the op a side result (engine.SideResult):
+	// its value is the side result *side of its first operand's
+	// lowering, which the plan reads instead of running the op; the
+	// tape runs the op's kernel, which computes the same value from the
+	// other operands.
+	side *int
+
+	// noDiff lists the operands that are not differentiated (Gorgonia's
+	// DiffWRT false): statistics whose contribution the gradient op of
+	// the input already holds.
+	noDiff []int
+
 	// plan checks the operand shapes against each other and the
 	// parameters, and returns the result's shape and the kernel that
 	// computes it. Its errors name the shapes and say what is wrong.
@@ -70,6 +87,7 @@ type opSpec struct {
 // lowering is an own op's engine.Lowering without the output shape (the
 // plan gives it): the scratch lengths and the kernel calls.
 type lowering struct {
+	side    []int
 	scratch []int
 	run     func(be engine.Backend, in []engine.Buffer, out engine.Buffer, scratch []engine.Buffer)
 }
@@ -82,21 +100,39 @@ type ownOp struct{ spec opSpec }
 // ownDiffOp is an ownOp with a gradient (Gorgonia's SDOp).
 type ownDiffOp struct{ *ownOp }
 
+// ownSideOp is an ownOp that is a side result (engine.SideResult).
+type ownSideOp struct{ *ownOp }
+
 var (
 	_ G.Op              = (*ownOp)(nil)
 	_ G.UsePreallocDoer = (*ownOp)(nil)
 	_ G.SDOp            = ownDiffOp{}
 	_ engine.Lowerable  = (*ownOp)(nil)
+	_ engine.SideResult = ownSideOp{}
 )
 
 // newOp returns the Gorgonia op that spec describes: differentiable when
-// spec.grad is set.
+// spec.grad is set, a side result when spec.side is.
 func newOp(spec opSpec) G.Op {
 	op := &ownOp{spec}
-	if spec.grad != nil {
+	switch {
+	case spec.grad != nil:
 		return ownDiffOp{op}
+	case spec.side != nil:
+		return ownSideOp{op}
 	}
 	return op
+}
+
+// SideResult is the index of the side result the op stands for.
+func (op ownSideOp) SideResult() int { return *op.spec.side }
+
+// rank is the rank of operand i, or of the result for i == arity.
+func (op *ownOp) rank(i int) int {
+	if op.spec.dims == nil {
+		return opDims
+	}
+	return op.spec.dims[i]
 }
 
 // applyOp adds the op spec describes, applied to in, to their graph.
@@ -107,12 +143,12 @@ func applyOp(spec opSpec, in ...*G.Node) (*G.Node, error) {
 // Arity is the number of operands.
 func (op *ownOp) Arity() int { return op.spec.arity }
 
-// Type maps arity 4-D tensors of one element type to a 4-D tensor of it.
+// Type maps arity tensors of one element type (4-D unless the spec's dims
+// say otherwise) to a tensor of it.
 func (op *ownOp) Type() hm.Type {
-	t := G.TensorType{Dims: opDims, Of: hm.TypeVariable('a')}
 	ts := make([]hm.Type, op.spec.arity+1)
 	for i := range ts {
-		ts[i] = t
+		ts[i] = G.TensorType{Dims: op.rank(i), Of: hm.TypeVariable('a')}
 	}
 	return hm.NewFnType(ts...)
 }
@@ -153,7 +189,7 @@ func (op *ownOp) Lower(in [][]int) (engine.Lowering, error) {
 		return engine.Lowering{}, err
 	}
 	lw := op.spec.lower(shapes)
-	return engine.Lowering{Out: []int(out), Scratch: lw.scratch, Run: lw.run}, nil
+	return engine.Lowering{Out: []int(out), Side: lw.side, Scratch: lw.scratch, Run: lw.run}, nil
 }
 
 // Do computes the op into a new tensor.
@@ -281,11 +317,12 @@ func (op *ownOp) String() string {
 	return b.String()
 }
 
-// DiffWRT says every operand is differentiable.
+// DiffWRT says every operand is differentiable but those the spec's noDiff
+// lists.
 func (op ownDiffOp) DiffWRT(inputs int) []bool {
 	d := make([]bool, inputs)
 	for i := range d {
-		d[i] = true
+		d[i] = !slices.Contains(op.spec.noDiff, i)
 	}
 	return d
 }

@@ -32,19 +32,17 @@ func (n *Net) LinearNoBias(name string, x *G.Node, out int, std float64) *G.Node
 // over its C features and applies a learned per-feature scale and shift (Ba,
 // Kiros and Hinton, "Layer Normalization", 2016). Unlike BatchNorm it uses no
 // batch statistics, so training and evaluation graphs compute the same thing.
+// It is one node (nets/norm.go), which the plan runs as the backend's fused
+// LayerNorm kernel and its gradient as LayerNormGrad; ε is 1e-5.
 func (n *Net) LayerNorm(name string, x *G.Node) *G.Node {
 	n.Layer(name)
 	if !n.dims(x, 2, "layer norm") {
 		return nil
 	}
-	const eps = 1e-5
 	c := x.Shape()[1]
 	gamma := n.Param(name+".weight", []int{c}, c, c, Constant(1), Bias)
 	beta := n.Param(name+".bias", []int{c}, c, c, Constant(0), Bias)
-	xc := n.BroadcastSub(x, n.Mean(x, 1), nil, []byte{1})
-	variance := n.Mean(n.Square(xc), 1)
-	xhat := n.BroadcastMul(xc, n.InvSqrt(n.AddConst(variance, eps)), nil, []byte{1})
-	return n.BroadcastAdd(n.BroadcastMul(xhat, gamma, nil, []byte{0}), beta, nil, []byte{0})
+	return n.apply("layer norm", func() (*G.Node, error) { return layerNorm(x, gamma, beta) }, x, gamma, beta)
 }
 
 // Embedding maps tokens to learned vectors. onehot is (rows, vocab) with a

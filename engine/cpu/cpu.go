@@ -43,6 +43,7 @@ type Backend struct {
 	random          randomJob
 	layer           layerJob
 	gather          gatherJob
+	norm            normJob
 }
 
 var _ engine.Backend = (*Backend)(nil)

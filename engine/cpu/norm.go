@@ -13,7 +13,14 @@ func (b *Backend) LayerNorm(x, gamma, beta engine.Buffer, rows, cols int, eps fl
 	xd, yd := data("LayerNorm x", x, n), data("LayerNorm y", y, n)
 	gd, bd := data("LayerNorm gamma", gamma, cols), data("LayerNorm beta", beta, cols)
 	md, rd := data("LayerNorm mean", mean, rows), data("LayerNorm rstd", rstd, rows)
-	b.rowKernel(rows, cols, func(r int) {
+	b.norm = normJob{kind: normLayer, x: xd, y: yd, gamma: gd, beta: bd, mean: md, rstd: rd, cols: cols, eps: eps}
+	b.run(rows, cols, &b.norm)
+}
+
+// layerRows is LayerNorm over rows [lo, hi).
+func (j *normJob) layerRows(lo, hi int) {
+	xd, yd, gd, bd, md, rd, cols, eps := j.x, j.y, j.gamma, j.beta, j.mean, j.rstd, j.cols, j.eps
+	for r := lo; r < hi; r++ {
 		xr, yr := xd[r*cols:(r+1)*cols], yd[r*cols:(r+1)*cols]
 		var s float32
 		for _, v := range xr {
@@ -29,7 +36,7 @@ func (b *Backend) LayerNorm(x, gamma, beta engine.Buffer, rows, cols int, eps fl
 		for j, v := range xr {
 			yr[j] = (v-mu)*rs*gd[j] + bd[j]
 		}
-	})
+	}
 }
 
 // LayerNormGrad writes dx = r·(g − Σg/N − x̂·Σ(g·x̂)/N) per row, g = dy·γ,
@@ -40,8 +47,17 @@ func (b *Backend) LayerNormGrad(dy, x, gamma, mean, rstd engine.Buffer, rows, co
 	dyd, xd, dxd := data("LayerNormGrad dy", dy, n), data("LayerNormGrad x", x, n), data("LayerNormGrad dx", dx, n)
 	gd, md, rd := data("LayerNormGrad gamma", gamma, cols), data("LayerNormGrad mean", mean, rows), data("LayerNormGrad rstd", rstd, rows)
 	dgd, dbd := data("LayerNormGrad dgamma", dgamma, cols), data("LayerNormGrad dbeta", dbeta, cols)
+	b.norm = normJob{kind: normLayerGrad, dy: dyd, x: xd, dx: dxd, gamma: gd, mean: md, rstd: rd, dgamma: dgd, dbeta: dbd, rows: rows, cols: cols}
+	b.run(rows, cols, &b.norm)
+	b.norm.kind = normLayerParamGrad
+	b.run(cols, rows, &b.norm)
+}
+
+// layerGradRows is LayerNormGrad's dx over rows [lo, hi).
+func (j *normJob) layerGradRows(lo, hi int) {
+	dyd, xd, dxd, gd, md, rd, cols := j.dy, j.x, j.dx, j.gamma, j.mean, j.rstd, j.cols
 	nf := float32(cols)
-	b.rowKernel(rows, cols, func(r int) {
+	for r := lo; r < hi; r++ {
 		gr, xr, dr := dyd[r*cols:(r+1)*cols], xd[r*cols:(r+1)*cols], dxd[r*cols:(r+1)*cols]
 		mu, rs := md[r], rd[r]
 		var sg, sgx float32
@@ -53,19 +69,22 @@ func (b *Backend) LayerNormGrad(dy, x, gamma, mean, rstd engine.Buffer, rows, co
 		for j, v := range xr {
 			dr[j] = rs * (gr[j]*gd[j] - sg/nf - (v-mu)*rs*(sgx/nf))
 		}
-	})
-	b.parallel(cols, rows, func(_, lo, hi int) {
-		for j := lo; j < hi; j++ {
-			var sg, sb chunkSum
-			for r := 0; r < rows; r++ {
-				g := dyd[r*cols+j]
-				sg.add(g * ((xd[r*cols+j] - md[r]) * rd[r]))
-				sb.add(g)
-			}
-			dgd[j] += sg.sum()
-			dbd[j] += sb.sum()
+	}
+}
+
+// layerParamCols is LayerNormGrad's dγ and dβ over columns [lo, hi).
+func (j *normJob) layerParamCols(lo, hi int) {
+	dyd, xd, md, rd, dgd, dbd, rows, cols := j.dy, j.x, j.mean, j.rstd, j.dgamma, j.dbeta, j.rows, j.cols
+	for j := lo; j < hi; j++ {
+		var sg, sb chunkSum
+		for r := 0; r < rows; r++ {
+			g := dyd[r*cols+j]
+			sg.add(g * ((xd[r*cols+j] - md[r]) * rd[r]))
+			sb.add(g)
 		}
-	})
+		dgd[j] += sg.sum()
+		dbd[j] += sb.sum()
+	}
 }
 
 // channel visits channel ch of x [n, c, s] in order, calling f with each
@@ -79,45 +98,52 @@ func channel(n, c, s, ch int, f func(off int)) {
 // BatchNormStats writes each channel's mean and biased variance, two passes
 // in the chunkSum order over the n·s values of the channel.
 func (b *Backend) BatchNormStats(x engine.Buffer, n, c, s int, mean, variance engine.Buffer) {
-	xd := data("BatchNormStats x", x, n*c*s)
-	md, vd := data("BatchNormStats mean", mean, c), data("BatchNormStats variance", variance, c)
+	b.norm = normJob{kind: normBatchStats, x: data("BatchNormStats x", x, n*c*s),
+		mean: data("BatchNormStats mean", mean, c), variance: data("BatchNormStats variance", variance, c), n: n, c: c, s: s}
+	b.run(c, n*s, &b.norm)
+}
+
+// batchStats is BatchNormStats over channels [lo, hi).
+func (j *normJob) batchStats(lo, hi int) {
+	xd, n, c, s := j.x, j.n, j.c, j.s
 	count := float32(n * s)
-	b.parallel(c, n*s, func(_, lo, hi int) {
-		for ch := lo; ch < hi; ch++ {
-			var sum, sq chunkSum
-			channel(n, c, s, ch, func(off int) {
-				for _, v := range xd[off : off+s] {
-					sum.add(v)
-				}
-			})
-			mu := sum.sum() / count
-			channel(n, c, s, ch, func(off int) {
-				for _, v := range xd[off : off+s] {
-					sq.add((v - mu) * (v - mu))
-				}
-			})
-			md[ch], vd[ch] = mu, sq.sum()/count
-		}
-	})
+	for ch := lo; ch < hi; ch++ {
+		var sum, sq chunkSum
+		channel(n, c, s, ch, func(off int) {
+			for _, v := range xd[off : off+s] {
+				sum.add(v)
+			}
+		})
+		mu := sum.sum() / count
+		channel(n, c, s, ch, func(off int) {
+			for _, v := range xd[off : off+s] {
+				sq.add((v - mu) * (v - mu))
+			}
+		})
+		j.mean[ch], j.variance[ch] = mu, sq.sum()/count
+	}
 }
 
 // BatchNorm writes y = (x − μ)·r·γ + β per channel and saves r = 1/√(σ²+eps).
 func (b *Backend) BatchNorm(x, mean, variance, gamma, beta engine.Buffer, n, c, s int, eps float32, y, rstd engine.Buffer) {
-	xd, yd := data("BatchNorm x", x, n*c*s), data("BatchNorm y", y, n*c*s)
 	md, vd, rd := data("BatchNorm mean", mean, c), data("BatchNorm variance", variance, c), data("BatchNorm rstd", rstd, c)
-	gd, bd := data("BatchNorm gamma", gamma, c), data("BatchNorm beta", beta, c)
 	for ch := range rd {
 		rd[ch] = 1 / math32.Sqrt(vd[ch]+eps)
 	}
-	b.parallel(n*c, s, func(_, lo, hi int) {
-		for p := lo; p < hi; p++ {
-			ch := p % c
-			mu, rs, g, bt := md[ch], rd[ch], gd[ch], bd[ch]
-			for k := p * s; k < (p+1)*s; k++ {
-				yd[k] = (xd[k]-mu)*rs*g + bt
-			}
+	b.norm = normJob{kind: normBatch, x: data("BatchNorm x", x, n*c*s), y: data("BatchNorm y", y, n*c*s), mean: md, rstd: rd,
+		gamma: data("BatchNorm gamma", gamma, c), beta: data("BatchNorm beta", beta, c), c: c, s: s}
+	b.run(n*c, s, &b.norm)
+}
+
+// batchPlanes is BatchNorm over the planes [lo, hi) of x [n·c, s].
+func (j *normJob) batchPlanes(lo, hi int) {
+	for p := lo; p < hi; p++ {
+		ch := p % j.c
+		mu, rs, g, bt := j.mean[ch], j.rstd[ch], j.gamma[ch], j.beta[ch]
+		for k := p * j.s; k < (p+1)*j.s; k++ {
+			j.y[k] = (j.x[k]-mu)*rs*g + bt
 		}
-	})
+	}
 }
 
 // BatchNormGrad writes dx = γ·r·(dy − Σdy/N − x̂·Σ(dy·x̂)/N) per channel,
@@ -125,31 +151,35 @@ func (b *Backend) BatchNorm(x, mean, variance, gamma, beta engine.Buffer, n, c, 
 // chunkSum order.
 func (b *Backend) BatchNormGrad(dy, x, mean, rstd, gamma engine.Buffer, n, c, s int, dx, dgamma, dbeta engine.Buffer) {
 	size := n * c * s
-	dyd, xd, dxd := data("BatchNormGrad dy", dy, size), data("BatchNormGrad x", x, size), data("BatchNormGrad dx", dx, size)
-	md, rd, gd := data("BatchNormGrad mean", mean, c), data("BatchNormGrad rstd", rstd, c), data("BatchNormGrad gamma", gamma, c)
-	dgd, dbd := data("BatchNormGrad dgamma", dgamma, c), data("BatchNormGrad dbeta", dbeta, c)
+	b.norm = normJob{kind: normBatchGrad, dy: data("BatchNormGrad dy", dy, size), x: data("BatchNormGrad x", x, size), dx: data("BatchNormGrad dx", dx, size),
+		mean: data("BatchNormGrad mean", mean, c), rstd: data("BatchNormGrad rstd", rstd, c), gamma: data("BatchNormGrad gamma", gamma, c),
+		dgamma: data("BatchNormGrad dgamma", dgamma, c), dbeta: data("BatchNormGrad dbeta", dbeta, c), n: n, c: c, s: s}
+	b.run(c, n*s, &b.norm)
+}
+
+// batchGrad is BatchNormGrad over channels [lo, hi).
+func (j *normJob) batchGrad(lo, hi int) {
+	dyd, xd, dxd, n, c, s := j.dy, j.x, j.dx, j.n, j.c, j.s
 	count := float32(n * s)
-	b.parallel(c, n*s, func(_, lo, hi int) {
-		for ch := lo; ch < hi; ch++ {
-			mu, rs := md[ch], rd[ch]
-			var sd, sdx chunkSum
-			channel(n, c, s, ch, func(off int) {
-				for k := off; k < off+s; k++ {
-					sd.add(dyd[k])
-					sdx.add(dyd[k] * ((xd[k] - mu) * rs))
-				}
-			})
-			mdy, mdx := sd.sum()/count, sdx.sum()/count
-			scale := gd[ch] * rs
-			channel(n, c, s, ch, func(off int) {
-				for k := off; k < off+s; k++ {
-					dxd[k] = scale * (dyd[k] - mdy - (xd[k]-mu)*rs*mdx)
-				}
-			})
-			dgd[ch] += sdx.sum()
-			dbd[ch] += sd.sum()
-		}
-	})
+	for ch := lo; ch < hi; ch++ {
+		mu, rs := j.mean[ch], j.rstd[ch]
+		var sd, sdx chunkSum
+		channel(n, c, s, ch, func(off int) {
+			for k := off; k < off+s; k++ {
+				sd.add(dyd[k])
+				sdx.add(dyd[k] * ((xd[k] - mu) * rs))
+			}
+		})
+		mdy, mdx := sd.sum()/count, sdx.sum()/count
+		scale := j.gamma[ch] * rs
+		channel(n, c, s, ch, func(off int) {
+			for k := off; k < off+s; k++ {
+				dxd[k] = scale * (dyd[k] - mdy - (xd[k]-mu)*rs*mdx)
+			}
+		})
+		j.dgamma[ch] += sdx.sum()
+		j.dbeta[ch] += sd.sum()
+	}
 }
 
 // RunningStats updates the running averages (engine.UpdateRunningStats).
