@@ -133,10 +133,10 @@ func RunFromConfig(ctx context.Context, c *config.Config, stdout, log io.Writer)
 		"model_denoise": cfg.Denoise.String(),
 		"psnr_noisy":    s.PSNRNoisy, "psnr_denoised": s.PSNRDenoised, "psnr_median": s.PSNRMedian,
 		"ssim_noisy": s.SSIMNoisy, "ssim_denoised": s.SSIMDenoised, "ssim_median": s.SSIMMedian,
-		"psnr":         "mean over the images of 10·log10(1/MSE) in dB, pixels in [0, 1], capped at 100 dB",
-		"ssim":         "mean SSIM (Wang et al. 2004): 11×11 Gaussian window, σ = 1.5, K1 = 0.01, K2 = 0.03, L = 1, positions where the window fits",
-		"median":       "3×3 median filter, edges repeated",
-		"denoised_by":  "the VAE's decoding of the posterior mean of the noisy image",
+		"psnr":        "mean over the images of 10·log10(1/MSE) in dB, pixels in [0, 1], capped at 100 dB",
+		"ssim":        "mean SSIM (Wang et al. 2004): 11×11 Gaussian window, σ = 1.5, K1 = 0.01, K2 = 0.03, L = 1, positions where the window fits",
+		"median":      "3×3 median filter, edges repeated",
+		"denoised_by": "the VAE's decoding of the posterior mean of the noisy image",
 	}
 	if err := dir.WriteSummary(summary); err != nil {
 		return nil, err
