@@ -8,6 +8,8 @@ package denoise
 import (
 	"fmt"
 	"math"
+
+	"genxai/viz"
 )
 
 // maxPSNR caps the PSNR of two images that are (nearly) equal, where
@@ -43,19 +45,7 @@ const (
 
 // ssimWindow is the normalised 1-D Gaussian whose outer product is the
 // 11×11 window.
-var ssimWindow = func() []float64 {
-	w := make([]float64, 2*ssimRadius+1)
-	var s float64
-	for i := range w {
-		x := float64(i - ssimRadius)
-		w[i] = math.Exp(-x * x / (2 * ssimSigma * ssimSigma))
-		s += w[i]
-	}
-	for i := range w {
-		w[i] /= s
-	}
-	return w
-}()
+var ssimWindow = viz.GaussianKernel(ssimRadius, ssimSigma)
 
 // SSIM is the mean structural similarity of images a and b (c channels of
 // h×w, values in [0, 1]) after Wang et al. (2004): at every position where
