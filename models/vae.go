@@ -19,7 +19,16 @@ import (
 // models and its sampler. The graphs are nets.VAE and nets.VAEDecoder.
 
 func init() {
-	register(&Family{Kind: "vae", Keys: vaeKeys(), NewTask: builder(NewVAETask), Sample: sampleVAE})
+	register(&Family{Kind: "vae", Keys: vaeKeys(), Check: vaeCheck, NewTask: builder(NewVAETask), Sample: sampleVAE})
+}
+
+// vaeCheck parses model.denoise (nets.ParseCorruption), so a bad value is
+// refused with its file and line before anything is built.
+func vaeCheck(c *config.Config) []error {
+	if _, err := nets.ParseCorruption(c.String("model.denoise")); err != nil {
+		return []error{c.Errorf("model.denoise", "%v", err)}
+	}
+	return nil
 }
 
 // vaeKeys are the model.* and data.* keys of kind "vae".
@@ -35,6 +44,7 @@ func vaeKeys() []config.Key {
 		config.FloatKey("model.beta", 1, "weight of the KL term; 1 is the ELBO, > 1 a β-VAE (Higgins et al. 2017)").AtLeast(0),
 		config.BoolKey("model.batch_norm", false, "batch normalization after each hidden layer (Ioffe & Szegedy 2015)"),
 		config.FloatKey("model.dropout", 0, "dropout probability after each hidden layer; 0 = off").AtLeast(0).LessThan(1),
+		config.StringKey("model.denoise", "none", "denoising VAE: corruption of the encoder's input in training, the loss scoring the clean image: none, gaussian:σ (added N(0, σ²) noise, clipped to [0, 1]; σ in (0, 1]), saltpepper:p (a pixel becomes 0 or 1 with probability p) or mask:p (a pixel becomes 0 with probability p); evaluation scores clean images"),
 		valFractionKey(),
 		config.IntListKey("data.exclude_classes", []int{}, "labels left out of training and evaluation, e.g. [9] to train on nine classes and score the tenth as anomalies").Range(0, 1000),
 	}
@@ -74,7 +84,19 @@ func VAEConfigFrom(c *config.Config, ch, h, w int) nets.VAEConfig {
 		Activation: c.String("model.activation"), Likelihood: c.String("model.likelihood"),
 		Sigma: c.Float("model.sigma"), Beta: c.Float("model.beta"),
 		BatchNorm: c.Bool("model.batch_norm"), Dropout: c.Float("model.dropout"),
+		Denoise: denoiseSetting(c),
 	}
+}
+
+// denoiseSetting reads model.denoise; a value vaeCheck refused (it cannot
+// reach here from a validated config) becomes a Corruption that
+// VAEConfig.Validate refuses.
+func denoiseSetting(c *config.Config) nets.Corruption {
+	d, err := nets.ParseCorruption(c.String("model.denoise"))
+	if err != nil {
+		return nets.Corruption{Kind: c.String("model.denoise")}
+	}
+	return d
 }
 
 // NewVAETask loads the data named by data.path and builds the graphs.
@@ -105,7 +127,7 @@ func NewVAETask(c *config.Config, opt train.OptimConfig, executor string) (*VAET
 	if t.dec, err = nets.NewVAEDecoder(t.store, t.cfg, 64); err != nil {
 		return nil, err
 	}
-	exs, err := t.prepare(t.model.Net, t.model.Loss, opt, []engine.RandomInput{train.NormalInput(t.model.Eps)}, t.eval.Net, t.dec.Net)
+	exs, err := t.prepare(t.model.Net, t.model.Loss, opt, append([]engine.RandomInput{train.NormalInput(t.model.Eps)}, t.model.Noise...), t.eval.Net, t.dec.Net)
 	if err != nil {
 		return nil, err
 	}

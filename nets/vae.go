@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"genxai/engine"
+
 	G "gorgonia.org/gorgonia"
 )
 
@@ -21,6 +23,7 @@ type VAEConfig struct {
 	Beta       float64 // weight of the KL term (1 = the ELBO)
 	BatchNorm  bool
 	Dropout    float64
+	Denoise    Corruption // the training graph's corruption of the encoder's input (none: a plain VAE)
 }
 
 // Validate checks the configuration against the input shape; an error names
@@ -43,8 +46,12 @@ func (c VAEConfig) Validate() error {
 	case !(c.Beta >= 0):
 		likelihood = fmt.Errorf("vae: model.beta is %v; the weight of the KL term cannot be negative", c.Beta)
 	}
+	var denoise error
+	if err := c.Denoise.Validate(); err != nil {
+		denoise = fmt.Errorf("vae: model.denoise %w", err)
+	}
 	return firstError(checkImage(family, c.C, c.H, c.W), arch, checkSize(family, "model.latent", c.Latent),
-		CheckActivation("vae: model.activation", c.Activation), checkDropout(family, "model.dropout", c.Dropout), likelihood)
+		CheckActivation("vae: model.activation", c.Activation), checkDropout(family, "model.dropout", c.Dropout), likelihood, denoise)
 }
 
 // VAE is the graph of a variational autoencoder for one batch size.
@@ -53,6 +60,11 @@ func (c VAEConfig) Validate() error {
 // [0,1]; Eps, standard normal noise (batch, latent) for the reparameterization
 // z = μ + exp(½·log σ²)·ε; RowWeight, one weight per row (1/rows for real rows,
 // 0 for padding), so a short last batch needs no second graph.
+//
+// A training graph whose Config.Denoise is not none is a denoising VAE: the
+// encoder sees Corrupted, X corrupted in the graph (Net.Corrupt) from the
+// random inputs Noise, while the loss scores the clean X. Evaluation graphs
+// encode X as given.
 //
 // RowLoss is the negative ELBO of each image in nats: the reconstruction term
 // (binary cross-entropy summed over pixels, computed from logits as
@@ -66,6 +78,8 @@ type VAE struct {
 	Batch  int
 
 	X, Eps, RowWeight *G.Node
+	Corrupted         *G.Node              // the encoder's input: X, or X corrupted in a denoising training graph
+	Noise             []engine.RandomInput // the corruption's random inputs (none unless denoising)
 	Mu, LogVar, Z     *G.Node
 	Logits            *G.Node // decoder output before the sigmoid, (batch, C·H·W)
 	Mean              *G.Node // decoded image in [0,1]
@@ -82,7 +96,11 @@ func NewVAE(store *Store, cfg VAEConfig, batch int, training bool) (*VAE, error)
 		m.Eps = n.Input("eps", batch, cfg.Latent)
 		m.RowWeight = n.Input("row_weight", batch)
 
-		m.Mu, m.LogVar = vaeEncoder(n, cfg, m.X, batch)
+		m.Corrupted = m.X
+		if training {
+			m.Corrupted, m.Noise = n.Corrupt("corrupt", cfg.Denoise, m.X)
+		}
+		m.Mu, m.LogVar = vaeEncoder(n, cfg, m.Corrupted, batch)
 		n.Layer("reparameterize")
 		std := n.Exp(n.Scale(m.LogVar, 0.5))
 		m.Z = n.Add(m.Mu, n.Mul(std, m.Eps))

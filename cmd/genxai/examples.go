@@ -25,6 +25,9 @@ var examples = map[string]string{
   genxai compare -c configs/compare-breast-cancer.yaml --seeds 3 --out runs/compare-bc-quick`,
 	"demo": `  genxai demo --out runs/demo && xdg-open runs/demo/report.html
   genxai demo --quick --out runs/demo-quick`,
+	"denoise": `  genxai train -c configs/vae-fashion-denoise.yaml --out runs/vae-fashion-denoise
+  genxai denoise --run runs/vae-fashion-denoise --out runs/vae-fashion-denoise-gaussian
+  genxai denoise --run runs/vae-fashion-denoise --noise saltpepper:0.1 --input test:0,test:1 --out runs/vae-fashion-denoise-sp`,
 	"devices": `  genxai devices`,
 	"eval": `  genxai train -c configs/vae-fashion-mlp.yaml --out runs/vae-fashion-mlp
   genxai eval --run runs/vae-fashion-mlp --iwae-k 50

@@ -18,6 +18,7 @@ import (
 	"slices"
 	"sort"
 
+	"genxai/viz"
 	"genxai/xai/explain"
 )
 
@@ -167,16 +168,7 @@ func Blur(x []float32, c, h, w int, sigma float64) []float32 {
 		return out
 	}
 	r := int(math.Ceil(3 * sigma))
-	k := make([]float64, 2*r+1)
-	var ks float64
-	for i := range k {
-		d := float64(i - r)
-		k[i] = math.Exp(-d * d / (2 * sigma * sigma))
-		ks += k[i]
-	}
-	for i := range k {
-		k[i] /= ks
-	}
+	k := viz.GaussianKernel(r, sigma)
 	clamp := func(v, n int) int { return max(0, min(n-1, v)) }
 	tmp := make([]float64, h*w)
 	for ch := 0; ch < c; ch++ {
