@@ -7,8 +7,10 @@
 // the level-2 and level-3 routines that carry neural-network training —
 // Sgemm, Dgemm, Sgemv, Dgemv — plus Sdot, Ddot, Saxpy and Daxpy, calling the
 // CBLAS entry points (cblas_sgemm, …) in row-major order. Every other routine
-// is gonum's. Calls too small to repay the cost of crossing into C (about
-// 2 µs through purego's reflection-based call) stay in Go, as do calls with
+// is gonum's. On amd64 those routines are called through a small assembly
+// trampoline that allocates nothing on the Go heap (ccall_amd64.go); other
+// architectures use purego's reflection-based RegisterFunc binding. Calls too
+// small to repay the cost of crossing into C stay in Go, as do calls with
 // arguments gonum would reject: those reach gonum, which panics with its
 // usual message, so a bad call can never make OpenBLAS read out of bounds.
 //
@@ -138,35 +140,44 @@ func doLoad() (path string, err error) {
 			path, err = "", fmt.Errorf("%s loaded from %s but lacks a needed symbol: %v", libraryName, path, r)
 		}
 	}()
-	purego.RegisterLibFunc(&cblasSgemm, handle, "cblas_sgemm")
-	purego.RegisterLibFunc(&cblasDgemm, handle, "cblas_dgemm")
-	purego.RegisterLibFunc(&cblasSgemv, handle, "cblas_sgemv")
-	purego.RegisterLibFunc(&cblasDgemv, handle, "cblas_dgemv")
-	purego.RegisterLibFunc(&cblasSdot, handle, "cblas_sdot")
-	purego.RegisterLibFunc(&cblasDdot, handle, "cblas_ddot")
-	purego.RegisterLibFunc(&cblasSaxpy, handle, "cblas_saxpy")
-	purego.RegisterLibFunc(&cblasDaxpy, handle, "cblas_daxpy")
+	bindHot(handle)
 	purego.RegisterLibFunc(&setThreads, handle, "openblas_set_num_threads")
 	purego.RegisterLibFunc(&getThreads, handle, "openblas_get_num_threads")
 	purego.RegisterLibFunc(&getConfig, handle, "openblas_get_config")
 	return path, nil
 }
 
-// coreType picks the OpenBLAS kernel family from the CPU flags in
-// /proc/cpuinfo: "SkylakeX" with AVX-512 (F, BW, DQ, VL), "Haswell" with AVX2
-// and FMA, "" otherwise (leaving the choice to OpenBLAS). OpenBLAS builds
-// with DYNAMIC_ARCH detect the CPU themselves, but only the models they know:
-// OpenBLAS 0.3.21, the version in Debian 12, takes the virtual "Intel Xeon
-// Processor" of many cloud machines for a 2004 Prescott and runs SSE3
-// kernels, about eight times slower than the AVX-512 ones. A user's own
-// OPENBLAS_CORETYPE is always respected.
+// coreType picks the OpenBLAS kernel family for this machine from
+// /proc/cpuinfo (see coreTypeOf), or "" off amd64 or without cpuinfo.
 func coreType() string {
 	b, err := os.ReadFile("/proc/cpuinfo")
 	if err != nil || runtime.GOARCH != "amd64" {
 		return ""
 	}
+	return coreTypeOf(string(b))
+}
+
+// coreTypeOf picks the OpenBLAS kernel family from the first "flags" line of
+// a /proc/cpuinfo text: "SkylakeX" with AVX-512 (F, BW, DQ, VL), "Haswell"
+// with AVX2 and FMA, "" otherwise (leaving the choice to OpenBLAS). OpenBLAS
+// builds with DYNAMIC_ARCH detect the CPU themselves, but only the models
+// they know: OpenBLAS 0.3.21, the version in Debian 12, takes the virtual
+// "Intel Xeon Processor" of many cloud machines for a 2004 Prescott and runs
+// SSE3 kernels, about eight times slower than the AVX-512 ones. A user's own
+// OPENBLAS_CORETYPE is always respected.
+//
+// The rule is the same for AMD CPUs with AVX-512. On the development
+// machine's AMD EPYC (AuthenticAMD, AVX-512, "Virtual Turin-like" to Go;
+// OpenBLAS 0.3.21, one thread, the step-shaped sgemms 128×400×784,
+// 12544×64×288, 12544×32×576 and 768×512×128, seven alternating rounds,
+// medians of the rate per thread CPU second on a heavily loaded machine)
+// SkylakeX ran 152, 107, 69 and 156 GFLOP/s, Cooperlake 145, 106, 68, 160,
+// Haswell 85, 65, 48, 81 and Zen 86, 65, 52, 81: the AVX-512 kernels are
+// 1.4–1.9× the AVX2 ones there, and an earlier single wall-clock reading
+// that put Haswell ahead was load noise.
+func coreTypeOf(cpuinfo string) string {
 	flags := map[string]bool{}
-	for _, line := range strings.Split(string(b), "\n") {
+	for _, line := range strings.Split(cpuinfo, "\n") {
 		if name, val, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(name) == "flags" {
 			for _, f := range strings.Fields(val) {
 				flags[f] = true
@@ -273,13 +284,16 @@ type OpenBLAS struct {
 
 var _ gorgonia.BLAS = OpenBLAS{}
 
-// Thresholds below which calls stay in Go. A call through purego's
-// reflection-based binding costs about 2 µs; BenchmarkSgemmSmall (one
-// thread, this repository's 2-core machine) shows OpenBLAS ahead of gonum
-// from 16×16×16 on and behind at 8×8×8. The gemv and vector thresholds are
-// estimates from the same call cost (gonum does 64×64 multiply-adds or a
-// 4096-long dot in about that time). They are variables so that tests can
-// send every call to OpenBLAS.
+// Thresholds below which calls stay in Go. They were set when a call through
+// purego's reflection-based binding cost about 2 µs: BenchmarkSgemmSmall
+// (one thread, this repository's 2-core machine) showed OpenBLAS ahead of
+// gonum from 16×16×16 on and behind at 8×8×8. The gemv and vector thresholds
+// are estimates from the same call cost (gonum does 64×64 multiply-adds or a
+// 4096-long dot in about that time). The amd64 trampoline cut the whole
+// 8×8×8 call to about 0.4 µs (median of 5, loaded machine; 3 µs before), so
+// lower thresholds would now pay, but moving a call between gonum and
+// OpenBLAS changes its rounding, so they stay until retuned on purpose.
+// They are variables so that tests can send every call to OpenBLAS.
 var (
 	minGemmWork = 16 * 16 * 16 // m*n*k
 	minGemvWork = 64 * 64      // m*n
