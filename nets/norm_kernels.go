@@ -14,24 +14,6 @@ import (
 // normEps is the ε of both norms' 1/√(σ² + ε), PyTorch's default.
 const normEps = 1e-5
 
-// blockSum adds values in the order of the backend's reductions:
-// sequentially within blocks of engine.ReduceChunk values, the block sums
-// added in order.
-type blockSum struct {
-	total, part float32
-	k           int
-}
-
-func (s *blockSum) add(v float32) {
-	s.part += v
-	if s.k++; s.k == engine.ReduceChunk {
-		s.total += s.part
-		s.part, s.k = 0, 0
-	}
-}
-
-func (s *blockSum) sum() float32 { return s.total + s.part }
-
 // invSqrt is 1/√(v + normEps) in float32.
 func invSqrt(v float32) float32 { return 1 / float32(math.Sqrt(float64(v+normEps))) }
 
@@ -91,15 +73,15 @@ func layerNormInputGrad(dy, x, gamma, mean, rstd []float32, cols int, dx []float
 // (which 1) per column.
 func layerNormParamGrad(dy, x, mean, rstd []float32, cols, which int, out []float32) {
 	for j := range out {
-		var s blockSum
+		var s engine.ChunkSum
 		for r := range mean {
 			g := dy[r*cols+j]
 			if which == 0 {
 				g *= (x[r*cols+j] - mean[r]) * rstd[r]
 			}
-			s.add(g)
+			s.Add(g)
 		}
-		out[j] = s.sum()
+		out[j] = s.Sum()
 	}
 }
 
@@ -118,11 +100,11 @@ func (g channelGeom) each(ch int, f func(k int)) {
 // stats returns the mean and the biased variance of channel ch of x.
 func (g channelGeom) stats(x []float32, ch int) (mu, variance float32) {
 	count := float32(g.n * g.s)
-	var sum, sq blockSum
-	g.each(ch, func(k int) { sum.add(x[k]) })
-	mu = sum.sum() / count
-	g.each(ch, func(k int) { sq.add((x[k] - mu) * (x[k] - mu)) })
-	return mu, sq.sum() / count
+	var sum, sq engine.ChunkSum
+	g.each(ch, func(k int) { sum.Add(x[k]) })
+	mu = sum.Sum() / count
+	g.each(ch, func(k int) { sq.Add((x[k] - mu) * (x[k] - mu)) })
+	return mu, sq.Sum() / count
 }
 
 // batchNorm writes y = (x − μ)·r·γ + β per channel, r = 1/√(σ² + ε).
@@ -135,12 +117,12 @@ func (g channelGeom) batchNorm(x, mean, variance, gamma, beta, y []float32) {
 
 // gradSums returns Σdy and Σ(dy·x̂) over channel ch.
 func (g channelGeom) gradSums(dy, x []float32, mu, rs float32, ch int) (sd, sdx float32) {
-	var a, b blockSum
+	var a, b engine.ChunkSum
 	g.each(ch, func(k int) {
-		a.add(dy[k])
-		b.add(dy[k] * ((x[k] - mu) * rs))
+		a.Add(dy[k])
+		b.Add(dy[k] * ((x[k] - mu) * rs))
 	})
-	return a.sum(), b.sum()
+	return a.Sum(), b.Sum()
 }
 
 // inputGrad writes dx = γ·r·(dy − Σdy/N − x̂·Σ(dy·x̂)/N) per channel.

@@ -41,7 +41,7 @@ func (j *normJob) layerRows(lo, hi int) {
 
 // LayerNormGrad writes dx = r·(g − Σg/N − x̂·Σ(g·x̂)/N) per row, g = dy·γ,
 // x̂ = (x − μ)·r, and accumulates dγ and dβ per column over the rows in the
-// chunkSum order.
+// engine.ChunkSum order.
 func (b *Backend) LayerNormGrad(dy, x, gamma, mean, rstd engine.Buffer, rows, cols int, dx, dgamma, dbeta engine.Buffer) {
 	n := rows * cols
 	dyd, xd, dxd := data("LayerNormGrad dy", dy, n), data("LayerNormGrad x", x, n), data("LayerNormGrad dx", dx, n)
@@ -76,14 +76,14 @@ func (j *normJob) layerGradRows(lo, hi int) {
 func (j *normJob) layerParamCols(lo, hi int) {
 	dyd, xd, md, rd, dgd, dbd, rows, cols := j.dy, j.x, j.mean, j.rstd, j.dgamma, j.dbeta, j.rows, j.cols
 	for j := lo; j < hi; j++ {
-		var sg, sb chunkSum
+		var sg, sb engine.ChunkSum
 		for r := 0; r < rows; r++ {
 			g := dyd[r*cols+j]
-			sg.add(g * ((xd[r*cols+j] - md[r]) * rd[r]))
-			sb.add(g)
+			sg.Add(g * ((xd[r*cols+j] - md[r]) * rd[r]))
+			sb.Add(g)
 		}
-		dgd[j] += sg.sum()
-		dbd[j] += sb.sum()
+		dgd[j] += sg.Sum()
+		dbd[j] += sb.Sum()
 	}
 }
 
@@ -96,7 +96,7 @@ func channel(n, c, s, ch int, f func(off int)) {
 }
 
 // BatchNormStats writes each channel's mean and biased variance, two passes
-// in the chunkSum order over the n·s values of the channel.
+// in the engine.ChunkSum order over the n·s values of the channel.
 func (b *Backend) BatchNormStats(x engine.Buffer, n, c, s int, mean, variance engine.Buffer) {
 	b.norm = normJob{kind: normBatchStats, x: data("BatchNormStats x", x, n*c*s),
 		mean: data("BatchNormStats mean", mean, c), variance: data("BatchNormStats variance", variance, c), n: n, c: c, s: s}
@@ -108,19 +108,19 @@ func (j *normJob) batchStats(lo, hi int) {
 	xd, n, c, s := j.x, j.n, j.c, j.s
 	count := float32(n * s)
 	for ch := lo; ch < hi; ch++ {
-		var sum, sq chunkSum
+		var sum, sq engine.ChunkSum
 		channel(n, c, s, ch, func(off int) {
 			for _, v := range xd[off : off+s] {
-				sum.add(v)
+				sum.Add(v)
 			}
 		})
-		mu := sum.sum() / count
+		mu := sum.Sum() / count
 		channel(n, c, s, ch, func(off int) {
 			for _, v := range xd[off : off+s] {
-				sq.add((v - mu) * (v - mu))
+				sq.Add((v - mu) * (v - mu))
 			}
 		})
-		j.mean[ch], j.variance[ch] = mu, sq.sum()/count
+		j.mean[ch], j.variance[ch] = mu, sq.Sum()/count
 	}
 }
 
@@ -148,7 +148,7 @@ func (j *normJob) batchPlanes(lo, hi int) {
 
 // BatchNormGrad writes dx = γ·r·(dy − Σdy/N − x̂·Σ(dy·x̂)/N) per channel,
 // N = n·s, and accumulates dβ += Σdy and dγ += Σ(dy·x̂), sums in the
-// chunkSum order.
+// engine.ChunkSum order.
 func (b *Backend) BatchNormGrad(dy, x, mean, rstd, gamma engine.Buffer, n, c, s int, dx, dgamma, dbeta engine.Buffer) {
 	size := n * c * s
 	b.norm = normJob{kind: normBatchGrad, dy: data("BatchNormGrad dy", dy, size), x: data("BatchNormGrad x", x, size), dx: data("BatchNormGrad dx", dx, size),
@@ -163,22 +163,22 @@ func (j *normJob) batchGrad(lo, hi int) {
 	count := float32(n * s)
 	for ch := lo; ch < hi; ch++ {
 		mu, rs := j.mean[ch], j.rstd[ch]
-		var sd, sdx chunkSum
+		var sd, sdx engine.ChunkSum
 		channel(n, c, s, ch, func(off int) {
 			for k := off; k < off+s; k++ {
-				sd.add(dyd[k])
-				sdx.add(dyd[k] * ((xd[k] - mu) * rs))
+				sd.Add(dyd[k])
+				sdx.Add(dyd[k] * ((xd[k] - mu) * rs))
 			}
 		})
-		mdy, mdx := sd.sum()/count, sdx.sum()/count
+		mdy, mdx := sd.Sum()/count, sdx.Sum()/count
 		scale := j.gamma[ch] * rs
 		channel(n, c, s, ch, func(off int) {
 			for k := off; k < off+s; k++ {
 				dxd[k] = scale * (dyd[k] - mdy - (xd[k]-mu)*rs*mdx)
 			}
 		})
-		j.dgamma[ch] += sdx.sum()
-		j.dbeta[ch] += sd.sum()
+		j.dgamma[ch] += sdx.Sum()
+		j.dbeta[ch] += sd.Sum()
 	}
 }
 

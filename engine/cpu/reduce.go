@@ -6,28 +6,11 @@ import (
 	"genxai/engine"
 )
 
-// chunkSum adds values in the order engine.ReduceChunk fixes: sequentially
-// within blocks of ReduceChunk values, the block sums added in order.
-type chunkSum struct {
-	total, part float32
-	k           int
-}
-
-func (c *chunkSum) add(v float32) {
-	c.part += v
-	if c.k++; c.k == engine.ReduceChunk {
-		c.total += c.part
-		c.part, c.k = 0, 0
-	}
-}
-
-func (c *chunkSum) sum() float32 { return c.total + c.part }
-
 // innerBlock is how many adjacent outputs one task of Reduce accumulates.
 const innerBlock = 256
 
 // Reduce reduces x [outer, axis, inner] along axis. Each output's summands
-// are added in the chunkSum order, whatever the split across workers.
+// are added in the engine.ChunkSum order, whatever the split across workers.
 func (b *Backend) Reduce(op engine.ReduceOp, x engine.Buffer, outer, axis, inner int, y engine.Buffer) {
 	if op > engine.ReduceMax {
 		panic(fmt.Sprintf("cpu: Reduce: unknown reduction %d", op))
@@ -74,15 +57,15 @@ func (j *reduceJob) do(w, lo, hi int) {
 	}
 }
 
-// sumAlong writes dst[j] = Σ_a src[a·inner + i0 + j] in the chunkSum order,
+// sumAlong writes dst[j] = Σ_a src[a·inner + i0 + j] in the engine.ChunkSum order,
 // using total and part as accumulators.
 func sumAlong(src []float32, axis, inner, i0 int, dst, total, part []float32) {
 	if inner == 1 { // a contiguous axis: the same order without the row loops
-		var c chunkSum
+		var c engine.ChunkSum
 		for _, v := range src[:axis] {
-			c.add(v)
+			c.Add(v)
 		}
-		dst[0] = c.sum()
+		dst[0] = c.Sum()
 		return
 	}
 	clear(total)
