@@ -3,8 +3,12 @@ package cuda
 import (
 	"fmt"
 	"sync"
+	"unsafe"
+
+	"github.com/ebitengine/purego"
 
 	"genxai/cuda/dl"
+	"genxai/internal/ccall"
 )
 
 // cublasSonames are the cuBLAS library names tried, newest first.
@@ -29,9 +33,11 @@ var cublasStatusNames = map[int32]string{
 
 // Cublas holds cuBLAS bound through purego, one Go func per C function.
 //
-// cublasSgemmStridedBatched is not bound: it takes 18 arguments and purego
-// passes at most 15 on amd64 (6 in registers, 9 on the stack), so the
-// strided batch is a loop of cublasSgemm_v2 calls (see SgemmStridedBatched).
+// cublasSgemmStridedBatched takes 18 arguments and purego passes at most 15
+// on amd64 (6 in registers, 9 on the stack), so it is called through
+// internal/ccall's trampoline instead: SgemmStridedBatchedSym is its address,
+// 0 where ccall has no trampoline (not amd64) or the library lacks it; then
+// the strided batch is a loop of cublasSgemm_v2 calls.
 type Cublas struct {
 	// Lib is the opened libcublas.
 	Lib *dl.Library
@@ -43,6 +49,8 @@ type Cublas struct {
 	GetVersion  func(h uintptr, v *int32) int32
 	GetProperty func(prop int32, v *int32) int32
 	Sgemm       func(h uintptr, ta, tb int32, m, n, k int32, alpha *float32, a uint64, lda int32, b uint64, ldb int32, beta *float32, c uint64, ldc int32) int32
+
+	SgemmStridedBatchedSym uintptr
 }
 
 var (
@@ -69,6 +77,11 @@ func bindCublas(l *dl.Library) (*Cublas, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	if ccall.Available {
+		if p, err := purego.Dlsym(l.Handle(), "cublasSgemmStridedBatched"); err == nil {
+			b.SgemmStridedBatchedSym = p
+		}
 	}
 	return b, nil
 }
@@ -156,10 +169,16 @@ func (b *realBLAS) Sgemm(ta, tb Op, m, n, k int, alpha float32, a DevicePtr, lda
 	})
 }
 
-// SgemmStridedBatched issues one cublasSgemm_v2 per matrix: purego cannot
-// pass cublasSgemmStridedBatched's 18 arguments (see Cublas). Inside a
-// captured graph the loop costs one node per matrix.
+// SgemmStridedBatched is one cublasSgemmStridedBatched call (through
+// internal/ccall: 18 arguments), or one cublasSgemm_v2 per matrix where that
+// call is not bound (see Cublas); inside a captured graph the loop costs one
+// node per matrix.
 func (b *realBLAS) SgemmStridedBatched(ta, tb Op, m, n, k int, alpha float32, a DevicePtr, lda, strideA int, bm DevicePtr, ldb, strideB int, beta float32, c DevicePtr, ldc, strideC, batch int) error {
+	if fn := b.lib.SgemmStridedBatchedSym; fn != 0 {
+		return b.call("cublasSgemmStridedBatched", func() int32 {
+			return sgemmStridedBatched(fn, b.h, ta, tb, m, n, k, &alpha, a, lda, strideA, bm, ldb, strideB, &beta, c, ldc, strideC, batch)
+		})
+	}
 	for i := 0; i < batch; i++ {
 		off := func(p DevicePtr, stride int) DevicePtr { return p + DevicePtr(4*i*stride) }
 		if err := b.Sgemm(ta, tb, m, n, k, alpha, off(a, strideA), lda, off(bm, strideB), ldb, beta, off(c, strideC), ldc); err != nil {
@@ -167,6 +186,19 @@ func (b *realBLAS) SgemmStridedBatched(ta, tb Op, m, n, k int, alpha float32, a 
 		}
 	}
 	return nil
+}
+
+// sgemmStridedBatched calls cublasSgemmStridedBatched(handle, transa, transb,
+// m, n, k, alpha, A, lda, strideA, B, ldb, strideB, beta, C, ldc, strideC,
+// batchCount) at fn: ints are C int, strides long long, alpha and beta host
+// pointers read during the call.
+func sgemmStridedBatched(fn, h uintptr, ta, tb Op, m, n, k int, alpha *float32, a DevicePtr, lda, strideA int, bm DevicePtr, ldb, strideB int, beta *float32, c DevicePtr, ldc, strideC, batch int) int32 {
+	i := func(v int) uintptr { return ccall.I32(int32(v)) }
+	r, _ := ccall.Call(fn, h, i(int(ta)), i(int(tb)), i(m), i(n), i(k),
+		uintptr(unsafe.Pointer(alpha)), uintptr(a), i(lda), uintptr(int64(strideA)),
+		uintptr(bm), i(ldb), uintptr(int64(strideB)),
+		uintptr(unsafe.Pointer(beta)), uintptr(c), i(ldc), uintptr(int64(strideC)), i(batch), 0, 0)
+	return int32(r)
 }
 
 func (b *realBLAS) Version() (int, error) {
