@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"genxai/config"
-	"genxai/cuda"
 	"genxai/data"
 	"genxai/engine"
 	"genxai/nets"
@@ -30,6 +29,8 @@ type Run struct {
 
 	executor          string // overrides train.executor when set (UseExecutor)
 	deviceChecked     bool
+	device, deviceWhy string            // the resolved device and why (workspace)
+	ws                *engine.Workspace // the plans' workspace on a GPU; nil on the CPU
 	trainSet, testSet *data.Images
 }
 
@@ -71,17 +72,60 @@ func (r *Run) UseExecutor(name string) { r.executor = name }
 // runs. learn lists the nodes whose gradients the caller reads after a run
 // (nil for a forward-only graph).
 func (r *Run) Executor(n *nets.Net, learn ...*G.Node) (engine.Executor, error) {
-	if !r.deviceChecked {
-		if _, _, err := cuda.Choose(r.Config.String("device")); err != nil {
-			return nil, fmt.Errorf("run %s: %w", r.Dir, err)
-		}
-		r.deviceChecked = true
-	}
 	name := r.executor
 	if name == "" {
 		name = r.Config.String("train.executor")
 	}
-	return train.NewExecutor(name, n, learn, nil)
+	ws, err := r.workspace(name)
+	if err != nil {
+		return nil, err
+	}
+	return train.NewExecutor(name, n, learn, ws)
+}
+
+// Device is the device the run's graphs run on (cpu or cuda, resolved from
+// its config's device for its executor) and a sentence saying why.
+func (r *Run) Device() (device, why string, err error) {
+	name := r.executor
+	if name == "" {
+		name = r.Config.String("train.executor")
+	}
+	if _, err := r.workspace(name); err != nil {
+		return "", "", err
+	}
+	return r.device, r.deviceWhy, nil
+}
+
+// resolveDevice is train.ResolveDevice; tests replace it to put a run on a
+// fake GPU.
+var resolveDevice = train.ResolveDevice
+
+// workspace resolves the run's device once and returns the workspace the
+// run's plans share on it: nil on the CPU (each plan opens its own CPU
+// backend, as before devices existed). On a GPU the workspace is empty: no
+// tensor is resident, so every plan uploads its leaves (the weights among
+// them) before each run. That costs a copy of the weights per run, and it
+// keeps every explanation that changes weights on the host (the
+// randomization check) correct without telling the workspace.
+func (r *Run) workspace(executor string) (*engine.Workspace, error) {
+	if !r.deviceChecked {
+		dev, why, err := resolveDevice(r.Config.String("device"), executor)
+		if err != nil {
+			return nil, fmt.Errorf("run %s: %w", r.Dir, err)
+		}
+		r.device, r.deviceWhy, r.deviceChecked = dev, why, true
+	}
+	if r.device == "cpu" || executor != "plan" {
+		return nil, nil
+	}
+	if r.ws == nil {
+		be, err := engine.OpenBackend(r.device)
+		if err != nil {
+			return nil, fmt.Errorf("run %s: %w", r.Dir, err)
+		}
+		r.ws = engine.NewWorkspace(be)
+	}
+	return r.ws, nil
 }
 
 // Images returns the run's full image data set (data.path), training and test

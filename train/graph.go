@@ -36,25 +36,31 @@ func NewExecutor(kind string, n *nets.Net, learn G.Nodes, ws *engine.Workspace, 
 	return engine.New(kind, n.G, learn, engine.Keep(n.Kept()...), engine.On(ws), engine.Random(random...))
 }
 
-// NewWorkspace returns the workspace a training run of the executor called
-// kind on device (the config's device: auto, cpu or cuda, resolved by
-// cuda.Choose) keeps its state in, holding every tensor of the Store: nil for
-// the tape, which works on the Store itself on the CPU; for the plan, the
-// Store's tensors resident on the chosen device's backend (see
-// engine.Workspace).
-func NewWorkspace(kind, device string, st *nets.Store) (*engine.Workspace, error) {
-	dev, _, err := cuda.Choose(device)
-	if err != nil {
-		return nil, err
+// ResolveDevice resolves a run's device setting (auto, cpu or cuda) for the
+// executor called kind, the one rule every command that runs a model
+// follows: cuda.Choose picks the device and says why; the tape executor runs
+// on the CPU only, so auto falls back to it (the reason says so) and an
+// explicit device: cuda with the tape is refused.
+func ResolveDevice(device, kind string) (dev, why string, err error) {
+	dev, why, err = cuda.Choose(device)
+	if err != nil || dev == "cpu" || kind == "plan" {
+		return dev, why, err
 	}
-	if kind != "plan" {
-		if dev != "cpu" {
-			if strings.EqualFold(strings.TrimSpace(device), "auto") || strings.TrimSpace(device) == "" {
-				return nil, nil // auto: the tape runs on the CPU
-			}
-			return nil, fmt.Errorf("device: %s needs train.executor: plan; the %s executor runs on the CPU only", device, kind)
-		}
-		return nil, nil
+	if req := strings.ToLower(strings.TrimSpace(device)); req != "auto" && req != "" {
+		return "", "", fmt.Errorf("device: %s needs train.executor: plan; the %s executor runs on the CPU only", device, kind)
+	}
+	return "cpu", why + "; the " + kind + " executor runs on the CPU", nil
+}
+
+// NewWorkspace returns the workspace a training run of the executor called
+// kind on device (the config's device, resolved by ResolveDevice) keeps its
+// state in, holding every tensor of the Store: nil for the tape, which works
+// on the Store itself on the CPU; for the plan, the Store's tensors resident
+// on the chosen device's backend (see engine.Workspace).
+func NewWorkspace(kind, device string, st *nets.Store) (*engine.Workspace, error) {
+	dev, _, err := ResolveDevice(device, kind)
+	if err != nil || kind != "plan" {
+		return nil, err
 	}
 	be, err := engine.OpenBackend(dev)
 	if err != nil {

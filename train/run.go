@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"genxai/config"
-	"genxai/cuda"
 	"genxai/engine/blas"
 	"genxai/runs"
 	"genxai/runs/checkpoint"
@@ -109,13 +108,9 @@ func Run(ctx context.Context, req Request) (map[string]any, error) {
 			return nil, fmt.Errorf("resuming %s: %w", req.Resume, err)
 		}
 	}
-	device, why, err := cuda.Choose(c.String("device"))
+	device, why, err := ResolveDevice(c.String("device"), c.String("train.executor"))
 	if err != nil {
 		return nil, err
-	}
-	if device != "cpu" && c.String("train.executor") != "plan" {
-		// NewWorkspace refuses device: cuda for the tape; auto falls back.
-		device, why = "cpu", why+"; the "+c.String("train.executor")+" executor runs on the CPU"
 	}
 	if n := c.Int("train.threads"); n > 0 {
 		runtime.GOMAXPROCS(n)
