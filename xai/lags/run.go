@@ -93,11 +93,11 @@ func Run(o Options) (map[string]any, error) {
 		out.Record(name + ".png")
 		return nil
 	}
-	if err := write("lags", fmt.Sprintf("Integrated gradients of each test forecast of %s (rows) to each lag (columns), baseline: the training mean %.4g", sp.Column, sp.Mean),
+	if err := write("lags", fmt.Sprintf("%s: integrated gradients per lag", sp.Column),
 		ex.Attr, ex.Forecast, "forecast_at_mean"); err != nil {
 		return nil, err
 	}
-	if err := write("lags_ar", fmt.Sprintf("AR(%d): φ_k·(y(t−k) − training mean) for each test forecast (rows) and lag (columns)", ex.AR.Lags),
+	if err := write("lags_ar", fmt.Sprintf("AR(%d): φ_k·(y(t−k) − mean) per lag", ex.AR.Lags),
 		ex.ARAttr, ex.ARForecast, "const_plus_mean_terms"); err != nil {
 		return nil, err
 	}
