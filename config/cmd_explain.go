@@ -48,6 +48,10 @@ var explainMethods = []explainMethod{
 		IntKey("top_k", 0, "sample among the k most likely characters (0: all)").AtLeast(0),
 		IntKey("seed", 1, "sampling seed"),
 	}},
+	{"lags", "run directory of a trained forecaster (model.kind: forecaster)",
+		"test forecasts to attribute, 0-based in time order, e.g. 0,5 or test:0,test:5 (empty: all)", []Key{
+			IntKey("steps", 64, "integrated-gradients steps (midpoint rule)").AtLeast(1),
+		}},
 	{"latent", "run directory of a trained VAE",
 		"traverse around the first image, interpolate between the first two, e.g. test:3,test:17", []Key{
 			IntKey("steps", 7, "columns of the traversal").AtLeast(1),

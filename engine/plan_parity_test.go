@@ -61,6 +61,10 @@ var parityModels = map[string]model{
 	},
 	"dcgan-d": ganStep(dcganConfig, 4, false),
 	"dcgan-g": ganStep(dcganConfig, 4, true),
+	"forecaster": func(t *testing.T, s *nets.Store) (*nets.Net, *G.Node) {
+		m := must(nets.NewForecaster(s, nets.ForecasterConfig{Window: 9, Hidden: []int{12, 5}, Activation: "tanh", Dropout: 0.1, Linear: true}, 7, true))
+		return m.Net, m.Loss
+	},
 	"transformer": func(t *testing.T, s *nets.Store) (*nets.Net, *G.Node) {
 		m := must(nets.NewTransformer(s, nets.TransformerConfig{Vocab: 11, Block: 6, Layers: 2, Heads: 2, Embed: 8, Dropout: 0.1}, 3, true))
 		return m.Net, m.Loss

@@ -73,15 +73,15 @@ func commandSchemaOf(file string) (config.Schema, bool) {
 // TestEveryFamilyComplete checks that each registered family can train, that
 // its keys form a valid schema, and that the image families can be sampled.
 func TestEveryFamilyComplete(t *testing.T) {
-	if got := Kinds(); len(got) != 4 {
-		t.Errorf("registered families %v, want classifier, gan, lm and vae", got)
+	if got := Kinds(); len(got) != 5 {
+		t.Errorf("registered families %v, want classifier, forecaster, gan, lm and vae", got)
 	}
 	for _, k := range Kinds() {
 		f, _ := Lookup(k)
 		if _, err := config.TrainingSchema(k); err != nil {
 			t.Errorf("%s: %v", k, err)
 		}
-		if f.NewTask == nil || (k != "classifier" && f.Sample == nil) {
+		if f.NewTask == nil || (k != "classifier" && k != "forecaster" && f.Sample == nil) {
 			t.Errorf("%s: NewTask or Sample missing", k)
 		}
 	}

@@ -44,6 +44,9 @@ var examples = map[string]string{
   genxai explain featviz --run runs/cnn-fashion --classes 0,7,9 --steps 200 --out runs/cnn-fashion-featviz`,
 	"explain tokens": `  genxai train -c configs/ar-tiny.yaml --out runs/ar-tiny
   genxai explain tokens --run runs/ar-tiny --prompt "A model " --tokens 40 --out runs/ar-tiny-tokens`,
+	"explain lags": `  genxai train -c configs/forecaster-sunspots.yaml --out runs/forecaster-sunspots
+  genxai explain lags --run runs/forecaster-sunspots --out runs/forecaster-sunspots-lags
+  genxai explain lags --run runs/forecaster-sunspots --input 0,1,2 --steps 128 --out runs/forecaster-sunspots-lags3`,
 	"explain latent": `  genxai train -c configs/vae-fashion-mlp.yaml --out runs/vae-fashion-mlp
   genxai explain latent --run runs/vae-fashion-mlp --input test:3,test:17 --out runs/vae-fashion-latent`,
 	"explain anomaly": `  genxai train -c configs/vae-fashion-9class.yaml --out runs/vae-fashion-9class

@@ -15,7 +15,7 @@ import (
 // directory (--run) and writes its pictures and summary.json into --out.
 var explainCmd = &cobra.Command{
 	Use:   "explain <method> --run DIR [--input ...] --out DIR",
-	Short: "Explain a trained model: saliency, compare, featviz, tokens, latent, anomaly, counterfactual, tabular",
+	Short: "Explain a trained model: saliency, compare, featviz, tokens, lags, latent, anomaly, counterfactual, tabular",
 	Long: `Explain what a trained model learned. Every method reads a run directory
 written by genxai train (--run) and writes labelled pictures with colour bars and
 a summary.json with its numbers into --out. Inputs are chosen as split:index
@@ -81,6 +81,19 @@ the importance of every earlier character (norm of embedding x gradient of the
 log-probability), drawn in tokens.png and in tokens.html (point at a character
 to see its row), and the attention weights of every layer and head
 (attention_l<L>_h<H>.png).`},
+	{name: "lags", run: runLags,
+		use:   "lags --run DIR --out DIR [--input 0,5] [--steps 64]",
+		short: "Lag importance of a neural forecaster's test forecasts, beside AR(p)",
+		long: `Attribute each one-step forecast of the test segment of a forecaster run to
+the past values it read (integrated gradients from the training mean, in the
+series' units; a row sums to forecast minus the forecast at the mean), drawn
+in lags.png (forecast time x lag) and lags.csv. AR(p), fitted on the same
+training segment with p chosen by AIC, gets its exact attributions
+phi_k (y(t-k) - mean) in lags_ar.png and lags_ar.csv, and comparison.csv and
+summary.json put the test RMSE and MAE of the network, AR(p) and the last
+value side by side. summary.json also holds the completeness error and the
+causality check (forecasts and attributions unchanged, bit for bit, when every
+value at or after the forecast time is NaN).`},
 	{name: "latent", run: runLatent,
 		use:   "latent --run DIR --out DIR [--input test:3,test:17]",
 		short: "VAE latent traversals and interpolations",

@@ -4,6 +4,7 @@ import (
 	"genxai/config"
 	"genxai/xai/counterfactual"
 	"genxai/xai/featviz"
+	"genxai/xai/lags"
 	"genxai/xai/latent"
 	"genxai/xai/progress"
 	"genxai/xai/saliency"
@@ -59,6 +60,13 @@ func runTokens(c *config.Config, _ io.Writer) (map[string]any, error) {
 		Run: c.String("run"), Out: c.String("out"), Executor: c.String("executor"),
 		Prompt: c.String("prompt"), Tokens: c.Int("tokens"), Temperature: c.Float("temperature"),
 		TopK: c.Int("top_k"), Seed: int64(c.Int("seed")),
+	})
+}
+
+func runLags(c *config.Config, _ io.Writer) (map[string]any, error) {
+	return lags.Run(lags.Options{
+		Run: c.String("run"), Out: c.String("out"), Executor: c.String("executor"),
+		Inputs: c.String("input"), Steps: c.Int("steps"),
 	})
 }
 
