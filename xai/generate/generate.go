@@ -34,6 +34,15 @@ type Options struct {
 	Seed     int64  // noise seed
 	Judge    string // classifier run that scores the export ("" : the GAN's metrics.classifier_run)
 	Force    bool   // write into an out directory holding other files
+
+	Model string // model.json of genxai gmm --per-class (instead of Run): table rows
+	Clip  bool   // clip a model's numeric columns to their training range
+
+	Tokens      int     // language model: characters per sample
+	Prompt      string  // language model: text every sample continues
+	Temperature float64 // language model: sampling temperature
+	TopK        int     // language model: sample among the k most likely characters (0: all)
+	OnePerFile  bool    // language model: one file per sample instead of samples.txt
 }
 
 // OptionsFromConfig reads Options from a config of config.GenerateSchema.
@@ -42,6 +51,9 @@ func OptionsFromConfig(c *config.Config) Options {
 		Run: c.String("run"), N: c.Int("n"), Class: c.Int("class"), PerClass: c.Int("per_class"),
 		Format: c.String("format"), Out: c.String("out"), Seed: int64(c.Int("seed")),
 		Judge: c.String("judge"), Force: c.Bool(config.ForceKey),
+		Model: c.String("model"), Clip: c.Bool("clip"),
+		Tokens: c.Int("tokens"), Prompt: c.String("prompt"), Temperature: c.Float("temperature"),
+		TopK: c.Int("top_k"), OnePerFile: c.Bool("one_per_file"),
 	}
 }
 
@@ -90,11 +102,25 @@ func plan(o Options, s *source) (n int, classOf func(i int) int, err error) {
 // Export draws the images o asks for from the generator of o.Run and writes
 // them, their labels, provenance.json, summary.json and config.yaml
 // (settings) into the run directory o.Out; progress goes to log, the
-// summary and the judge's verdict to stdout. It returns the summary.
+// summary and the judge's verdict to stdout. It returns the summary. With
+// o.Model it writes table rows instead (ExportTable), and for a language
+// model run text (exportText).
 func Export(ctx context.Context, o Options, settings map[string]any, stdout, log io.Writer) (map[string]any, error) {
+	if o.Model != "" {
+		return ExportTable(ctx, o, settings, stdout, log)
+	}
 	r, err := models.Open(o.Run)
 	if err != nil {
 		return nil, fmt.Errorf("generate: %w", err)
+	}
+	if r.Kind == "lm" {
+		return exportText(ctx, o, r, settings, stdout, log)
+	}
+	switch o.Format {
+	case "":
+		o.Format = "idx"
+	case "txt":
+		return nil, fmt.Errorf("generate: --format txt writes a language model's text, but %s holds a %q model: use --format idx, csv, npy or png", o.Run, r.Kind)
 	}
 	src, err := openSource(r)
 	if err != nil {
