@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 
 	"genxai/runs"
@@ -36,7 +37,8 @@ func (r *Results) Best() (best Cell, ok bool) {
 // Export writes the training set of res's best setting (Best) into the run
 // directory dir: augmented.csv with a column synthetic (0 for a real row, 1
 // for a generated one), the label column (class names) and the feature
-// columns under their names, in the space the SVM was trained in; and
+// columns under their names (raw features in the data's own units, PCA
+// components or classifier embeddings in the space the SVM saw); and
 // export.json saying which setting, why it was best and how the rows were
 // made. The set is that of the setting's first repetition (seed
 // Settings.Seed), rebuilt exactly: runOne draws it again from the same
@@ -50,11 +52,21 @@ func (st *Study) Export(res *Results, dir *runs.Dir) (map[string]any, error) {
 	var X []float64
 	var y []int
 	var nReal, d int
-	st.capture = func(n int, ratio float64, x []float64, yy []int, nr, dd int) bool {
+	units := "the SVM's feature space: " + s.FeatureKind + " features"
+	st.capture = func(n int, ratio float64, x []float64, yy []int, nr, dd int, fm *featureMap) bool {
 		if n != best.N || ratio != best.Ratio {
 			return false
 		}
-		X, y, nReal, d = x, yy, nr, dd
+		X, y, nReal, d = slices.Clone(x), yy, nr, dd
+		switch {
+		case s.FeatureKind == "raw" && fm.scaler != nil:
+			fm.scaler.Invert(X)
+			units = "the data's own units (the z-scoring of features.standardize undone)"
+		case s.FeatureKind == "raw":
+			units = "the data's own units"
+		case fm.scaler != nil:
+			units += ", z-scored with the real subset's statistics (features.standardize)"
+		}
 		return true
 	}
 	defer func() { st.capture = nil }()
@@ -89,7 +101,7 @@ func (st *Study) Export(res *Results, dir *runs.Dir) (map[string]any, error) {
 		"seed":                s.Seed,
 		"generator":           res.generatorName(),
 		"features":            s.FeatureKind,
-		"standardized":        s.Standardize,
+		"units":               units,
 		"data_source":         st.Data.Name,
 		"why": fmt.Sprintf("of the %d augmented settings, this one raised the SVM's test accuracy most over the no-augmentation baseline with the same real rows: mean paired difference %+.4f ± %.4f over %d seeds (p = %.3g, verdict %q; mean accuracy %.4f)",
 			countAugmented(res), best.Delta, best.DeltaSD, len(best.Accs), best.P, best.Verdict, best.Mean),

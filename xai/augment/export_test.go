@@ -2,6 +2,7 @@ package augment
 
 import (
 	"bytes"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -73,6 +74,15 @@ func TestExportRoundTrip(t *testing.T) {
 	if tab.Rows != real+syn {
 		t.Fatalf("%d rows, want %d real + %d synthetic", tab.Rows, real, syn)
 	}
+	// Real rows come back in the data's own units: each is a pool row.
+	p := tab.NumFeatures()
+	pool := st.Data.PoolRows(seq(st.Data.PoolN))
+	for i := 0; i < real; i++ {
+		row := tab.X[i*p+1 : (i+1)*p]
+		if !slices.ContainsFunc(seq(st.Data.PoolN), func(j int) bool { return near(row, pool[j*st.Data.D:(j+1)*st.Data.D]) }) {
+			t.Fatalf("real row %d %v is no pool row", i, row[:3])
+		}
+	}
 	perClass := make(map[float64]int)
 	for i := 0; i < tab.Rows; i++ {
 		if flag, want := tab.X[i*tab.NumFeatures()], float64(min(i/real, 1)); flag != want {
@@ -85,4 +95,23 @@ func TestExportRoundTrip(t *testing.T) {
 			t.Errorf("class %v: %d rows, want %d", c, n, best.N+best.Synthetic)
 		}
 	}
+}
+
+// seq returns 0, 1, …, n−1.
+func seq(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+// near reports whether a and b agree to 1e-6 relative.
+func near(a, b []float64) bool {
+	for i := range a {
+		if math.Abs(a[i]-b[i]) > 1e-6*max(1, math.Abs(b[i])) {
+			return false
+		}
+	}
+	return true
 }

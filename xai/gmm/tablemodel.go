@@ -1,6 +1,8 @@
 package gmm
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -68,7 +70,12 @@ type TableModel struct {
 	Mixtures   []Mixture      `json:"mixtures"`
 
 	models []*Model
+	sha256 string // hex SHA-256 of the file LoadTableModel read
 }
+
+// SHA256 is the hex SHA-256 of the model file LoadTableModel read ("" for a
+// model built in memory).
+func (tm *TableModel) SHA256() string { return tm.sha256 }
 
 // ClassLevels returns the class of each row of t (whose label is the class
 // column) as an index into the returned levels: the label names in order
@@ -181,6 +188,8 @@ func LoadTableModel(path string) (*TableModel, error) {
 		}
 		tm.models = append(tm.models, m)
 	}
+	sum := sha256.Sum256(b)
+	tm.sha256 = hex.EncodeToString(sum[:])
 	return &tm, nil
 }
 
