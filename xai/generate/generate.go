@@ -142,14 +142,11 @@ func Export(ctx context.Context, o Options, settings map[string]any, stdout, log
 	if jg != nil {
 		defer jg.close()
 	}
-	dir, err := runs.CreateNamed(o.Out, "generate", o.Force)
+	dir, err := createOut(o, settings)
 	if err != nil {
 		return nil, err
 	}
 	defer dir.Close()
-	if err := dir.WriteConfig(settings); err != nil {
-		return nil, err
-	}
 	start := time.Now()
 	dataFile, labelFile := streamFile(o.Format)
 	if labelFile != "" && sh.conditional {
@@ -261,15 +258,33 @@ func chooseJudge(o Options, r *models.Run, src *source, log io.Writer) (*judge, 
 	return jg, nil
 }
 
+// createOut creates the run directory o.Out of an export (refusing one
+// that holds other files unless o.Force) and writes its config.yaml.
+func createOut(o Options, settings map[string]any) (*runs.Dir, error) {
+	dir, err := runs.CreateNamed(o.Out, "generate", o.Force)
+	if err != nil {
+		return nil, err
+	}
+	if err := dir.WriteConfig(settings); err != nil {
+		dir.Close()
+		return nil, err
+	}
+	return dir, nil
+}
+
+// absPath is p made absolute for provenance.json (p itself when that fails).
+func absPath(p string) string {
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return p
+}
+
 // provenance is the content of provenance.json: where the export came from
 // and how to make it again.
 func provenance(o Options, r *models.Run, n int, sh shape, src *source, files []string) map[string]any {
-	run, err := filepath.Abs(o.Run)
-	if err != nil {
-		run = o.Run
-	}
 	p := map[string]any{
-		"run":                       run,
+		"run":                       absPath(o.Run),
 		"model_kind":                r.Kind,
 		"checkpoint_tensors_sha256": r.Meta.TensorsSHA256,
 		"checkpoint_step":           r.Meta.Step,

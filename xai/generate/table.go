@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -45,14 +44,11 @@ func ExportTable(ctx context.Context, o Options, settings map[string]any, stdout
 	if err != nil {
 		return nil, fmt.Errorf("generate --model: %w", err)
 	}
-	dir, err := runs.CreateNamed(o.Out, "generate", o.Force)
+	dir, err := createOut(o, settings)
 	if err != nil {
 		return nil, err
 	}
 	defer dir.Close()
-	if err := dir.WriteConfig(settings); err != nil {
-		return nil, err
-	}
 	fmt.Fprintf(log, "generate: %d rows of %d columns from %s (%d classes of %q) into %s, seed %d\n",
 		n, len(tm.Columns)+1, o.Model, len(tm.Classes), tm.ClassColumn, dir.Path, o.Seed)
 	start := time.Now()
@@ -64,12 +60,8 @@ func ExportTable(ctx context.Context, o Options, settings map[string]any, stdout
 		return nil, err
 	}
 	secs := time.Since(start).Seconds()
-	model, err := filepath.Abs(o.Model)
-	if err != nil {
-		model = o.Model
-	}
 	prov := map[string]any{
-		"model": model, "model_kind": "gmm " + gmm.PerClassKind, "model_sha256": tm.SHA256(),
+		"model": absPath(o.Model), "model_kind": "gmm " + gmm.PerClassKind, "model_sha256": tm.SHA256(),
 		"seed": o.Seed, "count": n, "format": "csv", "files": []string{tableRows}, "clip": o.Clip,
 		"class_column": tm.ClassColumn, "classes": tm.Classes, "classes_drawn": classPlan(o, tm),
 		"date": time.Now().Format(time.RFC3339), "versions": runs.Versions(),

@@ -3,9 +3,7 @@ package generate
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
-	"math/rand"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,31 +13,16 @@ import (
 	"genxai/config"
 	"genxai/data"
 	"genxai/internal/cmdtest"
+	"genxai/internal/tabletest"
 	"genxai/xai/gmm"
 )
 
-// tableModel fits genxai gmm with the extra YAML to a table of 300 rows
-// (numeric x around 0 or 5 by class, numeric u uniform in [0, 1), text city,
-// class column kind: a or b) and returns the model.json path.
+// tableModel fits genxai gmm with the extra YAML to tabletest.ClassTable's
+// 300 rows and returns the model.json path.
 func tableModel(t *testing.T, yaml string) string {
 	t.Helper()
-	rng := rand.New(rand.NewSource(5))
-	var b strings.Builder
-	b.WriteString("x,u,city,kind\n")
-	for i := range 300 {
-		class, mu, city := "a", 0.0, "London"
-		if i%3 == 2 {
-			class, mu, city = "b", 5, "Paris"
-		}
-		fmt.Fprintf(&b, "%.4f,%.4f,%s,%s\n", mu+rng.NormFloat64(), rng.Float64(), city, class)
-	}
-	dir := t.TempDir()
-	path := filepath.Join(dir, "t.csv")
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(dir, "gmm")
-	cmdtest.Run(t, config.GMMSchema(), yaml, []string{"train=" + path, "out=" + out}, gmm.RunFromConfig)
+	out := filepath.Join(t.TempDir(), "gmm")
+	cmdtest.Run(t, config.GMMSchema(), yaml, []string{"train=" + tabletest.ClassTable(t, 300), "out=" + out}, gmm.RunFromConfig)
 	return filepath.Join(out, "model.json")
 }
 
@@ -89,8 +72,10 @@ func TestTableExportRoundTrip(t *testing.T) {
 	if !slices.Equal(tab.Features, []string{"x", "u", "city"}) || tab.Rows != 80 {
 		t.Fatalf("columns %v, %d rows; want x, u, city and 80 rows", tab.Features, tab.Rows)
 	}
-	if !slices.Equal(tab.LabelNames, []string{"a", "b"}) || !tab.IsCategorical(2) || !slices.Equal(tab.Levels[2], []string{"London", "Paris"}) {
-		t.Errorf("classes %v, city levels %v", tab.LabelNames, tab.Levels)
+	if !slices.Equal(tab.LabelNames, []string{"b", "a"}) || !tab.IsCategorical(2) || len(tab.Levels[2]) < 2 ||
+		!slices.ContainsFunc(tab.Levels[2], func(l string) bool { return l == "London" || l == "Paris" }) ||
+		slices.ContainsFunc(tab.Levels[2], func(l string) bool { return !slices.Contains(tm.Columns[2].Levels, l) }) {
+		t.Errorf("classes %v, city levels %v; want b, a and training levels %v", tab.LabelNames, tab.Levels, tm.Columns[2].Levels)
 	}
 	counts := map[float64]int{}
 	for i, y := range tab.Y {
@@ -124,8 +109,8 @@ func TestTableExportRoundTrip(t *testing.T) {
 		t.Error("no unclipped row left u's training range; the clip test above proves nothing")
 	}
 	tab = readRows(t, must(exportRows(t, Options{Model: model, N: 30, Class: 1, Seed: 1})))
-	if tab.Rows != 30 || !slices.Equal(tab.LabelNames, []string{"b"}) {
-		t.Errorf("--class 1: %d rows of classes %v, want 30 of b", tab.Rows, tab.LabelNames)
+	if tab.Rows != 30 || !slices.Equal(tab.LabelNames, []string{"a"}) {
+		t.Errorf("--class 1: %d rows of classes %v, want 30 of a", tab.Rows, tab.LabelNames)
 	}
 }
 

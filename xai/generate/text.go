@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -55,14 +54,11 @@ func exportText(ctx context.Context, o Options, r *models.Run, settings map[stri
 		return nil, fmt.Errorf("generate: %w", err)
 	}
 	defer ex.Close()
-	dir, err := runs.CreateNamed(o.Out, "generate", o.Force)
+	dir, err := createOut(o, settings)
 	if err != nil {
 		return nil, err
 	}
 	defer dir.Close()
-	if err := dir.WriteConfig(settings); err != nil {
-		return nil, err
-	}
 	fmt.Fprintf(log, "generate: %d samples of %d characters from %s into %s, seed %d\n", o.N, o.Tokens, o.Run, dir.Path, o.Seed)
 	start := time.Now()
 	rng := rand.New(rand.NewSource(o.Seed))
@@ -114,12 +110,8 @@ func exportText(ctx context.Context, o Options, r *models.Run, settings map[stri
 		return nil, err
 	}
 	secs := time.Since(start).Seconds()
-	run, aerr := filepath.Abs(o.Run)
-	if aerr != nil {
-		run = o.Run
-	}
 	prov := map[string]any{
-		"run": run, "model_kind": r.Kind, "checkpoint_tensors_sha256": r.Meta.TensorsSHA256, "checkpoint_step": r.Meta.Step,
+		"run": absPath(o.Run), "model_kind": r.Kind, "checkpoint_tensors_sha256": r.Meta.TensorsSHA256, "checkpoint_step": r.Meta.Step,
 		"seed": o.Seed, "count": o.N, "tokens": o.Tokens, "prompt": o.Prompt, "temperature": o.Temperature, "top_k": o.TopK,
 		"format": "txt", "files": files, "escaping": escapingNote(o.OnePerFile),
 		"date": time.Now().Format(time.RFC3339), "versions": runs.Versions(),

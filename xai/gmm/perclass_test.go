@@ -1,10 +1,8 @@
 package gmm
 
 import (
-	"fmt"
 	"math"
 	"math/rand"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,40 +10,15 @@ import (
 
 	"genxai/config"
 	"genxai/internal/cmdtest"
+	"genxai/internal/tabletest"
 )
-
-// writeClassTable writes a CSV of n rows: a numeric column x (class a
-// around 0, class b around 5), a numeric column u uniform in [0, 1), a text
-// column city (London mostly for a, Paris mostly for b) and the class
-// column kind, and returns its path.
-func writeClassTable(t *testing.T, n int) string {
-	t.Helper()
-	rng := rand.New(rand.NewSource(3))
-	var b strings.Builder
-	b.WriteString("x,u,city,kind\n")
-	for i := range n {
-		class, mu, city := "a", 0.0, "London"
-		if i%3 == 0 {
-			class, mu, city = "b", 5, "Paris"
-		}
-		if rng.Float64() < 0.1 {
-			city = "Rome"
-		}
-		fmt.Fprintf(&b, "%.4f,%.4f,%s,%s\n", mu+rng.NormFloat64(), rng.Float64(), city, class)
-	}
-	path := filepath.Join(t.TempDir(), "t.csv")
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
 
 // TestPerClassModelFile fits genxai gmm --per-class and reads model.json
 // back: classes in order of first appearance (row 1 is of class b) with exact counts, the
 // categorical levels, each numeric column's training range, and mixtures
 // that rebuild (FromParams) into the same sampler.
 func TestPerClassModelFile(t *testing.T) {
-	path := writeClassTable(t, 300)
+	path := tabletest.ClassTable(t, 300)
 	out := filepath.Join(t.TempDir(), "run")
 	s, _ := cmdtest.Run(t, config.GMMSchema(), "per_class: kind\n", []string{"train=" + path, "out=" + out}, RunFromConfig)
 	if !slices.Equal(s["class_counts"].([]int), []int{100, 200}) {
@@ -107,7 +80,7 @@ func TestFromParamsSamplesLikeTheFit(t *testing.T) {
 // out, and per_class with another label or a weight column is a config
 // error.
 func TestPerClassErrors(t *testing.T) {
-	path := writeClassTable(t, 60)
+	path := tabletest.ClassTable(t, 60)
 	out := filepath.Join(t.TempDir(), "run")
 	cmdtest.Run(t, config.GMMSchema(), "label: kind\n", []string{"train=" + path, "out=" + out}, RunFromConfig)
 	if _, err := LoadTableModel(filepath.Join(out, "model.json")); err == nil || !strings.Contains(err.Error(), "--per-class") {
