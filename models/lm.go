@@ -383,6 +383,29 @@ func (r *Run) LM() (*nets.Transformer, []rune, error) {
 	return m, vocab, nil
 }
 
+// EncodePrompt turns a prompt into the token ids of vocab (LM's
+// vocabulary); a character the model never saw is an error naming it.
+func EncodePrompt(vocab []rune, prompt string) ([]int, error) {
+	index := map[rune]int{}
+	for i, r := range vocab {
+		index[r] = i
+	}
+	var ids []int
+	var unknown []string
+	for _, r := range prompt {
+		id, ok := index[r]
+		if !ok {
+			unknown = append(unknown, fmt.Sprintf("%q", r))
+			continue
+		}
+		ids = append(ids, id)
+	}
+	if len(unknown) > 0 {
+		return nil, fmt.Errorf("--prompt holds characters the model never saw in its corpus: %s; use only characters of the training text", strings.Join(unknown, ", "))
+	}
+	return ids, nil
+}
+
 // sampleLM writes o.Tokens characters continuing o.Prompt to o.Out (a text
 // file; the default DIR/sampled.png becomes DIR/sampled.txt).
 func sampleLM(r *Run, o SampleOptions) (string, error) {
@@ -396,22 +419,9 @@ func sampleLM(r *Run, o SampleOptions) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	index := map[rune]int{}
-	for i, r := range vocab {
-		index[r] = i
-	}
-	var prompt []int
-	var unknown []string
-	for _, r := range o.Prompt {
-		id, ok := index[r]
-		if !ok {
-			unknown = append(unknown, fmt.Sprintf("%q", r))
-			continue
-		}
-		prompt = append(prompt, id)
-	}
-	if len(unknown) > 0 {
-		return "", fmt.Errorf("--prompt holds characters the model never saw in its corpus: %s; use only characters of the training text", strings.Join(unknown, ", "))
+	prompt, err := EncodePrompt(vocab, o.Prompt)
+	if err != nil {
+		return "", err
 	}
 	ex, err := r.Executor(m.Net)
 	if err != nil {

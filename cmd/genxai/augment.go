@@ -18,11 +18,11 @@ import (
 )
 
 func init() {
-	var cfgPath, out string
+	var cfgPath, out, export string
 	var force bool
 	var sets []string
 	cmd := &cobra.Command{
-		Use:   "augment -c configs/augment-NAME.yaml [--set key=value]... [--out DIR]",
+		Use:   "augment -c configs/augment-NAME.yaml [--set key=value]... [--out DIR] [--export DIR]",
 		Short: "Measure whether generated data helps an SVM trained on few real examples",
 		Long: `augment draws n real labelled examples per class, maps them to features (raw,
 PCA, or the embedding of a trained classifier run), takes a generator (a
@@ -34,7 +34,12 @@ checked before the output directory is created. The run directory
 receives results.csv, results.md (mean ± sd accuracy, the paired difference to
 the no-augmentation baseline and a verdict), accuracy.png, accuracy-delta.png,
 runs.csv, metrics.jsonl, summary.json and config.yaml. Keys are listed in
-docs/augment.md; override any with --set key=value.`,
+docs/augment.md; override any with --set key=value.
+
+With --export DIR the training set of the best augmented setting (the
+largest mean gain over the baseline) is written to DIR as augmented.csv
+(columns synthetic 0/1, the label, the features by name) with export.json
+saying which setting and why; the CSV loads in genxai svm --train.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cfgPath == "" && len(args) == 1 {
@@ -43,17 +48,18 @@ docs/augment.md; override any with --set key=value.`,
 			if cfgPath == "" {
 				return fmt.Errorf("say which study to run: -c configs/augment-breast-cancer.yaml")
 			}
-			return runAugment(cmd, cfgPath, sets, out, force)
+			return runAugment(cmd, cfgPath, sets, out, export, force)
 		},
 	}
 	cmd.Flags().StringVarP(&cfgPath, "config", "c", "", "YAML config file")
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "override a config key: --set seeds=3 (repeatable)")
 	cmd.Flags().StringVar(&out, "out", "", "run directory (default runs/augment-<name>-<time>)")
+	cmd.Flags().StringVar(&export, "export", "", "also write the best augmented setting's training set (real + synthetic rows) to this directory")
 	cmd.Flags().BoolVar(&force, "force", false, forceDoc)
 	rootCmd.AddCommand(cmd)
 }
 
-func runAugment(cmd *cobra.Command, cfgPath string, sets []string, out string, force bool) error {
+func runAugment(cmd *cobra.Command, cfgPath string, sets []string, out, export string, force bool) error {
 	c, err := config.Load(cfgPath, augment.Schema(), sets)
 	if err != nil {
 		return err
@@ -78,6 +84,13 @@ func runAugment(cmd *cobra.Command, cfgPath string, sets []string, out string, f
 		return err
 	}
 	defer dir.Close()
+	var exportDir *runs.Dir
+	if export != "" {
+		if exportDir, err = runs.CreateNamed(export, "augment-export", force); err != nil {
+			return err
+		}
+		defer exportDir.Close()
+	}
 	if err := dir.WriteConfig(c.Settings()); err != nil {
 		return err
 	}
@@ -102,6 +115,14 @@ func runAugment(cmd *cobra.Command, cfgPath string, sets []string, out string, f
 	w := cmd.OutOrStdout()
 	fmt.Fprint(w, res.Markdown())
 	fmt.Fprintf(w, "\n%d SVMs in %.0fs; wrote %s\n", len(res.Trials), res.Seconds, dir.Path)
+	if exportDir != nil {
+		note, err := study.Export(res, exportDir)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "exported n_per_class %v, ratio %v (%v real + %v synthetic rows) to %s: %s\n",
+			note["n_per_class"], note["ratio"], note["real_rows"], note["synthetic_rows"], exportDir.File(augment.ExportFile), note["why"])
+	}
 	return writeReport(w, dir.Path)
 }
 

@@ -54,6 +54,18 @@ func allFlags(schema config.Schema, renames ...string) []shorthand {
 	return out
 }
 
+// scalarFlags is allFlags(schema) without the integer-list keys, which
+// have no flag form: they are set with --set key=[a,b] or in a -c config.
+func scalarFlags(schema config.Schema) []shorthand {
+	var flags []shorthand
+	for _, sh := range allFlags(schema) {
+		if findKey(schema, sh.key).Type != config.IntList {
+			flags = append(flags, sh)
+		}
+	}
+	return flags
+}
+
 // runner runs a command on its loaded config, writing results to stdout
 // and progress to log.
 type runner func(c *config.Config, stdout, log io.Writer) error

@@ -29,11 +29,5 @@ svm_c; the lists sizes and gmm_components only through --set, e.g.
 	}
 	schema := config.CompareSchema()
 	// Integer lists (sizes, gmm_components) have no flag form: --set them.
-	var flags []shorthand
-	for _, sh := range allFlags(schema) {
-		if findKey(schema, sh.key).Type != config.IntList {
-			flags = append(flags, sh)
-		}
-	}
-	rootCmd.AddCommand(configure(cmd, schema, flags, interruptible(cmd, compare.RunFromConfig, true)))
+	rootCmd.AddCommand(configure(cmd, schema, scalarFlags(schema), interruptible(cmd, compare.RunFromConfig, true)))
 }

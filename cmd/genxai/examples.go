@@ -20,7 +20,8 @@ var examples = map[string]string{
   genxai report --run runs/vae-fashion-mlp`,
 	"ar": `  genxai ar --data builtin:sunspots --lags auto --ic bic --horizon 20 --out runs/ar-sunspots`,
 	"augment": `  genxai augment -c configs/augment-breast-cancer.yaml --out runs/augment-bc
-  genxai augment -c configs/augment-breast-cancer.yaml --set seeds=2 --out runs/augment-bc-quick --force`,
+  genxai augment -c configs/augment-breast-cancer.yaml --set seeds=2 --out runs/augment-bc-quick --force
+  genxai augment -c configs/augment-breast-cancer.yaml --out runs/augment-bc --export runs/augment-bc-data`,
 	"compare": `  genxai compare -c configs/compare-digits.yaml --out runs/compare-digits
   genxai compare -c configs/compare-breast-cancer.yaml --seeds 3 --out runs/compare-bc-quick`,
 	"demo": `  genxai demo --out runs/demo && xdg-open runs/demo/report.html
@@ -58,7 +59,10 @@ var examples = map[string]string{
 	"explain tabular": `  genxai glassbox ebm -c configs/glassbox-ebm-breast-cancer.yaml --out runs/ebm-bc
   genxai explain tabular --run runs/ebm-bc --samples 200 --out runs/ebm-bc-shap`,
 	"generate": `  genxai train -c configs/cgan-fashion-mlp.yaml --out runs/cgan-fashion-mlp
-  genxai generate --run runs/cgan-fashion-mlp --per-class 100 --format png --out runs/synthetic-fashion`,
+  genxai generate --run runs/cgan-fashion-mlp --per-class 100 --format png --out runs/synthetic-fashion
+  genxai gmm --train data/embedded/breast_cancer.csv --per-class target --out runs/gmm-bc-per-class
+  genxai generate --model runs/gmm-bc-per-class/model.json -n 1000 --clip --out runs/synthetic-patients
+  genxai generate --run runs/ar-tiny -n 100 --tokens 200 --prompt "A model " --out runs/ar-texts`,
 	"glassbox": `  genxai glassbox logreg -c configs/glassbox-logreg-breast-cancer.yaml --out runs/logreg-bc
   genxai glassbox ebm -c configs/glassbox-ebm-breast-cancer.yaml --out runs/ebm-bc`,
 	"glassbox logreg": `  genxai glassbox logreg -c configs/glassbox-logreg-breast-cancer.yaml --out runs/logreg-bc
@@ -66,7 +70,8 @@ var examples = map[string]string{
 	"glassbox ebm": `  genxai glassbox ebm -c configs/glassbox-ebm-breast-cancer.yaml --out runs/ebm-bc
   genxai glassbox ebm --train builtin:breast_cancer --split builtin --label target --interactions 5 --out runs/ebm-bc-5`,
 	"gmm": `  genxai gmm -c configs/gmm-breast-cancer.yaml --out runs/gmm-bc
-  genxai gmm -c configs/gmm-breast-cancer.yaml --components 3 --covariance diag --out runs/gmm-bc-diag3`,
+  genxai gmm -c configs/gmm-breast-cancer.yaml --components 3 --covariance diag --out runs/gmm-bc-diag3
+  genxai gmm --train data/embedded/breast_cancer.csv --per-class target --set per_class_components=[1,2,3] --out runs/gmm-bc-per-class`,
 	"report": `  genxai train -c configs/cnn-fashion.yaml --out runs/cnn-fashion
   genxai explain saliency --run runs/cnn-fashion --out runs/cnn-fashion-saliency
   genxai report --run runs/cnn-fashion

@@ -9,8 +9,8 @@ import (
 
 func init() {
 	cmd := &cobra.Command{
-		Use:   "generate --run DIR -n N [--class K | --per-class M] --format idx|csv|npy|png --out DIR [--seed S] [--judge RUN] [--force]",
-		Short: "Export a labelled synthetic image data set from a VAE, GAN or conditional GAN run",
+		Use:   "generate (--run DIR | --model DIR/model.json) -n N [--class K | --per-class M] [--format idx|csv|npy|png|txt] [--clip] [--tokens T] [--prompt S] [--one-per-file] --out DIR [--seed S] [--judge RUN] [--force]",
+		Short: "Export a synthetic data set: labelled images (VAE, GAN, conditional GAN), table rows (per-class GMM) or texts (language model)",
 		Long: `generate draws N images from the generator of a trained run (a VAE's
 decoder, a GAN's or conditional GAN's generator) and writes them into the
 run directory --out: IDX (train-images-idx3-ubyte and train-labels-idx1-ubyte,
@@ -21,6 +21,19 @@ same --seed gives the same bytes. provenance.json records the run, its
 checkpoint hash, the seed, the count and the date. With --judge RUN (or a
 GAN's metrics.classifier_run) a classifier scores the export: its agreement
 with the requested classes is printed at the end (docs/generate.md).
+
+With --model DIR/model.json (genxai gmm --per-class COL) it writes labelled
+table rows instead: synthetic.csv with the training column names, the class
+column first, categorical columns decoded to their most likely level, numeric
+ones clipped to the training range only with --clip; the classes drawn from
+the priors, fixed by --class K or balanced by --per-class M. At the end it
+prints each column's training mean and standard deviation against the
+export's and the class shares.
+
+For a language-model run, --format txt (its default) writes -n samples of
+--tokens characters each, continuing --prompt: one per line of samples.txt
+(a backslash written \\, a newline \n, a carriage return \r) or, with
+--one-per-file, sample-<i>.txt files holding the text as generated.
 
 Settings come from -c CONFIG, then GENXAI_* environment variables, then
 --set key=value, then the flags, each a shorthand for its key (--per-class

@@ -19,6 +19,10 @@ type Dataset struct {
 	Name string
 	// D is the number of raw features.
 	D int
+	// Features names the D raw features (table columns; p0, p1, … for
+	// pixels) and Label the label column ("label" for images).
+	Features []string
+	Label    string
 	// Classes is the number of classes; labels are 0..Classes−1.
 	Classes int
 	// ClassNames names each class.
@@ -112,7 +116,7 @@ func loadImages(src string) (*Dataset, error) {
 	d := train.Dim()
 	shape := shapeOf(train)
 	ds := &Dataset{
-		Name: src, D: d, Classes: train.Classes, ClassNames: shape.ClassNames, Images: true, Shape: &shape,
+		Name: src, D: d, Features: indexedNames("p", 0, d), Label: "label", Classes: train.Classes, ClassNames: shape.ClassNames, Images: true, Shape: &shape,
 		PoolN: train.N, PoolY: train.Labels, TestN: test.N, TestY: test.Labels,
 		TestX: make([]float64, test.N*d),
 	}
@@ -128,6 +132,15 @@ func loadImages(src string) (*Dataset, error) {
 		ds.Classes = cls
 	}
 	return ds, nil
+}
+
+// indexedNames returns prefix+first, prefix+(first+1), … (n names).
+func indexedNames(prefix string, first, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = prefix + strconv.Itoa(first+i)
+	}
+	return out
 }
 
 // classesPresent counts the distinct labels.
@@ -218,7 +231,7 @@ func fromTables(name string, tr, te *data.Table) (*Dataset, error) {
 	for i, c := range classes {
 		index[c] = i
 	}
-	ds := &Dataset{Name: name, D: tr.NumFeatures(), Classes: len(classes), ClassNames: classes,
+	ds := &Dataset{Name: name, D: tr.NumFeatures(), Features: slices.Clone(tr.Features), Label: tr.Label, Classes: len(classes), ClassNames: classes,
 		PoolN: tr.Rows, PoolY: make([]int, tr.Rows), TestN: te.Rows, TestX: te.X, TestY: make([]int, te.Rows)}
 	for i, k := range trKeys {
 		ds.PoolY[i] = index[k]

@@ -122,7 +122,11 @@ type Study struct {
 	// training did not finish.
 	Warnings []string
 
-	byClass  [][]int
+	byClass [][]int
+	// capture, when set, is shown the training set of every ratio (real
+	// rows first, then synthetic) before its SVM is fitted; returning true
+	// ends runOne there (Export uses it to rebuild one setting's set).
+	capture  func(n int, ratio float64, X []float64, y []int, nReal, d int, fm *featureMap) bool
 	poolPCA  *PCA      // features.kind pca with pca_fit pool
 	testEmb  []float64 // the test set's classifier embedding, computed once
 	openTime time.Duration
@@ -467,6 +471,9 @@ func (st *Study) runOne(n, rep int, seed int64, report func(string, int), logf f
 			}
 			X = append(X, syn...)
 			y = append(y, synY...)
+		}
+		if st.capture != nil && st.capture(n, r, X, y, nReal, d, fm) {
+			return out, nil
 		}
 		rows := len(y)
 		p := svm.DefaultParams()

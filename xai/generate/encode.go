@@ -234,17 +234,22 @@ func (e *pngEncoder) write(imgs [][]float32, labels []int, first int) error {
 	return nil
 }
 
-// writePNG writes m to path through a temporary file renamed into place
-// (named as runs.WriteFileAtomic names its own, so the next run over the
-// directory removes one left by a crash), but without WriteFileAtomic's
-// fsyncs: at one sync per file a million images would take hours.
+// writePNG writes m to path with writeFast.
 func writePNG(path string, m image.Image) error {
+	return writeFast(path, func(w io.Writer) error { return png.Encode(w, m) })
+}
+
+// writeFast writes path through a temporary file renamed into place (named
+// as runs.WriteFileAtomic names its own, so the next run over the directory
+// removes one left by a crash), but without WriteFileAtomic's fsyncs: at
+// one sync per file a million images would take hours.
+func writeFast(path string, write func(io.Writer) error) error {
 	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp-generate")
 	f, err := os.Create(tmp)
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	err = png.Encode(f, m)
+	err = write(f)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

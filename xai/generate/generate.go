@@ -34,6 +34,15 @@ type Options struct {
 	Seed     int64  // noise seed
 	Judge    string // classifier run that scores the export ("" : the GAN's metrics.classifier_run)
 	Force    bool   // write into an out directory holding other files
+
+	Model string // model.json of genxai gmm --per-class (instead of Run): table rows
+	Clip  bool   // clip a model's numeric columns to their training range
+
+	Tokens      int     // language model: characters per sample
+	Prompt      string  // language model: text every sample continues
+	Temperature float64 // language model: sampling temperature
+	TopK        int     // language model: sample among the k most likely characters (0: all)
+	OnePerFile  bool    // language model: one file per sample instead of samples.txt
 }
 
 // OptionsFromConfig reads Options from a config of config.GenerateSchema.
@@ -42,6 +51,9 @@ func OptionsFromConfig(c *config.Config) Options {
 		Run: c.String("run"), N: c.Int("n"), Class: c.Int("class"), PerClass: c.Int("per_class"),
 		Format: c.String("format"), Out: c.String("out"), Seed: int64(c.Int("seed")),
 		Judge: c.String("judge"), Force: c.Bool(config.ForceKey),
+		Model: c.String("model"), Clip: c.Bool("clip"),
+		Tokens: c.Int("tokens"), Prompt: c.String("prompt"), Temperature: c.Float("temperature"),
+		TopK: c.Int("top_k"), OnePerFile: c.Bool("one_per_file"),
 	}
 }
 
@@ -90,11 +102,25 @@ func plan(o Options, s *source) (n int, classOf func(i int) int, err error) {
 // Export draws the images o asks for from the generator of o.Run and writes
 // them, their labels, provenance.json, summary.json and config.yaml
 // (settings) into the run directory o.Out; progress goes to log, the
-// summary and the judge's verdict to stdout. It returns the summary.
+// summary and the judge's verdict to stdout. It returns the summary. With
+// o.Model it writes table rows instead (ExportTable), and for a language
+// model run text (exportText).
 func Export(ctx context.Context, o Options, settings map[string]any, stdout, log io.Writer) (map[string]any, error) {
+	if o.Model != "" {
+		return ExportTable(ctx, o, settings, stdout, log)
+	}
 	r, err := models.Open(o.Run)
 	if err != nil {
 		return nil, fmt.Errorf("generate: %w", err)
+	}
+	if r.Kind == "lm" {
+		return exportText(ctx, o, r, settings, stdout, log)
+	}
+	switch o.Format {
+	case "":
+		o.Format = "idx"
+	case "txt":
+		return nil, fmt.Errorf("generate: --format txt writes a language model's text, but %s holds a %q model: use --format idx, csv, npy or png", o.Run, r.Kind)
 	}
 	src, err := openSource(r)
 	if err != nil {
@@ -116,14 +142,11 @@ func Export(ctx context.Context, o Options, settings map[string]any, stdout, log
 	if jg != nil {
 		defer jg.close()
 	}
-	dir, err := runs.CreateNamed(o.Out, "generate", o.Force)
+	dir, err := createOut(o, settings)
 	if err != nil {
 		return nil, err
 	}
 	defer dir.Close()
-	if err := dir.WriteConfig(settings); err != nil {
-		return nil, err
-	}
 	start := time.Now()
 	dataFile, labelFile := streamFile(o.Format)
 	if labelFile != "" && sh.conditional {
@@ -235,15 +258,33 @@ func chooseJudge(o Options, r *models.Run, src *source, log io.Writer) (*judge, 
 	return jg, nil
 }
 
+// createOut creates the run directory o.Out of an export (refusing one
+// that holds other files unless o.Force) and writes its config.yaml.
+func createOut(o Options, settings map[string]any) (*runs.Dir, error) {
+	dir, err := runs.CreateNamed(o.Out, "generate", o.Force)
+	if err != nil {
+		return nil, err
+	}
+	if err := dir.WriteConfig(settings); err != nil {
+		dir.Close()
+		return nil, err
+	}
+	return dir, nil
+}
+
+// absPath is p made absolute for provenance.json (p itself when that fails).
+func absPath(p string) string {
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return p
+}
+
 // provenance is the content of provenance.json: where the export came from
 // and how to make it again.
 func provenance(o Options, r *models.Run, n int, sh shape, src *source, files []string) map[string]any {
-	run, err := filepath.Abs(o.Run)
-	if err != nil {
-		run = o.Run
-	}
 	p := map[string]any{
-		"run":                       run,
+		"run":                       absPath(o.Run),
 		"model_kind":                r.Kind,
 		"checkpoint_tensors_sha256": r.Meta.TensorsSHA256,
 		"checkpoint_step":           r.Meta.Step,

@@ -35,8 +35,12 @@ func ParamsFromConfig(c *config.Config) Params {
 // convergence, seconds). Progress and warnings go to log, the result to
 // stdout. It returns the summary. Ctrl-C (ctx cancelled) stops the fit
 // with a *progress.Interrupted before anything is written into the run
-// directory.
+// directory. With per_class it fits one mixture per class instead
+// (runPerClass).
 func RunFromConfig(ctx context.Context, c *config.Config, stdout, log io.Writer) (map[string]any, error) {
+	if c.String("per_class") != "" {
+		return runPerClass(ctx, c, stdout, log)
+	}
 	p := ParamsFromConfig(c)
 	trainPath := c.String("train")
 	cats, refs, weight, err := config.TableOptions(c)
