@@ -79,7 +79,7 @@ func FitCVAE(X []float64, n, d int, y []int, k int, o CVAEOptions, seed int64) (
 	if err != nil {
 		return nil, err
 	}
-	if m.eval, err = nets.NewCVAE(store, m.cfg, min(cvaeEvalBatch, max(n, 1)), false); err != nil {
+	if m.eval, err = nets.NewCVAE(store, m.cfg, cvaeEvalBatch, false); err != nil {
 		return nil, err
 	}
 	if m.ws, err = train.NewWorkspace(cvaeExecutor, "cpu", store); err != nil {
