@@ -23,12 +23,14 @@ var examples = map[string]string{
   genxai augment -c configs/augment-breast-cancer.yaml --set seeds=2 --out runs/augment-bc-quick --force
   genxai augment -c configs/augment-breast-cancer.yaml --out runs/augment-bc --export runs/augment-bc-data`,
 	"compare": `  genxai compare -c configs/compare-digits.yaml --out runs/compare-digits
-  genxai compare -c configs/compare-breast-cancer.yaml --seeds 3 --out runs/compare-bc-quick`,
+  genxai compare -c configs/compare-breast-cancer.yaml --seeds 3 --out runs/compare-bc-quick
+  genxai compare -c configs/compare-fashion.yaml --set models=[gmm,cvae,logreg] --set cvae_samples=1 --out runs/compare-fashion-cvae`,
 	"demo": `  genxai demo --out runs/demo && xdg-open runs/demo/report.html
   genxai demo --quick --out runs/demo-quick`,
 	"denoise": `  genxai train -c configs/vae-fashion-denoise.yaml --out runs/vae-fashion-denoise
   genxai denoise --run runs/vae-fashion-denoise --out runs/vae-fashion-denoise-gaussian
-  genxai denoise --run runs/vae-fashion-denoise --noise saltpepper:0.1 --input test:0,test:1 --out runs/vae-fashion-denoise-sp`,
+  genxai denoise --run runs/vae-fashion-denoise --noise saltpepper:0.1 --input test:0,test:1 --out runs/vae-fashion-denoise-sp
+  genxai denoise --run runs/vae-fashion-denoise --input my-shirt.png,more-images/ --out runs/vae-fashion-denoise-files`,
 	"devices": `  genxai devices`,
 	"eval": `  genxai train -c configs/vae-fashion-mlp.yaml --out runs/vae-fashion-mlp
   genxai eval --run runs/vae-fashion-mlp --iwae-k 50

@@ -90,7 +90,7 @@ func TestRunTinyDeterministic(t *testing.T) {
 	var outs [2]string
 	for i := range outs {
 		dir := filepath.Join(t.TempDir(), "run")
-		c, err := load(t, "data: "+csv+"\nlabel: label\nsizes: [3, 10, 100]\nseeds: 3\nseed: 7\ngmm_components: [1, 2]\nout: "+dir+"\n")
+		c, err := load(t, "data: "+csv+"\nlabel: label\nsizes: [3, 10, 100]\nseeds: 3\nseed: 7\ngmm_components: [1, 2]\ncvae_steps: 300\nout: "+dir+"\n")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,8 +98,8 @@ func TestRunTinyDeterministic(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := fmt.Sprint(sum["sizes"], sum["sizes_skipped"], sum["fits"]); got != "[3 10 all] [100] 45" {
-			t.Errorf("sizes, skipped, fits = %s, want [3 10 all] [100] 45 (the pool has 30 rows per class)", got)
+		if got := fmt.Sprint(sum["sizes"], sum["sizes_skipped"], sum["fits"]); got != "[3 10 all] [100] 54" {
+			t.Errorf("sizes, skipped, fits = %s, want [3 10 all] [100] 54 (the pool has 30 rows per class)", got)
 		}
 		for _, f := range []string{"results.csv", "trials.csv", "accuracy.png", "results.md", "summary.json", "config.yaml"} {
 			if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
@@ -202,6 +202,10 @@ func TestBadConfigs(t *testing.T) {
 		{"data: builtin:digits\nall_rows: false\nmax_per_class: 100\n", "max_per_class"},
 		{"data: builtin:digits\nseeds: 1\n", "seeds"},
 		{"data: builtin:digits\nsizes: [0]\n", "sizes"},
+		{"data: builtin:digits\nmodels: [cvae]\n", "needs at least one generative model"},
+		{"data: builtin:digits\ncvae_samples: 0\n", "cvae_samples"},
+		{"data: builtin:digits\ncvae_min_sigma: 0\n", "cvae_min_sigma"},
+		{"data: builtin:digits\ncvae_hidden: []\n", "cvae_hidden"},
 		{"sizes: [10]\n", "data"},
 	} {
 		_, err := load(t, tc.yaml)

@@ -3,8 +3,10 @@ package compare
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 
+	"genxai/config"
 	"genxai/xai/glassbox"
 	"genxai/xai/gmm"
 	"genxai/xai/svm"
@@ -18,17 +20,29 @@ const (
 
 // family returns the family of a model name of config.CompareModels.
 func family(model string) string {
-	if model == "naive_bayes" || model == "gmm" {
+	if slices.Contains(config.CompareGenerative, model) {
 		return Generative
 	}
 	return Discriminative
 }
 
-// fitted is a trained classifier: Predict maps n rows to classes, and
-// Detail says something about the fit for the trial log (or "").
+// seeded reports whether the fit of a model depends on the seed (the
+// k-means++ starts of the mixtures, the initial weights, batches and noise
+// of the VAE), so that each repetition refits it even on the same rows.
+func seeded(model string) bool { return model == "gmm" || model == "cvae" }
+
+// fitted is a trained classifier: Predict maps n rows to classes, Detail
+// says something about the fit for the trial log (or ""), and Close (when
+// not nil) releases what the model holds once it has predicted.
 type fitted struct {
-	Predict func(X []float64, n int) []int
+	Predict func(X []float64, n int) ([]int, error)
 	Detail  string
+	Close   func()
+}
+
+// infallible adapts a prediction that cannot fail to fitted.Predict.
+func infallible(predict func(X []float64, n int) []int) func(X []float64, n int) ([]int, error) {
+	return func(X []float64, n int) ([]int, error) { return predict(X, n), nil }
 }
 
 // fitModel trains the model named name on the n×d rows X with classes y in
@@ -41,7 +55,13 @@ func fitModel(name string, X []float64, n, d int, y []int, k int, s Settings, se
 		if err != nil {
 			return fitted{}, err
 		}
-		return fitted{Predict: m.Predict}, nil
+		return fitted{Predict: infallible(m.Predict)}, nil
+	case "cvae":
+		m, err := FitCVAE(X, n, d, y, k, s.CVAE, seed)
+		if err != nil {
+			return fitted{}, err
+		}
+		return fitted{Predict: m.Predict, Close: m.Close, Detail: fmt.Sprintf("final batch loss %.2f nats", m.FinalLoss)}, nil
 	case "gmm":
 		return fitClassGMM(X, n, d, y, k, s, seed)
 	case "logreg":
@@ -56,9 +76,9 @@ func fitModel(name string, X []float64, n, d int, y []int, k int, s Settings, se
 		if err != nil {
 			return fitted{}, err
 		}
-		return fitted{Predict: m.Predict, Detail: fmt.Sprintf("%d support vectors", m.NSupport())}, nil
+		return fitted{Predict: infallible(m.Predict), Detail: fmt.Sprintf("%d support vectors", m.NSupport())}, nil
 	}
-	return fitted{}, fmt.Errorf("unknown model %q; use one of naive_bayes, gmm, logreg, svm_linear, svm_rbf", name)
+	return fitted{}, fmt.Errorf("unknown model %q; use one of %v", name, config.CompareModels)
 }
 
 // fitClassGMM fits one Gaussian mixture per class (package xai/gmm, its
@@ -102,7 +122,7 @@ func fitClassGMM(X []float64, n, d int, y []int, k int, s Settings, seed int64) 
 		}
 		return out
 	}
-	return fitted{Predict: predict, Detail: detail}, nil
+	return fitted{Predict: infallible(predict), Detail: detail}, nil
 }
 
 // fitLogReg fits a ridge-penalized binary or multinomial logistic
@@ -132,5 +152,5 @@ func fitLogReg(X []float64, n, d int, y []int, k int, l2 float64) (fitted, error
 		}
 		return out
 	}
-	return fitted{Predict: predict, Detail: fmt.Sprintf("%d Newton iterations", m.Iterations)}, nil
+	return fitted{Predict: infallible(predict), Detail: fmt.Sprintf("%d Newton iterations", m.Iterations)}, nil
 }

@@ -101,6 +101,10 @@ func (r *Results) aggregate() {
 		r.Crossovers = append(r.Crossovers, r.crossover("naive_bayes vs logreg (Ng and Jordan's pair)",
 			func(c Cell) bool { return c.Model == "naive_bayes" }, func(c Cell) bool { return c.Model == "logreg" }))
 	}
+	if r.has("cvae") {
+		r.Crossovers = append(r.Crossovers, r.crossover("cvae vs best discriminative (the deep generative classifier)",
+			func(c Cell) bool { return c.Model == "cvae" }, func(c Cell) bool { return c.Family == Discriminative }))
+	}
 	r.Crossovers = append(r.Crossovers, r.crossover("best generative vs best discriminative (by mean accuracy at each size)",
 		func(c Cell) bool { return c.Family == Generative }, func(c Cell) bool { return c.Family == Discriminative }))
 }

@@ -35,6 +35,8 @@ type Settings struct {
 	SVMC           float64
 	SVMGamma       string
 	Alpha          float64
+	// CVAE holds the cvae_* settings of the class-conditional VAE.
+	CVAE CVAEOptions
 }
 
 // FromConfig reads the settings out of a config loaded with
@@ -49,6 +51,9 @@ func FromConfig(c *config.Config) Settings {
 		NBVarSmoothing: c.Float("nb_var_smoothing"), GMMComponents: c.Ints("gmm_components"),
 		GMMCovariance: c.String("gmm_covariance"), GMMRegCovar: c.Float("gmm_reg_covar"), GMMMaxIter: c.Int("gmm_max_iter"),
 		LogRegL2: c.Float("logreg_l2"), SVMC: c.Float("svm_c"), SVMGamma: c.String("svm_gamma"), Alpha: c.Float("alpha"),
+		CVAE: CVAEOptions{Hidden: c.Ints("cvae_hidden"), Latent: c.Int("cvae_latent"), Steps: c.Int("cvae_steps"),
+			Batch: c.Int("cvae_batch"), LR: c.Float("cvae_lr"), WeightDecay: c.Float("cvae_weight_decay"),
+			Samples: c.Int("cvae_samples"), MinSigma: c.Float("cvae_min_sigma")},
 	}
 	slices.Sort(s.Sizes)
 	s.Sizes = slices.Compact(s.Sizes)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"genxai/config"
 	"genxai/data"
@@ -45,24 +46,61 @@ func score(clean, noisy, denoised, median [][]float32, c, h, w int) ([][6]float6
 }
 
 // inputs returns the images --input names (all of the test set when it
-// names none) and their names.
+// names none) and their names: each comma-separated part is an image of the
+// run's data set (test:3, train:5, or a bare number for the test set) or a
+// path read by ReadImageFiles, in the order given.
 func inputs(spec string, trainSet, testSet *data.Images) ([][]float32, []string, error) {
-	in, err := explain.ParseInputs(spec)
-	if err != nil {
+	var pixels [][]float32
+	var names []string
+	var pending []string // index parts not yet resolved, kept in order
+	if strings.TrimSpace(spec) == "" {
+		spec = strings.Join(indexStrings(explain.FirstTest(testSet.N, testSet)), ",")
+	}
+	flush := func() error {
+		in, err := explain.ParseInputs(strings.Join(pending, ","))
+		if err != nil {
+			return err
+		}
+		p, _, err := explain.Resolve(in, trainSet, testSet)
+		if err != nil {
+			return err
+		}
+		for i, x := range in {
+			pixels, names = append(pixels, p[i]), append(names, x.String())
+		}
+		pending = nil
+		return nil
+	}
+	for _, part := range strings.Split(spec, ",") {
+		part = strings.TrimSpace(part)
+		switch {
+		case part == "":
+		case isIndex(part):
+			pending = append(pending, part)
+		default:
+			if err := flush(); err != nil {
+				return nil, nil, err
+			}
+			p, n, err := ReadImageFiles(part, Shape{C: testSet.C, H: testSet.H, W: testSet.W})
+			if err != nil {
+				return nil, nil, err
+			}
+			pixels, names = append(pixels, p...), append(names, n...)
+		}
+	}
+	if err := flush(); err != nil {
 		return nil, nil, err
-	}
-	if len(in) == 0 {
-		in = explain.FirstTest(testSet.N, testSet)
-	}
-	pixels, _, err := explain.Resolve(in, trainSet, testSet)
-	if err != nil {
-		return nil, nil, err
-	}
-	names := make([]string, len(in))
-	for i, x := range in {
-		names[i] = x.String()
 	}
 	return pixels, names, nil
+}
+
+// indexStrings renders inputs in the form ParseInputs reads.
+func indexStrings(in []explain.Input) []string {
+	out := make([]string, len(in))
+	for i, x := range in {
+		out[i] = x.String()
+	}
+	return out
 }
 
 // RunFromConfig is `genxai denoise` (config.DenoiseSchema): it corrupts the

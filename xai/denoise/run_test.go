@@ -3,6 +3,8 @@ package denoise
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
+	"image"
 	"io"
 	"math"
 	"os"
@@ -13,6 +15,7 @@ import (
 
 	"genxai/config"
 	"genxai/data"
+	"genxai/xai/explain"
 	"genxai/xai/explain/explaintest"
 )
 
@@ -87,10 +90,43 @@ func TestDenoiseRun(t *testing.T) {
 		explaintest.CheckPNG(t, filepath.Join(out, name+".png"), 6*28, 28)
 	}
 	explaintest.CheckPNG(t, filepath.Join(out, "comparison.png"), 6*28, 4*28)
+	pngRoundTrip(t, run)
+}
+
+// pngRoundTrip writes test images 0..4 of the run as PNG files and checks
+// that denoising the directory of them gives the very scores of denoising
+// test:0..4 with the same noise and seed.
+func pngRoundTrip(t *testing.T, run string) {
+	t.Helper()
+	_, _, testSet, err := explain.OpenImages(run, "denoise", "vae")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for i := 0; i < 5; i++ {
+		img := image.NewGray(image.Rect(0, 0, testSet.W, testSet.H))
+		for j, v := range testSet.Image(i) {
+			img.Pix[j] = data.UnitToByte(v)
+		}
+		writePNG(t, filepath.Join(dir, fmt.Sprintf("img%d.png", i)), img)
+	}
+	var got [2]map[string]any
+	for k, input := range []string{"0,1,2,3,4", dir} {
+		if got[k], err = runDenoise(t, "run="+run, "input="+input, "show=5", "out="+filepath.Join(t.TempDir(), "out")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, key := range []string{"psnr_noisy", "psnr_denoised", "psnr_median", "ssim_noisy", "ssim_denoised", "ssim_median"} {
+		if got[0][key] != got[1][key] {
+			t.Errorf("%s: %v from test:0..4, %v from their PNG files", key, got[0][key], got[1][key])
+		}
+	}
 }
 
 func TestDenoiseRefuses(t *testing.T) {
 	digits := explaintest.Train(t, explaintest.DigitsVAE(2, 1))
+	small := filepath.Join(t.TempDir(), "small.png")
+	grayPNG(t, small, 5, 4)
 	classifier := explaintest.Train(t, explaintest.ClassifierMLP)
 	for _, c := range []struct {
 		sets []string
@@ -101,6 +137,7 @@ func TestDenoiseRefuses(t *testing.T) {
 		{[]string{"run=" + digits, "noise=gaussian:0.3", "input=0,1"}, "11×11"},
 		{[]string{"run=" + digits, "input=test:99999"}, "the test set has"},
 		{[]string{"run=" + classifier}, "vae"},
+		{[]string{"run=" + digits, "input=0," + small}, "small.png: the image is 5×4 pixels (width×height) but the run's model takes 8×8"},
 	} {
 		_, err := runDenoise(t, append(c.sets, "out="+filepath.Join(t.TempDir(), "out"))...)
 		if err == nil || !strings.Contains(err.Error(), c.want) {

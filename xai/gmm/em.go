@@ -44,7 +44,7 @@ func (m *Model) eStep(X []float64, n int, resp []float64, fw []float64, w *works
 	total, sw := 0.0, 0.0
 	for i := 0; i < n; i++ {
 		row := w.logProb[i*K : (i+1)*K]
-		lse := logSumExp(row)
+		lse := LogSumExp(row)
 		if math.IsNaN(lse) || math.IsInf(lse, 0) {
 			return 0, fmt.Errorf("gmm: log-likelihood of row %d is %v; the data or the parameters are not finite", i, lse)
 		}
@@ -127,8 +127,9 @@ func (m *Model) weightedLogProb(X []float64, n int, out []float64, w *workspace)
 	}
 }
 
-// logSumExp returns log Σ exp(v) computed stably around the maximum.
-func logSumExp(v []float64) float64 {
+// LogSumExp returns log Σ exp(v) computed stably around the maximum (shared
+// with the generative classifiers of xai/compare).
+func LogSumExp(v []float64) float64 {
 	mx := math.Inf(-1)
 	for _, x := range v {
 		if x > mx {

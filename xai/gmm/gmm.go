@@ -335,7 +335,7 @@ func (m *Model) ScoreSamples(X []float64, n int) []float64 {
 	logProb := m.rowLogProbs(X, n)
 	out := make([]float64, n)
 	for i := 0; i < n; i++ {
-		out[i] = logSumExp(logProb[i*m.K : (i+1)*m.K])
+		out[i] = LogSumExp(logProb[i*m.K : (i+1)*m.K])
 	}
 	return out
 }
