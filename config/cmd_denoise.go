@@ -11,6 +11,7 @@ func DenoiseSchema() Schema {
 		IntKey("seed", 1, "seed of the noise (the counter-based generator); the same seed gives the same noisy images"),
 		IntKey("show", 16, "images shown in the grids, the first of the inputs (comparison.png has one column per image)").Range(1, 64),
 		StringKey("executor", "", "graph executor (tape: Gorgonia's TapeMachine); empty = the run's train.executor"),
+		deviceKey(),
 		outKey("denoise"),
 		forceKey(),
 	}}

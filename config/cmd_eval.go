@@ -17,5 +17,6 @@ func EvalSchema() Schema {
 		IntKey("memory_mb", 256, "VAE: memory budget of one decoder batch in MiB; sets how many importance samples are decoded at once").Range(1, 65536),
 		StringKey("text", "", "language model: held-out UTF-8 text scored in bits per character (empty: the run's validation text, the last 10% of its data.path)"),
 		StringKey("executor", "", "graph executor (tape: Gorgonia's TapeMachine); empty = the run's train.executor"),
+		deviceKey(),
 	}}
 }

@@ -139,6 +139,7 @@ func ExplainSchema(method string) (Schema, bool) {
 		StringKey("out", "", "output directory for the explanation").Require(),
 		forceKey(),
 		StringKey("executor", "", "graph executor (tape: Gorgonia's TapeMachine); empty = the run's train.executor"),
+		deviceKey(),
 	}
 	if m.inputDoc != "" {
 		keys = append(keys, StringKey("input", "", m.inputDoc))

@@ -9,6 +9,7 @@ func GenerateSchema() Schema {
 	return Schema{Name: "generate", Keys: []Key{
 		StringKey("run", "", "run directory of a trained VAE, GAN, conditional GAN or language model (genxai train); or give model"),
 		StringKey("model", "", "model.json of genxai gmm --per-class COL: write labelled table rows as synthetic.csv (instead of run)"),
+		deviceKey(),
 		IntKey("n", 0, "number of images, rows or texts to generate (0 with per_class: per_class × classes)").AtLeast(0),
 		IntKey("class", -1, "conditional GAN or per-class model only: every image or row of this class index (-1: all classes, in turn for images, by the model's class priors for rows)").AtLeast(-1),
 		IntKey("per_class", 0, "conditional GAN or per-class model only: this many images or rows of every class, instead of n").AtLeast(0),

@@ -49,6 +49,20 @@ func forceKey() Key {
 	return BoolKey(ForceKey, false, "write into out even when it holds another run or files a run could overwrite, deleting them first")
 }
 
+// DeviceKey is the key of the device a command that runs a trained model
+// puts it on.
+const DeviceKey = "device"
+
+// DeviceOfRun is the device key's default: the run's own device setting.
+const DeviceOfRun = "run"
+
+// deviceKey returns the device key of the commands that run a trained
+// model: "run" keeps the device the run was trained with (its config's
+// device), resolved again on this machine.
+func deviceKey() Key {
+	return StringKey(DeviceKey, DeviceOfRun, "where the model runs: run (the run's own device setting), auto (a GPU when one answers, else the CPU), cpu or cuda").OneOf(DeviceOfRun, "auto", "cpu", "cuda")
+}
+
 // outKey returns the run-directory key; prefix names the default directory.
 func outKey(prefix string) Key {
 	return StringKey("out", "", "run directory (empty: runs/"+prefix+"-<time>)")

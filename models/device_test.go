@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"genxai/cuda"
@@ -19,7 +20,7 @@ import (
 // TestSampleRunsOnTheRunsDevice samples a trained VAE twice, on the CPU and
 // on a CUDA backend over the fake driver (kernels running the CPU backend's
 // code, a plain GEMM for cuBLAS): the decoder's plan must run on the device
-// the run resolves to (the fake sees its launches) and draw the same
+// the command asked for with UseDevice (the fake sees its launches) and draw the same
 // picture, pixel for pixel within one grey level.
 func TestSampleRunsOnTheRunsDevice(t *testing.T) {
 	dir := t.TempDir()
@@ -39,11 +40,23 @@ func TestSampleRunsOnTheRunsDevice(t *testing.T) {
 	engine.RegisterBackend("cuda", func() (engine.Backend, error) {
 		return cuda.NewBackend(f, cuda.BackendOptions{Compiler: cpukernels.Install(f, nil)})
 	})
-	resolveDevice = func(string, string) (string, string, error) { return "cuda", "a fake GPU for the test", nil }
-	t.Cleanup(func() { resolveDevice = train.ResolveDevice })
+	// The fake machine has a GPU only for an explicit device: cuda, which
+	// the run's config (device: auto) does not ask for; --device does.
+	resolveDevice = func(device, _ string) (string, string, error) {
+		if device != "cuda" {
+			return "cpu", "device " + device + ": the CPU", nil
+		}
+		return "cuda", "device: cuda was requested: a fake GPU", nil
+	}
+	var told strings.Builder
+	UseDevice("cuda", &told)
+	t.Cleanup(func() { resolveDevice = train.ResolveDevice; UseDevice("", nil) })
 	onGPU := draw("cuda.png")
 	if n := f.Calls("cuLaunchKernel"); n == 0 {
-		t.Fatal("sampling on device cuda launched no kernel on the fake GPU")
+		t.Fatal("sampling with UseDevice(cuda) launched no kernel on the fake GPU")
+	}
+	if !strings.Contains(told.String(), "a fake GPU") {
+		t.Errorf("UseDevice's log got %q, want the reason of the device choice", told.String())
 	}
 
 	a, b := decodePNG(t, onCPU), decodePNG(t, onGPU)

@@ -2,9 +2,11 @@ package models
 
 import (
 	"fmt"
+	"io"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"genxai/config"
 	"genxai/data"
@@ -100,6 +102,46 @@ func (r *Run) Device() (device, why string, err error) {
 // fake GPU.
 var resolveDevice = train.ResolveDevice
 
+// deviceChoice is the device a command asked for with UseDevice.
+var deviceChoice struct {
+	sync.Mutex
+	device string    // "" or "run": each run's own device setting
+	log    io.Writer // where the first resolution is reported; nil = nowhere
+	told   bool
+}
+
+// UseDevice makes the runs opened later in this process run on device
+// (auto, cpu or cuda) instead of their config's device; "" or "run" keeps
+// each run's own. The first run that resolves its device writes a line to
+// log (nil: none) saying which device it got and why. It is the --device of
+// the commands that run a trained model.
+func UseDevice(device string, log io.Writer) {
+	deviceChoice.Lock()
+	defer deviceChoice.Unlock()
+	deviceChoice.device, deviceChoice.log, deviceChoice.told = device, log, false
+}
+
+// requestedDevice returns the device the run should resolve: the command's
+// choice (UseDevice) or the run's config.
+func (r *Run) requestedDevice() string {
+	deviceChoice.Lock()
+	defer deviceChoice.Unlock()
+	if d := deviceChoice.device; d != "" && d != "run" {
+		return d
+	}
+	return r.Config.String("device")
+}
+
+// tellDevice writes the first resolution of the process to UseDevice's log.
+func tellDevice(why string) {
+	deviceChoice.Lock()
+	defer deviceChoice.Unlock()
+	if deviceChoice.log != nil && !deviceChoice.told {
+		fmt.Fprintln(deviceChoice.log, why)
+		deviceChoice.told = true
+	}
+}
+
 // workspace resolves the run's device once and returns the workspace the
 // run's plans share on it: nil on the CPU (each plan opens its own CPU
 // backend, as before devices existed). On a GPU the workspace is empty: no
@@ -109,11 +151,12 @@ var resolveDevice = train.ResolveDevice
 // randomization check) correct without telling the workspace.
 func (r *Run) workspace(executor string) (*engine.Workspace, error) {
 	if !r.deviceChecked {
-		dev, why, err := resolveDevice(r.Config.String("device"), executor)
+		dev, why, err := resolveDevice(r.requestedDevice(), executor)
 		if err != nil {
 			return nil, fmt.Errorf("run %s: %w", r.Dir, err)
 		}
 		r.device, r.deviceWhy, r.deviceChecked = dev, why, true
+		tellDevice(why)
 	}
 	if r.device == "cpu" || executor != "plan" {
 		return nil, nil

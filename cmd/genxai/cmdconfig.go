@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"genxai/config"
+	"genxai/models"
 )
 
 // Every command other than train is configured the same way: a YAML file
@@ -116,6 +117,9 @@ func configure(cmd *cobra.Command, schema config.Schema, flags []shorthand, run 
 		c, err := loadCommandConfig(cmd, schema, flags)
 		if err != nil {
 			return err
+		}
+		if slices.ContainsFunc(schema.Keys, func(k config.Key) bool { return k.Name == config.DeviceKey }) {
+			models.UseDevice(c.String(config.DeviceKey), cmd.ErrOrStderr())
 		}
 		return run(c, cmd.OutOrStdout(), cmd.ErrOrStderr())
 	}

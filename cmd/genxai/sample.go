@@ -15,8 +15,9 @@ func init() {
 	var o models.SampleOptions
 	var run string
 	var force bool
+	var device string
 	cmd := &cobra.Command{
-		Use:   "sample --run DIR [-n N] [--out FILE]",
+		Use:   "sample --run DIR [-n N] [--out FILE] [--device run|auto|cpu|cuda]",
 		Short: "Draw samples from a trained model",
 		Long: `Draw samples from the model trained in a run directory: an image grid for a
 VAE or GAN (--class K for a class-conditional GAN), text for a language model
@@ -34,6 +35,7 @@ sample; an existing --out FILE is replaced only with --force.`,
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			o.Ctx, o.Stream = ctx, cmd.OutOrStdout()
+			models.UseDevice(device, cmd.ErrOrStderr())
 			path, err := models.Sample(run, o)
 			if err != nil {
 				return err
@@ -47,6 +49,7 @@ sample; an existing --out FILE is replaced only with --force.`,
 	f.IntVarP(&o.N, "n", "n", 64, fmt.Sprintf("number of images (1 to %d: one picture)", models.MaxImages))
 	f.StringVar(&o.Out, "out", "", "output file (default DIR/sampled.png; the training run's own samples.png is left alone)")
 	f.BoolVar(&force, "force", false, "replace an existing --out FILE")
+	f.StringVar(&device, "device", "run", "where the model runs: run (the run's own device setting), auto (a GPU when one answers, else the CPU), cpu or cuda")
 	f.Int64Var(&o.Seed, "seed", 1, "noise seed")
 	f.IntVar(&o.Class, "class", -1, "class to condition on (conditional GAN)")
 	f.StringVar(&o.Prompt, "prompt", "", "text to continue (language model)")
