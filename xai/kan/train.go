@@ -43,8 +43,8 @@ type History struct {
 	PrunedInputs []string `json:"pruned_inputs"`
 	PrunedHidden []string `json:"pruned_hidden"`
 	// GridMaxError is the largest |φ_new − φ_old| of the grid extension on
-	// a dense set of points (NaN without an extension).
-	GridMaxError float64 `json:"grid_extension_max_error"`
+	// a dense set of points (nil without an extension).
+	GridMaxError *float64 `json:"grid_extension_max_error,omitempty"`
 }
 
 // Stage is one training stage's summary.
@@ -160,7 +160,7 @@ func Fit(ctx context.Context, features, classes []string, x, y []float64, o Opti
 		log = func(string, ...any) {}
 	}
 	z := m.standardized(x, n)
-	h := &History{GridMaxError: math.NaN()}
+	h := &History{}
 	st, scores, err := m.train(ctx, z, y, o.Steps, o.LR, o.Reg)
 	if err != nil {
 		return nil, nil, err
@@ -176,11 +176,12 @@ func Fit(ctx context.Context, features, classes []string, x, y []float64, o Opti
 		return nil, nil, err
 	}
 	if o.GridExtend > 0 && o.GridExtend != m.Layers[0].Grids[0].Intervals {
-		h.GridMaxError, err = m.ExtendGrid(o.GridExtend)
+		e, err := m.ExtendGrid(o.GridExtend)
 		if err != nil {
 			return nil, nil, err
 		}
-		log("kan: grid extended to %d (largest change of an edge function %.2g)", o.GridExtend, h.GridMaxError)
+		h.GridMaxError = &e
+		log("kan: grid extended to %d (largest change of an edge function %.2g)", o.GridExtend, e)
 	}
 	if o.RetrainSteps > 0 {
 		st, _, err = m.train(ctx, z, y, o.RetrainSteps, o.LR, Reg{})
