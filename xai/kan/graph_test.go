@@ -130,6 +130,69 @@ func TestFitLearnsAndExtendsGrid(t *testing.T) {
 		t.Errorf("training accuracy %.3f on a noiseless additive rule, want ≥ 0.95", s.Accuracy)
 	}
 	if h.GridMaxError == nil || !(*h.GridMaxError < 1e-9) {
-		t.Errorf("grid extension 3 → 9 changed an edge function by %v; nested grids represent it exactly", h.GridMaxError)
+		t.Errorf("grid extension 3 → 9 changed an edge function by more than 1e-9 (%v); nested grids represent it exactly", h.GridMaxError)
+	}
+}
+
+// TestPruneDropsNoiseInput fits a one-layer KAN with the sparsity
+// regularisation to a label that depends on x0 and x1 only: pruning must
+// mask the pure-noise input x2 and keep the others.
+func TestPruneDropsNoiseInput(t *testing.T) {
+	x, y := toyData(300, 3, 9, func(r []float64) float64 {
+		if r[0]-0.7*r[1]*r[1]+0.5 > 0 {
+			return 1
+		}
+		return 0
+	})
+	m, h, err := Fit(context.Background(), names(3, "x"), names(2, "c"), x, y,
+		Options{Grid: 5, Steps: 400, RetrainSteps: 20, LR: 0.02, Reg: Reg{Lambda: 0.01, MuL1: 1, MuEntropy: 2}, PruneThreshold: 0.05, Seed: 2}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.PrunedInputs) != 1 || h.PrunedInputs[0] != "xc" {
+		t.Fatalf("pruned %v, want the noise input xc alone", h.PrunedInputs)
+	}
+	if got := m.ActiveInputs(); len(got) != 2 {
+		t.Fatalf("active inputs %v", got)
+	}
+	for _, e := range m.Edges(5) {
+		if e.From == "xc" {
+			for _, v := range e.Y {
+				if v != 0 {
+					t.Fatalf("pruned edge %s → %s still outputs %g", e.From, e.To, v)
+				}
+			}
+		}
+	}
+}
+
+// TestHiddenPruningAndGridUpdate prunes a hidden node that a two-layer KAN
+// does not need and checks the hidden grids follow their inputs.
+func TestHiddenPruningAndGridUpdate(t *testing.T) {
+	x, _ := toyData(200, 2, 4, func([]float64) float64 { return 0 })
+	m, err := New(names(2, "x"), names(2, "c"), x, 200, Options{Hidden: []int{2}, Grid: 4, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// edge scores: hidden node 1 receives nothing above the threshold
+	scores := [][]float64{{0.5, 0.001, 0.4, 0.002}, {0.3, 0.6}}
+	in, hid := m.Prune(scores, 0.01)
+	if len(in) != 0 || len(hid) != 1 || hid[0] != "layer 1 node 1" {
+		t.Fatalf("pruned inputs %v hidden %v", in, hid)
+	}
+	if m.Layers[0].Mask[1] != 0 || m.Layers[0].Mask[3] != 0 || m.Layers[1].Mask[1] != 0 || m.Layers[1].Mask[0] != 1 {
+		t.Fatalf("masks %v %v", m.Layers[0].Mask, m.Layers[1].Mask)
+	}
+	z := m.standardized(x, 200)
+	if err := m.UpdateHiddenGrids(z, 200); err != nil {
+		t.Fatal(err)
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for r := 0; r < 200; r++ {
+		v := m.Layers[0].Forward(z[2*r : 2*r+2])[0]
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
+	if g := m.Layers[1].Grids[0]; math.Abs(g.Lo-lo) > 1e-12 || math.Abs(g.Hi-hi) > 1e-12 {
+		t.Fatalf("hidden grid %+v, want the range [%g, %g] of its input", g, lo, hi)
 	}
 }
