@@ -96,7 +96,7 @@ func (m *Model) Symbolic(threshold float64) []SymbolicEdge {
 		}
 		s := SymbolicEdge{Layer: e.Layer, From: e.From, To: e.To, Function: fit.Function,
 			A: fit.A, B: fit.B, C: fit.C, D: fit.D, R2: fit.R2, Suggested: ok}
-		s.Formula = fmt.Sprintf("%s·%s(%s·%s %s) %s", num(s.A), s.Function, num(s.B), e.From, signed(s.C), signed(s.D))
+		s.Formula = formula(s, e.From)
 		out = append(out, s)
 	}
 	return out
@@ -109,4 +109,24 @@ func signed(v float64) string {
 		return "− " + num(-v)
 	}
 	return "+ " + num(v)
+}
+
+// formula writes a fit as a·f(b·x + c) + d with x the input's name:
+// "1.2·sin(0.5·age − 3) + 0.1", "2·(0.5·age + 1)² − 1", "0.3·|age − 40|".
+func formula(s SymbolicEdge, x string) string {
+	u := num(s.B) + "·" + x + " " + signed(s.C)
+	var f string
+	switch s.Function {
+	case "x":
+		f = "(" + u + ")"
+	case "x^2":
+		f = "(" + u + ")²"
+	case "x^3":
+		f = "(" + u + ")³"
+	case "abs":
+		f = "|" + u + "|"
+	default:
+		f = s.Function + "(" + u + ")"
+	}
+	return num(s.A) + "·" + f + " " + signed(s.D)
 }

@@ -41,3 +41,18 @@ func TestSymbolicRecoversSine(t *testing.T) {
 		t.Fatalf("constant data: %+v suggested %v", fit, ok)
 	}
 }
+
+func TestFormula(t *testing.T) {
+	for _, tc := range []struct {
+		s    SymbolicEdge
+		want string
+	}{
+		{SymbolicEdge{Function: "sin", A: 1.5, B: 2, C: -0.25, D: 0.1}, "1.5·sin(2·age − 0.25) + 0.1"},
+		{SymbolicEdge{Function: "x^2", A: -2, B: 0.5, C: 1, D: -1}, "-2·(0.5·age + 1)² − 1"},
+		{SymbolicEdge{Function: "abs", A: 0.3, B: 1, C: -40, D: 0}, "0.3·|1·age − 40| + 0"},
+	} {
+		if got := formula(tc.s, "age"); got != tc.want {
+			t.Errorf("formula(%+v) = %q, want %q", tc.s, got, tc.want)
+		}
+	}
+}
