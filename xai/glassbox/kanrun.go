@@ -176,7 +176,10 @@ func writeKANFiles(dir *runs.Dir, m *kan.Model, sym []kan.SymbolicEdge) error {
 		if l > 0 {
 			name = fmt.Sprintf("edges_layer%d.png", l)
 		}
-		title := fmt.Sprintf("KAN %v, layer %d: edge functions φ(x) (contribution to the next node; x in the feature's units for layer 0)", m.Widths, l)
+		title := fmt.Sprintf("KAN %v, layer %d: edge functions φ(x), x in the feature's units", m.Widths, l)
+		if l > 0 {
+			title = fmt.Sprintf("KAN %v, layer %d: edge functions φ(x), x the hidden node's value", m.Widths, l)
+		}
 		if err := viz.LinePanels(dir.File(name), title, panels, min(6, len(panels))); err != nil {
 			return err
 		}
