@@ -53,3 +53,23 @@ func EBMSchema() Schema {
 	)
 	return Schema{Name: "glassbox ebm", Keys: keys}
 }
+
+// KANSchema is the config schema of `genxai glassbox kan`, a
+// Kolmogorov–Arnold Network (Liu et al., 2024) classifier.
+func KANSchema() Schema {
+	keys := append(glassboxKeys(),
+		IntListKey("hidden", []int{}, "widths of the hidden layers (empty: one layer [d, 1], an additive model whose edges are the shape functions)"),
+		IntKey("grid", 5, "B-spline grid intervals G of the first training stage").Range(1, 200),
+		IntKey("grid_extend", 10, "grid intervals after grid extension, fitted to the coarse splines by least squares (0: no extension)").Range(0, 200),
+		IntKey("steps", 500, "full-batch Adam steps with the sparsity regularisation").Range(1, 1000000),
+		IntKey("retrain_steps", 200, "Adam steps after pruning and grid extension, without regularisation (0: none)").Range(0, 1000000),
+		FloatKey("lr", 0.01, "Adam step size").GreaterThan(0).AtMost(1),
+		FloatKey("lambda", 0.001, "weight λ of the sparsity regularisation (0: none)").AtLeast(0),
+		FloatKey("mu_l1", 1, "weight μ₁ of the L1 term (mean |φ| of every edge) inside the regularisation").AtLeast(0),
+		FloatKey("mu_entropy", 2, "weight μ₂ of the entropy term inside the regularisation").AtLeast(0),
+		FloatKey("prune_threshold", 0.01, "prune a node whose incoming or outgoing mean |φ| (largest over its edges) is below this (0: no pruning)").AtLeast(0),
+		FloatKey("symbolic_r2", 0.99, "suggest a symbolic form a·f(b·x+c)+d for an edge when its R² reaches this").Range(0, 1),
+		IntKey("seed", 0, "seed of the initial parameters").AtLeast(0),
+	)
+	return Schema{Name: "glassbox kan", Keys: keys}
+}

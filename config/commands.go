@@ -9,10 +9,10 @@ import "slices"
 
 // CommandSchemas returns the schema of every configurable command other
 // than train, in the order of the reference (docs/config.md): svm, gmm, compare, ar,
-// glassbox logreg, glassbox ebm, eval, generate, denoise, then one per explain
+// glassbox logreg, glassbox ebm, glassbox kan, eval, generate, denoise, then one per explain
 // method.
 func CommandSchemas() []Schema {
-	out := []Schema{SVMSchema(), GMMSchema(), CompareSchema(), ARSchema(), LogRegSchema(), EBMSchema(), EvalSchema(), GenerateSchema(), DenoiseSchema()}
+	out := []Schema{SVMSchema(), GMMSchema(), CompareSchema(), ARSchema(), LogRegSchema(), EBMSchema(), KANSchema(), EvalSchema(), GenerateSchema(), DenoiseSchema()}
 	for _, m := range ExplainMethods() {
 		s, _ := ExplainSchema(m)
 		out = append(out, s)

@@ -66,11 +66,15 @@ var examples = map[string]string{
   genxai generate --model runs/gmm-bc-per-class/model.json -n 1000 --clip --out runs/synthetic-patients
   genxai generate --run runs/ar-tiny -n 100 --tokens 200 --prompt "A model " --out runs/ar-texts`,
 	"glassbox": `  genxai glassbox logreg -c configs/glassbox-logreg-breast-cancer.yaml --out runs/logreg-bc
-  genxai glassbox ebm -c configs/glassbox-ebm-breast-cancer.yaml --out runs/ebm-bc`,
+  genxai glassbox ebm -c configs/glassbox-ebm-breast-cancer.yaml --out runs/ebm-bc
+  genxai glassbox kan -c configs/glassbox-kan-breast-cancer.yaml --out runs/kan-bc`,
 	"glassbox logreg": `  genxai glassbox logreg -c configs/glassbox-logreg-breast-cancer.yaml --out runs/logreg-bc
   genxai glassbox logreg --train builtin:breast_cancer --split builtin --label target --l2 0.1 --standardize --out runs/logreg-bc-l2`,
 	"glassbox ebm": `  genxai glassbox ebm -c configs/glassbox-ebm-breast-cancer.yaml --out runs/ebm-bc
   genxai glassbox ebm --train builtin:breast_cancer --split builtin --label target --interactions 5 --out runs/ebm-bc-5`,
+	"glassbox kan": `  genxai glassbox kan -c configs/glassbox-kan-breast-cancer.yaml --out runs/kan-bc
+  genxai glassbox kan --train builtin:breast_cancer --split builtin --label target --set 'hidden=[4]' --seed 1 --out runs/kan-bc-h4
+  genxai glassbox kan --train train.csv --test test.csv --label y --grid 3 --grid-extend 6 --lambda 0.01 --out runs/kan-mine`,
 	"gmm": `  genxai gmm -c configs/gmm-breast-cancer.yaml --out runs/gmm-bc
   genxai gmm -c configs/gmm-breast-cancer.yaml --components 3 --covariance diag --out runs/gmm-bc-diag3
   genxai gmm --train data/embedded/breast_cancer.csv --per-class target --set per_class_components=[1,2,3] --out runs/gmm-bc-per-class`,

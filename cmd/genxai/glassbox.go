@@ -43,11 +43,12 @@ func glassboxCmd(cmd *cobra.Command, schema config.Schema, own []string, fit gla
 func init() {
 	parent := &cobra.Command{
 		Use:   "glassbox",
-		Short: "Models interpretable by construction: logistic regression as odds ratios, Explainable Boosting Machine",
+		Short: "Models interpretable by construction: logistic regression as odds ratios, Explainable Boosting Machine, Kolmogorov–Arnold Network",
 		Long: `glassbox fits models whose parameters are the explanation: a logistic
 regression read as odds ratios with confidence intervals, and an Explainable
 Boosting Machine (a generalized additive model with one shape function per
-feature). See docs/glassbox.md for how to read the outputs.`,
+feature), and a Kolmogorov–Arnold Network (learnable univariate functions on
+its edges). See docs/glassbox.md for how to read the outputs.`,
 	}
 	logreg := glassboxCmd(&cobra.Command{
 		Use:   "logreg --train CSV [--test CSV] --label COL [--l2 λ] [--standardize] --out DIR",
@@ -87,7 +88,29 @@ then the flags (docs/config.md). --target is the older name of --label.`,
 	}, config.EBMSchema(), []string{"interactions", "task", "seed", "learning_rate", "outer_bags", "max_rounds"},
 		glassbox.RunEBM)
 
-	parent.AddCommand(logreg, ebm)
+	kanCmd := glassboxCmd(&cobra.Command{
+		Use:   "kan --train CSV [--test CSV] --label COL [--set hidden=[N,…]] [--grid G] [--grid-extend G2] --out DIR",
+		Short: "Fit a Kolmogorov–Arnold Network, plot its edge functions and suggest symbolic forms",
+		Long: `kan fits a Kolmogorov–Arnold Network (Liu et al., 2024, arXiv:2404.19756): every
+edge carries a learnable function w_b·silu(x) + w_s·Σ c_r B_r(x) of cubic
+B-splines, every node adds. It is trained as a Gorgonia graph by full-batch Adam
+with the paper's sparsity regularisation (λ, μ₁, μ₂), then pruned (nodes whose
+edges' mean |φ| stay below prune_threshold), its grid extended from grid to
+grid_extend intervals by least squares, and retrained. Without hidden the
+KAN is one layer [d, 1]: an additive model whose edges are the shape functions.
+The run directory receives summary.json (accuracy, log loss, AUC, the stages,
+what pruning removed, the symbolic suggestions), model.json, edges.csv,
+symbolic.csv (the best fit a·f(b·x+c)+d of x, x², x³, |x|, exp, log, sqrt, sin,
+tanh for each edge, suggested when R² ≥ symbolic_r2), edges.png (the first
+layer's edge functions) and edges_layer<l>.png for later layers.
+
+Settings come from -c CONFIG, then GENXAI_* environment variables, then
+--set key=value, then the flags (docs/config.md). --target is the older name
+of --label. --train builtin:breast_cancer --split uses the bundled 455/114 split.`,
+	}, config.KANSchema(), []string{"grid", "grid_extend", "steps", "retrain_steps", "lr", "lambda", "prune_threshold", "seed"},
+		glassbox.RunKAN)
+
+	parent.AddCommand(logreg, ebm, kanCmd)
 	rootCmd.AddCommand(parent)
 }
 

@@ -57,6 +57,7 @@ func TestRepositoryGlassboxConfigs(t *testing.T) {
 	for file, schema := range map[string]config.Schema{
 		"../../configs/glassbox-logreg-breast-cancer.yaml": config.LogRegSchema(),
 		"../../configs/glassbox-ebm-breast-cancer.yaml":    config.EBMSchema(),
+		"../../configs/glassbox-kan-breast-cancer.yaml":    config.KANSchema(),
 	} {
 		c, err := config.Load(file, schema, nil)
 		if err != nil {
