@@ -10,15 +10,6 @@ import (
 	"genxai/xai/explain/explaintest"
 )
 
-// digitsCGAN is a conditional MLP GAN on the embedded digits, trained briefly.
-const digitsCGAN = `
-model: {kind: gan, arch: mlp, conditional: true, g_hidden: [32], d_hidden: [32], latent: 8}
-seed: 2
-device: cpu
-data: {path: "builtin:digits"}
-train: {steps: 40, batch_size: 32, lr: 2.0e-3}
-`
-
 // meanValue runs featviz with o at steps 1 and at o.Params.Steps and
 // returns the mean value of the targets reached by each.
 func meanValue(t *testing.T, o Options) (start, end float64, s map[string]any) {
@@ -49,7 +40,7 @@ func meanValue(t *testing.T, o Options) (start, end float64, s map[string]any) {
 func TestPriorsClimbTheirObjective(t *testing.T) {
 	clf := explaintest.Train(t, explaintest.ClassifierCNN)
 	vae := explaintest.Train(t, explaintest.DigitsVAE(8, 6))
-	gan := explaintest.Train(t, digitsCGAN)
+	gan := explaintest.Train(t, explaintest.DigitsCGAN)
 	p := params()
 	p.Steps, p.Rotate, p.Scale = 60, 8, 0.1
 	for _, tc := range []struct {
