@@ -124,7 +124,7 @@ func report(s *synthesis, best [][]int, l layout, clf *classifier, ref *pass, pi
 		}
 		label := fmt.Sprintf("%s: %.2f (best train %.2f)", name, reached, bestV)
 		if c := tg.Class(); c >= 0 && jd != nil && bestPic >= 0 {
-			label = fmt.Sprintf("%s: p %.3f (train %.3f), ELBO %.0f", name, clf.prob(s.out[bestPic])[c], bestTrainProb, jd.elbo[bestPic])
+			label = fmt.Sprintf("%s: p %s (train %s), ELBO %.0f", name, probLabel(clf.prob(s.out[bestPic])[c]), probLabel(bestTrainProb), jd.elbo[bestPic])
 		}
 		tb.labels = append(tb.labels, label)
 		tb.rows = append(tb.rows, map[string]any{"target": tg.String(), "name": name, "value": reached, "best_training_value": bestV,
@@ -202,4 +202,13 @@ func (tb *tables) write(out *explain.Out, o Options, s *synthesis, best [][]int,
 		b.WriteByte('\n')
 	}
 	return out.WriteFile("featviz.csv", []byte(b.String()))
+}
+
+// probLabel writes a probability so that values near 1 stay apart: 0.973,
+// or 1−3e-06 above 0.999.
+func probLabel(p float64) string {
+	if p > 0.999 {
+		return fmt.Sprintf("1−%.0e", 1-p)
+	}
+	return fmt.Sprintf("%.3f", p)
 }
