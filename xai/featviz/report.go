@@ -205,8 +205,11 @@ func (tb *tables) write(out *explain.Out, o Options, s *synthesis, best [][]int,
 }
 
 // probLabel writes a probability so that values near 1 stay apart: 0.973,
-// or 1−3e-06 above 0.999.
+// 1−3e-06 above 0.999, and 1 where float32's log-softmax rounds to 0.
 func probLabel(p float64) string {
+	if p >= 1 {
+		return "1"
+	}
 	if p > 0.999 {
 		return fmt.Sprintf("1−%.0e", 1-p)
 	}
