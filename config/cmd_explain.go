@@ -31,6 +31,14 @@ var explainMethods = []explainMethod{
 	{"featviz", "run directory of a trained classifier", "", []Key{
 		StringKey("classes", "", "classes to visualize, e.g. 0,3,7 (empty: all)"),
 		StringKey("units", "", "units of the last hidden layer to visualize instead of classes, e.g. 0,5"),
+		StringKey("objective", "", "targets instead of classes and units: class:K (logit), prob:K (log-probability), unit:U, channel:LAYER:C, neuron:LAYER:C:Y:X, comma-separated"),
+		StringKey("prior", "pixel", "parameterization: pixel (regularized pixels), freq (1/f-scaled Fourier coefficients with random shift, rotation and scale; Olah et al. 2017) or generator (latent code of --generator; Nguyen et al. 2016)").OneOf("pixel", "freq", "generator"),
+		StringKey("generator", "", "generator prior: run directory of a VAE or GAN trained on the same images"),
+		StringKey("judge_vae", "", "run directory of a VAE whose ELBO judges each picture against the class's test images (empty: no judge)"),
+		IntKey("diversity", 1, "pictures per target").Range(1, 64),
+		FloatKey("diversity_weight", 1, "weight of the diversity term (mean cosine similarity of the pictures' features)").AtLeast(0),
+		IntKey("restarts", 1, "random starts per picture; the one reaching the highest value is kept").Range(1, 64),
+		FloatKey("latent_l2", 0.01, "generator prior: weight of the penalty (|z| - sqrt(latent))^2").AtLeast(0),
 		IntKey("compare", 1000, "random training images to compare with").AtLeast(1),
 		IntKey("steps", 200, "gradient-ascent steps").AtLeast(1),
 		FloatKey("lr", 0.05, "Adam step size in pixel units").GreaterThan(0),
@@ -39,6 +47,8 @@ var explainMethods = []explainMethod{
 		IntKey("jitter", 1, "random shift in pixels per step").AtLeast(0),
 		IntKey("blur_every", 25, "blur the image every this many steps (0: never)").AtLeast(0),
 		FloatKey("blur_sigma", 0.5, "standard deviation of that blur in pixels").AtLeast(0),
+		FloatKey("rotate", 8, "freq prior: random rotation of up to this many degrees per step").AtLeast(0),
+		FloatKey("scale", 0.1, "freq prior: random rescaling by a factor within 1 ± scale per step").Range(0, 0.9),
 		IntKey("seed", 1, "seed of the start image, the jitter and the compared images"),
 	}},
 	{"tokens", "run directory of a trained language model", "", []Key{

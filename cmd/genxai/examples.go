@@ -44,7 +44,10 @@ var examples = map[string]string{
   genxai explain saliency --run runs/cnn-fashion --input test:0,test:7 --methods gradient,ig --out runs/cnn-fashion-saliency`,
 	"explain compare": "  genxai train -c configs/cnn-fashion.yaml --out runs/cnn-fashion\n  genxai explain compare --run runs/cnn-fashion --input test:0,test:1,test:2,test:3 --steps 64 --scale shared --out runs/cnn-fashion-compare",
 	"explain featviz": `  genxai train -c configs/cnn-fashion.yaml --out runs/cnn-fashion
-  genxai explain featviz --run runs/cnn-fashion --classes 0,7,9 --steps 200 --out runs/cnn-fashion-featviz`,
+  genxai explain featviz --run runs/cnn-fashion --classes 0,7,9 --steps 200 --out runs/cnn-fashion-featviz
+  genxai train -c configs/vae-fashion-mlp.yaml --out runs/vae-fashion-mlp
+  genxai explain featviz --run runs/cnn-fashion --prior generator --generator runs/vae-fashion-mlp --judge-vae runs/vae-fashion-mlp --objective prob:0,prob:7,prob:9 --restarts 4 --diversity 3 --lr 0.1 --steps 300 --out runs/cnn-fashion-featviz-gen
+  genxai explain featviz --run runs/cnn-fashion --prior freq --objective channel:conv2:3,neuron:conv1:5:14:14 --rotate 8 --scale 0.1 --out runs/cnn-fashion-featviz-freq`,
 	"explain tokens": `  genxai train -c configs/ar-tiny.yaml --out runs/ar-tiny
   genxai explain tokens --run runs/ar-tiny --prompt "A model " --tokens 40 --out runs/ar-tiny-tokens`,
 	"explain lags": `  genxai train -c configs/forecaster-sunspots.yaml --out runs/forecaster-sunspots

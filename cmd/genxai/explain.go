@@ -67,12 +67,20 @@ stating which methods do not beat the random ordering), compare.png (ranks),
 compare_curves.png, compare_maps.png (--scale shared|per-image) and
 summary.json. Method settings are those of explain saliency.`},
 	{name: "featviz", run: runFeatviz,
-		use:   "featviz --run DIR --out DIR [--classes 0,1,...] [--units 0,5,...]",
-		short: "Activation maximization of a classifier's class logits or hidden units",
+		use:   "featviz --run DIR --out DIR [--classes 0,1,...] [--units 0,5,...] [--objective prob:3,channel:conv2:5,...] [--prior pixel|freq|generator]",
+		short: "Activation maximization of a classifier's classes, units, channels or neurons, under a pixel, Fourier or generator prior",
 		long: `Synthesize, for each class (or each unit of the last hidden layer with
---units), an input that maximizes its logit (or activation), regularized by L2
-decay, jitter, total variation and blur. Writes featviz.png beside the best of
---compare random training images, and summary.json.`},
+--units, or each target of --objective: class:K logit, prob:K log-probability,
+unit:U, channel:LAYER:C, neuron:LAYER:C:Y:X), pictures that maximize it.
+--prior pixel climbs the pixels, regularized by L2 decay, jitter, total
+variation and blur; --prior freq climbs 1/f-scaled Fourier coefficients under
+random shifts, rotations (--rotate) and rescalings (--scale) (Olah et al.
+2017); --prior generator climbs the latent code of --generator, a VAE or GAN
+run (Nguyen et al. 2016), from --restarts random starts. --diversity N draws N
+pictures per target pushed apart in feature space. --judge-vae RUN scores
+each picture by that VAE's ELBO beside the ELBO range of the class's test
+images. Writes featviz.png beside the best of --compare random training
+images, featviz.csv and summary.json.`},
 	{name: "tokens", run: runTokens, print: printContinuation,
 		use:   "tokens --run DIR --out DIR --prompt TEXT [--tokens N]",
 		short: "Token importance heatmaps and attention maps of a language model",

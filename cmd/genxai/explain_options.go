@@ -46,10 +46,13 @@ func saliencyOptions(c *config.Config) saliency.Options {
 func runFeatviz(c *config.Config, log io.Writer) (map[string]any, error) {
 	return featviz.Run(featviz.Options{
 		Run: c.String("run"), Out: c.String("out"), Executor: c.String("executor"),
-		Classes: c.String("classes"), Units: c.String("units"), Compare: c.Int("compare"),
+		Classes: c.String("classes"), Units: c.String("units"), Objective: c.String("objective"), Compare: c.Int("compare"),
+		Prior: c.String("prior"), Generator: c.String("generator"), JudgeVAE: c.String("judge_vae"),
+		Diversity: c.Int("diversity"), DiversityWeight: c.Float("diversity_weight"), Restarts: c.Int("restarts"), LatentL2: c.Float("latent_l2"),
 		Params: featviz.Params{
 			Steps: c.Int("steps"), LR: c.Float("lr"), L2: c.Float("l2"), TV: c.Float("tv"), Jitter: c.Int("jitter"),
-			BlurEvery: c.Int("blur_every"), BlurSigma: c.Float("blur_sigma"), Seed: int64(c.Int("seed")),
+			BlurEvery: c.Int("blur_every"), BlurSigma: c.Float("blur_sigma"), Rotate: c.Float("rotate"), Scale: c.Float("scale"),
+			Seed: int64(c.Int("seed")),
 		},
 		Progress: progress.New(log, "featviz"),
 	})

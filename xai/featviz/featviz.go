@@ -1,21 +1,26 @@
 // Package featviz visualizes what a classifier responds to by activation
 // maximization (Erhan et al., "Visualizing Higher-Layer Features of a Deep
-// Network", 2009; Simonyan et al., 2014): starting from a grey image, it
-// climbs the gradient of a class logit or of a hidden unit with respect to
-// the input, regularized as Yosinski et al. ("Understanding Neural Networks
-// Through Deep Visualization", 2015) and Mahendran and Vedaldi (2015) do: L2
-// decay, random jitter, total variation and an occasional Gaussian blur,
-// with pixels kept in [0, 1].
+// Network", 2009; Simonyan et al., 2014): it climbs the gradient of a class
+// logit or log-probability, a hidden unit, a channel or a neuron of a hidden
+// layer (objective.go) with respect to a picture, under one of three priors:
+//
+//   - pixel: the pixels themselves from a grey start, regularized as
+//     Yosinski et al. ("Understanding Neural Networks Through Deep
+//     Visualization", 2015) and Mahendran and Vedaldi (2015) do: L2 decay,
+//     random jitter, total variation and an occasional Gaussian blur, with
+//     pixels kept in [0, 1] (pixels.go);
+//   - freq: a Fourier series with 1/frequency-scaled coefficients under
+//     random shifts, rotations and rescalings (Olah et al., "Feature
+//     Visualization", Distill, 2017; fourier.go, warp.go);
+//   - generator: the latent code of one of the project's VAE decoders or GAN
+//     generators (Nguyen et al., 2016; generator.go).
+//
+// Several pictures per target can be pushed apart by a diversity term, and
+// each picture can be judged by a VAE's ELBO (judge.go).
 package featviz
 
 import (
-	"fmt"
 	"math"
-	"math/rand"
-
-	"genxai/xai/explain"
-	"genxai/xai/progress"
-	"genxai/xai/saliency"
 )
 
 // Params are the optimization settings.
@@ -28,73 +33,8 @@ type Params struct {
 	BlurEvery int     // blur the image every this many steps; 0 = never
 	BlurSigma float64 // standard deviation of that blur in pixels
 	Seed      int64   // seed of the start image and the jitter
-}
-
-// Maximize returns, for each output index in targets, an image x in [0,1]
-// (c×h×w) that makes the scorer's output large, and that output's final
-// value on the unjittered image. All targets are optimized together, one per
-// scorer row. Each step is reported on meter (nil: silent).
-func Maximize(s *explain.Scorer, c, h, w int, targets []int, p Params, meter *progress.Meter) ([][]float32, []float64, error) {
-	if p.Steps < 1 || !(p.LR > 0) || p.L2 < 0 || p.TV < 0 || p.Jitter < 0 || p.BlurEvery < 0 || p.BlurSigma < 0 {
-		return nil, nil, fmt.Errorf("feature visualization: steps ≥ 1, lr > 0 and non-negative regularization weights are needed, got %+v", p)
-	}
-	d := c * h * w
-	if d != s.Dim {
-		return nil, nil, fmt.Errorf("feature visualization: images of %d×%d×%d have %d values, the model takes %d", c, h, w, d, s.Dim)
-	}
-	rng := rand.New(rand.NewSource(p.Seed))
-	n := len(targets)
-	xs := make([][]float32, n)
-	m := make([][]float64, n) // Adam moments
-	v := make([][]float64, n)
-	for i := range xs {
-		xs[i] = make([]float32, d)
-		for j := range xs[i] {
-			xs[i][j] = float32(0.5 + 0.01*rng.NormFloat64())
-		}
-		m[i], v[i] = make([]float64, d), make([]float64, d)
-	}
-	const b1, b2, eps = 0.9, 0.999, 1e-8
-	qs := make([]explain.Query, n)
-	for step := 1; step <= p.Steps; step++ {
-		dx, dy := 0, 0
-		if p.Jitter > 0 {
-			dx, dy = rng.Intn(2*p.Jitter+1)-p.Jitter, rng.Intn(2*p.Jitter+1)-p.Jitter
-		}
-		for i := range qs {
-			qs[i] = explain.Query{X: roll(xs[i], c, h, w, dx, dy), Output: targets[i], Class: targets[i]}
-		}
-		r, err := s.Eval(qs)
-		if err != nil {
-			return nil, nil, err
-		}
-		meter.Report(int64(step), int64(p.Steps), "steps", fmt.Sprintf("%d targets", n), false)
-		for i := range xs {
-			g := roll(r.Grad[i], c, h, w, -dx, -dy)
-			tv := tvGrad(xs[i], c, h, w)
-			for j := range g {
-				// Ascent direction of f(x) − λ2‖x‖² − λtv·TV(x).
-				gj := float64(g[j]) - 2*p.L2*float64(xs[i][j]) - p.TV*tv[j]
-				m[i][j] = b1*m[i][j] + (1-b1)*gj
-				v[i][j] = b2*v[i][j] + (1-b2)*gj*gj
-				mh := m[i][j] / (1 - math.Pow(b1, float64(step)))
-				vh := v[i][j] / (1 - math.Pow(b2, float64(step)))
-				x := float64(xs[i][j]) + p.LR*mh/(math.Sqrt(vh)+eps)
-				xs[i][j] = float32(math.Max(0, math.Min(1, x)))
-			}
-			if p.BlurEvery > 0 && step%p.BlurEvery == 0 && step < p.Steps {
-				xs[i] = saliency.Blur(xs[i], c, h, w, p.BlurSigma)
-			}
-		}
-	}
-	for i := range qs {
-		qs[i] = explain.Query{X: xs[i], Output: targets[i], Class: targets[i]}
-	}
-	r, err := s.Eval(qs)
-	if err != nil {
-		return nil, nil, err
-	}
-	return xs, r.Score, nil
+	Rotate    float64 // freq prior: random rotation of up to ±Rotate degrees per step
+	Scale     float64 // freq prior: random rescaling by a factor in [1−Scale, 1+Scale] per step
 }
 
 // roll shifts each channel of a c×h×w image by (dx, dy) pixels, wrapping

@@ -2,23 +2,32 @@ package featviz
 
 import (
 	"fmt"
-	"math"
 	"math/rand"
 	"strconv"
 	"strings"
 
+	"genxai/data"
 	"genxai/xai/explain"
 	"genxai/xai/progress"
 )
 
 // Options are the settings of `genxai explain featviz`.
 type Options struct {
-	Run     string // classifier run directory
-	Out     string // output directory
-	Classes string // comma-separated classes whose logits are maximized; "" = all
-	Units   string // comma-separated units of the last hidden layer to maximize instead of logits
-	Compare int    // random training images the results are compared with
-	Params  Params
+	Run       string // classifier run directory
+	Out       string // output directory
+	Classes   string // comma-separated classes whose logits are maximized; "" = all
+	Units     string // comma-separated units of the last hidden layer to maximize instead of logits
+	Objective string // targets (ParseObjective); overrides Classes and Units when set
+	Prior     string // pixel, freq or generator
+	Generator string // VAE or GAN run directory of the generator prior
+	JudgeVAE  string // VAE run directory whose ELBO judges the pictures ("" = no judge)
+	Diversity int    // pictures per target
+	// DiversityWeight is λ of the diversity term (diversityGrad).
+	DiversityWeight float64
+	Restarts        int     // random starts per picture; the best is kept
+	LatentL2        float64 // generator prior: weight of (‖z‖ − √L)²
+	Compare         int     // random training images the results are compared with
+	Params          Params
 	// Progress reports the search's steps (nil: silent); the command
 	// makes it with progress.New on stderr.
 	Progress *progress.Meter
@@ -28,116 +37,203 @@ type Options struct {
 // Flags returns the options as config.yaml settings.
 func (o Options) Flags() map[string]any {
 	p := o.Params
-	return map[string]any{"run": o.Run, "classes": o.Classes, "units": o.Units, "compare": o.Compare,
+	return map[string]any{"run": o.Run, "classes": o.Classes, "units": o.Units, "objective": o.Objective,
+		"prior": o.Prior, "generator": o.Generator, "judge_vae": o.JudgeVAE, "diversity": o.Diversity,
+		"diversity_weight": o.DiversityWeight, "restarts": o.Restarts, "latent_l2": o.LatentL2, "compare": o.Compare,
 		"steps": p.Steps, "lr": p.LR, "l2": p.L2, "tv": p.TV, "jitter": p.Jitter, "blur_every": p.BlurEvery,
-		"blur_sigma": p.BlurSigma, "seed": p.Seed, "executor": o.Executor}
+		"blur_sigma": p.BlurSigma, "rotate": p.Rotate, "scale": p.Scale, "seed": p.Seed, "executor": o.Executor}
 }
 
-// Run maximizes each chosen class logit (or hidden unit) of a classifier run
-// and writes featviz.png, one row per target: the visualization beside the
-// training image (of the compared ones) that scores highest on the same
-// target; and summary.json with, per target, the value reached, the largest
-// value among Compare random training images, and whether the visualization
-// beats all of them (beats_all_fraction over the targets).
-func Run(o Options) (map[string]any, error) {
-	if o.Compare < 1 {
-		return nil, fmt.Errorf("--compare must be at least 1, got %d", o.Compare)
+// check validates the settings that need no run.
+func (o *Options) check() error {
+	p := o.Params
+	if o.Prior == "" {
+		o.Prior = "pixel"
 	}
-	run, trainSet, _, err := explain.OpenImages(o.Run, "explain featviz", "classifier")
+	if o.Diversity == 0 {
+		o.Diversity = 1
+	}
+	if o.Restarts == 0 {
+		o.Restarts = 1
+	}
+	switch {
+	case o.Compare < 1:
+		return fmt.Errorf("--compare must be at least 1, got %d", o.Compare)
+	case p.Steps < 1 || !(p.LR > 0) || p.L2 < 0 || p.TV < 0 || p.Jitter < 0 || p.BlurEvery < 0 || p.BlurSigma < 0 || p.Rotate < 0 || p.Scale < 0 || p.Scale >= 1:
+		return fmt.Errorf("feature visualization: steps ≥ 1, lr > 0, non-negative regularization weights and 0 ≤ scale < 1 are needed, got %+v", p)
+	case o.Prior != "pixel" && o.Prior != "freq" && o.Prior != "generator":
+		return fmt.Errorf("--prior %q: want pixel, freq or generator", o.Prior)
+	case o.Prior == "generator" && o.Generator == "":
+		return fmt.Errorf("--prior generator needs --generator RUN, a vae or gan run trained on the classifier's images")
+	case o.Diversity < 1 || o.Restarts < 1 || o.DiversityWeight < 0 || o.LatentL2 < 0:
+		return fmt.Errorf("--diversity and --restarts must be at least 1, --diversity-weight and --latent-l2 non-negative (got %d, %d, %v, %v)", o.Diversity, o.Restarts, o.DiversityWeight, o.LatentL2)
+	}
+	return nil
+}
+
+// Run synthesizes Diversity pictures for each target (a class logit by
+// default, or --units, or --objective) under the chosen prior, and writes
+// featviz.png (one row per target: the pictures beside the training image,
+// of the compared ones, that scores highest on the same target),
+// featviz.csv (one line per picture) and summary.json: per target the value
+// reached, the largest value among Compare random training images and
+// whether the pictures beat all of them (beats_all_fraction over the
+// targets); with --judge-vae, each picture's class probability and ELBO
+// beside the best compared training image's class probability and the
+// ELBO range of the class's test images (judge.go).
+func Run(o Options) (map[string]any, error) {
+	if err := o.check(); err != nil {
+		return nil, err
+	}
+	run, trainSet, testSet, err := explain.OpenImages(o.Run, "explain featviz", "classifier")
 	if err != nil {
 		return nil, err
 	}
-	units := strings.TrimSpace(o.Units) != ""
+	run.UseExecutor(o.Executor)
+	cfg, err := run.ClassifierConfig()
+	if err != nil {
+		return nil, err
+	}
 	probe, err := run.Classifier(1, false, 0)
 	if err != nil {
 		return nil, err
 	}
-	limit, kind := probe.Config.Classes, "class"
-	if units {
-		limit, kind = probe.Features.Shape()[1], "unit"
+	units := probe.Features.Shape()[1]
+	var targets []Target
+	if strings.TrimSpace(o.Objective) != "" {
+		targets, err = ParseObjective(o.Objective, cfg.Classes, units)
+	} else {
+		targets, err = targetsOf(o.Classes, o.Units, cfg.Classes, units)
 	}
-	spec := o.Classes
-	if units {
-		spec = o.Units
-	}
-	targets, err := parseList(spec, limit, kind)
 	if err != nil {
 		return nil, err
 	}
-	if len(targets) > 512 {
-		return nil, fmt.Errorf("%d targets at once is too many (at most 512); pass fewer with --classes or --units", len(targets))
+	l := layout{targets: targets, n: o.Diversity, r: o.Restarts}
+	if l.rows() > 512 {
+		return nil, fmt.Errorf("%d targets × %d pictures × %d restarts = %d rows at once is too many (at most 512); pass fewer targets, --diversity or --restarts", len(targets), l.n, l.r, l.rows())
 	}
-	m, err := run.Classifier(len(targets), false, 0)
+	clf, err := newClassifier(run, l.rows(), targets)
 	if err != nil {
 		return nil, err
 	}
-	node, what := m.Logits, "logit"
-	if units {
-		node, what = m.Features, "activation of hidden unit"
-	}
-	s, err := explain.NewScorer(m.Net, m.X, node, run.Executor)
-	if err != nil {
-		return nil, err
-	}
-	defer s.Close()
+	defer clf.Close()
 	c, h, w := trainSet.C, trainSet.H, trainSet.W
-	imgs, reached, err := Maximize(s, c, h, w, targets, o.Params, o.Progress)
+	rng := rand.New(rand.NewSource(o.Params.Seed))
+	pr, err := o.newParam(l, cfg.Classes, trainSet, rng)
 	if err != nil {
 		return nil, err
 	}
+	defer pr.Close()
+	syn, err := synthesize(clf, pr, l, o, c, h, w, rng, o.Progress)
+	if err != nil {
+		return nil, err
+	}
+	best := bestRestarts(syn, l)
 
 	// Compare with random training images: every target's value on each.
-	rng := rand.New(rand.NewSource(o.Params.Seed + 17))
-	pick := rng.Perm(trainSet.N)[:min(o.Compare, trainSet.N)]
-	var qs []explain.Query
-	for _, i := range pick {
-		qs = append(qs, explain.Query{X: trainSet.Image(i), Output: 0})
+	crng := rand.New(rand.NewSource(o.Params.Seed + 17))
+	pick := crng.Perm(trainSet.N)[:min(o.Compare, trainSet.N)]
+	train := make([][]float32, len(pick))
+	for i, j := range pick {
+		train[i] = trainSet.Image(j)
 	}
-	r, err := s.Eval(qs)
+	ref, err := clf.eval(train, nil, nil, targets)
 	if err != nil {
 		return nil, err
+	}
+	var jd *judgement
+	if o.JudgeVAE != "" {
+		if jd, err = o.judgeAll(syn, best, l, clf, ref, trainSet, testSet); err != nil {
+			return nil, err
+		}
 	}
 	out, err := explain.Begin(o.Out, "featviz", o.Flags())
 	if err != nil {
 		return nil, err
 	}
-	var tiles [][]float32
-	var labels []string
-	var rows []map[string]any
-	beats := 0
-	for t, k := range targets {
-		best, arg := math.Inf(-1), 0
-		for q := range qs {
-			if v := float64(r.Outputs[q][k]); v > best {
-				best, arg = v, q
-			}
-		}
-		if reached[t] > best {
-			beats++
-		}
-		name := fmt.Sprintf("unit %d", k)
-		if !units {
-			name = "class " + trainSet.ClassName(k)
-		}
-		tiles = append(tiles, explain.GrayTile(imgs[t], c, h, w), explain.GrayTile(trainSet.Image(pick[arg]), c, h, w))
-		labels = append(labels, fmt.Sprintf("%s: %.2f (best train %.2f)", name, reached[t], best))
-		rows = append(rows, map[string]any{"target": k, "name": name, "value": reached[t], "best_training_value": best,
-			"best_training_image": fmt.Sprintf("train:%d", pick[arg]), "beats_all": reached[t] > best})
-	}
-	sheet := explain.Sheet(explain.SheetSpec{
-		Title:   fmt.Sprintf("Activation maximization of the %s (%d steps, L2 %.g, TV %.g, jitter %d)", what, o.Params.Steps, o.Params.L2, o.Params.TV, o.Params.Jitter),
-		Columns: []string{"maximized", "best of train"}, RowLabels: labels,
-		Tiles: tiles, H: h, W: w, Cols: 2,
-	})
-	if err := out.PNG("featviz.png", sheet); err != nil {
+	rep := report(syn, best, l, clf, ref, pick, trainSet, jd)
+	if err := rep.write(out, o, syn, best, l, train, c, h, w); err != nil {
 		return nil, err
 	}
-	summary := map[string]any{"run": o.Run, "executor": s.Executor(), "objective": what, "targets": rows,
-		"compared_images": len(pick), "beats_all_fraction": float64(beats) / float64(len(targets))}
+	summary := map[string]any{"run": o.Run, "executor": clf.s.Executor(), "prior": o.Prior, "objective": rep.objective,
+		"targets": rep.rows, "pictures": rep.pictures, "compared_images": len(pick),
+		"beats_all_fraction": float64(rep.beats) / float64(len(targets))}
+	if o.Prior == "generator" {
+		summary["generator"] = o.Generator
+	}
+	if jd != nil {
+		summary["judge_vae"] = o.JudgeVAE
+		summary["classes"] = rep.classes
+		summary["judge"] = "class probability from the classifier's softmax; ELBO (nats per picture, higher is more data-like) of the judge VAE averaged over 8 draws of z; a class's target is met when one of its pictures reaches at least the best compared training image's class probability with an ELBO within [min, max] of the class's test images"
+		summary["classes_met"], summary["classes_judged"] = rep.met, rep.judged
+	}
 	if err := out.Finish("featviz", summary); err != nil {
 		return nil, err
 	}
 	return summary, nil
+}
+
+// newParam builds the parameterization of o.Prior for the rows of l.
+func (o Options) newParam(l layout, classes int, trainSet *data.Images, rng *rand.Rand) (param, error) {
+	c, h, w := trainSet.C, trainSet.H, trainSet.W
+	switch o.Prior {
+	case "freq":
+		return newFourier(l.rows(), c, h, w, o.Params.LR, rng), nil
+	case "generator":
+		grun, gtrain, _, err := explain.OpenImages(o.Generator, "explain featviz --generator", "vae", "gan")
+		if err != nil {
+			return nil, err
+		}
+		if gtrain.C != c || gtrain.H != h || gtrain.W != w {
+			return nil, fmt.Errorf("the classifier (%s) reads %d×%d×%d images and the generator (%s) makes %d×%d×%d: train both on the same data",
+				o.Run, c, h, w, o.Generator, gtrain.C, gtrain.H, gtrain.W)
+		}
+		grun.UseExecutor(o.Executor)
+		// A conditional GAN draws each picture of a class target from its
+		// class; other targets cycle through the classes.
+		cond := make([]int, l.rows())
+		for i := range cond {
+			if k := l.target(i).Class(); k >= 0 && k < gtrain.Classes {
+				cond[i] = k
+			} else {
+				cond[i] = i % max(gtrain.Classes, 1)
+			}
+		}
+		return newGenerator(grun, l.rows(), cond, o.Params.LR, o.LatentL2, rng)
+	}
+	return newPixels(l.rows(), c, h, w, o.Params, rng), nil
+}
+
+// bestRestarts picks, for each target and picture, the restart whose
+// final value is highest; the result is indexed [target][picture] by row.
+func bestRestarts(s *synthesis, l layout) [][]int {
+	best := make([][]int, len(l.targets))
+	for t := range l.targets {
+		best[t] = make([]int, l.n)
+		for k := range l.n {
+			b := l.row(t, k, 0)
+			for j := 1; j < l.r; j++ {
+				if i := l.row(t, k, j); s.values[i] > s.values[b] {
+					b = i
+				}
+			}
+			best[t][k] = b
+		}
+	}
+	return best
+}
+
+// openJudge opens the judge VAE run and checks its image shape.
+func (o Options) openJudge(trainSet *data.Images) (*judge, error) {
+	vrun, vtrain, _, err := explain.OpenImages(o.JudgeVAE, "explain featviz --judge-vae", "vae")
+	if err != nil {
+		return nil, err
+	}
+	if vtrain.C != trainSet.C || vtrain.H != trainSet.H || vtrain.W != trainSet.W {
+		return nil, fmt.Errorf("the classifier (%s) reads %d×%d×%d images and the judge VAE (%s) %d×%d×%d: train both on the same data",
+			o.Run, trainSet.C, trainSet.H, trainSet.W, o.JudgeVAE, vtrain.C, vtrain.H, vtrain.W)
+	}
+	return newJudge(vrun, o.Executor, o.Params.Seed)
 }
 
 // parseList reads "0,3,7" (each in 0..limit−1); "" means all.

@@ -18,15 +18,6 @@ import (
 
 func TestMain(m *testing.M) { explaintest.Main(m) }
 
-// digitsCGAN is a tiny conditional MLP GAN on the embedded 8×8 digits.
-const digitsCGAN = `
-model: {kind: gan, arch: mlp, conditional: true, g_hidden: [32], d_hidden: [32], latent: 8}
-seed: 2
-device: cpu
-data: {path: "builtin:digits"}
-train: {steps: 20, batch_size: 32, lr: 2.0e-3}
-`
-
 // export runs Export with o (Out a fresh directory when empty) and returns
 // the directory and the summary.
 func export(t *testing.T, o Options) (string, map[string]any) {
@@ -51,7 +42,7 @@ func export(t *testing.T, o Options) (string, map[string]any) {
 // reads back through genxai's own IDX and CSV readers, and as NPY and PNG,
 // with the same count, shape and labels (image i of class i mod 10).
 func TestExportRoundTrips(t *testing.T) {
-	run := explaintest.Train(t, digitsCGAN)
+	run := explaintest.Train(t, explaintest.DigitsCGAN)
 	const n = 300
 	t.Run("idx", func(t *testing.T) {
 		dir, _ := export(t, Options{Run: run, PerClass: 30, Format: "idx"})
@@ -151,7 +142,7 @@ func readNPY(t *testing.T, path string) (descr, shape string, payload []byte) {
 // TestSameSeedSameBytes: the same seed gives byte-identical files, whatever
 // the output directory; another seed gives other images.
 func TestSameSeedSameBytes(t *testing.T) {
-	run := explaintest.Train(t, digitsCGAN)
+	run := explaintest.Train(t, explaintest.DigitsCGAN)
 	read := func(seed int64, format, file string) []byte {
 		dir, _ := export(t, Options{Run: run, N: 1234, Seed: seed, Format: format})
 		b, err := os.ReadFile(filepath.Join(dir, file))
@@ -184,7 +175,7 @@ func TestVAEAndOptions(t *testing.T) {
 	if _, shape, _ := readNPY(t, filepath.Join(dir, npyImages)); shape != "(50, 1, 8, 8)" {
 		t.Errorf("VAE images.npy shape %s, want (50, 1, 8, 8)", shape)
 	}
-	gan := explaintest.Train(t, digitsCGAN)
+	gan := explaintest.Train(t, explaintest.DigitsCGAN)
 	foreign := t.TempDir()
 	os.WriteFile(filepath.Join(foreign, "notes.csv"), []byte("a\n1\n"), 0o644)
 	for _, c := range []struct {
@@ -213,7 +204,7 @@ func TestVAEAndOptions(t *testing.T) {
 
 // TestJudge: a classifier run scores the export; the agreement is a share.
 func TestJudge(t *testing.T) {
-	run := explaintest.Train(t, digitsCGAN)
+	run := explaintest.Train(t, explaintest.DigitsCGAN)
 	judge := explaintest.Train(t, explaintest.ClassifierMLP)
 	_, s := export(t, Options{Run: run, PerClass: 20, Judge: judge})
 	acc, ok := s["judge_agreement"].(float64)

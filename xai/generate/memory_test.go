@@ -48,7 +48,7 @@ func TestMemoryFlat(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates 22,000 images")
 	}
-	run := explaintest.Train(t, digitsCGAN)
+	run := explaintest.Train(t, explaintest.DigitsCGAN)
 	defer debug.SetGCPercent(debug.SetGCPercent(20))
 	peak := func(n int) uint64 {
 		return peakHeap(func() {

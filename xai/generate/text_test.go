@@ -76,7 +76,7 @@ func TestTextExport(t *testing.T) {
 // class or no count on a language model, and an unknown prompt character
 // are refused with what to do.
 func TestTextExportErrors(t *testing.T) {
-	lm, gan := tinyLM(t), explaintest.Train(t, digitsCGAN)
+	lm, gan := tinyLM(t), explaintest.Train(t, explaintest.DigitsCGAN)
 	for _, tc := range []struct {
 		o    Options
 		want string

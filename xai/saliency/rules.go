@@ -118,12 +118,14 @@ func (r *rules) backward(st *stage, x, y, dy, dx []float32) {
 		if guided && g < 0 {
 			g = 0
 		}
-		dx[j] = g * float32(derivative(st.kind, float64(x[j]), float64(y[j])))
+		dx[j] = g * float32(Derivative(st.kind, float64(x[j]), float64(y[j])))
 	}
 }
 
-// derivative is f'(x) of the activation kind (nets.Activate) with y = f(x).
-func derivative(kind string, x, y float64) float64 {
+// Derivative is f'(x) of the activation kind (nets.Activate) with y = f(x):
+// the plain backward pass of a nonlinearity, for Overrides that change or
+// add to the gradient crossing it (here and in xai/featviz).
+func Derivative(kind string, x, y float64) float64 {
 	switch kind {
 	case "relu":
 		if x > 0 {
@@ -167,7 +169,7 @@ func (st *stage) rescale(x, y, dy, dx []float32) {
 		if math.Abs(d) > rescaleEps {
 			m = (float64(y[j]) - float64(st.refY[j])) / d
 		} else {
-			m = derivative(st.kind, float64(x[j]), float64(y[j]))
+			m = Derivative(st.kind, float64(x[j]), float64(y[j]))
 		}
 		dx[j] = float32(float64(dy[j]) * m)
 	}

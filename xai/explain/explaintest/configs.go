@@ -26,6 +26,15 @@ device: cpu
 data: {path: "builtin:digits"}
 train: {epochs: 4, batch_size: 32, lr: 3.0e-3}
 `
+	// DigitsCGAN is a tiny conditional MLP GAN on the embedded 8×8 digits,
+	// trained for 20 steps.
+	DigitsCGAN = `
+model: {kind: gan, arch: mlp, conditional: true, g_hidden: [32], d_hidden: [32], latent: 8}
+seed: 2
+device: cpu
+data: {path: "builtin:digits"}
+train: {steps: 20, batch_size: 32, lr: 2.0e-3}
+`
 )
 
 // DigitsVAE is the config of an MLP VAE (one hidden layer of 64 units, seed
