@@ -28,6 +28,10 @@ type ReadOptions struct {
 	// for Weights[i] identical observations, as in a grouped table with a
 	// count column. It is not a feature.
 	Weight string
+	// Ignore names columns to leave out of the table altogether (neither
+	// feature, label nor weight), such as the `synthetic` marker column of an
+	// augment export. A test table (Like set) need not have them.
+	Ignore []string
 	// Missing reads an empty or NA/NaN feature cell as missing (NaN) instead
 	// of refusing it (see LoadTableMissing).
 	Missing bool
@@ -70,6 +74,9 @@ func ReadTable(spec string, o ReadOptions) (*Table, error) {
 		t, err = parseCSV(f, s, o.Label, parseMode{missing: o.Missing, detect: true, categorical: declared, alsoCategorical: also})
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := t.dropColumns(o.Ignore, s, o.Like != nil); err != nil {
 		return nil, err
 	}
 	if o.Weight != "" {
@@ -185,28 +192,52 @@ func (t *Table) takeWeights(col, spec string) error {
 		return &CSVError{File: spec, Column: col, Msg: "the weight column holds text; frequency weights must be numbers ≥ 0 (counts)"}
 	}
 	w := make([]float64, t.Rows)
-	keep := make([]int, 0, p-1)
-	for k := 0; k < p; k++ {
-		if k != j {
-			keep = append(keep, k)
-		}
-	}
-	x := make([]float64, 0, t.Rows*(p-1))
 	for i := 0; i < t.Rows; i++ {
 		v := t.X[i*p+j]
 		if math.IsNaN(v) || v < 0 {
 			return &CSVError{File: spec, Line: t.line(i), Column: col, Cell: formatLevel(v), Msg: "frequency weight is missing or negative; every weight must be a finite number ≥ 0"}
 		}
 		w[i] = v
-		for _, k := range keep {
-			x = append(x, t.X[i*p+k])
-		}
 	}
-	t.X, t.Weights, t.WeightColumn = x, w, col
+	t.removeFeature(j)
+	t.Weights, t.WeightColumn = w, col
+	return nil
+}
+
+// removeFeature deletes feature column j from the table.
+func (t *Table) removeFeature(j int) {
+	p := len(t.Features)
+	x := make([]float64, 0, t.Rows*(p-1))
+	for i := 0; i < t.Rows; i++ {
+		row := t.X[i*p : (i+1)*p]
+		x = append(append(x, row[:j]...), row[j+1:]...)
+	}
+	t.X = x
 	t.Features = slices.Delete(t.Features, j, j+1)
 	if t.Levels != nil {
 		t.Levels = slices.Delete(t.Levels, j, j+1)
 		t.Reference = slices.Delete(t.Reference, j, j+1)
+	}
+}
+
+// dropColumns removes the feature columns named in ignore (ReadOptions.Ignore).
+// A name the table does not have as a feature is an error listing its
+// columns, unless lenient (a test table read like a training table, which
+// need not carry a column training left out).
+func (t *Table) dropColumns(ignore []string, spec string, lenient bool) error {
+	for _, name := range ignore {
+		name = strings.TrimSpace(name)
+		j := slices.Index(t.Features, name)
+		if j < 0 && lenient && name != t.Label {
+			continue
+		}
+		if j < 0 {
+			if name == t.Label {
+				return fmt.Errorf("%s: cannot ignore %q, the label column", spec, name)
+			}
+			return fmt.Errorf("%s has no column %q to ignore; its feature columns are: %s", spec, name, strings.Join(t.Features, ", "))
+		}
+		t.removeFeature(j)
 	}
 	return nil
 }

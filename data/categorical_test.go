@@ -80,9 +80,42 @@ func TestReadTableErrors(t *testing.T) {
 		{ReadOptions{Label: "y", Weight: "m"}, []string{`no column "m"`}},
 		{ReadOptions{Label: "y", Reference: map[string]string{"a": "z"}}, []string{`"z"`, "x, y"}},
 		{ReadOptions{Label: "y", Categorical: []string{"q"}}, []string{`"q"`, "categorical"}},
+		{ReadOptions{Label: "y", Ignore: []string{"q"}}, []string{`no column "q" to ignore`, "a, n"}},
+		{ReadOptions{Label: "y", Ignore: []string{"y"}}, []string{`"y", the label column`}},
 	} {
 		_, err := ReadTable(p, c.o)
 		errorSays(t, fmt.Sprintf("%+v", c.o), err, c.want...)
+	}
+}
+
+// TestReadTableIgnore leaves ignored columns out: the rest keep their
+// values, levels and order, the weight still works beside them.
+func TestReadTableIgnore(t *testing.T) {
+	p := writeCSV(t, "t.csv", "a,mark,n,w,y\nx,1,0.5,2,0\ny,0,1.5,1,1\nx,1,2.5,3,1\n")
+	tab, err := ReadTable(p, ReadOptions{Label: "y", Weight: "w", Ignore: []string{"mark"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"a", "n"}; !slices.Equal(tab.Features, want) {
+		t.Fatalf("features %v, want %v", tab.Features, want)
+	}
+	if want := []float64{0, 0.5, 1, 1.5, 0, 2.5}; !slices.Equal(tab.X, want) {
+		t.Errorf("X = %v, want %v", tab.X, want)
+	}
+	if want := []float64{2, 1, 3}; !slices.Equal(tab.Weights, want) {
+		t.Errorf("weights %v, want %v", tab.Weights, want)
+	}
+	if !slices.Equal(tab.Levels[0], []string{"x", "y"}) || tab.Levels[1] != nil || len(tab.Reference) != 2 {
+		t.Errorf("levels %v, reference %v", tab.Levels, tab.Reference)
+	}
+	// A test table read like the training one need not have the column.
+	q := writeCSV(t, "test.csv", "a,n,w,y\ny,4,1,0\n")
+	test, err := ReadTable(q, ReadOptions{Label: "y", Weight: "w", Ignore: []string{"mark"}, Like: tab})
+	if err != nil {
+		t.Fatalf("test table without the ignored column: %v", err)
+	}
+	if !slices.Equal(test.Features, tab.Features) || !slices.Equal(test.X, []float64{1, 4}) {
+		t.Errorf("test table: features %v, X %v", test.Features, test.X)
 	}
 }
 

@@ -105,7 +105,7 @@ func (st *Study) Export(res *Results, dir *runs.Dir) (map[string]any, error) {
 		"data_source":         st.Data.Name,
 		"why": fmt.Sprintf("of the %d augmented settings, this one raised the SVM's test accuracy most over the no-augmentation baseline with the same real rows: mean paired difference %+.4f ± %.4f over %d seeds (p = %.3g, verdict %q; mean accuracy %.4f)",
 			countAugmented(res), best.Delta, best.DeltaSD, len(best.Accs), best.P, best.Verdict, best.Mean),
-		"note": "the synthetic column marks the rows; genxai svm reads every column but the label as a feature, so leave it out before training on the set (and a test set must have the same feature columns)",
+		"note": "the synthetic column marks the rows; leave it out when training on the set (genxai svm --ignore synthetic), and give a test set the same feature columns",
 	}
 	if err := dir.WriteJSON(ExportNote, note); err != nil {
 		return nil, err

@@ -53,11 +53,11 @@ func (ds *dataset) encoding(dropReference bool) *data.Encoding {
 // level indices (data.ReadTable); the weight column, when set, gives the
 // rows' frequency weights.
 func loadData(c *config.Config, classify, missing bool) (*dataset, error) {
-	cats, refs, weight, err := config.TableOptions(c)
+	reading, err := config.TableOptions(c)
 	if err != nil {
 		return nil, err
 	}
-	opt := data.ReadOptions{Label: c.String("label"), Categorical: cats, Reference: refs, Weight: weight, Missing: missing}
+	opt := data.ReadOptions{Label: c.String("label"), Categorical: reading.Categorical, Reference: reading.Reference, Weight: reading.Weight, Ignore: reading.Ignore, Missing: missing}
 	trainSpec, testSpec := strings.TrimSpace(c.String("train")), strings.TrimSpace(c.String("test"))
 	tr, err := data.ReadTable(trainSpec, opt)
 	if err != nil {
@@ -378,11 +378,11 @@ func ebmTask(c *config.Config) (classify bool, err error) {
 	case "regression":
 		return false, nil
 	}
-	cats, _, _, err := config.TableOptions(c)
+	tr, err := config.TableOptions(c)
 	if err != nil {
 		return false, err
 	}
-	t, err := data.ReadTable(c.String("train"), data.ReadOptions{Label: c.String("label"), Categorical: cats, Missing: true})
+	t, err := data.ReadTable(c.String("train"), data.ReadOptions{Label: c.String("label"), Categorical: tr.Categorical, Ignore: tr.Ignore, Missing: true})
 	if err != nil {
 		return false, fmt.Errorf("train %s: %w", c.String("train"), err)
 	}

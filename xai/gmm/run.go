@@ -43,11 +43,11 @@ func RunFromConfig(ctx context.Context, c *config.Config, stdout, log io.Writer)
 	}
 	p := ParamsFromConfig(c)
 	trainPath := c.String("train")
-	cats, refs, weight, err := config.TableOptions(c)
+	tr, err := config.TableOptions(c)
 	if err != nil {
 		return nil, fmt.Errorf("gmm: %w", err)
 	}
-	train, test, err := data.ReadTablePair(trainPath, c.String("test"), data.ReadOptions{Label: c.String(config.LabelKey), Categorical: cats, Reference: refs, Weight: weight})
+	train, test, err := data.ReadTablePair(trainPath, c.String("test"), data.ReadOptions{Label: c.String(config.LabelKey), Categorical: tr.Categorical, Reference: tr.Reference, Weight: tr.Weight, Ignore: tr.Ignore})
 	if err != nil {
 		return nil, fmt.Errorf("gmm: %w", err)
 	}

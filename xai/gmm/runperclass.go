@@ -24,11 +24,11 @@ import (
 func runPerClass(ctx context.Context, c *config.Config, stdout, log io.Writer) (map[string]any, error) {
 	p := ParamsFromConfig(c)
 	trainPath, col := c.String("train"), c.String("per_class")
-	cats, refs, _, err := config.TableOptions(c)
+	tr, err := config.TableOptions(c)
 	if err != nil {
 		return nil, fmt.Errorf("gmm: %w", err)
 	}
-	train, test, err := data.ReadTablePair(trainPath, c.String("test"), data.ReadOptions{Label: col, Categorical: cats, Reference: refs})
+	train, test, err := data.ReadTablePair(trainPath, c.String("test"), data.ReadOptions{Label: col, Categorical: tr.Categorical, Reference: tr.Reference, Ignore: tr.Ignore})
 	if err != nil {
 		return nil, fmt.Errorf("gmm --per-class %s: %w", col, err)
 	}

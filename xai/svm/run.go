@@ -43,11 +43,11 @@ func RunFromConfig(ctx context.Context, c *config.Config, stdout, log io.Writer)
 		return nil, err
 	}
 	trainPath, testPath, label := c.String("train"), c.String("test"), c.String(config.LabelKey)
-	cats, refs, _, err := config.TableOptions(c)
+	tr, err := config.TableOptions(c)
 	if err != nil {
 		return nil, fmt.Errorf("svm: %w", err)
 	}
-	train, test, err := data.ReadTablePair(trainPath, testPath, data.ReadOptions{Label: label, Categorical: cats, Reference: refs})
+	train, test, err := data.ReadTablePair(trainPath, testPath, data.ReadOptions{Label: label, Categorical: tr.Categorical, Reference: tr.Reference, Ignore: tr.Ignore})
 	if err != nil {
 		return nil, fmt.Errorf("svm: %w", err)
 	}

@@ -97,11 +97,11 @@ func LoadRun(dir string) (s *Saved, train, test *data.Table, ytr, yte []int, err
 	if err != nil {
 		return nil, nil, nil, nil, nil, err
 	}
-	cats, refs, _, err := config.TableOptions(c)
+	tr, err := config.TableOptions(c)
 	if err != nil {
 		return nil, nil, nil, nil, nil, err
 	}
-	train, test, err = data.ReadTablePair(c.String("train"), c.String("test"), data.ReadOptions{Label: c.String(config.LabelKey), Categorical: cats, Reference: refs})
+	train, test, err = data.ReadTablePair(c.String("train"), c.String("test"), data.ReadOptions{Label: c.String(config.LabelKey), Categorical: tr.Categorical, Reference: tr.Reference, Ignore: tr.Ignore})
 	if err != nil {
 		return nil, nil, nil, nil, nil, fmt.Errorf("svm run %s: reading its data again: %w", dir, err)
 	}
