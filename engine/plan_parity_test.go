@@ -65,6 +65,11 @@ var parityModels = map[string]model{
 		m := must(nets.NewForecaster(s, nets.ForecasterConfig{Window: 9, Hidden: []int{12, 5}, Activation: "tanh", Dropout: 0.1, Linear: true}, 7, true))
 		return m.Net, m.Loss
 	},
+	"forecaster-tcn": func(t *testing.T, s *nets.Store) (*nets.Net, *G.Node) {
+		m := must(nets.NewForecaster(s, nets.ForecasterConfig{Arch: "tcn", Window: 9, Channels: 4, Kernel: 3, Dilations: []int{1, 2, 4},
+			Activation: "relu", Dropout: 0.1, Linear: true}, 5, true))
+		return m.Net, m.Loss
+	},
 	"transformer": func(t *testing.T, s *nets.Store) (*nets.Net, *G.Node) {
 		m := must(nets.NewTransformer(s, nets.TransformerConfig{Vocab: 11, Block: 6, Layers: 2, Heads: 2, Embed: 8, Dropout: 0.1}, 3, true))
 		return m.Net, m.Loss
@@ -176,7 +181,7 @@ type deviceLike struct{ engine.Backend }
 // pooling, upsampling and their gradients) run as backend kernels, with
 // nothing left to the host fallback, and match the tape.
 func TestPlanOnlyBackendKernels(t *testing.T) {
-	for _, name := range []string{"classifier-cnn", "dcgan-d", "dcgan-g"} {
+	for _, name := range []string{"classifier-cnn", "dcgan-d", "dcgan-g", "forecaster-tcn"} {
 		t.Run(name, func(t *testing.T) {
 			plan := matchTape(t, parityModels[name], func(n *nets.Net) (engine.Executor, error) {
 				return engine.NewPlan(deviceLike{must(engine.OpenBackend("cpu"))}, n.G, n.Params(), engine.Keep(n.Kept()...))

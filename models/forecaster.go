@@ -18,7 +18,9 @@ import (
 )
 
 // A neural autoregressive forecaster of a real time series: a multilayer
-// perceptron over the last model.window values that predicts the next one,
+// perceptron (model.arch mlp) or a temporal convolutional network of dilated
+// causal convolutions (tcn) over the last model.window values that predicts
+// the next one,
 // trained by mean squared error on the standardized series. The family's
 // config keys, its chronological split, its training task and its restored
 // model. The graph is nets.Forecaster; the data source data.ReadSeries.
@@ -30,10 +32,14 @@ func init() {
 // forecasterKeys are the model.* and data.* keys of kind "forecaster".
 func forecasterKeys() []config.Key {
 	return []config.Key{
+		config.StringKey("model.arch", "mlp", "mlp (dense layers over the window) or tcn (residual blocks of dilated causal convolutions over the window, Bai, Kolter and Koltun 2018; the last position's features feed the output)").OneOf("mlp", "tcn"),
 		config.IntKey("model.window", 16, "past values each forecast reads (the p of NAR(p)); windows never cross the train/validation/test boundaries").Range(1, 4096),
-		config.IntListKey("model.hidden", []int{32}, "widths of the hidden dense layers").Range(1, 65536).Len(1, 0),
-		config.StringKey("model.activation", "tanh", "activation of the hidden layers").OneOf(nets.Activations...),
-		config.FloatKey("model.dropout", 0, "dropout probability after each hidden layer; 0 = off").AtLeast(0).LessThan(1),
+		config.IntListKey("model.hidden", []int{32}, "mlp: widths of the hidden dense layers").Range(1, 65536).Len(1, 0),
+		config.IntKey("model.channels", 16, "tcn: channels of every causal convolution").Range(1, 65536),
+		config.IntKey("model.kernel", 2, "tcn: taps of every causal convolution").Range(1, 64),
+		config.IntListKey("model.dilations", []int{1, 2, 4, 8}, "tcn: dilation of each residual block (two causal convolutions each); the receptive field is 1 + 2·(kernel−1)·Σ dilations positions, lags beyond it reach the forecast only through model.linear").Range(1, 4096).Len(1, 24),
+		config.StringKey("model.activation", "tanh", "activation of the hidden layers (tcn: of each convolution and each residual sum)").OneOf(nets.Activations...),
+		config.FloatKey("model.dropout", 0, "dropout probability after each hidden layer (tcn: after each convolution); 0 = off").AtLeast(0).LessThan(1),
 		config.BoolKey("model.linear", true, "add a linear term over the window to the output: an AR(p) part plus a learned nonlinear correction"),
 		config.StringKey("data.time", "", `time column of the series CSV ("" = the rows are steps; builtin:sunspots: YEAR)`),
 		config.StringKey("data.column", "", "value column to forecast (\"\" = the only value column)"),
@@ -164,8 +170,10 @@ func NewSeriesSplit(c *config.Config) (*SeriesSplit, error) {
 // ForecasterConfigFrom reads a nets.ForecasterConfig from a training config.
 func ForecasterConfigFrom(c *config.Config) nets.ForecasterConfig {
 	return nets.ForecasterConfig{
-		Window: c.Int("model.window"), Hidden: c.Ints("model.hidden"), Activation: c.String("model.activation"),
-		Dropout: c.Float("model.dropout"), Linear: c.Bool("model.linear"),
+		Arch: c.String("model.arch"), Window: c.Int("model.window"), Hidden: c.Ints("model.hidden"),
+		Channels: c.Int("model.channels"), Kernel: c.Int("model.kernel"), Dilations: c.Ints("model.dilations"),
+		Activation: c.String("model.activation"),
+		Dropout:    c.Float("model.dropout"), Linear: c.Bool("model.linear"),
 	}
 }
 

@@ -14,19 +14,40 @@ import (
 // "Forecasting with artificial neural networks", Int. J. Forecasting, 1998).
 // With Linear the output also gets a linear term over the window, so the
 // network is an AR(p) model plus a learned nonlinear correction.
+//
+// Arch "tcn" replaces the perceptron by a temporal convolutional network
+// over the window (forecaster_tcn.go): residual blocks of dilated causal
+// convolutions whose features at the window's last position feed a linear
+// output, with the same optional linear term.
 type ForecasterConfig struct {
+	Arch       string  // mlp (the default when empty) or tcn
 	Window     int     // p: the past values the forecast reads
-	Hidden     []int   // widths of the hidden dense layers
+	Hidden     []int   // mlp: widths of the hidden dense layers
+	Channels   int     // tcn: channels of every causal convolution
+	Kernel     int     // tcn: taps of every causal convolution
+	Dilations  []int   // tcn: the dilation of each residual block
 	Activation string  // see Activations
-	Dropout    float64 // dropout probability after each hidden layer
+	Dropout    float64 // dropout probability after each hidden layer (tcn: each convolution)
 	Linear     bool    // add a linear term (no bias) over the window to the output
 }
 
 // Validate checks the configuration; an error names the setting at fault.
 func (c ForecasterConfig) Validate() error {
 	const family = "forecaster"
-	return firstError(checkSize(family, "model.window", c.Window), checkSizes(family, "model.hidden", c.Hidden, true),
+	arch := checkArch(family, c.arch(), map[string]func() error{
+		"mlp": func() error { return checkSizes(family, "model.hidden", c.Hidden, true) },
+		"tcn": func() error { return c.checkTCN(family) },
+	})
+	return firstError(checkSize(family, "model.window", c.Window), arch,
 		CheckActivation("forecaster: model.activation", c.Activation), checkDropout(family, "model.dropout", c.Dropout))
+}
+
+// arch is the architecture, mlp when Arch is empty.
+func (c ForecasterConfig) arch() string {
+	if c.Arch == "" {
+		return "mlp"
+	}
+	return c.Arch
 }
 
 // Forecaster is the graph of a forecaster for one batch size.
@@ -60,11 +81,16 @@ func NewForecaster(store *Store, cfg ForecasterConfig, batch int, training bool)
 		m.Target = n.Input("target", batch)
 		m.RowWeight = n.Input("row_weight", batch)
 
-		h := m.X
-		for i, width := range cfg.Hidden {
-			name := fmt.Sprintf("fc%d", i+1)
-			h = n.Activate(cfg.Activation, n.Dense(name, h, width))
-			h = n.Dropout(name+".drop", h, cfg.Dropout)
+		var h *G.Node
+		if cfg.arch() == "tcn" {
+			h = m.tcnFeatures(n, m.X)
+		} else {
+			h = m.X
+			for i, width := range cfg.Hidden {
+				name := fmt.Sprintf("fc%d", i+1)
+				h = n.Activate(cfg.Activation, n.Dense(name, h, width))
+				h = n.Dropout(name+".drop", h, cfg.Dropout)
+			}
 		}
 		out := n.Dense("out", h, 1)
 		if cfg.Linear {

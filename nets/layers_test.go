@@ -18,6 +18,8 @@ func TestLayerGradients(t *testing.T) {
 			build: func(n *Net, in map[string]*G.Node) *G.Node { return n.Linear("fc", in["x"], 5, 0.5) }},
 		{name: "conv", inputs: map[string][]int{"x": {2, 2, 6, 6}}, wantOut: []int{2, 3, 3, 3},
 			build: func(n *Net, in map[string]*G.Node) *G.Node { return n.Conv2D("conv", in["x"], 3, 4, 2, 1) }},
+		{name: "causal conv", inputs: map[string][]int{"x": {2, 3, 1, 8}}, wantOut: []int{2, 4, 1, 8},
+			build: func(n *Net, in map[string]*G.Node) *G.Node { return n.causalConv("cc", in["x"], 4, 3, 2) }},
 		{name: "upconv", inputs: map[string][]int{"x": {2, 2, 3, 3}}, wantOut: []int{2, 3, 6, 6},
 			build: func(n *Net, in map[string]*G.Node) *G.Node { return n.UpConv("up", in["x"], 3) }},
 		{name: "layernorm", inputs: map[string][]int{"x": {4, 6}}, wantOut: []int{4, 6},
