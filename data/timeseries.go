@@ -70,6 +70,28 @@ func (s *Series) Column(name string) ([]float64, error) {
 	return s.Values[j], nil
 }
 
+// ReadOneSeries reads the series spec with one value column, column (or the
+// only one when column is ""), as the AR and forecaster commands read it:
+// the embedded sunspots' time column is YEAR unless timeCol names another.
+// choose tells the user how to pick a column when the file has several.
+func ReadOneSeries(spec, timeCol, column, fill, choose string) (*Series, error) {
+	if timeCol == "" && strings.TrimSpace(spec) == BuiltinSunspots {
+		timeCol = "YEAR"
+	}
+	var cols []string
+	if column != "" {
+		cols = []string{column}
+	}
+	s, err := ReadSeries(spec, SeriesOptions{Time: timeCol, Columns: cols, Fill: fill})
+	if err != nil {
+		return nil, err
+	}
+	if len(s.Columns) != 1 {
+		return nil, fmt.Errorf("%s has %d value columns (%s): %s", spec, len(s.Columns), strings.Join(s.Columns, ", "), choose)
+	}
+	return s, nil
+}
+
 // ReadSeries reads a time series named by a config value: BuiltinSunspots,
 // or the path of a CSV file with a header row. Every value column must be
 // numeric; a cell that is empty or reads NA or NaN is missing. The time

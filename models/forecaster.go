@@ -6,7 +6,6 @@ import (
 	"math"
 	"math/rand"
 	"strconv"
-	"strings"
 
 	"genxai/config"
 	"genxai/data"
@@ -121,20 +120,10 @@ func (s *SeriesSplit) WindowAt(y []float64, t int, dst []float32) {
 // column and fill) and splits it by data.val_fraction and data.test_fraction;
 // each segment must hold more than model.window values.
 func NewSeriesSplit(c *config.Config) (*SeriesSplit, error) {
-	spec, tcol := c.String("data.path"), c.String("data.time")
-	if tcol == "" && strings.TrimSpace(spec) == data.BuiltinSunspots {
-		tcol = "YEAR"
-	}
-	var cols []string
-	if name := c.String("data.column"); name != "" {
-		cols = []string{name}
-	}
-	s, err := data.ReadSeries(spec, data.SeriesOptions{Time: tcol, Columns: cols, Fill: c.String("data.fill")})
+	spec := c.String("data.path")
+	s, err := data.ReadOneSeries(spec, c.String("data.time"), c.String("data.column"), c.String("data.fill"), "choose one with data.column")
 	if err != nil {
 		return nil, fmt.Errorf("data.path: %w", err)
-	}
-	if len(s.Columns) != 1 {
-		return nil, fmt.Errorf("data.path %s has %d value columns (%s): choose one with data.column", spec, len(s.Columns), strings.Join(s.Columns, ", "))
 	}
 	n, w := s.Len(), c.Int("model.window")
 	sp := &SeriesSplit{Series: s, Column: s.Columns[0], Y: s.Values[0], Window: w}

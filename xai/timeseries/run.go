@@ -20,20 +20,10 @@ const plotHistory = 60
 // loadColumn reads the series of a config of config.ARSchema and returns
 // the chosen column, logging how many values the fill policy supplied.
 func loadColumn(c *config.Config, log io.Writer) (*data.Series, []float64, string, error) {
-	spec, tcol := c.String("data"), c.String("time")
-	if tcol == "" && strings.TrimSpace(spec) == data.BuiltinSunspots {
-		tcol = "YEAR"
-	}
-	var cols []string
-	if name := c.String("column"); name != "" {
-		cols = []string{name}
-	}
-	s, err := data.ReadSeries(spec, data.SeriesOptions{Time: tcol, Columns: cols, Fill: c.String("fill")})
+	spec := c.String("data")
+	s, err := data.ReadOneSeries(spec, c.String("time"), c.String("column"), c.String("fill"), "choose one with --column (and name the time column with --time)")
 	if err != nil {
 		return nil, nil, "", err
-	}
-	if len(s.Columns) != 1 {
-		return nil, nil, "", fmt.Errorf("%s has %d value columns (%s); choose one with --column (and name the time column with --time)", spec, len(s.Columns), strings.Join(s.Columns, ", "))
 	}
 	if s.GapRows > 0 || s.Filled[0] > 0 {
 		fmt.Fprintf(log, "ar: %s: filled %d values (%s), %d of them in %d inserted time steps\n", spec, s.Filled[0], c.String("fill"), s.GapRows, s.GapRows)
