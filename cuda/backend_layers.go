@@ -19,17 +19,72 @@ func (b *Backend) conv(name string, s engine.ConvShape, src, dst engine.Buffer, 
 		int32(s.N), int32(s.C), int32(s.H), int32(s.W), int32(s.KH), int32(s.KW), int32(s.Stride), int32(s.Pad))
 }
 
-// Im2col runs im2col, one thread per patch value.
-func (b *Backend) Im2col(s engine.ConvShape, x, cols engine.Buffer) {
+// im2col runs im2col over the whole batch, one thread per patch value:
+// cols [N, C·KH·KW, OH·OW] (cpu.Backend.Im2col's layout).
+func (b *Backend) im2col(s engine.ConvShape, x, cols engine.Buffer) {
 	nx, nc := s.N*s.C*s.H*s.W, s.N*s.Rows()*s.Cols()
 	b.conv("im2col", s, x, cols, nx, nc, nc)
 }
 
-// Col2im runs col2im, one thread per pixel of x (each adds the patch
+// col2im runs col2im, one thread per pixel of x (each adds the patch
 // entries that read it, in patch-row order).
-func (b *Backend) Col2im(s engine.ConvShape, cols, x engine.Buffer) {
+func (b *Backend) col2im(s engine.ConvShape, cols, x engine.Buffer) {
 	nx, nc := s.N*s.C*s.H*s.W, s.N*s.Rows()*s.Cols()
 	b.conv("col2im", s, cols, x, nc, nx, nx)
+}
+
+// convCheck panics when s makes no convolution with output channels.
+func convCheck(kernel string, s engine.ConvShape) {
+	if err := s.CheckConv(); err != nil {
+		panic("cuda: " + kernel + ": " + err.Error())
+	}
+}
+
+// Conv2D is im2col of the whole batch and one strided-batched GEMM,
+// y[n] = W · cols[n] (for a direct convolution, W · x[n]).
+func (b *Backend) Conv2D(s engine.ConvShape, x, w, y, patches engine.Buffer) {
+	convCheck("Conv2D", s)
+	cols, rp := x, s.Rows()*s.Cols()
+	if !s.Direct() {
+		cols = patches
+		b.im2col(s, x, cols)
+	}
+	b.GemmBatched(engine.GemmShape{M: s.O, N: s.Cols(), K: s.Rows(), Alpha: 1}, s.N, w, 0, cols, rp, y, s.O*s.Cols())
+}
+
+// Conv2DInputGrad is one strided-batched GEMM, Wᵀ · dy[n], into the
+// patches and col2im onto the cleared dx (for a direct convolution the
+// GEMM writes dx).
+func (b *Backend) Conv2DInputGrad(s engine.ConvShape, w, dy, dx, patches engine.Buffer) {
+	convCheck("Conv2DInputGrad", s)
+	rp := s.Rows() * s.Cols()
+	gm := engine.GemmShape{TransA: true, M: s.Rows(), N: s.Cols(), K: s.O, Alpha: 1}
+	if s.Direct() {
+		b.GemmBatched(gm, s.N, w, 0, dy, s.O*s.Cols(), dx, rp)
+		return
+	}
+	b.GemmBatched(gm, s.N, w, 0, dy, s.O*s.Cols(), patches, rp)
+	b.scale(b.ptr("Conv2DInputGrad dx", dx, s.N*s.C*s.H*s.W), dx.Len(), 0)
+	b.col2im(s, patches, dx)
+}
+
+// Conv2DWeightGrad is im2col, one strided-batched GEMM of the per-image
+// products dy[n] · cols[n]ᵀ into products, and their Reduce over the
+// batch (a batch of one writes its product into dw).
+func (b *Backend) Conv2DWeightGrad(s engine.ConvShape, x, dy, dw, patches, products engine.Buffer) {
+	convCheck("Conv2DWeightGrad", s)
+	cols, rp, or := x, s.Rows()*s.Cols(), s.O*s.Rows()
+	if !s.Direct() {
+		cols = patches
+		b.im2col(s, x, cols)
+	}
+	gm := engine.GemmShape{TransB: true, M: s.O, N: s.Rows(), K: s.Cols(), Alpha: 1}
+	if s.N == 1 {
+		b.GemmBatched(gm, 1, dy, 0, cols, rp, dw, or)
+		return
+	}
+	b.GemmBatched(gm, s.N, dy, s.O*s.Cols(), cols, rp, products, or)
+	b.Reduce(engine.ReduceSum, products, 1, s.N, or, dw)
 }
 
 // poolCheck panics on a pooling or upsampling shape that makes no sense:

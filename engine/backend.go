@@ -103,23 +103,26 @@ type Backend interface {
 
 	// The layers of convolutional and sequence models, over NCHW tensors
 	// (batch, channels, height, width; row-major, width fastest). A
-	// convolution is Im2col and one GemmBatched over the batch (y[n] =
-	// W (O × C·KH·KW) · cols[n]), its weight gradient a GemmBatched over the
-	// patches and a Reduce over the batch, its input gradient a GemmBatched
-	// and Col2im. A channel bias and its gradient are Strided, Elementwise
-	// and Reduce calls.
+	// channel bias and its gradient are Strided, Elementwise and Reduce
+	// calls.
 
-	// Im2col writes the patches of x [N, C, H, W] into cols
-	// [N, C·KH·KW, OH·OW] (see ConvShape): row (c, ki, kj), column
-	// (oy, ox) of image n holds x[n, c, oy·stride − pad + ki,
-	// ox·stride − pad + kj], or 0 where that falls in the padding.
-	Im2col(s ConvShape, x, cols Buffer)
-	// Col2im adds cols [N, C·KH·KW, OH·OW] onto x [N, C, H, W], the
-	// adjoint of Im2col: each pixel of x accumulates the entries of its
-	// image's patches that read it, in the order of the patch rows.
-	// Entries that read padding are ignored (the CPU backend zeroes them
-	// in cols).
-	Col2im(s ConvShape, cols, x Buffer)
+	// Conv2D writes y [N, O, OH, OW], the cross-correlation of x
+	// [N, C, H, W] with w [O, C, KH, KW] (see ConvShape): image n's output
+	// is W (O × C·KH·KW) times its patch matrix, the im2col lowering of
+	// Chellapilla, Puri and Simard (2006). patches holds s.PatchLen()
+	// values of any content (nil for a direct convolution), which the
+	// backend may overwrite.
+	Conv2D(s ConvShape, x, w, y, patches Buffer)
+	// Conv2DInputGrad writes dx [N, C, H, W], the gradient of Conv2D with
+	// respect to x given dy [N, O, OH, OW]: per image, the products
+	// Wᵀ·dy[n] added back onto the pixels their patch entries read, in the
+	// order of the patch rows (col2im).
+	Conv2DInputGrad(s ConvShape, w, dy, dx, patches Buffer)
+	// Conv2DWeightGrad writes dw [O, C, KH, KW] = Σ_n dy[n]·patches[n]ᵀ,
+	// the per-image products summed over the batch in image order (the
+	// bits of a sequential sum of the per-image products). products holds
+	// s.ProductsLen() values of any content.
+	Conv2DWeightGrad(s ConvShape, x, dy, dw, patches, products Buffer)
 
 	// MaxPool2D writes the maxima of the k×k windows (stride k, no
 	// padding) of x [planes, h, w] into y [planes, h/k, w/k] (rows and

@@ -9,10 +9,15 @@ import "fmt"
 // Puri and Simard ("High Performance Convolutional Neural Networks for
 // Document Processing", 2006) as Caffe arranges it, so that
 // W (O × Rows) · cols[n] is the NCHW output of image n.
+//
+// O, the number of output channels (weights [O, C, KH, KW]), is read by the
+// convolution kernels only (Backend.Conv2D and its gradients); the patch
+// kernels of one image leave it alone.
 type ConvShape struct {
 	N, C, H, W  int
 	KH, KW      int
 	Stride, Pad int
+	O           int
 }
 
 // OH is the output height, (H + 2·pad − KH)/stride + 1.
@@ -28,8 +33,34 @@ func (s ConvShape) Rows() int { return s.C * s.KH * s.KW }
 func (s ConvShape) Cols() int { return s.OH() * s.OW() }
 
 // Direct reports whether an image is its own patch matrix (a 1×1 kernel,
-// stride 1, no padding), so Im2col and Col2im can be skipped.
+// stride 1, no padding), so no patches need be built.
 func (s ConvShape) Direct() bool { return s.KH == 1 && s.KW == 1 && s.Stride == 1 && s.Pad == 0 }
+
+// PatchLen is the length of the patches scratch the convolution kernels
+// take: the whole batch's patch matrices, N·Rows·Cols values, or 0 for a
+// direct convolution, which needs none. A backend may use only part of it
+// (the CPU backend fills a few images' patches at a time, so they stay in
+// cache).
+func (s ConvShape) PatchLen() int {
+	if s.Direct() {
+		return 0
+	}
+	return s.N * s.Rows() * s.Cols()
+}
+
+// ProductsLen is the length of the products scratch Conv2DWeightGrad
+// takes: one O × Rows weight gradient per image, N·O·Rows values, which a
+// backend may compute all at once and sum over the batch.
+func (s ConvShape) ProductsLen() int { return s.N * s.O * s.Rows() }
+
+// CheckConv is Check for the convolution kernels, which also need at
+// least one output channel.
+func (s ConvShape) CheckConv() error {
+	if s.O < 1 {
+		return fmt.Errorf("convolution with %d output channels: it needs at least 1", s.O)
+	}
+	return s.Check()
+}
 
 // Check returns an error naming the first extent that makes no
 // convolution: a stride below 1, negative padding, an empty extent or a

@@ -68,7 +68,7 @@ func (g convGeom) direct() bool {
 
 // shape is the geometry as the engine's kernels take it.
 func (g convGeom) shape() engine.ConvShape {
-	return engine.ConvShape{N: g.n, C: g.c, H: g.h, W: g.w, KH: g.kh, KW: g.kw, Stride: g.stride, Pad: g.pad}
+	return engine.ConvShape{N: g.n, C: g.c, H: g.h, W: g.w, KH: g.kh, KW: g.kw, Stride: g.stride, Pad: g.pad, O: g.o}
 }
 
 // im2col writes the patches of one image x (C, H, W) into cols

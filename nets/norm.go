@@ -19,6 +19,14 @@ import (
 // sideIndex returns a pointer to i, for opSpec.side.
 func sideIndex(i int) *int { return &i }
 
+// zeroChain writes zeros: the Elementwise call that clears an
+// accumulating kernel's target.
+var zeroChain = func() *engine.Chain {
+	c := engine.NewChain()
+	c.Output(c.Const(0))
+	return c
+}()
+
 // zeroOuts clears the side results of a gradient lowering before the
 // backend's norm gradients accumulate into them.
 func zeroOuts(be engine.Backend, outs [][]engine.Buffer, bufs ...engine.Buffer) {

@@ -42,6 +42,7 @@ type Backend struct {
 	update          updateJob
 	random          randomJob
 	layer           layerJob
+	conv            convJob
 	gather          gatherJob
 	norm            normJob
 }

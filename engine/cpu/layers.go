@@ -63,7 +63,11 @@ func convCheck(kernel string, s engine.ConvShape) {
 	}
 }
 
-// Im2col writes the patches of every image of x into cols, one image per item.
+// Im2col writes the patches of every image of x [N, C, H, W] into cols
+// [N, C·KH·KW, OH·OW], one image per item. It is not an engine.Backend
+// kernel (Conv2D builds a few images' patches at a time): it is the
+// whole-batch layout of CUDA's im2col kernel, which the fake driver runs
+// and the kernel tests check against.
 func (b *Backend) Im2col(s engine.ConvShape, x, cols engine.Buffer) {
 	convCheck("Im2col", s)
 	chw, rp := s.C*s.H*s.W, s.Rows()*s.Cols()
@@ -71,7 +75,8 @@ func (b *Backend) Im2col(s engine.ConvShape, x, cols engine.Buffer) {
 	b.run(s.N, rp, &b.layer)
 }
 
-// Col2im adds the patches of every image onto x, one image per item.
+// Col2im adds the patches of every image onto x, one image per item: the
+// adjoint of Im2col and, like it, the reference of CUDA's col2im kernel.
 func (b *Backend) Col2im(s engine.ConvShape, cols, x engine.Buffer) {
 	convCheck("Col2im", s)
 	chw, rp := s.C*s.H*s.W, s.Rows()*s.Cols()

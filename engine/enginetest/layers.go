@@ -60,38 +60,74 @@ func patchSource(s engine.ConvShape, f func(n, row, col, src int)) {
 	}
 }
 
-// convCase checks Im2col against direct indexing and Col2im (onto a
-// nonzero x, which it must add to) against its adjoint loop.
+// convCase checks Conv2D and its two gradients against sums over the
+// patch entries in float64, each element within the rounding of its
+// terms; outputs and scratch start as NaNs, which a kernel must overwrite
+// and never read.
 func convCase(t *testing.T, be engine.Backend, rng *rand.Rand) (outs [][]float32) {
-	for _, s := range convShapes(rng) {
+	for i, s := range convShapes(rng) {
+		s.O = 1 + (i*5)%7
 		rows, cols := s.Rows(), s.Cols()
-		x := normals(rng, s.N*s.C*s.H*s.W)
-		want := make([]float32, s.N*rows*cols)
+		x, w, dy := normals(rng, s.N*s.C*s.H*s.W), normals(rng, s.O*rows), normals(rng, s.N*s.O*cols)
+		y, ymag := make([]float64, len(dy)), make([]float64, len(dy))
+		dx, dxmag := make([]float64, len(x)), make([]float64, len(x))
+		dw, dwmag := make([]float64, len(w)), make([]float64, len(w))
 		patchSource(s, func(n, row, col, src int) {
-			if src >= 0 {
-				want[(n*rows+row)*cols+col] = x[src]
+			if src < 0 {
+				return
+			}
+			for o := 0; o < s.O; o++ {
+				yi, wi := (n*s.O+o)*cols+col, o*rows+row
+				add := func(acc, mag []float64, k int, a, b float32) {
+					acc[k] += float64(a) * float64(b)
+					mag[k] += math.Abs(float64(a) * float64(b))
+				}
+				add(y, ymag, yi, w[wi], x[src])
+				add(dx, dxmag, src, w[wi], dy[yi])
+				add(dw, dwmag, wi, dy[yi], x[src])
 			}
 		})
-		cb := be.Alloc(len(want))
-		be.Upload(cb, normals(rng, len(want))) // Im2col writes every entry
-		be.Im2col(s, up(be, x), cb)
-		got := down(t, be, cb)
-		exact(t, fmt.Sprintf("Im2col %+v", s), got, want)
-
-		patches, x0 := normals(rng, len(want)), normals(rng, len(x))
-		acc := append([]float32(nil), x0...)
-		patchSource(s, func(n, row, col, src int) {
-			if src >= 0 {
-				acc[src] += patches[(n*rows+row)*cols+col]
+		scratch := func(n int) engine.Buffer {
+			if n == 0 {
+				return nil
 			}
-		})
-		xb := up(be, x0)
-		be.Col2im(s, up(be, patches), xb)
-		gx := down(t, be, xb)
-		exact(t, fmt.Sprintf("Col2im %+v", s), gx, acc)
-		outs = append(outs, got, gx)
+			return nans(be, n)
+		}
+		xb, wb, dyb := up(be, x), up(be, w), up(be, dy)
+		yb, dxb, dwb := nans(be, len(dy)), nans(be, len(x)), nans(be, len(w))
+		be.Conv2D(s, xb, wb, yb, scratch(s.PatchLen()))
+		be.Conv2DInputGrad(s, wb, dyb, dxb, scratch(s.PatchLen()))
+		be.Conv2DWeightGrad(s, xb, dyb, dwb, scratch(s.PatchLen()), scratch(s.ProductsLen()))
+		for _, c := range []struct {
+			name      string
+			got       engine.Buffer
+			want, mag []float64
+			terms     int
+		}{
+			{"Conv2D", yb, y, ymag, rows},
+			{"Conv2DInputGrad", dxb, dx, dxmag, s.O * s.KH * s.KW},
+			{"Conv2DWeightGrad", dwb, dw, dwmag, s.N * cols},
+		} {
+			got := down(t, be, c.got)
+			tol := sumTol(c.terms)
+			for k := range c.want {
+				if d := math.Abs(float64(got[k]) - c.want[k]); !(d <= tol*c.mag[k]+1e-30) {
+					t.Fatalf("%s %+v: element %d is %v, want %v (|diff| %.3g > %.3g)", c.name, s, k, got[k], c.want[k], d, tol*c.mag[k])
+				}
+			}
+			outs = append(outs, got)
+		}
 	}
 	return outs
+}
+
+// nans returns a buffer of n NaNs.
+func nans(be engine.Backend, n int) engine.Buffer {
+	v := make([]float32, n)
+	for i := range v {
+		v[i] = float32(math.NaN())
+	}
+	return up(be, v)
 }
 
 // poolShapes are [planes, h, w, k] with odd extents and ragged edges.
