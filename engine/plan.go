@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"time"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -37,6 +38,9 @@ type Plan struct {
 	key       RandomKey    // of the random inputs
 	args      StepArgs     // of the training step
 	clip      int          // storage of the step's ClipScale result; -1 without a step
+
+	times []time.Duration // per program step while profiling (see Profile)
+	calls []int
 }
 
 // randomLeaf is a random input of the plan.
@@ -150,7 +154,7 @@ func (p *Plan) step() error {
 		p.be.Random(r.kind.Kind, p.key.Nth(r.index), r.kind.A, r.kind.B, p.buf(r.id))
 	}
 	for i := range p.prog {
-		if err := p.prog[i].run(p); err != nil {
+		if err := p.runTimed(i); err != nil {
 			return fmt.Errorf("plan step %d (%s): %w", i, p.prog[i].name, err)
 		}
 	}

@@ -176,7 +176,7 @@ func (l *lowerer) chain(root *G.Node) {
 	out := l.value(root)
 	bufs := make([]Buffer, len(reads))
 	outs := make([]Buffer, 1)
-	l.emit(fmt.Sprintf("chain %s (%d ops)", root.Op(), len(c.Code)), reads, []int{out}, func(p *Plan) error {
+	l.emit(fmt.Sprintf("chain %s (%d ops, %d×%d)", root.Op(), len(c.Code), rows, cols), reads, []int{out}, func(p *Plan) error {
 		for i, id := range reads {
 			bufs[i] = p.buf(id)
 		}

@@ -100,6 +100,7 @@ func lower(be Backend, g *G.ExprGraph, spec lowering) (*Plan, error) {
 			return nil, err
 		}
 	}
+	l.p.profileIfStarted()
 	return l.p, nil
 }
 

@@ -2,8 +2,12 @@ package models
 
 import (
 	"flag"
+	"fmt"
 	"math/rand"
+	"os"
 	"testing"
+
+	"genxai/engine"
 
 	"genxai/engine/blas"
 	"genxai/nets"
@@ -15,6 +19,28 @@ import (
 // go test -bench Step ./models -args -executor=plan. The benchmark names stay
 // those scripts/bench runs; docs/performance.md compares the two.
 var benchExecutor = flag.String("executor", "tape", "executor of the step benchmarks: tape or plan")
+
+// benchProfile, when positive, times every program step of the plans a
+// step benchmark builds (engine.StartProfile) and logs the benchProfile
+// longest step names with their share of the time:
+// go test -bench DCGANStep ./models -args -executor=plan -plan-profile=25.
+var benchProfile = flag.Int("plan-profile", 0, "with -executor=plan: log the N program steps the step takes longest in")
+
+// startProfile starts the plan profile when -plan-profile asks for it.
+func startProfile() {
+	if *benchProfile > 0 {
+		engine.StartProfile()
+	}
+}
+
+// logProfile logs and ends the plan profile startProfile began.
+func logProfile(b *testing.B) {
+	if *benchProfile <= 0 {
+		return
+	}
+	fmt.Printf("plan profile of %s, b.N = %d (every run, the first included):\n", b.Name(), b.N)
+	engine.WriteTimes(os.Stdout, engine.StopProfile(), *benchProfile)
+}
 
 // logBLAS installs genxai's BLAS (before a benchmark builds its graphs,
 // which take the BLAS installed then) and logs it with OpenBLAS's build line,
@@ -29,6 +55,8 @@ func logBLAS(b *testing.B) {
 // scripts/bench/steps.sh runs it beside the same step in PyTorch.
 func BenchmarkVAEStep(b *testing.B) {
 	logBLAS(b)
+	startProfile()
+	defer logProfile(b)
 	cfg := nets.VAEConfig{Arch: "mlp", C: 1, H: 28, W: 28, Hidden: []int{400}, Latent: 20, Activation: "relu", Likelihood: "bernoulli", Beta: 1}
 	m, err := nets.NewVAE(nets.NewStore(1), cfg, 128, true)
 	if err != nil {

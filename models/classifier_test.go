@@ -110,10 +110,12 @@ func TestClassifierRun(t *testing.T) {
 
 // benchTask builds a task from a repository config with overrides, skipping
 // when its data is not on this machine. The peers in scripts/bench use the
-// same shapes.
+// same shapes. With -plan-profile it starts the plan profile, which
+// benchSteps logs.
 func benchTask(b *testing.B, file string, sets ...string) train.Task {
 	b.Helper()
 	logBLAS(b)
+	startProfile()
 	raw, err := os.ReadFile(filepath.Join("..", "configs", file))
 	if err != nil {
 		b.Fatal(err)
@@ -141,6 +143,7 @@ func benchTask(b *testing.B, file string, sets ...string) train.Task {
 
 // benchSteps times task steps on batches of consecutive examples.
 func benchSteps(b *testing.B, task train.Task, batch int) {
+	defer logProfile(b)
 	step := func(i int) {
 		idx := make([]int, batch)
 		for j := range idx {

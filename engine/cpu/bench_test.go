@@ -64,3 +64,43 @@ func BenchmarkKernels(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkConv times Conv2D and its two gradients on the layers of the
+// conditional DCGAN (configs/cgan-fashion.yaml, batch 64: the generator's
+// two 3×3 convolutions after upsampling, the discriminator's two 4×4
+// stride-2 ones) and the CNN classifier's (configs/cnn-fashion.yaml),
+// reporting each call's share of its im2col GEMM's floating-point work.
+func BenchmarkConv(b *testing.B) {
+	be := benchBackend(b)
+	for _, c := range []struct {
+		name string
+		s    engine.ConvShape
+	}{
+		{"gan_g1_64x14x14_3x3_to32", engine.ConvShape{N: 64, C: 64, H: 14, W: 14, KH: 3, KW: 3, Stride: 1, Pad: 1, O: 32}},
+		{"gan_g2_32x28x28_3x3_to1", engine.ConvShape{N: 64, C: 32, H: 28, W: 28, KH: 3, KW: 3, Stride: 1, Pad: 1, O: 1}},
+		{"gan_d1_1x28x28_4x4s2_to32", engine.ConvShape{N: 64, C: 1, H: 28, W: 28, KH: 4, KW: 4, Stride: 2, Pad: 1, O: 32}},
+		{"gan_d2_32x14x14_4x4s2_to64", engine.ConvShape{N: 64, C: 32, H: 14, W: 14, KH: 4, KW: 4, Stride: 2, Pad: 1, O: 64}},
+		{"cnn_1_1x28x28_3x3_to32", engine.ConvShape{N: 64, C: 1, H: 28, W: 28, KH: 3, KW: 3, Stride: 1, Pad: 1, O: 32}},
+		{"cnn_2_32x14x14_3x3_to64", engine.ConvShape{N: 64, C: 32, H: 14, W: 14, KH: 3, KW: 3, Stride: 1, Pad: 1, O: 64}},
+	} {
+		s := c.s
+		x, w, y := be.Alloc(s.N*s.C*s.H*s.W), be.Alloc(s.O*s.Rows()), be.Alloc(s.N*s.O*s.Cols())
+		patches, products := be.Alloc(s.PatchLen()), be.Alloc(s.ProductsLen())
+		flops := 2 * float64(s.N*s.O*s.Rows()*s.Cols())
+		for _, k := range []struct {
+			name string
+			f    func()
+		}{
+			{"forward", func() { be.Conv2D(s, x, w, y, patches) }},
+			{"input_grad", func() { be.Conv2DInputGrad(s, w, y, x, patches) }},
+			{"weight_grad", func() { be.Conv2DWeightGrad(s, x, y, w, patches, products) }},
+		} {
+			b.Run(c.name+"/"+k.name, func(b *testing.B) {
+				for b.Loop() {
+					k.f()
+				}
+				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
+	}
+}
