@@ -40,6 +40,12 @@ func convCheck(kernel string, s engine.ConvShape) {
 	}
 }
 
+// ConvScratch is the whole batch's patches and per-image weight-gradient
+// products: the kernels below run the batch at once.
+func (b *Backend) ConvScratch(s engine.ConvShape) (patches, products int) {
+	return s.PatchLen(), s.ProductsLen()
+}
+
 // Conv2D is im2col of the whole batch and one strided-batched GEMM,
 // y[n] = W · cols[n] (for a direct convolution, W · x[n]).
 func (b *Backend) Conv2D(s engine.ConvShape, x, w, y, patches engine.Buffer) {

@@ -106,22 +106,25 @@ type Backend interface {
 	// channel bias and its gradient are Strided, Elementwise and Reduce
 	// calls.
 
+	// ConvScratch returns the lengths of the scratch buffers the
+	// convolution kernels below take for s: patches (Conv2D,
+	// Conv2DInputGrad, Conv2DWeightGrad) and products (Conv2DWeightGrad).
+	// A length of 0 means the kernel takes nil there.
+	ConvScratch(s ConvShape) (patches, products int)
 	// Conv2D writes y [N, O, OH, OW], the cross-correlation of x
 	// [N, C, H, W] with w [O, C, KH, KW] (see ConvShape): image n's output
 	// is W (O × C·KH·KW) times its patch matrix, the im2col lowering of
-	// Chellapilla, Puri and Simard (2006). patches holds s.PatchLen()
-	// values of any content (nil for a direct convolution), which the
-	// backend may overwrite.
+	// Chellapilla, Puri and Simard (2006). patches is scratch of
+	// ConvScratch's length, of any content on entry.
 	Conv2D(s ConvShape, x, w, y, patches Buffer)
 	// Conv2DInputGrad writes dx [N, C, H, W], the gradient of Conv2D with
 	// respect to x given dy [N, O, OH, OW]: per image, the products
 	// Wᵀ·dy[n] added back onto the pixels their patch entries read, in the
 	// order of the patch rows (col2im).
 	Conv2DInputGrad(s ConvShape, w, dy, dx, patches Buffer)
-	// Conv2DWeightGrad writes dw [O, C, KH, KW] = Σ_n dy[n]·patches[n]ᵀ,
-	// the per-image products summed over the batch in image order (the
-	// bits of a sequential sum of the per-image products). products holds
-	// s.ProductsLen() values of any content.
+	// Conv2DWeightGrad writes dw [O, C, KH, KW] = Σ_n dy[n]·patches[n]ᵀ.
+	// The order of the sum over the batch is the backend's, the same on
+	// every run (the CPU's does not depend on its number of workers).
 	Conv2DWeightGrad(s ConvShape, x, dy, dw, patches, products Buffer)
 
 	// MaxPool2D writes the maxima of the k×k windows (stride k, no

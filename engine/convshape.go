@@ -36,11 +36,9 @@ func (s ConvShape) Cols() int { return s.OH() * s.OW() }
 // stride 1, no padding), so no patches need be built.
 func (s ConvShape) Direct() bool { return s.KH == 1 && s.KW == 1 && s.Stride == 1 && s.Pad == 0 }
 
-// PatchLen is the length of the patches scratch the convolution kernels
-// take: the whole batch's patch matrices, N·Rows·Cols values, or 0 for a
-// direct convolution, which needs none. A backend may use only part of it
-// (the CPU backend fills a few images' patches at a time, so they stay in
-// cache).
+// PatchLen is the length of the whole batch's patch matrices,
+// N·Rows·Cols values, or 0 for a direct convolution, which needs none:
+// the patches scratch of a backend that builds them all at once (CUDA).
 func (s ConvShape) PatchLen() int {
 	if s.Direct() {
 		return 0
@@ -48,9 +46,9 @@ func (s ConvShape) PatchLen() int {
 	return s.N * s.Rows() * s.Cols()
 }
 
-// ProductsLen is the length of the products scratch Conv2DWeightGrad
-// takes: one O × Rows weight gradient per image, N·O·Rows values, which a
-// backend may compute all at once and sum over the batch.
+// ProductsLen is the length of one O × Rows weight gradient per image,
+// N·O·Rows values: the products scratch of a backend that computes them
+// all at once and sums them over the batch (CUDA).
 func (s ConvShape) ProductsLen() int { return s.N * s.O * s.Rows() }
 
 // CheckConv is Check for the convolution kernels, which also need at

@@ -37,6 +37,11 @@ type Lowering struct {
 	// Scratch lists the lengths of the temporary buffers Run needs; the
 	// plan allocates them from its pool, live during Run only.
 	Scratch []int
+	// ScratchFor, when set, gives Scratch for the backend the plan runs
+	// on, for kernels whose temporaries differ by backend (the CPU's
+	// convolution keeps a few images' patches in cache-sized buffers of
+	// its own, CUDA's takes the whole batch's; see Backend.ConvScratch).
+	ScratchFor func(be Backend) []int
 	// Run queues the kernels that write every element of out and of the
 	// side results from in (whose contents it must not change) using
 	// scratch (arbitrary contents on entry). out shares memory with no
@@ -66,6 +71,9 @@ func (l *lowerer) lowered(n *G.Node, op Lowerable) error {
 		writes = append(writes, l.newStorage(s))
 	}
 	l.sides[n] = writes[1:]
+	if lw.ScratchFor != nil {
+		lw.Scratch = lw.ScratchFor(l.p.be)
+	}
 	for _, s := range lw.Scratch {
 		writes = append(writes, l.newStorage(s))
 	}

@@ -87,8 +87,9 @@ type opSpec struct {
 // lowering is an own op's engine.Lowering without the output shape (the
 // plan gives it): the scratch lengths and the kernel calls.
 type lowering struct {
-	side    []int
-	scratch []int
+	side       []int
+	scratch    []int
+	scratchFor func(be engine.Backend) []int // engine.Lowering.ScratchFor
 	run     func(be engine.Backend, in []engine.Buffer, out engine.Buffer, scratch []engine.Buffer)
 }
 
@@ -189,7 +190,7 @@ func (op *ownOp) Lower(in [][]int) (engine.Lowering, error) {
 		return engine.Lowering{}, err
 	}
 	lw := op.spec.lower(shapes)
-	return engine.Lowering{Out: []int(out), Side: lw.side, Scratch: lw.scratch, Run: lw.run}, nil
+	return engine.Lowering{Out: []int(out), Side: lw.side, Scratch: lw.scratch, ScratchFor: lw.scratchFor, Run: lw.run}, nil
 }
 
 // Do computes the op into a new tensor.

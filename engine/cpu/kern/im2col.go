@@ -1,18 +1,35 @@
 package kern
 
 import (
+	"fmt"
+
 	"gonum.org/v1/gonum/blas/gonum"
 
 	"genxai/engine"
 )
 
-// geom is a convolution's geometry with its output extents computed once.
+// geom is a convolution's geometry with its output extents computed once,
+// the distance ld between patch rows in the matrix they are written to and
+// the channels [c0, c1) to walk.
 type geom struct {
 	engine.ConvShape
-	oh, ow int
+	oh, ow     int
+	ld, c0, c1 int
 }
 
-func newGeom(s engine.ConvShape) geom { return geom{s, s.OH(), s.OW()} }
+func newGeom(s engine.ConvShape) geom {
+	return geom{ConvShape: s, oh: s.OH(), ow: s.OW(), ld: s.OH() * s.OW(), c0: 0, c1: s.C}
+}
+
+// part is g restricted to the patch rows of channels [c0, c1), written ld
+// apart.
+func (g geom) part(ld, c0, c1 int) geom {
+	if ld < g.oh*g.ow || c0 < 0 || c1 > g.C || c0 > c1 {
+		panic(fmt.Sprintf("kern: patch rows of channels [%d, %d) of %d, %d apart, for %d×%d outputs", c0, c1, g.C, ld, g.oh, g.ow))
+	}
+	g.ld, g.c0, g.c1 = ld, c0, c1
+	return g
+}
 
 // Im2col writes the patches of one image x (C, H, W) into cols
 // (C·KH·KW, OH·OW): row (c, ki, kj), column (oy, ox) holds
@@ -24,6 +41,22 @@ func Im2col(s engine.ConvShape, x, cols []float32) { newGeom(s).im2col(x, cols) 
 // over the patches that read it, patch row by patch row. It overwrites the
 // entries of cols that fall in the padding with zeros. s.N is ignored.
 func Col2im(s engine.ConvShape, cols, x []float32) { newGeom(s).col2im(cols, x) }
+
+// Im2colPart is Im2col of the channels [c0, c1) of one image into a matrix
+// whose rows are ld ≥ OH·OW apart: row (c, ki, kj) of the image's patches
+// is cols[((c·KH + ki)·KW + kj)·ld:][:OH·OW]. With ld = k·OH·OW and cols
+// offset by i·OH·OW, image i's patches are the i-th block of columns of the
+// [C·KH·KW, k·OH·OW] patches of k images side by side, which one GEMM
+// multiplies at once.
+func Im2colPart(s engine.ConvShape, x, cols []float32, ld, c0, c1 int) {
+	newGeom(s).part(ld, c0, c1).im2col(x, cols)
+}
+
+// Col2imPart is Col2im of the channels [c0, c1) from patch rows ld apart
+// (see Im2colPart): it adds onto those channels of x only.
+func Col2imPart(s engine.ConvShape, cols, x []float32, ld, c0, c1 int) {
+	newGeom(s).part(ld, c0, c1).col2im(cols, x)
+}
 
 // span returns the range [lo, hi) of output positions o, out of size, whose
 // input position o·stride − pad + k lies inside [0, in). Outside it the
@@ -50,17 +83,18 @@ type patchRow struct {
 	ylo, yhi, xlo, xhi int
 }
 
-// patchRows calls f for every row (c, ki, kj) of the patch matrix cols
-// (C·KH·KW, OH·OW) of the image x (C, H, W), in order.
+// patchRows calls f for every row (c, ki, kj), c in [c0, c1), of the
+// patch matrix cols (C·KH·KW rows ld apart, OH·OW columns) of the image x
+// (C, H, W), in order.
 func (g geom) patchRows(x, cols []float32, f func(r patchRow)) {
 	hw, ohw := g.H*g.W, g.oh*g.ow
-	for c := 0; c < g.C; c++ {
+	for c := g.c0; c < g.c1; c++ {
 		plane := x[c*hw : (c+1)*hw]
 		for ki := 0; ki < g.KH; ki++ {
 			ylo, yhi := g.span(ki, g.H, g.oh)
 			for kj := 0; kj < g.KW; kj++ {
 				xlo, xhi := g.span(kj, g.W, g.ow)
-				row := cols[((c*g.KH+ki)*g.KW+kj)*ohw:][:ohw]
+				row := cols[((c*g.KH+ki)*g.KW+kj)*g.ld:][:ohw]
 				f(patchRow{row, plane, ki, kj, ylo, yhi, xlo, xhi})
 			}
 		}
