@@ -42,7 +42,6 @@ type Backend struct {
 	steps     map[any]*stepGraph // plans' captured steps (backend_step.go)
 	cur       stepState          // the step in progress
 	eagerSlot DevicePtr          // per-step scalars of calls outside a captured step
-	inflight  bool               // a replay may still run (the host has not waited since)
 	replays   int
 }
 
@@ -118,7 +117,6 @@ func (b *Backend) Sync() error {
 	if !b.failed() && b.cur.mode != stepAbandoned {
 		b.fail(b.ctx.SyncStream(b.stream))
 		b.stage.reset()
-		b.inflight = false
 	}
 	return b.err
 }

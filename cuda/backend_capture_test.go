@@ -25,23 +25,40 @@ func captureLog(t *testing.T) *bytes.Buffer {
 
 // TestCapturedTrainingOnFake: N training steps of the digits VAE (dropout
 // and reparameterization noise, Adam) and of the MLP classifier through the
-// plan on the CUDA backend over the fake: step 1 runs call by call, step 2
-// is captured (the fake refuses any allocation, wait or pageable copy while
-// capturing) and launched as a graph, and steps 3…N replay that graph. The parameters and losses are
-// bit for bit those of the same backend with capture off, and within 1e-5
-// relative of the CPU backend; the host launched kernels only in the first
-// two steps (exactly 2/N of the eager backend's launches) and launched the
-// graph N−1 times, while the fake ran every step's kernels.
+// plan on the CUDA backend over the fake: step 1 runs call by call, steps 2
+// and 3 are captured (the fake refuses any allocation, wait or pageable
+// copy while capturing), one graph per pinned set, and launched, and steps
+// 4…N replay the graph of their set. The parameters and losses are bit for
+// bit those of the same backend with capture off, and within 1e-5 relative
+// of the CPU backend; the host launched kernels only in the first three
+// steps (exactly 3/N of the eager backend's launches) and launched the
+// graphs N−1 times, while the fake ran every step's kernels. The same
+// holds when the steps are queued as the train loop queues them (each
+// step's loss read after the next step's batch was written and the step
+// queued), where the replays alternate between the two pinned sets.
 func TestCapturedTrainingOnFake(t *testing.T) {
 	const steps = 5
-	for _, name := range []string{"vae-digits", "classifier-mlp"} {
+	for _, c := range []struct {
+		name     string
+		launched bool
+	}{{"vae-digits", false}, {"classifier-mlp", false}, {"vae-digits", true}, {"classifier-mlp", true}} {
+		name := c.name
+		if c.launched {
+			name += "/launched"
+		}
 		t.Run(name, func(t *testing.T) {
 			logged := captureLog(t)
-			m := trainModels[name]
+			m := trainModels[c.name]
 			eagerBe, eagerF := onFakeOpts(t, nil, cuda.BackendOptions{NoCapture: true})
 			want, wantLoss := trainSteps(t, eagerBe, m, steps)
 			be, f := onFakeOpts(t, nil, cuda.BackendOptions{})
-			got, gotLoss := trainSteps(t, be, m, steps)
+			got, gotLoss := trainStepsHow(t, be, m, steps, c.launched)
+			if c.launched {
+				checkAlternates(t, f.Trace(), steps-1)
+			}
+			if len(gotLoss) != steps {
+				t.Fatalf("%d losses after %d steps", len(gotLoss), steps)
+			}
 			if be.Replays() != steps-1 || f.Calls("cuGraphLaunch") != steps-1 || eagerBe.Replays() != 0 {
 				t.Fatalf("%d graph launches (%d on the fake), want %d; eager backend %d; log:\n%s",
 					be.Replays(), f.Calls("cuGraphLaunch"), steps-1, eagerBe.Replays(), logged)
@@ -65,8 +82,8 @@ func TestCapturedTrainingOnFake(t *testing.T) {
 				}
 			}
 			eagerLaunches, launches := eagerF.Calls("cuLaunchKernel"), f.Calls("cuLaunchKernel")
-			if eagerLaunches == 0 || launches*steps != 2*eagerLaunches {
-				t.Errorf("the host launched %d kernels with capture, %d without over %d steps; want 2/%d of them", launches, eagerLaunches, steps, steps)
+			if eagerLaunches == 0 || launches*steps != 3*eagerLaunches {
+				t.Errorf("the host launched %d kernels with capture, %d without over %d steps; want 3/%d of them", launches, eagerLaunches, steps, steps)
 			}
 			ran := func(f *fakecuda.Fake) (n int) {
 				for _, op := range f.Trace() {

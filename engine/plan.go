@@ -102,12 +102,12 @@ func (p *Plan) Buffers() int {
 // Run uploads the leaves, runs the program and publishes the values of the
 // published nodes. On a backend that captures steps (StepCapturer) the
 // uploads of the inputs, the random fills and the program are one step.
-func (p *Plan) Run() error { return p.run(nil) }
+func (p *Plan) Run() error { return p.run(nil, true) }
 
 // run is Run; with reads (storages; the backend must be a StepReader) the
-// step reads them back itself and nothing is published after it, so the
-// host need not wait for the step (planTrainer.Launch).
-func (p *Plan) run(reads []int) error {
+// step reads them back itself, and without publish nothing is published
+// after it, so the host need not wait for the step (planTrainer.Launch).
+func (p *Plan) run(reads []int, publish bool) error {
 	p.runs++
 	for _, r := range p.residents {
 		p.ws.upload(r)
@@ -131,7 +131,7 @@ func (p *Plan) run(reads []int) error {
 	for _, r := range p.written {
 		r.devNewer = true
 	}
-	if reads != nil {
+	if !publish {
 		return nil
 	}
 	for _, w := range p.publish {

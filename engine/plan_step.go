@@ -161,6 +161,15 @@ func newPlanTrainer(g *G.ExprGraph, spec TrainSpec, opts ...Option) (*planTraine
 // Step runs the plan with the step's arguments and reads the gradient norm.
 func (t *planTrainer) Step(a StepArgs) (float64, error) {
 	t.plan.key, t.plan.args = a.Key, a
+	if _, ok := t.plan.be.(StepReader); ok && t.reads != nil {
+		// The same step as Launch's (a captured step must not change), read
+		// at once.
+		if err := t.plan.run(t.reads, true); err != nil {
+			return 0, err
+		}
+		_, norm, err := t.Done(Launched{run: t.plan.runs})
+		return norm, err
+	}
 	if err := t.plan.Run(); err != nil {
 		return 0, err
 	}
@@ -183,7 +192,7 @@ func (t *planTrainer) Launch(a StepArgs) (Launched, error) {
 		return Launched{loss: Scalar(t.loss), norm: norm}, err
 	}
 	t.plan.key, t.plan.args = a.Key, a
-	if err := t.plan.run(t.reads); err != nil {
+	if err := t.plan.run(t.reads, false); err != nil {
 		return Launched{}, err
 	}
 	return Launched{run: t.plan.runs}, nil

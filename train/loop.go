@@ -210,7 +210,7 @@ func Loop(ctx context.Context, task Task, o Options, sched Schedule, dir *runs.D
 		if math.IsNaN(r.Loss) || math.IsInf(r.Loss, 0) {
 			seen := ""
 			if p.r.Later != nil {
-				seen = " (read back after the next step was queued, which is not saved either)"
+				seen = " (read back late: the device may have run the next step, which is not saved either)"
 			}
 			return fmt.Errorf("the loss became %v at step %d (epoch %d)%s; the run stopped without saving these weights. The last good checkpoint is %s. Lower train.lr or set train.grad_clip, then resume from it", r.Loss, p.step, p.epoch+1, seen, lastGood)
 		}

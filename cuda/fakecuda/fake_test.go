@@ -415,7 +415,7 @@ func TestHostWriteUnderPendingCopy(t *testing.T) {
 		must(t, x.f.LaunchGraph(exec, x.s))
 		cuda.BytesFloat32(x.host)[3] = 1
 		err := x.f.SyncStream(x.s)
-		if !errors.Is(err, fakecuda.ErrHostWrite) || !strings.Contains(err.Error(), "host→") {
+		if !errors.Is(err, fakecuda.ErrHostWrite) || !strings.Contains(err.Error(), "bytes host ") {
 			t.Fatalf("host write under a replayed copy: %v, want ErrHostWrite", err)
 		}
 	})

@@ -1,0 +1,172 @@
+package cuda_test
+
+import (
+	"maps"
+	"math"
+	"regexp"
+	"strings"
+	"testing"
+
+	"genxai/cuda"
+	"genxai/engine"
+	"genxai/engine/cpu"
+)
+
+// hostSource matches the pinned source of a host-to-device copy in the
+// fake's trace.
+var hostSource = regexp.MustCompile(`cuMemcpyHtoDAsync_v2 copy \d+ bytes host (0x[0-9a-f]+)→`)
+
+// checkAlternates reads the fake's trace of a run whose host queued work
+// only for graph launches after the first, each followed by an event
+// record: the sources of the host-to-device copies between consecutive
+// records are one launch's pinned set, and the sets and events of
+// consecutive launches must alternate (launch k uses what launch k−2 used
+// and nothing launch k−1 used).
+func checkAlternates(t *testing.T, trace []string, launches int) {
+	t.Helper()
+	var groups []map[string]bool
+	var events []string
+	cur := map[string]bool{}
+	for _, op := range trace {
+		if m := hostSource.FindStringSubmatch(op); m != nil {
+			cur[m[1]] = true
+		}
+		if i := strings.Index(op, "cuEventRecord record event "); i >= 0 {
+			groups, cur = append(groups, cur), map[string]bool{}
+			events = append(events, op[i:])
+		}
+	}
+	if len(groups) != launches {
+		t.Fatalf("%d event records in the trace, want one per launch (%d)", len(groups), launches)
+	}
+	for k := 2; k < len(groups); k++ {
+		if events[k] != events[k-2] || events[k] == events[k-1] {
+			t.Errorf("launch %d records %q, the two before %q and %q: the events do not alternate", k+1, events[k], events[k-2], events[k-1])
+		}
+		for a := range groups[k] {
+			if groups[k-1][a] {
+				t.Errorf("launches %d and %d both copy from pinned %s: the sets do not alternate", k, k+1, a)
+			}
+			if !groups[k-2][a] { // the first group also holds the warm-up's staging copies
+				t.Errorf("launch %d copies from pinned %s, which launch %d (same set) did not", k+1, a, k-1)
+			}
+		}
+		if k >= 3 && !maps.Equal(groups[k], groups[k-2]) {
+			t.Errorf("launches %d and %d (same set) copy from %v and %v", k-1, k+1, groups[k-2], groups[k])
+		}
+		if len(groups[k]) == 0 {
+			t.Errorf("launch %d copies nothing from the host", k+1)
+		}
+	}
+}
+
+// TestDoubleBufferedStepOnFake drives the step hook and the read backs
+// directly, as a launched training step does: each run uploads its batch,
+// draws under its key, computes and reads the result back inside the step,
+// and the host reads run k's result only after queueing run k+1 (which
+// rewrote the other pinned set meanwhile: the fake fails any copy whose
+// pinned source the host rewrote before it ran). Every result equals the
+// CPU backend's; from the fourth run on the host never waits for the
+// stream, only for the event of the replay that last used the set it
+// writes (also when runs are queued back to back without reading their
+// results); a result two runs old is refused as gone; and when capture is
+// given up in the middle (a Download inside the step), the results still
+// pending in the pinned sets are kept, so nothing is lost.
+func TestDoubleBufferedStepOnFake(t *testing.T) {
+	logged := captureLog(t)
+	be, f := onFakeOpts(t, nil, cuda.BackendOptions{})
+	ref := cpu.New(cpu.Options{})
+	const n = 10
+	x, y, z := be.Alloc(n), be.Alloc(n), be.Alloc(n)
+	rx, ry, rz := ref.Alloc(n), ref.Alloc(n), ref.Alloc(n)
+	add := engine.NewChain(engine.Full, engine.Full)
+	add.Output(add.Binary(engine.OpAdd, 0, 1))
+	data := make([]float32, n)
+	step := func(e engine.Backend, x, y, z engine.Buffer, i int, peek bool) {
+		for j := range data {
+			data[j] = float32(i*n + j)
+		}
+		e.Upload(x, data)
+		e.Random(engine.Normal, engine.RandomKey{Seed: 9, Step: uint64(i), Tensor: 3}, 0, 1, y)
+		if peek {
+			e.Download(make([]float32, n), y)
+		}
+		e.Elementwise(add, 1, n, []engine.Buffer{x, y}, []engine.Buffer{z})
+		if e == be {
+			be.ReadBack(z)
+		}
+	}
+	key := new(int)
+	launch := func(run int, peek bool) {
+		t.Helper()
+		be.BeginStep(key, true)
+		step(be, x, y, z, run, peek)
+		again, err := be.EndStep(key)
+		if err == nil && again {
+			step(be, x, y, z, run, false)
+		}
+		if err != nil {
+			t.Fatalf("run %d: %v", run, err)
+		}
+	}
+	check := func(run int) {
+		t.Helper()
+		step(ref, rx, ry, rz, run, false)
+		got, want := make([]float32, n), make([]float32, n)
+		if err := be.ReadResults(key, run, got); err != nil {
+			t.Fatalf("reading run %d: %v", run, err)
+		}
+		ref.Download(want, rz)
+		for j := range got {
+			if math.Float32bits(got[j]) != math.Float32bits(want[j]) {
+				t.Fatalf("run %d: z[%d] = %v read back, the CPU backend %v", run, j, got[j], want[j])
+			}
+		}
+	}
+	launch(1, false)
+	var syncs, waits int
+	for run := 2; run <= 8; run++ {
+		if run == 4 {
+			syncs, waits = f.Calls("cuStreamSynchronize"), f.Calls("cuEventSynchronize")
+		}
+		launch(run, false)
+		check(run - 1)
+	}
+	if s := f.Calls("cuStreamSynchronize") - syncs; s != 0 {
+		t.Errorf("the host waited for the stream %d times while replaying runs 4-8", s)
+	}
+	if w := f.Calls("cuEventSynchronize") - waits; w < 5 {
+		t.Errorf("%d event waits while replaying runs 4-8, want one per run at least", w)
+	}
+	if be.Replays() != 7 || logged.Len() != 0 {
+		t.Fatalf("%d graph launches after 8 runs, want 7; log %q", be.Replays(), logged)
+	}
+	if err := be.ReadResults(key, 6, make([]float32, n)); err == nil || !strings.Contains(err.Error(), "gone") {
+		t.Fatalf("reading run 6 after run 8 was queued: %v, want an error saying it is gone", err)
+	}
+	launch(9, true) // gives capture up; run 8 is still pending in its set
+	check(8)
+	check(9)
+	launch(10, false)
+	check(10)
+	if be.Replays() != 7 || strings.Count(logged.String(), "\n") != 1 {
+		t.Fatalf("after capture was given up: %d replays, log %q", be.Replays(), logged)
+	}
+	if err := be.ReleaseStep(key); err != nil {
+		t.Fatal(err)
+	}
+	// Runs queued back to back, nothing read between them: before writing
+	// a set the host must wait for that set's last replay itself.
+	key = new(int)
+	for run := 1; run <= 8; run++ {
+		launch(run, false)
+	}
+	check(7)
+	check(8)
+	if be.Replays() != 14 {
+		t.Fatalf("%d graph launches, want 14", be.Replays())
+	}
+	if err := be.ReleaseStep(key); err != nil {
+		t.Fatal(err)
+	}
+}
