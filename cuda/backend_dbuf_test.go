@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"genxai/cuda"
+	"genxai/cuda/fakecuda"
+	"genxai/cuda/fakecuda/cpukernels"
 	"genxai/engine"
 	"genxai/engine/cpu"
 )
@@ -168,5 +170,93 @@ func TestDoubleBufferedStepOnFake(t *testing.T) {
 	}
 	if err := be.ReleaseStep(key); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// quietDriver is the fake with graph launches and event records and waits
+// turned into no-ops while quiet is set: what is left is the host side of
+// a replayed step, whose allocations a test can count apart from the
+// fake's own (it allocates for the work it queues and runs).
+type quietDriver struct {
+	*fakecuda.Fake
+	quiet bool
+}
+
+func (q *quietDriver) LaunchGraph(x cuda.GraphExec, s cuda.Stream) error {
+	if q.quiet {
+		return nil
+	}
+	return q.Fake.LaunchGraph(x, s)
+}
+
+func (q *quietDriver) RecordEvent(e cuda.Event, s cuda.Stream) error {
+	if q.quiet {
+		return nil
+	}
+	return q.Fake.RecordEvent(e, s)
+}
+
+func (q *quietDriver) SyncEvent(e cuda.Event) error {
+	if q.quiet {
+		return nil
+	}
+	return q.Fake.SyncEvent(e)
+}
+
+// TestReplayedStepAllocatesNothing: once a plan's graphs are captured, the
+// double buffering's host side of a replayed step (waiting for the set's
+// event, writing the batch into the set, checking the uploads and read
+// backs against the capture, launching the set's graph and recording its
+// event, reading the previous step's values from its set) allocates
+// nothing on the Go heap. (The marshalling of each kernel call still
+// allocates in a replay: its arguments are built before the call is
+// checked against the capture.)
+func TestReplayedStepAllocatesNothing(t *testing.T) {
+	f := fakecuda.New(cuda.Hopper())
+	q := &quietDriver{Fake: f}
+	be, err := cuda.NewBackend(q, cuda.BackendOptions{Compiler: cpukernels.Install(f, nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := be.Alloc(64)
+	data, got := make([]float32, 64), make([]float32, 64)
+	key := new(int)
+	run := 0
+	next := func() {
+		run++
+		data[0] = float32(run)
+		be.BeginStep(key, true)
+		be.Upload(x, data)
+		be.ReadBack(x)
+		_, err := be.EndStep(key)
+		if err == nil && run > 1 {
+			err = be.ReadResults(key, run-1, got)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 4 { // warm-up, two captures, a replay
+		next()
+	}
+	if got[0] != 3 {
+		t.Fatalf("run 3 read back %v, want 3", got[0])
+	}
+	if err := be.Sync(); err != nil { // nothing of the fake's left queued under the quiet runs
+		t.Fatal(err)
+	}
+	q.quiet = true
+	if a := testing.AllocsPerRun(5, next); a != 0 {
+		t.Errorf("a replayed step allocates %v times on the host", a)
+	}
+	q.quiet = false
+	if be.Replays() != 3+6 {
+		t.Errorf("%d graph launches, want 9", be.Replays())
+	}
+	be.Free(x)
+	for _, err := range []error{be.ReleaseStep(key), be.Close(), f.Close()} {
+		if err != nil {
+			t.Error(err)
+		}
 	}
 }
