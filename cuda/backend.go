@@ -12,7 +12,8 @@ import (
 //
 // Every buffer is one device allocation and all work goes, in order, on one
 // stream: kernels never wait for each other on the host, and only Download
-// and Sync block. Host data moves through a pinned staging ring (Upload,
+// and Sync block (and, for a captured step, the wait for the event of the
+// replay that last used a pinned set, in BeginStep and ReadResults). Host data moves through a pinned staging ring (Upload,
 // Download). Kernels are CUDA C++ units of cuda/kernels, compiled for the
 // device at first use by the Backend's Compiler (NVRTC with an on-disk cache
 // by default), loaded once and launched with the table's launch rules;
