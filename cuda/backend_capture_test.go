@@ -114,47 +114,23 @@ func TestCapturedTrainingOnFake(t *testing.T) {
 func TestStepAbandonedOnFake(t *testing.T) {
 	logged := captureLog(t)
 	be, _ := onFakeOpts(t, nil, cuda.BackendOptions{})
-	ref := cpu.New(cpu.Options{})
-	const n = 10
-	x, y, z := be.Alloc(n), be.Alloc(n), be.Alloc(n)
-	rx, ry, rz := ref.Alloc(n), ref.Alloc(n), ref.Alloc(n)
-	add := engine.NewChain(engine.Full, engine.Full)
-	add.Output(add.Binary(engine.OpAdd, 0, 1))
-	step := func(e engine.Backend, x, y, z engine.Buffer, data []float32, k engine.RandomKey, peek bool) {
-		e.Upload(x, data)
-		e.Random(engine.Normal, k, 0, 1, y)
-		if peek {
-			e.Download(make([]float32, n), y)
-		}
-		e.Elementwise(add, 1, n, []engine.Buffer{x, y}, []engine.Buffer{z})
-	}
+	h := newHookStep(be)
 	run := func(key any, capturable, peek bool, i int) {
 		t.Helper()
-		data := make([]float32, n)
-		for j := range data {
-			data[j] = float32(i*n + j)
-		}
-		k := engine.RandomKey{Seed: 9, Step: uint64(i), Tensor: 3}
 		be.BeginStep(key, capturable)
-		step(be, x, y, z, data, k, peek)
+		h.calls(be, i, peek, false)
 		again, err := be.EndStep(key)
 		if err == nil && again {
-			step(be, x, y, z, data, k, false)
+			h.calls(be, i, false, false)
 		}
 		if err != nil {
 			t.Fatalf("run %d: %v", i, err)
 		}
-		step(ref, rx, ry, rz, data, k, false)
-		got, want := make([]float32, n), make([]float32, n)
-		if err := be.Download(got, z); err != nil {
+		got := make([]float32, hookN)
+		if err := be.Download(got, h.z); err != nil {
 			t.Fatal(err)
 		}
-		ref.Download(want, rz)
-		for j := range got {
-			if math.Float32bits(got[j]) != math.Float32bits(want[j]) {
-				t.Fatalf("run %d: z[%d] = %v, the CPU backend %v", i, j, got[j], want[j])
-			}
-		}
+		h.check(t, i, got)
 	}
 	plan := new(int)
 	for i := range 5 {
@@ -187,6 +163,62 @@ func TestStepAbandonedOnFake(t *testing.T) {
 	for _, k := range []any{plan, early, host} {
 		if err := be.ReleaseStep(k); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// hookN is the length of hookStep's buffers.
+const hookN = 10
+
+// hookStep is a small step driven through a backend's step hook by the
+// tests, and run on the CPU backend for reference: z = x + y for run i's
+// batch x (i·n + j) and normal draws y under run i's key.
+type hookStep struct {
+	be                  *cuda.Backend
+	ref                 engine.Backend
+	x, y, z, rx, ry, rz engine.Buffer
+	add                 *engine.Chain
+	data                []float32
+}
+
+func newHookStep(be *cuda.Backend) *hookStep {
+	h := &hookStep{be: be, ref: cpu.New(cpu.Options{}), add: engine.NewChain(engine.Full, engine.Full), data: make([]float32, hookN)}
+	h.x, h.y, h.z = be.Alloc(hookN), be.Alloc(hookN), be.Alloc(hookN)
+	h.rx, h.ry, h.rz = h.ref.Alloc(hookN), h.ref.Alloc(hookN), h.ref.Alloc(hookN)
+	h.add.Output(h.add.Binary(engine.OpAdd, 0, 1))
+	return h
+}
+
+// calls makes run i's calls on e (the CUDA backend or the reference): with
+// peek a Download in the middle, with read a ReadBack of z at the end.
+func (h *hookStep) calls(e engine.Backend, i int, peek, read bool) {
+	x, y, z := h.x, h.y, h.z
+	if e == h.ref {
+		x, y, z = h.rx, h.ry, h.rz
+	}
+	for j := range h.data {
+		h.data[j] = float32(i*hookN + j)
+	}
+	e.Upload(x, h.data)
+	e.Random(engine.Normal, engine.RandomKey{Seed: 9, Step: uint64(i), Tensor: 3}, 0, 1, y)
+	if peek {
+		e.Download(make([]float32, hookN), y)
+	}
+	e.Elementwise(h.add, 1, hookN, []engine.Buffer{x, y}, []engine.Buffer{z})
+	if read {
+		h.be.ReadBack(z)
+	}
+}
+
+// check requires got to be the reference's z of run i, bit for bit.
+func (h *hookStep) check(t *testing.T, i int, got []float32) {
+	t.Helper()
+	h.calls(h.ref, i, false, false)
+	want := make([]float32, hookN)
+	h.ref.Download(want, h.rz)
+	for j := range got {
+		if math.Float32bits(got[j]) != math.Float32bits(want[j]) {
+			t.Fatalf("run %d: z[%d] = %v, the CPU backend %v", i, j, got[j], want[j])
 		}
 	}
 }

@@ -2,7 +2,6 @@ package cuda_test
 
 import (
 	"maps"
-	"math"
 	"regexp"
 	"strings"
 	"testing"
@@ -10,8 +9,6 @@ import (
 	"genxai/cuda"
 	"genxai/cuda/fakecuda"
 	"genxai/cuda/fakecuda/cpukernels"
-	"genxai/engine"
-	"genxai/engine/cpu"
 )
 
 // hostSource matches the pinned source of a host-to-device copy in the
@@ -77,35 +74,15 @@ func checkAlternates(t *testing.T, trace []string, launches int) {
 func TestDoubleBufferedStepOnFake(t *testing.T) {
 	logged := captureLog(t)
 	be, f := onFakeOpts(t, nil, cuda.BackendOptions{})
-	ref := cpu.New(cpu.Options{})
-	const n = 10
-	x, y, z := be.Alloc(n), be.Alloc(n), be.Alloc(n)
-	rx, ry, rz := ref.Alloc(n), ref.Alloc(n), ref.Alloc(n)
-	add := engine.NewChain(engine.Full, engine.Full)
-	add.Output(add.Binary(engine.OpAdd, 0, 1))
-	data := make([]float32, n)
-	step := func(e engine.Backend, x, y, z engine.Buffer, i int, peek bool) {
-		for j := range data {
-			data[j] = float32(i*n + j)
-		}
-		e.Upload(x, data)
-		e.Random(engine.Normal, engine.RandomKey{Seed: 9, Step: uint64(i), Tensor: 3}, 0, 1, y)
-		if peek {
-			e.Download(make([]float32, n), y)
-		}
-		e.Elementwise(add, 1, n, []engine.Buffer{x, y}, []engine.Buffer{z})
-		if e == be {
-			be.ReadBack(z)
-		}
-	}
+	h := newHookStep(be)
 	key := new(int)
 	launch := func(run int, peek bool) {
 		t.Helper()
 		be.BeginStep(key, true)
-		step(be, x, y, z, run, peek)
+		h.calls(be, run, peek, true)
 		again, err := be.EndStep(key)
 		if err == nil && again {
-			step(be, x, y, z, run, false)
+			h.calls(be, run, false, true)
 		}
 		if err != nil {
 			t.Fatalf("run %d: %v", run, err)
@@ -113,17 +90,11 @@ func TestDoubleBufferedStepOnFake(t *testing.T) {
 	}
 	check := func(run int) {
 		t.Helper()
-		step(ref, rx, ry, rz, run, false)
-		got, want := make([]float32, n), make([]float32, n)
+		got := make([]float32, hookN)
 		if err := be.ReadResults(key, run, got); err != nil {
 			t.Fatalf("reading run %d: %v", run, err)
 		}
-		ref.Download(want, rz)
-		for j := range got {
-			if math.Float32bits(got[j]) != math.Float32bits(want[j]) {
-				t.Fatalf("run %d: z[%d] = %v read back, the CPU backend %v", run, j, got[j], want[j])
-			}
-		}
+		h.check(t, run, got)
 	}
 	launch(1, false)
 	var syncs, waits int
@@ -143,7 +114,7 @@ func TestDoubleBufferedStepOnFake(t *testing.T) {
 	if be.Replays() != 7 || logged.Len() != 0 {
 		t.Fatalf("%d graph launches after 8 runs, want 7; log %q", be.Replays(), logged)
 	}
-	if err := be.ReadResults(key, 6, make([]float32, n)); err == nil || !strings.Contains(err.Error(), "gone") {
+	if err := be.ReadResults(key, 6, make([]float32, hookN)); err == nil || !strings.Contains(err.Error(), "gone") {
 		t.Fatalf("reading run 6 after run 8 was queued: %v, want an error saying it is gone", err)
 	}
 	launch(9, true) // gives capture up; run 8 is still pending in its set
