@@ -12,7 +12,8 @@ import (
 //
 // Every buffer is one device allocation and all work goes, in order, on one
 // stream: kernels never wait for each other on the host, and only Download
-// and Sync block. Host data moves through a pinned staging ring (Upload,
+// and Sync block (and, for a captured step, the wait for the event of the
+// replay that last used a pinned set, in BeginStep and ReadResults). Host data moves through a pinned staging ring (Upload,
 // Download). Kernels are CUDA C++ units of cuda/kernels, compiled for the
 // device at first use by the Backend's Compiler (NVRTC with an on-disk cache
 // by default), loaded once and launched with the table's launch rules;
@@ -42,7 +43,6 @@ type Backend struct {
 	steps     map[any]*stepGraph // plans' captured steps (backend_step.go)
 	cur       stepState          // the step in progress
 	eagerSlot DevicePtr          // per-step scalars of calls outside a captured step
-	inflight  bool               // a replay may still run (the host has not waited since)
 	replays   int
 }
 
@@ -118,7 +118,6 @@ func (b *Backend) Sync() error {
 	if !b.failed() && b.cur.mode != stepAbandoned {
 		b.fail(b.ctx.SyncStream(b.stream))
 		b.stage.reset()
-		b.inflight = false
 	}
 	return b.err
 }

@@ -25,23 +25,40 @@ func captureLog(t *testing.T) *bytes.Buffer {
 
 // TestCapturedTrainingOnFake: N training steps of the digits VAE (dropout
 // and reparameterization noise, Adam) and of the MLP classifier through the
-// plan on the CUDA backend over the fake: step 1 runs call by call, step 2
-// is captured (the fake refuses any allocation, wait or pageable copy while
-// capturing) and launched as a graph, and steps 3…N replay that graph. The parameters and losses are
-// bit for bit those of the same backend with capture off, and within 1e-5
-// relative of the CPU backend; the host launched kernels only in the first
-// two steps (exactly 2/N of the eager backend's launches) and launched the
-// graph N−1 times, while the fake ran every step's kernels.
+// plan on the CUDA backend over the fake: step 1 runs call by call, steps 2
+// and 3 are captured (the fake refuses any allocation, wait or pageable
+// copy while capturing), one graph per pinned set, and launched, and steps
+// 4…N replay the graph of their set. The parameters and losses are bit for
+// bit those of the same backend with capture off, and within 1e-5 relative
+// of the CPU backend; the host launched kernels only in the first three
+// steps (exactly 3/N of the eager backend's launches) and launched the
+// graphs N−1 times, while the fake ran every step's kernels. The same
+// holds when the steps are queued as the train loop queues them (each
+// step's loss read after the next step's batch was written and the step
+// queued), where the replays alternate between the two pinned sets.
 func TestCapturedTrainingOnFake(t *testing.T) {
 	const steps = 5
-	for _, name := range []string{"vae-digits", "classifier-mlp"} {
+	for _, c := range []struct {
+		name     string
+		launched bool
+	}{{"vae-digits", false}, {"classifier-mlp", false}, {"vae-digits", true}, {"classifier-mlp", true}} {
+		name := c.name
+		if c.launched {
+			name += "/launched"
+		}
 		t.Run(name, func(t *testing.T) {
 			logged := captureLog(t)
-			m := trainModels[name]
+			m := trainModels[c.name]
 			eagerBe, eagerF := onFakeOpts(t, nil, cuda.BackendOptions{NoCapture: true})
 			want, wantLoss := trainSteps(t, eagerBe, m, steps)
 			be, f := onFakeOpts(t, nil, cuda.BackendOptions{})
-			got, gotLoss := trainSteps(t, be, m, steps)
+			got, gotLoss := trainStepsHow(t, be, m, steps, c.launched)
+			if c.launched {
+				checkAlternates(t, f.Trace(), steps-1)
+			}
+			if len(gotLoss) != steps {
+				t.Fatalf("%d losses after %d steps", len(gotLoss), steps)
+			}
 			if be.Replays() != steps-1 || f.Calls("cuGraphLaunch") != steps-1 || eagerBe.Replays() != 0 {
 				t.Fatalf("%d graph launches (%d on the fake), want %d; eager backend %d; log:\n%s",
 					be.Replays(), f.Calls("cuGraphLaunch"), steps-1, eagerBe.Replays(), logged)
@@ -65,8 +82,8 @@ func TestCapturedTrainingOnFake(t *testing.T) {
 				}
 			}
 			eagerLaunches, launches := eagerF.Calls("cuLaunchKernel"), f.Calls("cuLaunchKernel")
-			if eagerLaunches == 0 || launches*steps != 2*eagerLaunches {
-				t.Errorf("the host launched %d kernels with capture, %d without over %d steps; want 2/%d of them", launches, eagerLaunches, steps, steps)
+			if eagerLaunches == 0 || launches*steps != 3*eagerLaunches {
+				t.Errorf("the host launched %d kernels with capture, %d without over %d steps; want 3/%d of them", launches, eagerLaunches, steps, steps)
 			}
 			ran := func(f *fakecuda.Fake) (n int) {
 				for _, op := range f.Trace() {
@@ -97,47 +114,23 @@ func TestCapturedTrainingOnFake(t *testing.T) {
 func TestStepAbandonedOnFake(t *testing.T) {
 	logged := captureLog(t)
 	be, _ := onFakeOpts(t, nil, cuda.BackendOptions{})
-	ref := cpu.New(cpu.Options{})
-	const n = 10
-	x, y, z := be.Alloc(n), be.Alloc(n), be.Alloc(n)
-	rx, ry, rz := ref.Alloc(n), ref.Alloc(n), ref.Alloc(n)
-	add := engine.NewChain(engine.Full, engine.Full)
-	add.Output(add.Binary(engine.OpAdd, 0, 1))
-	step := func(e engine.Backend, x, y, z engine.Buffer, data []float32, k engine.RandomKey, peek bool) {
-		e.Upload(x, data)
-		e.Random(engine.Normal, k, 0, 1, y)
-		if peek {
-			e.Download(make([]float32, n), y)
-		}
-		e.Elementwise(add, 1, n, []engine.Buffer{x, y}, []engine.Buffer{z})
-	}
+	h := newHookStep(be)
 	run := func(key any, capturable, peek bool, i int) {
 		t.Helper()
-		data := make([]float32, n)
-		for j := range data {
-			data[j] = float32(i*n + j)
-		}
-		k := engine.RandomKey{Seed: 9, Step: uint64(i), Tensor: 3}
 		be.BeginStep(key, capturable)
-		step(be, x, y, z, data, k, peek)
+		h.calls(be, i, peek, false)
 		again, err := be.EndStep(key)
 		if err == nil && again {
-			step(be, x, y, z, data, k, false)
+			h.calls(be, i, false, false)
 		}
 		if err != nil {
 			t.Fatalf("run %d: %v", i, err)
 		}
-		step(ref, rx, ry, rz, data, k, false)
-		got, want := make([]float32, n), make([]float32, n)
-		if err := be.Download(got, z); err != nil {
+		got := make([]float32, hookN)
+		if err := be.Download(got, h.z); err != nil {
 			t.Fatal(err)
 		}
-		ref.Download(want, rz)
-		for j := range got {
-			if math.Float32bits(got[j]) != math.Float32bits(want[j]) {
-				t.Fatalf("run %d: z[%d] = %v, the CPU backend %v", i, j, got[j], want[j])
-			}
-		}
+		h.check(t, i, got)
 	}
 	plan := new(int)
 	for i := range 5 {
@@ -170,6 +163,62 @@ func TestStepAbandonedOnFake(t *testing.T) {
 	for _, k := range []any{plan, early, host} {
 		if err := be.ReleaseStep(k); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// hookN is the length of hookStep's buffers.
+const hookN = 10
+
+// hookStep is a small step driven through a backend's step hook by the
+// tests, and run on the CPU backend for reference: z = x + y for run i's
+// batch x (i·n + j) and normal draws y under run i's key.
+type hookStep struct {
+	be                  *cuda.Backend
+	ref                 engine.Backend
+	x, y, z, rx, ry, rz engine.Buffer
+	add                 *engine.Chain
+	data                []float32
+}
+
+func newHookStep(be *cuda.Backend) *hookStep {
+	h := &hookStep{be: be, ref: cpu.New(cpu.Options{}), add: engine.NewChain(engine.Full, engine.Full), data: make([]float32, hookN)}
+	h.x, h.y, h.z = be.Alloc(hookN), be.Alloc(hookN), be.Alloc(hookN)
+	h.rx, h.ry, h.rz = h.ref.Alloc(hookN), h.ref.Alloc(hookN), h.ref.Alloc(hookN)
+	h.add.Output(h.add.Binary(engine.OpAdd, 0, 1))
+	return h
+}
+
+// calls makes run i's calls on e (the CUDA backend or the reference): with
+// peek a Download in the middle, with read a ReadBack of z at the end.
+func (h *hookStep) calls(e engine.Backend, i int, peek, read bool) {
+	x, y, z := h.x, h.y, h.z
+	if e == h.ref {
+		x, y, z = h.rx, h.ry, h.rz
+	}
+	for j := range h.data {
+		h.data[j] = float32(i*hookN + j)
+	}
+	e.Upload(x, h.data)
+	e.Random(engine.Normal, engine.RandomKey{Seed: 9, Step: uint64(i), Tensor: 3}, 0, 1, y)
+	if peek {
+		e.Download(make([]float32, hookN), y)
+	}
+	e.Elementwise(h.add, 1, hookN, []engine.Buffer{x, y}, []engine.Buffer{z})
+	if read {
+		h.be.ReadBack(z)
+	}
+}
+
+// check requires got to be the reference's z of run i, bit for bit.
+func (h *hookStep) check(t *testing.T, i int, got []float32) {
+	t.Helper()
+	h.calls(h.ref, i, false, false)
+	want := make([]float32, hookN)
+	h.ref.Download(want, h.rz)
+	for j := range got {
+		if math.Float32bits(got[j]) != math.Float32bits(want[j]) {
+			t.Fatalf("run %d: z[%d] = %v, the CPU backend %v", i, j, got[j], want[j])
 		}
 	}
 }

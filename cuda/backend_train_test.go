@@ -64,6 +64,14 @@ var dcgan = nets.GANConfig{Arch: "dcgan", C: 1, H: 8, W: 8, Classes: 3, Latent: 
 // and the losses.
 func trainSteps(t *testing.T, be engine.Backend, m trainModel, steps int) (map[string][]float32, []float64) {
 	t.Helper()
+	return trainStepsHow(t, be, m, steps, false)
+}
+
+// trainStepsHow is trainSteps; with launched, each step is queued as the
+// train loop queues it (train.OptimizeStep) and a step whose result comes
+// later is read after the next step was queued and its batch written.
+func trainStepsHow(t *testing.T, be engine.Backend, m trainModel, steps int, launched bool) (map[string][]float32, []float64) {
+	t.Helper()
 	store := nets.NewStore(3)
 	n, loss, random, err := m(store)
 	if err == nil {
@@ -92,6 +100,17 @@ func trainSteps(t *testing.T, be engine.Backend, m trainModel, steps int) (map[s
 		stored[&store.Data(name)[0]] = true
 	}
 	var losses []float64
+	var later func() (train.StepResult, error)
+	settle := func() {
+		if later == nil {
+			return
+		}
+		r, err := later()
+		if err != nil {
+			t.Fatalf("%s step %d read back: %v", be.Name(), len(losses), err)
+		}
+		losses, later = append(losses, r.Loss), nil
+	}
 	for step := range steps {
 		for _, node := range n.G.AllNodes() { // a fresh batch
 			if d := engine.Float32s(node); node.Op() == nil && len(d) > 0 && !stored[&d[0]] && !drawn[node] {
@@ -100,12 +119,26 @@ func trainSteps(t *testing.T, be engine.Backend, m trainModel, steps int) (map[s
 				}
 			}
 		}
-		l, _, err := s.Run(train.StepInput{Seed: 7, Step: int64(step)}, 1e-2, 0)
+		in := train.StepInput{Seed: 7, Step: int64(step), LR: 1e-2}
+		if launched {
+			r, err := train.OptimizeStep(s, in)
+			if err != nil {
+				t.Fatalf("%s step %d: %v", be.Name(), step, err)
+			}
+			settle()
+			later = r.Later
+			if later == nil {
+				losses = append(losses, r.Loss)
+			}
+			continue
+		}
+		l, _, err := s.Run(in, in.LR, 0)
 		if err != nil {
 			t.Fatalf("%s step %d: %v", be.Name(), step, err)
 		}
 		losses = append(losses, l)
 	}
+	settle()
 	if err := ws.Sync(); err != nil {
 		t.Fatal(err)
 	}

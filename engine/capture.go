@@ -21,3 +21,22 @@ type StepCapturer interface {
 	// ReleaseStep frees what the backend holds for the plan key.
 	ReleaseStep(key any) error
 }
+
+// StepReader is an optional interface of a StepCapturer whose steps read
+// values back without the host waiting for them (the CUDA backend: the
+// copies go into pinned host memory kept per step, inside the captured
+// graph). A plan calls ReadBack inside a step, after its program, and
+// reads the values later with ReadResults, once it needs them; only the
+// two latest steps of a plan keep theirs (the backend uses two sets of
+// pinned memory alternately, so that the host prepares one step while the
+// device runs the one before).
+type StepReader interface {
+	StepCapturer
+	// ReadBack queues, inside the step in progress, a copy of src into
+	// host memory the backend keeps for the step.
+	ReadBack(src Buffer)
+	// ReadResults waits for the run-th step of plan key (counted from 1
+	// over the plan's BeginStep calls) and copies its read backs, in the
+	// order they were made, into dst (their total length).
+	ReadResults(key any, run int, dst []float32) error
+}

@@ -38,6 +38,7 @@ type Plan struct {
 	key       RandomKey    // of the random inputs
 	args      StepArgs     // of the training step
 	clip      int          // storage of the step's ClipScale result; -1 without a step
+	runs      int          // Runs so far (a StepReader numbers the plan's steps so)
 
 	times []time.Duration // per program step while profiling (see Profile)
 	calls []int
@@ -105,28 +106,37 @@ func (p *Plan) Buffers() int {
 // Run uploads the leaves, runs the program and publishes the values of the
 // published nodes. On a backend that captures steps (StepCapturer) the
 // uploads of the inputs, the random fills and the program are one step.
-func (p *Plan) Run() error {
+func (p *Plan) Run() error { return p.run(nil, true) }
+
+// run is Run; with reads (storages; the backend must be a StepReader) the
+// step reads them back itself, and without publish nothing is published
+// after it, so the host need not wait for the step (planTrainer.Launch).
+func (p *Plan) run(reads []int, publish bool) error {
+	p.runs++
 	for _, r := range p.residents {
 		p.ws.upload(r)
 	}
 	if sc, ok := p.be.(StepCapturer); ok {
 		sc.BeginStep(p, len(p.fallbacks) == 0)
-		err := p.step()
+		err := p.step(reads)
 		again, err2 := sc.EndStep(p)
 		if err == nil {
 			err = err2
 		}
 		if err == nil && again {
-			err = p.step()
+			err = p.step(reads)
 		}
 		if err != nil {
 			return err
 		}
-	} else if err := p.step(); err != nil {
+	} else if err := p.step(reads); err != nil {
 		return err
 	}
 	for _, r := range p.written {
 		r.devNewer = true
+	}
+	if !publish {
+		return nil
 	}
 	for _, w := range p.publish {
 		dst := w.dst
@@ -143,8 +153,9 @@ func (p *Plan) Run() error {
 	return nil
 }
 
-// step uploads the inputs, fills the random inputs and runs the program.
-func (p *Plan) step() error {
+// step uploads the inputs, fills the random inputs, runs the program and
+// queues the read backs of reads.
+func (p *Plan) step(reads []int) error {
 	for _, l := range p.inputs {
 		if err := p.upload(l); err != nil {
 			return err
@@ -157,6 +168,9 @@ func (p *Plan) step() error {
 		if err := p.runTimed(i); err != nil {
 			return fmt.Errorf("plan step %d (%s): %w", i, p.prog[i].name, err)
 		}
+	}
+	for _, id := range reads {
+		p.be.(StepReader).ReadBack(p.buf(id))
 	}
 	return nil
 }

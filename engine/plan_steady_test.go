@@ -34,7 +34,7 @@ func TestPlanSteadyStateAllocatesNothing(t *testing.T) {
 // TestTrainerSteadyStateAllocatesNothing: the whole training step of the
 // digits VAE on the plan (ε drawn by the backend, forward, backward, the
 // clipped Adam update on resident buffers, the loss read back) allocates
-// nothing on the Go heap once running.
+// nothing on the Go heap once running, run as Step or as Launch and Done.
 func TestTrainerSteadyStateAllocatesNothing(t *testing.T) {
 	store := nets.NewStore(3)
 	n, loss := parityModels["vae-digits"](t, store)
@@ -63,5 +63,18 @@ func TestTrainerSteadyStateAllocatesNothing(t *testing.T) {
 		step++
 	}); n != 0 {
 		t.Errorf("a steady-state training step allocates %v times", n)
+	}
+	l := s.Trainer.(engine.Launcher) // the train loop's way, on the CPU a Step
+	if n := testing.AllocsPerRun(5, func() {
+		h, err := l.Launch(engine.StepArgs{Key: engine.RandomKey{Seed: 1, Step: uint64(step)}, LR: 1e-3, Update: step + 1})
+		if err == nil {
+			_, _, err = l.Done(h)
+		}
+		if err != nil || !h.Ready() {
+			t.Fatal(err, h.Ready())
+		}
+		step++
+	}); n != 0 {
+		t.Errorf("a steady-state launched training step allocates %v times", n)
 	}
 }

@@ -97,7 +97,12 @@ type planTrainer struct {
 	ws      *Workspace
 	ownsWS  bool // made for this trainer alone (no run workspace given)
 	clipOut []float32
+	loss    *G.Node   // TrainSpec.Loss
+	reads   []int     // read back inside a launched step: the loss, the clipping's values
+	readOut []float32 // their values, in that order
 }
+
+var _ Launcher = (*planTrainer)(nil)
 
 // newPlanTrainer registers the spec's tensors in the workspace given with On
 // (a new one on a CPU backend without it) and lowers g with the step appended.
@@ -137,12 +142,34 @@ func newPlanTrainer(g *G.ExprGraph, spec TrainSpec, opts ...Option) (*planTraine
 		}
 		return nil, err
 	}
-	return &planTrainer{PlanExecutor: ex, ws: ws, ownsWS: own, clipOut: make([]float32, ClipValues)}, nil
+	t := &planTrainer{PlanExecutor: ex, ws: ws, ownsWS: own, clipOut: make([]float32, ClipValues), loss: spec.Loss}
+	if spec.Loss != nil {
+		id, ok := ex.plan.of[spec.Loss]
+		if !ok || ex.plan.store[id].n != 1 {
+			ex.Close()
+			if own {
+				ws.Close()
+			}
+			return nil, fmt.Errorf("the loss %s is not a scalar the plan computes", spec.Loss.Name())
+		}
+		t.reads = []int{id, ex.plan.clip}
+		t.readOut = make([]float32, 1+ClipValues)
+	}
+	return t, nil
 }
 
 // Step runs the plan with the step's arguments and reads the gradient norm.
 func (t *planTrainer) Step(a StepArgs) (float64, error) {
 	t.plan.key, t.plan.args = a.Key, a
+	if _, ok := t.plan.be.(StepReader); ok && t.reads != nil {
+		// The same step as Launch's (a captured step must not change), read
+		// at once.
+		if err := t.plan.run(t.reads, true); err != nil {
+			return 0, err
+		}
+		_, norm, err := t.Done(Launched{run: t.plan.runs})
+		return norm, err
+	}
 	if err := t.plan.Run(); err != nil {
 		return 0, err
 	}
@@ -151,6 +178,37 @@ func (t *planTrainer) Step(a StepArgs) (float64, error) {
 	}
 	_, norm := DecodeClip(t.clipOut)
 	return norm, nil
+}
+
+// Launch queues step a (Launcher). On a StepReader backend the step reads
+// the loss and the clipping's values back itself and the plan publishes
+// nothing; elsewhere it is Step, with the loss read from its published value.
+func (t *planTrainer) Launch(a StepArgs) (Launched, error) {
+	if t.reads == nil {
+		return Launched{}, fmt.Errorf("the trainer was built without TrainSpec.Loss, so Launch has no loss to read back: set it, or call Step")
+	}
+	if _, ok := t.plan.be.(StepReader); !ok {
+		norm, err := t.Step(a)
+		return Launched{loss: Scalar(t.loss), norm: norm}, err
+	}
+	t.plan.key, t.plan.args = a.Key, a
+	if err := t.plan.run(t.reads, false); err != nil {
+		return Launched{}, err
+	}
+	return Launched{run: t.plan.runs}, nil
+}
+
+// Done returns the values of the launched step l, waiting for it on the
+// backend when they are not known yet (Launcher).
+func (t *planTrainer) Done(l Launched) (loss, gradNorm float64, err error) {
+	if l.Ready() {
+		return l.loss, l.norm, nil
+	}
+	if err := t.plan.be.(StepReader).ReadResults(t.plan, l.run, t.readOut); err != nil {
+		return 0, 0, fmt.Errorf("reading step %d's loss back from the %s backend: %w", l.run, t.plan.be.Name(), err)
+	}
+	_, norm := DecodeClip(t.readOut[1:])
+	return float64(t.readOut[0]), norm, nil
 }
 
 // Sync downloads the workspace's updated tensors into their host slices.

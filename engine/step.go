@@ -56,10 +56,12 @@ func Random(inputs ...RandomInput) Option {
 // TrainSpec is the host work of a training step that a Trainer runs after
 // the graph's forward and backward passes: global-norm clipping and the
 // optimizer update of every parameter, and the batch-norm running statistics.
+// Loss, when set, is the scalar node whose value Launcher.Launch reads back.
 type TrainSpec struct {
 	Params  []TrainParam
 	Optim   OptimSpec
 	Running []RunningStat
+	Loss    *G.Node
 }
 
 // TrainParam is one learnable tensor: its node (a leaf whose value is backed
@@ -112,6 +114,35 @@ type Trainer interface {
 	// them already).
 	Sync() error
 }
+
+// Launcher is a Trainer that can queue a step and read its loss and
+// gradient norm later (the plan's). On a backend that reads back without
+// waiting (StepReader: the CUDA backend) the loss (TrainSpec.Loss) and the
+// clipping's values are copied into host memory inside the step, so
+// Launch returns while the device still runs it and the host can prepare
+// the next batch meanwhile; on others (the CPU backend) Launch is Step and
+// its values are known at once (Launched.Ready).
+type Launcher interface {
+	Trainer
+	// Launch runs step a as Step does, except that where the backend
+	// allows it returns before the step has run and publishes no value of
+	// the graph (Float32s and Scalar of its nodes are then stale).
+	Launch(a StepArgs) (Launched, error)
+	// Done waits for the launched step l and returns its loss and the
+	// gradient's global L2 norm before clipping. A step's values must be
+	// read before the step after next is launched.
+	Done(l Launched) (loss, gradNorm float64, err error)
+}
+
+// Launched is a step queued by Launcher.Launch.
+type Launched struct {
+	run        int // the plan's run whose values the backend keeps; 0 when known
+	loss, norm float64
+}
+
+// Ready reports whether l's values are known already, so Done does not
+// wait (always on a backend that runs steps at once).
+func (l Launched) Ready() bool { return l.run == 0 }
 
 // NewTrainer returns a Trainer of the executor called kind for the training
 // graph g, whose gradient nodes (G.Grad) must already be built. The plan

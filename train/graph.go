@@ -98,7 +98,7 @@ func Prepare(net *nets.Net, loss *G.Node, params []Param, executor string, oc Op
 	if err != nil {
 		return nil, err
 	}
-	spec := engine.TrainSpec{Params: opt.Bind(params), Optim: opt.Spec(), Running: RunningStats(net, 0.1)}
+	spec := engine.TrainSpec{Params: opt.Bind(params), Optim: opt.Spec(), Running: RunningStats(net, 0.1), Loss: loss}
 	tr, err := engine.NewTrainer(executor, net.G, spec, engine.Keep(net.Kept()...), engine.On(ws),
 		engine.Random(append(DropoutInputs(net), random...)...))
 	if err != nil {
@@ -112,11 +112,16 @@ func Prepare(net *nets.Net, loss *G.Node, params []Param, executor string, oc Op
 // batch-norm running statistics, at learning rate lr. It returns the loss and
 // the gradient's global norm before clipping.
 func (s *Step) Run(in StepInput, lr float64, draw uint32) (loss, gradNorm float64, err error) {
-	norm, err := s.Trainer.Step(engine.StepArgs{Key: StepKey(in, s.Stream+draw), LR: lr, Update: s.Opt.Next()})
+	norm, err := s.Trainer.Step(s.args(in, lr, draw))
 	if err != nil {
 		return 0, 0, err
 	}
 	return engine.Scalar(s.Loss), norm, nil
+}
+
+// args are the engine's arguments of a step.
+func (s *Step) args(in StepInput, lr float64, draw uint32) engine.StepArgs {
+	return engine.StepArgs{Key: StepKey(in, s.Stream+draw), LR: lr, Update: s.Opt.Next()}
 }
 
 // StepKey is the key of the random inputs of a step's graph: the run's seed,
@@ -128,13 +133,38 @@ func StepKey(in StepInput, stream uint32) engine.RandomKey {
 
 // OptimizeStep is the body of a single-network training step once the batch
 // is in the graph's inputs (Step.Run at the step's learning rate). It reports
-// the loss and the gradient norm.
+// the loss and the gradient norm; when the Trainer queued the step on a
+// device that runs it while the host goes on (engine.Launcher: the CUDA
+// backend's captured step), they come later (StepResult.Later).
 func OptimizeStep(s *Step, in StepInput) (StepResult, error) {
-	loss, norm, err := s.Run(in, in.LR, 0)
+	l, ok := s.Trainer.(engine.Launcher)
+	if !ok {
+		loss, norm, err := s.Run(in, in.LR, 0)
+		if err != nil {
+			return StepResult{}, err
+		}
+		return stepResult(loss, norm), nil
+	}
+	h, err := l.Launch(s.args(in, in.LR, 0))
 	if err != nil {
 		return StepResult{}, err
 	}
-	return StepResult{Loss: loss, Metrics: map[string]float64{"grad_norm": norm}}, nil
+	done := func() (StepResult, error) {
+		loss, norm, err := l.Done(h)
+		if err != nil {
+			return StepResult{}, err
+		}
+		return stepResult(loss, norm), nil
+	}
+	if h.Ready() {
+		return done()
+	}
+	return StepResult{Later: done}, nil
+}
+
+// stepResult is a single-network step's report.
+func stepResult(loss, norm float64) StepResult {
+	return StepResult{Loss: loss, Metrics: map[string]float64{"grad_norm": norm}}
 }
 
 // DropoutInputs declares a training graph's dropout masks as random inputs:

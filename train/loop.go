@@ -60,6 +60,11 @@ type StepInput struct {
 type StepResult struct {
 	Loss    float64            // the value the progress line and the NaN guard watch
 	Metrics map[string]float64 // extra per-step numbers for metrics.jsonl
+	// Later, when set, gives Loss and Metrics, which are not known yet: the
+	// step was queued on a device that runs it while the host prepares the
+	// next one (the CUDA backend's captured step). The Loop calls it once,
+	// after the next step was queued and before the one after that.
+	Later func() (StepResult, error)
 }
 
 // Options are the run settings the Loop itself uses.
@@ -100,6 +105,15 @@ type Outcome struct {
 	Seconds float64
 	Final   map[string]float64 // the last evaluation
 	Stopped string             // why the run ended early, if it did
+}
+
+// pendingStep is a step whose result the Loop has not accounted for yet.
+type pendingStep struct {
+	r     StepResult
+	step  int64 // 0-based
+	epoch int
+	lr    float64
+	set   bool
 }
 
 // StepsPerEpoch is the number of batches in an epoch of n examples (the last,
@@ -175,6 +189,47 @@ func Loop(ctx context.Context, task Task, o Options, sched Schedule, dir *runs.D
 		lastGood = fmt.Sprintf("%s (step %d)", dir.Path, p.Step)
 		return nil
 	}
+	// A step's result is accounted for in step order by settle: the NaN
+	// guard, the running loss, the progress line and the metrics record. A
+	// result that comes later (StepResult.Later) is settled after the next
+	// step was queued, and always before a checkpoint or an evaluation.
+	var late pendingStep
+	settle := func() error {
+		if !late.set {
+			return nil
+		}
+		p := late
+		late = pendingStep{}
+		r := p.r
+		if r.Later != nil {
+			var err error
+			if r, err = r.Later(); err != nil {
+				return fmt.Errorf("step %d: %w", p.step, err)
+			}
+		}
+		if math.IsNaN(r.Loss) || math.IsInf(r.Loss, 0) {
+			seen := ""
+			if p.r.Later != nil {
+				seen = " (read back late: the device may have run the next step, which is not saved either)"
+			}
+			return fmt.Errorf("the loss became %v at step %d (epoch %d)%s; the run stopped without saving these weights. The last good checkpoint is %s. Lower train.lr or set train.grad_clip, then resume from it", r.Loss, p.step, p.epoch+1, seen, lastGood)
+		}
+		done := p.step + 1
+		running += r.Loss
+		runningN++
+		prog.Update(done, p.epoch, epochs, running/float64(runningN))
+		if done%every == 0 || done == total {
+			rec := map[string]any{"step": done, "epoch": p.epoch + 1, "loss": running / float64(runningN), "lr": p.lr, "seconds": time.Since(start).Seconds()}
+			for k, v := range r.Metrics {
+				rec[k] = v
+			}
+			if err := metrics.Log(rec); err != nil {
+				return err
+			}
+			running, runningN = 0, 0
+		}
+		return nil
+	}
 	for epoch := pos.Epoch; epoch < epochs && step < total; epoch++ {
 		batches := data.Batches(data.Permutation(n, o.Seed, epoch), o.BatchSize)
 		first := 0
@@ -184,6 +239,9 @@ func Loop(ctx context.Context, task Task, o Options, sched Schedule, dir *runs.D
 		bi := first
 		for ; bi < len(batches) && step < total; bi++ {
 			if ctx.Err() != nil {
+				if err := settle(); err != nil {
+					return nil, err
+				}
 				prog.Printf("\ninterrupted: writing a checkpoint at step %d\n", step)
 				if err := save(Position{Epoch: epoch, Batch: bi, Step: step}); err != nil {
 					return nil, fmt.Errorf("interrupted, and the checkpoint could not be written: %w", err)
@@ -195,23 +253,21 @@ func Loop(ctx context.Context, task Task, o Options, sched Schedule, dir *runs.D
 			if err != nil {
 				return nil, fmt.Errorf("step %d: %w", step, err)
 			}
-			if math.IsNaN(r.Loss) || math.IsInf(r.Loss, 0) {
-				return nil, fmt.Errorf("the loss became %v at step %d (epoch %d); the run stopped without saving these weights. The last good checkpoint is %s. Lower train.lr or set train.grad_clip, then resume from it", r.Loss, step, epoch+1, lastGood)
+			// The step before this one is settled only now, so that the
+			// device runs this one while the host accounts for it.
+			if err := settle(); err != nil {
+				return nil, err
 			}
+			late = pendingStep{r: r, step: step, epoch: epoch, lr: lr, set: true}
 			step++
-			running += r.Loss
-			runningN++
-			prog.Update(step, epoch, epochs, running/float64(runningN))
-			if step%every == 0 || step == total {
-				rec := map[string]any{"step": step, "epoch": epoch + 1, "loss": running / float64(runningN), "lr": lr, "seconds": time.Since(start).Seconds()}
-				for k, v := range r.Metrics {
-					rec[k] = v
-				}
-				if err := metrics.Log(rec); err != nil {
+			if r.Later == nil {
+				if err := settle(); err != nil {
 					return nil, err
 				}
-				running, runningN = 0, 0
 			}
+		}
+		if err := settle(); err != nil {
+			return nil, err
 		}
 		done := step >= total || epoch == epochs-1
 		epochComplete := step%StepsPerEpoch(n, o.BatchSize) == 0 || done

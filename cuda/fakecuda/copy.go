@@ -18,12 +18,13 @@ func (f *Fake) devBytes(p cuda.DevicePtr, n int) []byte {
 	return b
 }
 
-// CopyHtoD queues a copy of src to dst; src is read when the copy runs.
+// CopyHtoD queues a copy of src to dst; src is read when the copy runs, and
+// a pinned src that the host rewrites before then fails the copy (ErrHostWrite).
 func (f *Fake) CopyHtoD(dst cuda.DevicePtr, src []byte, h cuda.Stream) error {
 	return f.submit("cuMemcpyHtoDAsync_v2", h, func() (*op, error) {
 		return &op{
-			what:  fmt.Sprintf("copy %d bytes host→%#x", len(src), uint64(dst)),
-			spans: []span{{dst, len(src), true}}, hosts: [][]byte{src},
+			what:  fmt.Sprintf("copy %d bytes host %s→%#x", len(src), hostAddr(src), uint64(dst)),
+			spans: []span{{dst, len(src), true}}, hosts: [][]byte{src}, src: src,
 			run: func() error { copy(f.devBytes(dst, len(src)), src); return nil },
 		}, nil
 	})
@@ -33,11 +34,20 @@ func (f *Fake) CopyHtoD(dst cuda.DevicePtr, src []byte, h cuda.Stream) error {
 func (f *Fake) CopyDtoH(dst []byte, src cuda.DevicePtr, h cuda.Stream) error {
 	return f.submit("cuMemcpyDtoHAsync_v2", h, func() (*op, error) {
 		return &op{
-			what:  fmt.Sprintf("copy %d bytes %#x→host", len(dst), uint64(src)),
-			spans: []span{{src, len(dst), false}}, hosts: [][]byte{dst},
+			what:  fmt.Sprintf("copy %d bytes %#x→host %s", len(dst), uint64(src), hostAddr(dst)),
+			spans: []span{{src, len(dst), false}}, hosts: [][]byte{dst}, dst: dst,
 			run: func() error { copy(dst, f.devBytes(src, len(dst))); return nil },
 		}, nil
 	})
+}
+
+// hostAddr names host memory b in the trace: its address, so that tests
+// tell which pinned buffer a copy used.
+func hostAddr(b []byte) string {
+	if len(b) == 0 {
+		return "(empty)"
+	}
+	return fmt.Sprintf("%#x", addr(b))
 }
 
 // CopyDtoD queues a device-to-device copy.

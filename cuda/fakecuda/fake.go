@@ -19,6 +19,9 @@
 //     graph and BLAS handle still alive;
 //   - streams: work queued on one stream that touches memory another stream
 //     still has pending work on, one of them writing, is a race;
+//   - pinned memory: a copy (queued, or a graph's node replayed) whose
+//     pinned host source the host rewrote before the copy ran fails with
+//     ErrHostWrite (each queued copy keeps a snapshot of its source);
 //   - launches: block and grid shapes and shared memory within the
 //     device's limits (cuda.Hopper: 1024 threads per block, 48 KiB shared);
 //   - graph capture (global mode): allocation, freeing, context or
@@ -44,6 +47,11 @@ import (
 // ErrRace is wrapped by the error of work that touches memory another
 // stream has unfinished work on.
 var ErrRace = errors.New("fakecuda: unsynchronised streams touch the same memory")
+
+// ErrHostWrite is wrapped by the error of a copy from pinned host memory
+// that the host rewrote between queueing the copy and the copy running: on
+// a GPU the copy would read the new bytes, or a mix of old and new.
+var ErrHostWrite = errors.New("fakecuda: the host rewrote pinned memory an unfinished copy reads")
 
 // ErrLeak is wrapped by Close's error when objects are still alive.
 var ErrLeak = errors.New("fakecuda: leaked at Close")

@@ -382,3 +382,41 @@ func TestTF32Rounding(t *testing.T) {
 		t.Errorf("TF32 GEMM gave %v, want the input rounded to nearest, 1+2⁻¹⁰", p)
 	}
 }
+
+// TestHostWriteUnderPendingCopy: the host rewriting pinned memory that a
+// queued copy, or a node of a launched graph, has yet to read fails that
+// copy with ErrHostWrite (and the context, as a fault would); rewriting it
+// after waiting for the copy, rewriting another part of the buffer, or
+// bytes that a device-to-host copy earlier in the stream wrote, is fine.
+func TestHostWriteUnderPendingCopy(t *testing.T) {
+	t.Run("after the wait", func(t *testing.T) {
+		x := newFixture(t)
+		must(t, x.f.CopyHtoD(x.a, x.host[:64], x.s))
+		x.host[64] = 7 // outside the copy's bytes
+		must(t, x.f.SyncStream(x.s))
+		x.host[0] = 7
+		must(t, x.f.SyncStream(x.s))
+		x.close(t)
+	})
+	t.Run("queued copy", func(t *testing.T) {
+		x := newFixture(t)
+		must(t, x.f.CopyHtoD(x.a, x.host[:64], x.s))
+		x.host[5] = 7
+		err := x.f.SyncStream(x.s)
+		if !errors.Is(err, fakecuda.ErrHostWrite) {
+			t.Fatalf("host write under a queued copy: %v, want ErrHostWrite", err)
+		}
+	})
+	t.Run("graph node", func(t *testing.T) {
+		x, _, exec := captured(t)
+		must(t, x.f.LaunchGraph(exec, x.s))
+		must(t, x.f.LaunchGraph(exec, x.s)) // reads what the first replay's DtoH wrote: fine
+		must(t, x.f.SyncStream(x.s))
+		must(t, x.f.LaunchGraph(exec, x.s))
+		cuda.BytesFloat32(x.host)[3] = 1
+		err := x.f.SyncStream(x.s)
+		if !errors.Is(err, fakecuda.ErrHostWrite) || !strings.Contains(err.Error(), "bytes host ") {
+			t.Fatalf("host write under a replayed copy: %v, want ErrHostWrite", err)
+		}
+	})
+}

@@ -1,7 +1,9 @@
 package fakecuda
 
 import (
+	"bytes"
 	"fmt"
+	"unsafe"
 
 	"genxai/cuda"
 )
@@ -32,6 +34,9 @@ type op struct {
 	what  string       // what it does, for messages and the trace
 	spans []span       // device memory it touches
 	hosts [][]byte     // host memory it reads or writes
+	src   []byte       // host memory a host-to-device copy reads (also in hosts)
+	dst   []byte       // host memory a device-to-host copy writes (also in hosts)
+	snap  []byte       // src as it was when the copy was queued (pinned src only)
 	run   func() error // does the work at run time
 	event *event       // set for an event record
 	live  func() error // optional: whether what it runs still exists
@@ -64,7 +69,38 @@ func (f *Fake) runOp(s *stream, o *op) (err error) {
 		o.event.done, o.event.time = true, f.clock
 		return nil
 	}
-	return o.run()
+	if o.snap != nil && !bytes.Equal(o.snap, o.src) {
+		return fmt.Errorf("%s: %w: %s on stream %d reads pinned host memory %#x (%d bytes) that the host rewrote after queueing it; wait for the copy (its stream, or an event recorded after it) before rewriting its source",
+			o.call, ErrHostWrite, o.what, s.id, addr(o.src), len(o.src))
+	}
+	if err := o.run(); err != nil {
+		return err
+	}
+	if o.dst != nil {
+		f.deviceWrote(o.dst)
+	}
+	return nil
+}
+
+// addr is the address of b's first byte.
+func addr(b []byte) uintptr { return uintptr(unsafe.Pointer(&b[0])) }
+
+// deviceWrote brings the snapshots of queued copies up to date with what a
+// device-to-host copy just wrote into dst: a later copy in stream order
+// reads the device's bytes there, which is no host write.
+func (f *Fake) deviceWrote(dst []byte) {
+	lo, hi := addr(dst), addr(dst)+uintptr(len(dst))
+	for _, s := range f.streams {
+		for _, q := range s.queue {
+			if q.snap == nil {
+				continue
+			}
+			qlo, qhi := addr(q.src), addr(q.src)+uintptr(len(q.src))
+			if a, b := max(lo, qlo), min(hi, qhi); a < b {
+				copy(q.snap[a-qlo:b-qlo], dst[a-lo:b-lo])
+			}
+		}
+	}
 }
 
 // drain runs s's queue, or the part of it up to and including stop.
@@ -141,8 +177,22 @@ func (f *Fake) enqueue(s *stream, o *op) error {
 			}
 		}
 	}
-	s.queue = append(s.queue, o)
+	s.queue = append(s.queue, o.queued(f))
 	return nil
+}
+
+// queued is o as queued now: a copy from pinned host memory keeps a
+// snapshot of its source, so that runOp can tell a host write that came
+// before the copy ran (on a GPU the copy would read the new bytes, or a
+// mix). Pageable sources are staged by the real driver before the call
+// returns, so rewriting them is safe and not checked.
+func (o *op) queued(f *Fake) *op {
+	if len(o.src) == 0 || !f.mem.pinned(o.src) {
+		return o
+	}
+	q := *o
+	q.snap = bytes.Clone(o.src)
+	return &q
 }
 
 // stream looks up a live stream handle.
