@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math/rand"
 	"os"
+	"syscall"
 	"testing"
+	"time"
 
 	"genxai/engine"
 
@@ -25,6 +27,23 @@ var benchExecutor = flag.String("executor", "tape", "executor of the step benchm
 // longest step names with their share of the time:
 // go test -bench DCGANStep ./models -args -executor=plan -plan-profile=25.
 var benchProfile = flag.Int("plan-profile", 0, "with -executor=plan: log the N program steps the step takes longest in")
+
+// processCPU returns the CPU time (user and system) the process has used.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU reports the process's CPU time per step since start as
+// cpu-ms/op: on a machine shared with other work, a step's CPU time moves
+// far less than its wall time (which counts the time it waited for a core),
+// so comparisons of two builds on a busy machine read it first.
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64(processCPU()-start)/1e6/float64(b.N), "cpu-ms/op")
+}
 
 // startProfile starts the plan profile when -plan-profile asks for it.
 func startProfile() {
@@ -85,6 +104,7 @@ func BenchmarkVAEStep(b *testing.B) {
 	b.Logf("executor: %s", step.Trainer.Name())
 	b.ReportAllocs()
 	b.ResetTimer()
+	defer reportCPU(b, processCPU())
 	for i := 0; i < b.N; i++ {
 		if _, _, err := step.Run(train.StepInput{Seed: 1, Step: int64(i)}, 1e-3, 0); err != nil {
 			b.Fatal(err)

@@ -155,6 +155,7 @@ func benchSteps(b *testing.B, task train.Task, batch int) {
 	}
 	step(0)
 	b.ResetTimer()
+	defer reportCPU(b, processCPU())
 	for i := 0; i < b.N; i++ {
 		step(i + 1)
 	}

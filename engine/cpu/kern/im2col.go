@@ -142,16 +142,21 @@ func (g geom) im2colRows(r patchRow) {
 		if a < b {
 			copy(dst[a-lo:b-lo], r.plane[a:b])
 		}
-	} else {
-		g.runs(r, dst, func(run, in []float32) {
-			if s == 1 {
-				copy(run, in)
-				return
+	} else if s == 1 {
+		g.runs(r, dst, func(run, in []float32) { copy(run, in) })
+	} else if r.xlo < r.xhi {
+		// A strided convolution: gather every s-th input value of each
+		// output row (a loop of its own: the rows are short, 7 values for
+		// the DCGAN discriminator's second layer, so a call per row costs
+		// as much as the copy).
+		iy, shift := g.origin(r)
+		for off := 0; off < len(dst); off += g.ow {
+			run, in := dst[off+r.xlo:off+r.xhi], r.plane[iy*g.W+r.xlo*s+shift:]
+			for i, ix := 0, 0; i < len(run); i, ix = i+1, ix+s {
+				run[i] = in[ix]
 			}
-			for i := range run {
-				run[i] = in[i*s]
-			}
-		})
+			iy += s
+		}
 	}
 	// The columns that read padding (copied over in a same convolution).
 	zeroColumns(dst, g.ow, r.xlo, r.xhi)
@@ -194,15 +199,22 @@ func (g geom) col2imRows(r patchRow) {
 		}
 		return
 	}
-	g.runs(r, src, func(run, out []float32) {
-		if s == 1 {
-			addTo(out, run)
-			return
+	if s == 1 {
+		g.runs(r, src, func(run, out []float32) { addTo(out, run) })
+		return
+	}
+	if r.xlo == r.xhi {
+		return
+	}
+	// Strided: short rows, a loop of their own (see im2colRows).
+	iy, shift := g.origin(r)
+	for off := 0; off < len(src); off += g.ow {
+		run, out := src[off+r.xlo:off+r.xhi], r.plane[iy*g.W+r.xlo*s+shift:]
+		for i, ix := 0, 0; i < len(run); i, ix = i+1, ix+s {
+			out[ix] += run[i]
 		}
-		for i, v := range run {
-			out[i*s] += v
-		}
-	})
+		iy += s
+	}
 }
 
 // zeroColumns zeroes the columns outside [lo, hi) of the rows of width w
