@@ -43,6 +43,7 @@ type Backend struct {
 	random          randomJob
 	layer           layerJob
 	conv            convJob
+	tile            gemmTileJob
 	convPatches     []float32 // a convolution group's patches (see conv.go)
 	convOut         []float32 // a group's outputs by channel
 	gather          gatherJob

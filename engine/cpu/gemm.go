@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	gblas "gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
 
 	"genxai/engine"
 )
@@ -45,7 +46,64 @@ func (b *Backend) gemm(s engine.GemmShape, a, bm, c []float32) {
 		return
 	}
 	lda, ldb, ldc := leading(s)
+	if _, pureGo := b.blas.(gonum.Implementation); pureGo && tiles(s.M)*tiles(s.N) >= 4 {
+		b.gemmTiles(s, a, lda, bm, ldb, c, ldc)
+		return
+	}
 	b.blas.Sgemm(trans(s.TransA), trans(s.TransB), s.M, s.N, s.K, s.Alpha, a, lda, bm, ldb, s.Beta, c, ldc)
+}
+
+// gonumBlock is the tile of gonum's parallel GEMM, which starts a
+// goroutine per 64×64 tile of C (allocating) once C has four of them.
+const gonumBlock = 64
+
+// tiles is the number of gonumBlock tiles along an extent.
+func tiles(n int) int { return (n + gonumBlock - 1) / gonumBlock }
+
+// gemmTiles runs a product gonum would run in parallel as gonum does it —
+// per 64×64 tile of C, the products of 64-deep slices of A and B added in
+// order (each one a serial gonum call, the first with the caller's beta,
+// the others with 1) — but on the backend's workers, so that it allocates
+// nothing and the bits are gonum's.
+func (b *Backend) gemmTiles(s engine.GemmShape, a []float32, lda int, bm []float32, ldb int, c []float32, ldc int) {
+	b.tile = gemmTileJob{s: s, a: a, b: bm, c: c, lda: lda, ldb: ldb, ldc: ldc, blas: b.blas, cols: tiles(s.N)}
+	b.run(tiles(s.M)*tiles(s.N), gonumBlock*gonumBlock*s.K, &b.tile)
+}
+
+// gemmTileJob is one tiled product; its items are the tiles of C.
+type gemmTileJob struct {
+	s             engine.GemmShape
+	a, b, c       []float32
+	lda, ldb, ldc int
+	blas          interface {
+		Sgemm(tA, tB gblas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
+	}
+	cols int
+}
+
+func (j *gemmTileJob) do(_, lo, hi int) {
+	s := j.s
+	for t := lo; t < hi; t++ {
+		i, jj := t/j.cols*gonumBlock, t%j.cols*gonumBlock
+		m, n := min(gonumBlock, s.M-i), min(gonumBlock, s.N-jj)
+		beta := s.Beta
+		for k := 0; k < s.K; k += gonumBlock {
+			kk := min(gonumBlock, s.K-k)
+			var ao, bo int
+			if s.TransA {
+				ao = k*j.lda + i
+			} else {
+				ao = i*j.lda + k
+			}
+			if s.TransB {
+				bo = jj*j.ldb + k
+			} else {
+				bo = k*j.ldb + jj
+			}
+			j.blas.Sgemm(trans(s.TransA), trans(s.TransB), m, n, kk, s.Alpha, j.a[ao:], j.lda, j.b[bo:], j.ldb, beta, j.c[i*j.ldc+jj:], j.ldc)
+			beta = 1
+		}
+	}
 }
 
 func zeroBeta(beta, c float32) float32 {

@@ -109,17 +109,9 @@ func (j *normJob) batchStats(lo, hi int) {
 	count := float32(n * s)
 	for ch := lo; ch < hi; ch++ {
 		var sum, sq engine.ChunkSum
-		channel(n, c, s, ch, func(off int) {
-			for _, v := range xd[off : off+s] {
-				sum.Add(v)
-			}
-		})
+		channel(n, c, s, ch, func(off int) { sum.AddSlice(xd[off : off+s]) })
 		mu := sum.Sum() / count
-		channel(n, c, s, ch, func(off int) {
-			for _, v := range xd[off : off+s] {
-				sq.Add((v - mu) * (v - mu))
-			}
-		})
+		channel(n, c, s, ch, func(off int) { sq.AddSquares(xd[off:off+s], mu) })
 		j.mean[ch], j.variance[ch] = mu, sq.Sum()/count
 	}
 }

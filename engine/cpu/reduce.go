@@ -62,9 +62,7 @@ func (j *reduceJob) do(w, lo, hi int) {
 func sumAlong(src []float32, axis, inner, i0 int, dst, total, part []float32) {
 	if inner == 1 { // a contiguous axis: the same order without the row loops
 		var c engine.ChunkSum
-		for _, v := range src[:axis] {
-			c.Add(v)
-		}
+		c.AddSlice(src[:axis])
 		dst[0] = c.Sum()
 		return
 	}
