@@ -78,7 +78,7 @@ func (l *lowerer) lowered(n *G.Node, op Lowerable) error {
 		writes = append(writes, l.newStorage(s))
 	}
 	ins, scratch := make([]Buffer, len(in)), make([]Buffer, len(writes)-1)
-	l.emit(fmt.Sprint(n.Op()), in, writes, func(p *Plan) error {
+	l.emit(fmt.Sprintf("%v → %v", n.Op(), n.Shape()), in, writes, func(p *Plan) error {
 		for i, id := range in {
 			ins[i] = p.buf(id)
 		}
