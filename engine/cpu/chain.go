@@ -2,6 +2,7 @@ package cpu
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/chewxy/math32"
 
@@ -31,8 +32,11 @@ func (b *Backend) Elementwise(c *engine.Chain, rows, cols int, in, out []engine.
 	for i, x := range in {
 		j.ins = append(j.ins, chainData("input", i, x, c.Inputs[i].Len(rows, cols)))
 	}
+	j.direct = j.direct[:0]
 	for i, x := range out {
-		j.outs = append(j.outs, chainData("output", i, x, n))
+		d := chainData("output", i, x, n)
+		j.outs = append(j.outs, d)
+		j.direct = append(j.direct, directOutput(c, i, d, j.ins))
 	}
 	for len(j.regs) < b.workers {
 		j.regs = append(j.regs, nil)
@@ -59,12 +63,31 @@ func chainData(what string, i int, x engine.Buffer, want int) []float32 {
 	return d
 }
 
+// directOutput says whether the instructions may write output i of c, d,
+// themselves instead of a register copied to d after the block: its
+// register is an instruction's (not an input's), no earlier output is the
+// same register, and d is the buffer of no input (which a later instruction
+// could read after the output's element was written).
+func directOutput(c *engine.Chain, i int, d []float32, ins [][]float32) bool {
+	r := c.Outputs[i]
+	if r < len(c.Inputs) || slices.Contains(c.Outputs[:i], r) || len(d) == 0 {
+		return false
+	}
+	for _, x := range ins {
+		if len(x) > 0 && &x[0] == &d[0] {
+			return false
+		}
+	}
+	return true
+}
+
 // chainJob is one Elementwise call, its blocks shared out by run. Its
 // slices are kept from call to call, so a call allocates nothing.
 type chainJob struct {
 	c         *engine.Chain
 	cols, n   int
 	ins, outs [][]float32
+	direct    []bool        // per output: written by its instruction in place (directOutput)
 	regs      [][][]float32 // per worker
 	scratch   [][]float32   // per worker: the backend's
 }
@@ -72,15 +95,21 @@ type chainJob struct {
 func (j *chainJob) do(w, lo, hi int) {
 	for blk := lo; blk < hi; blk++ {
 		start := blk * chainBlock
-		runChain(j.c, j.cols, j.ins, j.outs, j.regs[w], j.scratch[w], start, min(start+chainBlock, j.n))
+		runChain(j.c, j.cols, j.ins, j.outs, j.direct, j.regs[w], j.scratch[w], start, min(start+chainBlock, j.n))
 	}
 }
 
-// runChain evaluates elements [start, end) of the chain.
-func runChain(c *engine.Chain, cols int, ins, outs, regs [][]float32, scratch []float32, start, end int) {
+// runChain evaluates elements [start, end) of the chain; the registers of
+// the direct outputs are those outputs' elements.
+func runChain(c *engine.Chain, cols int, ins, outs [][]float32, direct []bool, regs [][]float32, scratch []float32, start, end int) {
 	m := end - start
 	for r := range regs {
 		regs[r] = scratch[r*chainBlock : r*chainBlock+m]
+	}
+	for i, r := range c.Outputs {
+		if direct[i] {
+			regs[r] = outs[i][start:end]
+		}
 	}
 	for i, kind := range c.Inputs {
 		src := ins[i]
@@ -112,7 +141,9 @@ func runChain(c *engine.Chain, cols int, ins, outs, regs [][]float32, scratch []
 		apply(in, regs[base+k], regs)
 	}
 	for i, r := range c.Outputs {
-		copy(outs[i][start:end], regs[r])
+		if !direct[i] {
+			copy(outs[i][start:end], regs[r])
+		}
 	}
 }
 
