@@ -32,6 +32,7 @@ func (b *Backend) Elementwise(c *engine.Chain, rows, cols int, in, out []engine.
 	for i, x := range in {
 		j.ins = append(j.ins, chainData("input", i, x, c.Inputs[i].Len(rows, cols)))
 	}
+	j.scal, j.sval = chainScalars(c, j.ins, j.scal, j.sval)
 	j.direct = j.direct[:0]
 	for i, x := range out {
 		d := chainData("output", i, x, n)
@@ -81,13 +82,54 @@ func directOutput(c *engine.Chain, i int, d []float32, ins [][]float32) bool {
 	return true
 }
 
+// chainScalars finds the registers of c that hold one value for every
+// element (One inputs, constants) and are read only as an operand of an
+// addition, subtraction, multiplication or division whose other operand is
+// not such a register: those are kept as a scalar (scal[r], value sval[r])
+// instead of being filled block by block. It reuses scal's and sval's memory.
+func chainScalars(c *engine.Chain, ins [][]float32, scal []bool, sval []float32) ([]bool, []float32) {
+	n := c.Registers()
+	if cap(scal) < n {
+		scal, sval = make([]bool, n), make([]float32, n)
+	}
+	scal, sval = scal[:n], sval[:n]
+	clear(scal)
+	for i, b := range c.Inputs {
+		if b == engine.One {
+			scal[i], sval[i] = true, ins[i][0]
+		}
+	}
+	base := len(c.Inputs)
+	for k, in := range c.Code {
+		if in.Op == engine.OpConst {
+			scal[base+k], sval[base+k] = true, in.Imm
+		}
+	}
+	for _, in := range c.Code { // a reader that needs the register filled
+		switch arith := in.Op >= engine.OpAdd && in.Op <= engine.OpDiv; {
+		case arith && (in.A == in.B || scal[in.A] && scal[in.B]):
+			scal[in.A], scal[in.B] = false, false
+		case !arith:
+			for _, r := range []int{in.A, in.B, in.C}[:in.Op.Arity()] {
+				scal[r] = false
+			}
+		}
+	}
+	for _, r := range c.Outputs {
+		scal[r] = false
+	}
+	return scal, sval
+}
+
 // chainJob is one Elementwise call, its blocks shared out by run. Its
 // slices are kept from call to call, so a call allocates nothing.
 type chainJob struct {
 	c         *engine.Chain
 	cols, n   int
 	ins, outs [][]float32
-	direct    []bool        // per output: written by its instruction in place (directOutput)
+	direct    []bool // per output: written by its instruction in place (directOutput)
+	scal      []bool // per register: kept as the scalar sval (chainScalars)
+	sval      []float32
 	regs      [][][]float32 // per worker
 	scratch   [][]float32   // per worker: the backend's
 }
@@ -95,13 +137,14 @@ type chainJob struct {
 func (j *chainJob) do(w, lo, hi int) {
 	for blk := lo; blk < hi; blk++ {
 		start := blk * chainBlock
-		runChain(j.c, j.cols, j.ins, j.outs, j.direct, j.regs[w], j.scratch[w], start, min(start+chainBlock, j.n))
+		runChain(j, j.regs[w], j.scratch[w], start, min(start+chainBlock, j.n))
 	}
 }
 
 // runChain evaluates elements [start, end) of the chain; the registers of
 // the direct outputs are those outputs' elements.
-func runChain(c *engine.Chain, cols int, ins, outs [][]float32, direct []bool, regs [][]float32, scratch []float32, start, end int) {
+func runChain(j *chainJob, regs [][]float32, scratch []float32, start, end int) {
+	c, cols, ins, outs, direct := j.c, j.cols, j.ins, j.outs, j.direct
 	m := end - start
 	for r := range regs {
 		regs[r] = scratch[r*chainBlock : r*chainBlock+m]
@@ -117,28 +160,26 @@ func runChain(c *engine.Chain, cols int, ins, outs [][]float32, direct []bool, r
 		case engine.Full:
 			regs[i] = src[start:end]
 		case engine.One:
-			fill(regs[i], src[0])
-		case engine.Row:
-			col := start % cols
-			for j := range regs[i] {
-				regs[i][j] = src[col]
-				if col++; col == cols {
-					col = 0
-				}
+			if !j.scal[i] {
+				fill(regs[i], src[0])
 			}
-		case engine.Column:
-			row, col := start/cols, start%cols
-			for j := range regs[i] {
-				regs[i][j] = src[row]
-				if col++; col == cols {
-					row, col = row+1, 0
-				}
+		case engine.Row: // the row from column start%cols on, then whole rows
+			for j, col := 0, start%cols; j < m; col = 0 {
+				j += copy(regs[i][j:], src[col:])
+			}
+		case engine.Column: // each row's value over that row's columns in the block
+			for j, row, col := 0, start/cols, start%cols; j < m; row, col = row+1, 0 {
+				k := min(m, j+cols-col)
+				fill(regs[i][j:k], src[row])
+				j = k
 			}
 		}
 	}
 	base := len(c.Inputs)
 	for k, in := range c.Code {
-		apply(in, regs[base+k], regs)
+		if !j.scal[base+k] {
+			apply(in, regs[base+k], regs, j.scal, j.sval)
+		}
 	}
 	for i, r := range c.Outputs {
 		if !direct[i] {
@@ -153,8 +194,13 @@ func fill(d []float32, v float32) {
 	}
 }
 
-// apply runs one instruction over a block.
-func apply(in engine.Instr, d []float32, regs [][]float32) {
+// apply runs one instruction over a block; an operand r with scal[r] is
+// the scalar sval[r] (only arithmetic reads one, see chainScalars).
+func apply(in engine.Instr, d []float32, regs [][]float32, scal []bool, sval []float32) {
+	if in.Op >= engine.OpAdd && in.Op <= engine.OpDiv {
+		arith(in, d, regs, scal, sval)
+		return
+	}
 	var a, b, c []float32
 	switch in.Op.Arity() {
 	case 3:
@@ -197,22 +243,6 @@ func apply(in engine.Instr, d []float32, regs [][]float32) {
 		for j, x := range a {
 			d[j] = math32.Abs(x)
 		}
-	case engine.OpAdd:
-		for j, x := range a {
-			d[j] = x + b[j]
-		}
-	case engine.OpSub:
-		for j, x := range a {
-			d[j] = x - b[j]
-		}
-	case engine.OpMul:
-		for j, x := range a {
-			d[j] = x * b[j]
-		}
-	case engine.OpDiv:
-		for j, x := range a {
-			d[j] = x / b[j]
-		}
 	case engine.OpMax:
 		for j, x := range a {
 			if x > b[j] {
@@ -243,6 +273,48 @@ func apply(in engine.Instr, d []float32, regs [][]float32) {
 			} else {
 				d[j] = c[j]
 			}
+		}
+	}
+}
+
+// arith runs an addition, subtraction, multiplication or division over a
+// block, either operand possibly a scalar (the vec.go loops).
+func arith(in engine.Instr, d []float32, regs [][]float32, scal []bool, sval []float32) {
+	switch a, b := regs[in.A], regs[in.B]; {
+	case scal[in.B]:
+		s := sval[in.B]
+		switch in.Op {
+		case engine.OpAdd:
+			addVS(d, a[:len(d)], s)
+		case engine.OpSub:
+			subVS(d, a[:len(d)], s)
+		case engine.OpMul:
+			mulVS(d, a[:len(d)], s)
+		default:
+			divVS(d, a[:len(d)], s)
+		}
+	case scal[in.A]:
+		s := sval[in.A]
+		switch in.Op {
+		case engine.OpAdd: // IEEE 754 addition and multiplication commute exactly
+			addVS(d, b[:len(d)], s)
+		case engine.OpSub:
+			subSV(d, b[:len(d)], s)
+		case engine.OpMul:
+			mulVS(d, b[:len(d)], s)
+		default:
+			divSV(d, b[:len(d)], s)
+		}
+	default:
+		switch in.Op {
+		case engine.OpAdd:
+			addVV(d, a[:len(d)], b[:len(d)])
+		case engine.OpSub:
+			subVV(d, a[:len(d)], b[:len(d)])
+		case engine.OpMul:
+			mulVV(d, a[:len(d)], b[:len(d)])
+		default:
+			divVV(d, a[:len(d)], b[:len(d)])
 		}
 	}
 }
