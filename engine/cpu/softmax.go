@@ -38,9 +38,7 @@ func (b *Backend) Softmax(x engine.Buffer, rows, cols int, y engine.Buffer) {
 			yr[j] = math32.Exp(v - m)
 			s += yr[j]
 		}
-		for j := range yr {
-			yr[j] /= s
-		}
+		divVS(yr, yr, s)
 	})
 }
 
