@@ -84,9 +84,10 @@ func directOutput(c *engine.Chain, i int, d []float32, ins [][]float32) bool {
 
 // chainScalars finds the registers of c that hold one value for every
 // element (One inputs, constants) and are read only as an operand of an
-// addition, subtraction, multiplication or division whose other operand is
-// not such a register: those are kept as a scalar (scal[r], value sval[r])
-// instead of being filled block by block. It reuses scal's and sval's memory.
+// addition, subtraction, multiplication, division, maximum or minimum whose
+// other operand is not such a register: those are kept as a scalar (scal[r],
+// value sval[r]) instead of being filled block by block. It reuses scal's and
+// sval's memory.
 func chainScalars(c *engine.Chain, ins [][]float32, scal []bool, sval []float32) ([]bool, []float32) {
 	n := c.Registers()
 	if cap(scal) < n {
@@ -106,7 +107,7 @@ func chainScalars(c *engine.Chain, ins [][]float32, scal []bool, sval []float32)
 		}
 	}
 	for _, in := range c.Code { // a reader that needs the register filled
-		switch arith := in.Op >= engine.OpAdd && in.Op <= engine.OpDiv; {
+		switch arith := isArith(in.Op); {
 		case arith && (in.A == in.B || scal[in.A] && scal[in.B]):
 			scal[in.A], scal[in.B] = false, false
 		case !arith:
@@ -197,7 +198,7 @@ func fill(d []float32, v float32) {
 // apply runs one instruction over a block; an operand r with scal[r] is
 // the scalar sval[r] (only arithmetic reads one, see chainScalars).
 func apply(in engine.Instr, d []float32, regs [][]float32, scal []bool, sval []float32) {
-	if in.Op >= engine.OpAdd && in.Op <= engine.OpDiv {
+	if isArith(in.Op) {
 		arith(in, d, regs, scal, sval)
 		return
 	}
@@ -243,22 +244,6 @@ func apply(in engine.Instr, d []float32, regs [][]float32, scal []bool, sval []f
 		for j, x := range a {
 			d[j] = math32.Abs(x)
 		}
-	case engine.OpMax:
-		for j, x := range a {
-			if x > b[j] {
-				d[j] = x
-			} else {
-				d[j] = b[j]
-			}
-		}
-	case engine.OpMin:
-		for j, x := range a {
-			if x < b[j] {
-				d[j] = x
-			} else {
-				d[j] = b[j]
-			}
-		}
 	case engine.OpLess:
 		for j, x := range a {
 			d[j] = 0
@@ -277,44 +262,28 @@ func apply(in engine.Instr, d []float32, regs [][]float32, scal []bool, sval []f
 	}
 }
 
-// arith runs an addition, subtraction, multiplication or division over a
-// block, either operand possibly a scalar (the vec.go loops).
+// The vec.go loops of OpAdd … OpMin, by op − OpAdd. Addition and
+// multiplication commute exactly, so their scalar-first forms are VS.
+var (
+	arithVV = [...]func(d, a, b []float32){addVV, subVV, mulVV, divVV, maxVV, minVV}
+	arithVS = [...]func(d, a []float32, s float32){addVS, subVS, mulVS, divVS, maxVS, minVS}
+	arithSV = [...]func(d, a []float32, s float32){addVS, subSV, mulVS, divSV, maxSV, minSV}
+)
+
+// isArith says whether op is one of the binary operations of the vec.go
+// loops, whose operands may be scalars.
+func isArith(op engine.Op) bool { return op >= engine.OpAdd && op <= engine.OpMin }
+
+// arith runs a binary operation of the vec.go loops over a block, either
+// operand possibly a scalar.
 func arith(in engine.Instr, d []float32, regs [][]float32, scal []bool, sval []float32) {
+	k := in.Op - engine.OpAdd
 	switch a, b := regs[in.A], regs[in.B]; {
 	case scal[in.B]:
-		s := sval[in.B]
-		switch in.Op {
-		case engine.OpAdd:
-			addVS(d, a[:len(d)], s)
-		case engine.OpSub:
-			subVS(d, a[:len(d)], s)
-		case engine.OpMul:
-			mulVS(d, a[:len(d)], s)
-		default:
-			divVS(d, a[:len(d)], s)
-		}
+		arithVS[k](d, a[:len(d)], sval[in.B])
 	case scal[in.A]:
-		s := sval[in.A]
-		switch in.Op {
-		case engine.OpAdd: // IEEE 754 addition and multiplication commute exactly
-			addVS(d, b[:len(d)], s)
-		case engine.OpSub:
-			subSV(d, b[:len(d)], s)
-		case engine.OpMul:
-			mulVS(d, b[:len(d)], s)
-		default:
-			divSV(d, b[:len(d)], s)
-		}
+		arithSV[k](d, b[:len(d)], sval[in.A])
 	default:
-		switch in.Op {
-		case engine.OpAdd:
-			addVV(d, a[:len(d)], b[:len(d)])
-		case engine.OpSub:
-			subVV(d, a[:len(d)], b[:len(d)])
-		case engine.OpMul:
-			mulVV(d, a[:len(d)], b[:len(d)])
-		default:
-			divVV(d, a[:len(d)], b[:len(d)])
-		}
+		arithVV[k](d, a[:len(d)], b[:len(d)])
 	}
 }

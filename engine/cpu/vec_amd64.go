@@ -31,3 +31,21 @@ func subSV(d, a []float32, s float32)
 
 //go:noescape
 func divSV(d, a []float32, s float32)
+
+//go:noescape
+func maxVV(d, a, b []float32)
+
+//go:noescape
+func minVV(d, a, b []float32)
+
+//go:noescape
+func maxVS(d, a []float32, s float32)
+
+//go:noescape
+func minVS(d, a []float32, s float32)
+
+//go:noescape
+func maxSV(d, a []float32, s float32)
+
+//go:noescape
+func minSV(d, a []float32, s float32)

@@ -126,3 +126,12 @@ VS(·mulVS, MULPS, MULSS)
 VS(·divVS, DIVPS, DIVSS)
 SV(·subSV, SUBPS, SUBSS)
 SV(·divSV, DIVPS, DIVSS)
+
+// MAXPS and MINPS with a in the destination give a > b ? a : b and
+// a < b ? a : b, b for a NaN or two zeros: the OpMax and OpMin loops of Go.
+VV(·maxVV, MAXPS, MAXSS)
+VV(·minVV, MINPS, MINSS)
+VS(·maxVS, MAXPS, MAXSS)
+VS(·minVS, MINPS, MINSS)
+SV(·maxSV, MAXPS, MAXSS)
+SV(·minSV, MINPS, MINSS)

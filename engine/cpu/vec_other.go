@@ -7,4 +7,6 @@ var (
 	addVV, subVV, mulVV, divVV = addVVGo, subVVGo, mulVVGo, divVVGo
 	addVS, subVS, mulVS, divVS = addVSGo, subVSGo, mulVSGo, divVSGo
 	subSV, divSV               = subSVGo, divSVGo
+	maxVV, minVV, maxVS, minVS = maxVVGo, minVVGo, maxVSGo, minVSGo
+	maxSV, minSV               = maxSVGo, minSVGo
 )

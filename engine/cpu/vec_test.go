@@ -27,12 +27,14 @@ func TestVecMatchesGo(t *testing.T) {
 	vv := []struct {
 		name     string
 		got, ref func(d, a, b []float32)
-	}{{"addVV", addVV, addVVGo}, {"subVV", subVV, subVVGo}, {"mulVV", mulVV, mulVVGo}, {"divVV", divVV, divVVGo}}
+	}{{"addVV", addVV, addVVGo}, {"subVV", subVV, subVVGo}, {"mulVV", mulVV, mulVVGo}, {"divVV", divVV, divVVGo},
+		{"maxVV", maxVV, maxVVGo}, {"minVV", minVV, minVVGo}}
 	vs := []struct {
 		name     string
 		got, ref func(d, a []float32, s float32)
 	}{{"addVS", addVS, addVSGo}, {"subVS", subVS, subVSGo}, {"mulVS", mulVS, mulVSGo}, {"divVS", divVS, divVSGo},
-		{"subSV", subSV, subSVGo}, {"divSV", divSV, divSVGo}}
+		{"subSV", subSV, subSVGo}, {"divSV", divSV, divSVGo}, {"maxVS", maxVS, maxVSGo}, {"minVS", minVS, minVSGo},
+		{"maxSV", maxSV, maxSVGo}, {"minSV", minSV, minSVGo}}
 	same := func(name string, n int, got, want []float32) {
 		for i := range want {
 			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
