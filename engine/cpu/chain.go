@@ -233,9 +233,7 @@ func apply(in engine.Instr, d []float32, regs [][]float32, scal []bool, sval []f
 			d[j] = math32.Sqrt(x)
 		}
 	case engine.OpRecip:
-		for j, x := range a {
-			d[j] = 1 / x
-		}
+		divSV(d, a, 1)
 	case engine.OpTanh:
 		for j, x := range a {
 			d[j] = math32.Tanh(x)
