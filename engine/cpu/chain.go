@@ -260,14 +260,6 @@ func apply(in engine.Instr, d []float32, regs [][]float32, scal []bool, sval []f
 	}
 }
 
-// The vec.go loops of OpAdd … OpMin, by op − OpAdd. Addition and
-// multiplication commute exactly, so their scalar-first forms are VS.
-var (
-	arithVV = [...]func(d, a, b []float32){addVV, subVV, mulVV, divVV, maxVV, minVV}
-	arithVS = [...]func(d, a []float32, s float32){addVS, subVS, mulVS, divVS, maxVS, minVS}
-	arithSV = [...]func(d, a []float32, s float32){addVS, subSV, mulVS, divSV, maxSV, minSV}
-)
-
 // isArith says whether op is one of the binary operations of the vec.go
 // loops, whose operands may be scalars.
 func isArith(op engine.Op) bool { return op >= engine.OpAdd && op <= engine.OpMin }

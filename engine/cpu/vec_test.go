@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand"
 	"testing"
+
+	"genxai/engine"
 )
 
 // TestVecMatchesGo holds the arithmetic loops (SSE on amd64) to the Go loops
@@ -24,17 +26,6 @@ func TestVecMatchesGo(t *testing.T) {
 		}
 		return v
 	}
-	vv := []struct {
-		name     string
-		got, ref func(d, a, b []float32)
-	}{{"addVV", addVV, addVVGo}, {"subVV", subVV, subVVGo}, {"mulVV", mulVV, mulVVGo}, {"divVV", divVV, divVVGo},
-		{"maxVV", maxVV, maxVVGo}, {"minVV", minVV, minVVGo}}
-	vs := []struct {
-		name     string
-		got, ref func(d, a []float32, s float32)
-	}{{"addVS", addVS, addVSGo}, {"subVS", subVS, subVSGo}, {"mulVS", mulVS, mulVSGo}, {"divVS", divVS, divVSGo},
-		{"subSV", subSV, subSVGo}, {"divSV", divSV, divSVGo}, {"maxVS", maxVS, maxVSGo}, {"minVS", minVS, minVSGo},
-		{"maxSV", maxSV, maxSVGo}, {"minSV", minSV, minSVGo}}
 	same := func(name string, n int, got, want []float32) {
 		for i := range want {
 			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
@@ -48,18 +39,20 @@ func TestVecMatchesGo(t *testing.T) {
 	for n := 0; n <= 40; n++ {
 		a, b := draw(n+1), draw(n+1)
 		got, want := make([]float32, n+1), make([]float32, n+1)
-		for _, f := range vv {
+		for k := range binOps {
 			got[n], want[n] = -7, -7
-			f.got(got[:n], a, b)
-			f.ref(want[:n], a, b)
-			same(f.name, n, got, want)
-		}
-		for _, f := range vs {
+			arithVV[k](got[:n], a, b)
+			vvGo(k)(want[:n], a, b)
+			same("VV "+(engine.OpAdd+engine.Op(k)).String(), n, got, want)
 			s := draw(1)[0]
 			got[n], want[n] = -7, -7
-			f.got(got[:n], a, s)
-			f.ref(want[:n], a, s)
-			same(f.name, n, got, want)
+			arithVS[k](got[:n], a, s)
+			vsGo(k)(want[:n], a, s)
+			same("VS "+(engine.OpAdd+engine.Op(k)).String(), n, got, want)
+			got[n], want[n] = -7, -7
+			arithSV[k](got[:n], a, s)
+			svGo(k)(want[:n], a, s)
+			same("SV "+(engine.OpAdd+engine.Op(k)).String(), n, got, want)
 		}
 	}
 }
