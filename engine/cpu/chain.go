@@ -221,9 +221,7 @@ func apply(in engine.Instr, d []float32, regs [][]float32, scal []bool, sval []f
 			d[j] = -x
 		}
 	case engine.OpExp:
-		for j, x := range a {
-			d[j] = math32.Exp(x)
-		}
+		expBlock(d, a)
 	case engine.OpLog:
 		for j, x := range a {
 			d[j] = math32.Log(x)
@@ -235,9 +233,7 @@ func apply(in engine.Instr, d []float32, regs [][]float32, scal []bool, sval []f
 	case engine.OpRecip:
 		divSV(d, a, 1)
 	case engine.OpTanh:
-		for j, x := range a {
-			d[j] = math32.Tanh(x)
-		}
+		tanhBlock(d, a)
 	case engine.OpAbs:
 		for j, x := range a {
 			d[j] = math32.Abs(x)

@@ -27,12 +27,6 @@ func rowMax(x []float32) float32 {
 	return m
 }
 
-// expZeroBelow is a bound below which math32.Exp returns +0: e⁻²⁰⁰ is far
-// under the smallest float32 (2⁻¹⁴⁹ ≈ e⁻¹⁰³), and math32's amd64 assembly
-// returns 0 for any result under 2⁻¹²⁶. Softmax skips the call there, which
-// is half of every row of causal attention (the masked scores, about −10⁹).
-const expZeroBelow = -200
-
 // Softmax writes y_j = exp(x_j − max x) / Σ_k exp(x_k − max x) per row.
 func (b *Backend) Softmax(x engine.Buffer, rows, cols int, y engine.Buffer) {
 	xd, yd := data("Softmax x", x, rows*cols), data("Softmax y", y, rows*cols)
@@ -40,12 +34,10 @@ func (b *Backend) Softmax(x engine.Buffer, rows, cols int, y engine.Buffer) {
 		xr, yr := xd[r*cols:(r+1)*cols], yd[r*cols:(r+1)*cols]
 		m := rowMax(xr)
 		var s float32
-		for j, v := range xr {
-			yr[j] = 0
-			if d := v - m; d >= expZeroBelow || d != d {
-				yr[j] = math32.Exp(d)
-			}
-			s += yr[j]
+		subVS(yr, xr, m)
+		expBlock(yr, yr)
+		for _, v := range yr {
+			s += v
 		}
 		divVS(yr, yr, s)
 	})
