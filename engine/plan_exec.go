@@ -107,8 +107,9 @@ func newPlan(be Backend, ws *Workspace, g *G.ExprGraph, learn G.Nodes, train *Tr
 			spec.keep = append(spec.keep, r.Mean, r.Var)
 		}
 	}
+	backward := backwardOnly(g)
 	for _, n := range g.AllNodes() {
-		if g.To(n.ID()).Len() == 0 {
+		if g.To(n.ID()).Len() == 0 && !backward[n] {
 			spec.publish = append(spec.publish, n)
 		}
 	}
@@ -118,6 +119,35 @@ func newPlan(be Backend, ws *Workspace, g *G.ExprGraph, learn G.Nodes, train *Tr
 		return nil, err
 	}
 	return &PlanExecutor{plan: plan}, nil
+}
+
+// backwardOnly returns the nodes of g that its gradient nodes built and that
+// are the gradient of no node: those computed from a gradient (a node with
+// DerivOf) that are not gradients themselves. Gorgonia's symbolic
+// differentiation leaves such values as roots of the graph, the gradients of
+// the constants and inputs of the ops it differentiates (Σ x⊙dy for the 0.5
+// of a GELU, for each of its elements), which it registers with no node; no
+// one can read them, so the plan does not publish (and so does not compute)
+// them.
+func backwardOnly(g *G.ExprGraph) map[*G.Node]bool {
+	sorted, err := G.Sort(g)
+	if err != nil {
+		return nil
+	}
+	grad := map[*G.Node]bool{} // computed from a gradient
+	out := map[*G.Node]bool{}
+	for i := len(sorted) - 1; i >= 0; i-- { // inputs first
+		n := sorted[i]
+		from := len(n.DerivOf()) > 0
+		for _, k := range children(n) {
+			from = from || grad[k]
+		}
+		grad[n] = from
+		if from && len(n.DerivOf()) == 0 {
+			out[n] = true
+		}
+	}
+	return out
 }
 
 func dedupe(ns G.Nodes) G.Nodes {

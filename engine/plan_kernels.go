@@ -63,14 +63,14 @@ func (l *lowerer) gemm(n *G.Node) (bool, error) {
 	in := l.in(n)
 	out := l.value(n)
 	if batch == 0 {
-		l.emit("gemm "+s, in, []int{out}, func(p *Plan) error {
+		l.emit(fmt.Sprintf("gemm %s %d×%d×%d", s, g.M, g.N, g.K), in, []int{out}, func(p *Plan) error {
 			p.be.Gemm(g, p.buf(in[0]), p.buf(in[1]), p.buf(out))
 			return nil
 		})
 		return true, nil
 	}
 	sa, sb, sc := g.Sizes()
-	l.emit("batched gemm "+s, in, []int{out}, func(p *Plan) error {
+	l.emit(fmt.Sprintf("batched gemm %s %d×(%d×%d×%d)", s, batch, g.M, g.N, g.K), in, []int{out}, func(p *Plan) error {
 		p.be.GemmBatched(g, batch, p.buf(in[0]), sa, p.buf(in[1]), sb, p.buf(out), sc)
 		return nil
 	})

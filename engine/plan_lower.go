@@ -53,6 +53,7 @@ func lower(be Backend, g *G.ExprGraph, spec lowering) (*Plan, error) {
 		return nil, fmt.Errorf("sorting the graph for the plan: %w", err)
 	}
 	slices.Reverse(sorted) // Sort puts the roots first
+	sorted = needed(sorted, append(append(G.Nodes(nil), publish...), spec.keep...))
 	l := &lowerer{
 		p:    &Plan{be: be, of: map[*G.Node]int{}, host: make([]float32, 1)},
 		kids: map[*G.Node]G.Nodes{}, uses: map[*G.Node]int{}, consumer: map[*G.Node]*G.Node{},
@@ -102,6 +103,32 @@ func lower(be Backend, g *G.ExprGraph, spec lowering) (*Plan, error) {
 	}
 	l.p.profileIfStarted()
 	return l.p, nil
+}
+
+// needed returns the nodes of sorted (inputs before the nodes that read
+// them) whose values the plan computes: the leaves and every node that
+// publish reads, itself included. The others (such as the gradients that
+// Gorgonia's symbolic differentiation builds for constants and inputs, which
+// nothing reads) would cost kernels and memory for values no one sees.
+func needed(sorted, publish G.Nodes) G.Nodes {
+	live := make(map[*G.Node]bool, len(sorted))
+	for _, n := range publish {
+		live[n] = true
+	}
+	for i := len(sorted) - 1; i >= 0; i-- {
+		if n := sorted[i]; live[n] {
+			for _, k := range children(n) {
+				live[k] = true
+			}
+		}
+	}
+	out := sorted[:0:0]
+	for _, n := range sorted {
+		if live[n] || len(children(n)) == 0 {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // bind gives a published node that is computed (not a leaf) a Gorgonia value

@@ -2,6 +2,7 @@ package cpu
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/chewxy/math32"
 
@@ -31,8 +32,12 @@ func (b *Backend) Elementwise(c *engine.Chain, rows, cols int, in, out []engine.
 	for i, x := range in {
 		j.ins = append(j.ins, chainData("input", i, x, c.Inputs[i].Len(rows, cols)))
 	}
+	j.scal, j.sval = chainScalars(c, j.ins, j.scal, j.sval)
+	j.direct = j.direct[:0]
 	for i, x := range out {
-		j.outs = append(j.outs, chainData("output", i, x, n))
+		d := chainData("output", i, x, n)
+		j.outs = append(j.outs, d)
+		j.direct = append(j.direct, directOutput(c, i, d, j.ins))
 	}
 	for len(j.regs) < b.workers {
 		j.regs = append(j.regs, nil)
@@ -59,12 +64,73 @@ func chainData(what string, i int, x engine.Buffer, want int) []float32 {
 	return d
 }
 
+// directOutput says whether the instructions may write output i of c, d,
+// themselves instead of a register copied to d after the block: its
+// register is an instruction's (not an input's), no earlier output is the
+// same register, and d is the buffer of no input (which a later instruction
+// could read after the output's element was written).
+func directOutput(c *engine.Chain, i int, d []float32, ins [][]float32) bool {
+	r := c.Outputs[i]
+	if r < len(c.Inputs) || slices.Contains(c.Outputs[:i], r) || len(d) == 0 {
+		return false
+	}
+	for _, x := range ins {
+		if len(x) > 0 && &x[0] == &d[0] {
+			return false
+		}
+	}
+	return true
+}
+
+// chainScalars finds the registers of c that hold one value for every
+// element (One inputs, constants) and are read only as an operand of an
+// addition, subtraction, multiplication, division, maximum or minimum whose
+// other operand is not such a register: those are kept as a scalar (scal[r],
+// value sval[r]) instead of being filled block by block. It reuses scal's and
+// sval's memory.
+func chainScalars(c *engine.Chain, ins [][]float32, scal []bool, sval []float32) ([]bool, []float32) {
+	n := c.Registers()
+	if cap(scal) < n {
+		scal, sval = make([]bool, n), make([]float32, n)
+	}
+	scal, sval = scal[:n], sval[:n]
+	clear(scal)
+	for i, b := range c.Inputs {
+		if b == engine.One {
+			scal[i], sval[i] = true, ins[i][0]
+		}
+	}
+	base := len(c.Inputs)
+	for k, in := range c.Code {
+		if in.Op == engine.OpConst {
+			scal[base+k], sval[base+k] = true, in.Imm
+		}
+	}
+	for _, in := range c.Code { // a reader that needs the register filled
+		switch arith := isArith(in.Op); {
+		case arith && (in.A == in.B || scal[in.A] && scal[in.B]):
+			scal[in.A], scal[in.B] = false, false
+		case !arith:
+			for _, r := range []int{in.A, in.B, in.C}[:in.Op.Arity()] {
+				scal[r] = false
+			}
+		}
+	}
+	for _, r := range c.Outputs {
+		scal[r] = false
+	}
+	return scal, sval
+}
+
 // chainJob is one Elementwise call, its blocks shared out by run. Its
 // slices are kept from call to call, so a call allocates nothing.
 type chainJob struct {
 	c         *engine.Chain
 	cols, n   int
 	ins, outs [][]float32
+	direct    []bool // per output: written by its instruction in place (directOutput)
+	scal      []bool // per register: kept as the scalar sval (chainScalars)
+	sval      []float32
 	regs      [][][]float32 // per worker
 	scratch   [][]float32   // per worker: the backend's
 }
@@ -72,15 +138,22 @@ type chainJob struct {
 func (j *chainJob) do(w, lo, hi int) {
 	for blk := lo; blk < hi; blk++ {
 		start := blk * chainBlock
-		runChain(j.c, j.cols, j.ins, j.outs, j.regs[w], j.scratch[w], start, min(start+chainBlock, j.n))
+		runChain(j, j.regs[w], j.scratch[w], start, min(start+chainBlock, j.n))
 	}
 }
 
-// runChain evaluates elements [start, end) of the chain.
-func runChain(c *engine.Chain, cols int, ins, outs, regs [][]float32, scratch []float32, start, end int) {
+// runChain evaluates elements [start, end) of the chain; the registers of
+// the direct outputs are those outputs' elements.
+func runChain(j *chainJob, regs [][]float32, scratch []float32, start, end int) {
+	c, cols, ins, outs, direct := j.c, j.cols, j.ins, j.outs, j.direct
 	m := end - start
 	for r := range regs {
 		regs[r] = scratch[r*chainBlock : r*chainBlock+m]
+	}
+	for i, r := range c.Outputs {
+		if direct[i] {
+			regs[r] = outs[i][start:end]
+		}
 	}
 	for i, kind := range c.Inputs {
 		src := ins[i]
@@ -88,31 +161,31 @@ func runChain(c *engine.Chain, cols int, ins, outs, regs [][]float32, scratch []
 		case engine.Full:
 			regs[i] = src[start:end]
 		case engine.One:
-			fill(regs[i], src[0])
-		case engine.Row:
-			col := start % cols
-			for j := range regs[i] {
-				regs[i][j] = src[col]
-				if col++; col == cols {
-					col = 0
-				}
+			if !j.scal[i] {
+				fill(regs[i], src[0])
 			}
-		case engine.Column:
-			row, col := start/cols, start%cols
-			for j := range regs[i] {
-				regs[i][j] = src[row]
-				if col++; col == cols {
-					row, col = row+1, 0
-				}
+		case engine.Row: // the row from column start%cols on, then whole rows
+			for j, col := 0, start%cols; j < m; col = 0 {
+				j += copy(regs[i][j:], src[col:])
+			}
+		case engine.Column: // each row's value over that row's columns in the block
+			for j, row, col := 0, start/cols, start%cols; j < m; row, col = row+1, 0 {
+				k := min(m, j+cols-col)
+				fill(regs[i][j:k], src[row])
+				j = k
 			}
 		}
 	}
 	base := len(c.Inputs)
 	for k, in := range c.Code {
-		apply(in, regs[base+k], regs)
+		if !j.scal[base+k] {
+			apply(in, regs[base+k], regs, j.scal, j.sval)
+		}
 	}
 	for i, r := range c.Outputs {
-		copy(outs[i][start:end], regs[r])
+		if !direct[i] {
+			copy(outs[i][start:end], regs[r])
+		}
 	}
 }
 
@@ -122,8 +195,13 @@ func fill(d []float32, v float32) {
 	}
 }
 
-// apply runs one instruction over a block.
-func apply(in engine.Instr, d []float32, regs [][]float32) {
+// apply runs one instruction over a block; an operand r with scal[r] is
+// the scalar sval[r] (only arithmetic reads one, see chainScalars).
+func apply(in engine.Instr, d []float32, regs [][]float32, scal []bool, sval []float32) {
+	if isArith(in.Op) {
+		arith(in, d, regs, scal, sval)
+		return
+	}
 	var a, b, c []float32
 	switch in.Op.Arity() {
 	case 3:
@@ -143,9 +221,7 @@ func apply(in engine.Instr, d []float32, regs [][]float32) {
 			d[j] = -x
 		}
 	case engine.OpExp:
-		for j, x := range a {
-			d[j] = math32.Exp(x)
-		}
+		expBlock(d, a)
 	case engine.OpLog:
 		for j, x := range a {
 			d[j] = math32.Log(x)
@@ -155,48 +231,12 @@ func apply(in engine.Instr, d []float32, regs [][]float32) {
 			d[j] = math32.Sqrt(x)
 		}
 	case engine.OpRecip:
-		for j, x := range a {
-			d[j] = 1 / x
-		}
+		divSV(d, a, 1)
 	case engine.OpTanh:
-		for j, x := range a {
-			d[j] = math32.Tanh(x)
-		}
+		tanhBlock(d, a)
 	case engine.OpAbs:
 		for j, x := range a {
 			d[j] = math32.Abs(x)
-		}
-	case engine.OpAdd:
-		for j, x := range a {
-			d[j] = x + b[j]
-		}
-	case engine.OpSub:
-		for j, x := range a {
-			d[j] = x - b[j]
-		}
-	case engine.OpMul:
-		for j, x := range a {
-			d[j] = x * b[j]
-		}
-	case engine.OpDiv:
-		for j, x := range a {
-			d[j] = x / b[j]
-		}
-	case engine.OpMax:
-		for j, x := range a {
-			if x > b[j] {
-				d[j] = x
-			} else {
-				d[j] = b[j]
-			}
-		}
-	case engine.OpMin:
-		for j, x := range a {
-			if x < b[j] {
-				d[j] = x
-			} else {
-				d[j] = b[j]
-			}
 		}
 	case engine.OpLess:
 		for j, x := range a {
@@ -213,5 +253,23 @@ func apply(in engine.Instr, d []float32, regs [][]float32) {
 				d[j] = c[j]
 			}
 		}
+	}
+}
+
+// isArith says whether op is one of the binary operations of the vec.go
+// loops, whose operands may be scalars.
+func isArith(op engine.Op) bool { return op >= engine.OpAdd && op <= engine.OpMin }
+
+// arith runs a binary operation of the vec.go loops over a block, either
+// operand possibly a scalar.
+func arith(in engine.Instr, d []float32, regs [][]float32, scal []bool, sval []float32) {
+	k := in.Op - engine.OpAdd
+	switch a, b := regs[in.A], regs[in.B]; {
+	case scal[in.B]:
+		arithVS[k](d, a[:len(d)], sval[in.B])
+	case scal[in.A]:
+		arithSV[k](d, b[:len(d)], sval[in.A])
+	default:
+		arithVV[k](d, a[:len(d)], b[:len(d)])
 	}
 }

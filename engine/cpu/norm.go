@@ -49,7 +49,10 @@ func (b *Backend) LayerNormGrad(dy, x, gamma, mean, rstd engine.Buffer, rows, co
 	dgd, dbd := data("LayerNormGrad dgamma", dgamma, cols), data("LayerNormGrad dbeta", dbeta, cols)
 	b.norm = normJob{kind: normLayerGrad, dy: dyd, x: xd, dx: dxd, gamma: gd, mean: md, rstd: rd, dgamma: dgd, dbeta: dbd, rows: rows, cols: cols}
 	b.run(rows, cols, &b.norm)
-	b.norm.kind = normLayerParamGrad
+	b.norm.kind, b.norm.scratch = normLayerParamGrad, b.scratch
+	for w := range b.scratch {
+		b.scratchOf(w, 4*cols)
+	}
 	b.run(cols, rows, &b.norm)
 }
 
@@ -72,19 +75,32 @@ func (j *normJob) layerGradRows(lo, hi int) {
 	}
 }
 
-// layerParamCols is LayerNormGrad's dγ and dβ over columns [lo, hi).
-func (j *normJob) layerParamCols(lo, hi int) {
-	dyd, xd, md, rd, dgd, dbd, rows, cols := j.dy, j.x, j.mean, j.rstd, j.dgamma, j.dbeta, j.rows, j.cols
-	for j := lo; j < hi; j++ {
-		var sg, sb engine.ChunkSum
-		for r := 0; r < rows; r++ {
-			g := dyd[r*cols+j]
-			sg.Add(g * ((xd[r*cols+j] - md[r]) * rd[r]))
-			sb.Add(g)
+// layerParamCols is LayerNormGrad's dγ and dβ over columns [lo, hi). It
+// walks the rows in order, so it reads dy and x as they lie in memory, and
+// keeps each column's two sums in the engine.ChunkSum order in acc (4·(hi−lo)
+// values): a part per block of engine.ReduceChunk rows, added to a total.
+func (j *normJob) layerParamCols(acc []float32, lo, hi int) {
+	dyd, xd, md, rd, rows, cols := j.dy, j.x, j.mean, j.rstd, j.rows, j.cols
+	w := hi - lo
+	sg, sgPart, sb, sbPart := acc[:w], acc[w:2*w], acc[2*w:3*w], acc[3*w:4*w]
+	clear(sg)
+	clear(sb)
+	for r0 := 0; r0 < rows; r0 += engine.ReduceChunk {
+		clear(sgPart)
+		clear(sbPart)
+		for r := r0; r < min(r0+engine.ReduceChunk, rows); r++ {
+			g, x := dyd[r*cols+lo:r*cols+hi], xd[r*cols+lo:r*cols+hi]
+			mu, rs := md[r], rd[r]
+			for k, v := range g {
+				sgPart[k] += v * ((x[k] - mu) * rs)
+				sbPart[k] += v
+			}
 		}
-		dgd[j] += sg.Sum()
-		dbd[j] += sb.Sum()
+		addVV(sg, sg, sgPart)
+		addVV(sb, sb, sbPart)
 	}
+	addVV(j.dgamma[lo:hi], j.dgamma[lo:hi], sg)
+	addVV(j.dbeta[lo:hi], j.dbeta[lo:hi], sb)
 }
 
 // channel visits channel ch of x [n, c, s] in order, calling f with each

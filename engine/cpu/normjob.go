@@ -19,19 +19,20 @@ type normJob struct {
 	x, y, dy, dx               []float32
 	gamma, beta, dgamma, dbeta []float32
 	mean, variance, rstd       []float32
-	rows, cols                 int     // layer norm: x is [rows, cols]
-	n, c, s                    int     // batch norm: x is [n, c, s]
-	eps                        float32 // layer norm
+	rows, cols                 int         // layer norm: x is [rows, cols]
+	n, c, s                    int         // batch norm: x is [n, c, s]
+	eps                        float32     // layer norm
+	scratch                    [][]float32 // per worker: the backend's (LayerNormGrad's dγ and dβ)
 }
 
-func (j *normJob) do(_, lo, hi int) {
+func (j *normJob) do(w, lo, hi int) {
 	switch j.kind {
 	case normLayer:
 		j.layerRows(lo, hi)
 	case normLayerGrad:
 		j.layerGradRows(lo, hi)
 	case normLayerParamGrad:
-		j.layerParamCols(lo, hi)
+		j.layerParamCols(j.scratch[w], lo, hi)
 	case normBatchStats:
 		j.batchStats(lo, hi)
 	case normBatch:

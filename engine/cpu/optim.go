@@ -52,5 +52,5 @@ func (j *updateJob) do(_, lo, hi int) {
 		engine.StepSGD(j.u, j.w[lo:hi], j.g[lo:hi], j.m[lo:hi], j.scale)
 		return
 	}
-	engine.StepAdam(j.u, j.w[lo:hi], j.g[lo:hi], j.m[lo:hi], j.v[lo:hi], j.scale)
+	stepAdam(j.u.AdamArgs(), j.w[lo:hi], j.g[lo:hi], j.m[lo:hi], j.v[lo:hi], j.scale)
 }

@@ -34,13 +34,12 @@ func (b *Backend) Softmax(x engine.Buffer, rows, cols int, y engine.Buffer) {
 		xr, yr := xd[r*cols:(r+1)*cols], yd[r*cols:(r+1)*cols]
 		m := rowMax(xr)
 		var s float32
-		for j, v := range xr {
-			yr[j] = math32.Exp(v - m)
-			s += yr[j]
+		subVS(yr, xr, m)
+		expBlock(yr, yr)
+		for _, v := range yr {
+			s += v
 		}
-		for j := range yr {
-			yr[j] /= s
-		}
+		divVS(yr, yr, s)
 	})
 }
 
