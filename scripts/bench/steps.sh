@@ -63,7 +63,7 @@ bench_of() {
 	esac
 }
 # Timed steps per run: about a second or more of work each.
-iters_of() { case $1 in vae) echo 100 ;; cnn) echo 20 ;; dcgan) echo 5 ;; transformer) echo 5 ;; esac; }
+iters_of() { case $1 in vae) echo 200 ;; cnn) echo 40 ;; dcgan) echo 20 ;; transformer) echo 20 ;; esac; } # steps timed per side and round (the peers warm up 3 first)
 for s in $STEPS; do bench_of "$s" >/dev/null; done
 
 results=$work/results.tsv # threads step side round ms core
