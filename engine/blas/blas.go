@@ -28,6 +28,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ebitengine/purego"
 	gblas "gonum.org/v1/gonum/blas"
@@ -71,6 +72,9 @@ var (
 	cblasDaxpy func(n int32, alpha float64, x *float64, incX int32, y *float64, incY int32)
 	setThreads func(n int32)
 	getThreads func() int32
+	// setThreadsHot is openblas_set_num_threads bound without allocating
+	// (ccall_amd64.go), for the per-call thread policy of gemm and gemv.
+	setThreadsHot func(n int32)
 	getConfig  func() string
 )
 
@@ -144,6 +148,7 @@ func doLoad() (path string, err error) {
 	purego.RegisterLibFunc(&setThreads, handle, "openblas_set_num_threads")
 	purego.RegisterLibFunc(&getThreads, handle, "openblas_get_num_threads")
 	purego.RegisterLibFunc(&getConfig, handle, "openblas_get_config")
+	blasThreads.Store(getThreads())
 	return path, nil
 }
 
@@ -257,6 +262,7 @@ func SetThreads(n int) {
 		n = 1
 	}
 	setThreads(int32(min(n, 1<<20)))
+	blasThreads.Store(getThreads())
 }
 
 // Threads returns the number of threads OpenBLAS uses, or 1 without it.
@@ -348,6 +354,22 @@ func gemmOK(tA, tB gblas.Transpose, m, n, k, lda, ldb, ldc, la, lb, lc int) bool
 	return la >= lda*(ar-1)+ac && lb >= ldb*(br-1)+bc && lc >= ldc*(m-1)+n
 }
 
+// threadedWork is the least work (multiply-adds) for which a product runs on
+// more than one OpenBLAS thread. OpenBLAS 0.3.21 starts its threads from
+// m·n·k = 2¹⁸ on; measured on the two-core development machine (2026-11-29,
+// BenchmarkGemm in engine/cpu, OpenBLAS Haswell kernels), two threads gave
+// 1.4× on 128×512×784 but 1.1× on 256³ (2²⁴), and the conditional DCGAN's
+// step — hundreds of convolution products of 7–13 M multiply-adds — took
+// 253 ms on two threads against 155 ms on one: the hand-off and the
+// threads' spinning between calls cost more than the split gains. Smaller
+// products therefore run on one thread. The split changes no bits (OpenBLAS
+// divides C between threads, each element's sum is the same).
+const threadedWork = 1 << 24
+
+// blasThreads is the thread count set last (SetThreads, or OpenBLAS's own
+// at load); 0 until OpenBLAS is loaded.
+var blasThreads atomic.Int32
+
 // gemm calls the CBLAS routine cblasGemm when a row-major call is valid and
 // large enough for OpenBLAS (see gemmOK), else gonum's routine goGemm.
 func gemm[T float32 | float64](
@@ -361,6 +383,10 @@ func gemm[T float32 | float64](
 	}
 	ta, _ := cblasTrans(tA)
 	tb, _ := cblasTrans(tB)
+	if t := blasThreads.Load(); t > 1 && m*n*k < threadedWork && setThreadsHot != nil {
+		setThreadsHot(1)
+		defer setThreadsHot(t)
+	}
 	cblasGemm(cblasRowMajor, ta, tb, int32(m), int32(n), int32(k), alpha, &a[0], int32(lda), &b[0], int32(ldb), beta, &c[0], int32(ldc))
 }
 
@@ -404,6 +430,10 @@ func gemv[T float32 | float64](
 		return
 	}
 	ta, _ := cblasTrans(tA)
+	if t := blasThreads.Load(); t > 1 && m*n < threadedWork && setThreadsHot != nil {
+		setThreadsHot(1)
+		defer setThreadsHot(t)
+	}
 	cblasGemv(cblasRowMajor, ta, int32(m), int32(n), alpha, &a[0], int32(lda), &x[0], int32(incX), beta, &y[0], int32(incY))
 }
 

@@ -46,6 +46,10 @@ func bindHot(handle uintptr) {
 	sgemv, dgemv := sym("cblas_sgemv"), sym("cblas_dgemv")
 	sdot, ddot := sym("cblas_sdot"), sym("cblas_ddot")
 	saxpy, daxpy := sym("cblas_saxpy"), sym("cblas_daxpy")
+	threads := sym("openblas_set_num_threads")
+	setThreadsHot = func(n int32) {
+		callC(threads, i32(n), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+	}
 	cblasSgemm = func(order, tA, tB, m, n, k int32, alpha float32, a *float32, lda int32, b *float32, ldb int32, beta float32, c *float32, ldc int32) {
 		callC(sgemm, i32(order), i32(tA), i32(tB), i32(m), i32(n), i32(k),
 			uintptr(unsafe.Pointer(a)), i32(lda), uintptr(unsafe.Pointer(b)), i32(ldb), uintptr(unsafe.Pointer(c)), i32(ldc),

@@ -17,4 +17,5 @@ func bindHot(handle uintptr) {
 	purego.RegisterLibFunc(&cblasDdot, handle, "cblas_ddot")
 	purego.RegisterLibFunc(&cblasSaxpy, handle, "cblas_saxpy")
 	purego.RegisterLibFunc(&cblasDaxpy, handle, "cblas_daxpy")
+	purego.RegisterLibFunc(&setThreadsHot, handle, "openblas_set_num_threads")
 }
