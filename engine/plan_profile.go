@@ -95,7 +95,9 @@ func sumTimes(times []InstrTime) []InstrTime {
 	for _, t := range by {
 		out = append(out, *t)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Time > out[j].Time || out[i].Time == out[j].Time && out[i].Name < out[j].Name })
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].Time > out[j].Time || out[i].Time == out[j].Time && out[i].Name < out[j].Name
+	})
 	return out
 }
 

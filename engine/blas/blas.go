@@ -75,7 +75,7 @@ var (
 	// setThreadsHot is openblas_set_num_threads bound without allocating
 	// (ccall_amd64.go), for the per-call thread policy of gemm and gemv.
 	setThreadsHot func(n int32)
-	getConfig  func() string
+	getConfig     func() string
 )
 
 var (
