@@ -90,7 +90,7 @@ type lowering struct {
 	side       []int
 	scratch    []int
 	scratchFor func(be engine.Backend) []int // engine.Lowering.ScratchFor
-	run     func(be engine.Backend, in []engine.Buffer, out engine.Buffer, scratch []engine.Buffer)
+	run        func(be engine.Backend, in []engine.Buffer, out engine.Buffer, scratch []engine.Buffer)
 }
 
 // ownOp is a Gorgonia op built from an opSpec. Do allocates a new result
