@@ -22,15 +22,21 @@ case "${1:-}" in
 build)
   set -e
   mkdir -p "$bin"
-  CGO_ENABLED=0 go test -c -o "$bin/cuda.test" ./cuda
+  rm -f "$bin"/*
+  CGO_ENABLED=0 go test -c -ldflags="-s -w" -o "$bin/cuda.test" ./cuda
   CGO_ENABLED=0 go build -ldflags="-s -w" -o "$bin/genxai" ./cmd/genxai
+  # Compressed: the device tool carries at most 64 MiB, the two binaries
+  # are about 60 MiB as they are.
+  gzip -9 "$bin/cuda.test" "$bin/genxai"
   ls -l "$bin"
   ;;
 run)
   out=${OUT:-$root/gpu-out}
   mkdir -p "$out"
   report=$out/report.txt
-  [ -x "$bin/cuda.test" ] || { echo "no $bin/cuda.test: run 'scripts/gpu-check.sh build' first and carry $bin" >&2; exit 2; }
+  [ -f "$bin/cuda.test.gz" ] || { echo "no $bin/cuda.test.gz: run 'scripts/gpu-check.sh build' first and carry $bin" >&2; exit 2; }
+  for f in cuda.test genxai; do gunzip -c "$bin/$f.gz" >"$out/$f" && chmod +x "$out/$f" || exit 2; done
+  bin=$out
   {
     echo "gpu-check part 1 (CUDA host layer), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
     nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1 || echo "nvidia-smi failed"
@@ -38,7 +44,7 @@ run)
     "$bin/genxai" devices 2>&1
   } >"$report"
   # The test binary runs in its package folder (for any testdata).
-  (cd cuda && GENXAI_GPU=1 timeout 240 "../$bin/cuda.test" -test.v -test.count=1 2>&1) >"$out/cuda-tests.log"
+  (cd cuda && GENXAI_GPU=1 timeout 240 "$bin/cuda.test" -test.v -test.count=1 2>&1) >"$out/cuda-tests.log"
   rc=$?
   {
     echo "--- go test ./cuda with GENXAI_GPU=1: exit $rc"
