@@ -22,6 +22,12 @@ import (
 // those scripts/bench runs; docs/performance.md compares the two.
 var benchExecutor = flag.String("executor", "tape", "executor of the step benchmarks: tape or plan")
 
+// benchDevice is the device the step benchmarks run on (the config key
+// device: cpu, cuda or auto); cpu unless asked, so that CPU measurements
+// stay CPU measurements on a machine with a GPU:
+// go test -bench Step ./models -args -executor=plan -device=cuda.
+var benchDevice = flag.String("device", "cpu", "device of the step benchmarks: cpu, cuda or auto")
+
 // benchProfile, when positive, times every program step of the plans a
 // step benchmark builds (engine.StartProfile) and logs the benchProfile
 // longest step names with their share of the time:
@@ -82,7 +88,7 @@ func BenchmarkVAEStep(b *testing.B) {
 		b.Fatal(err)
 	}
 	st := m.Net.Store
-	ws, err := train.NewWorkspace(*benchExecutor, "cpu", st)
+	ws, err := train.NewWorkspace(*benchExecutor, *benchDevice, st)
 	if err != nil {
 		b.Fatal(err)
 	}

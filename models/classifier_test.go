@@ -120,7 +120,7 @@ func benchTask(b *testing.B, file string, sets ...string) train.Task {
 	if err != nil {
 		b.Fatal(err)
 	}
-	c, err := ParseConfig(file, raw, sets)
+	c, err := ParseConfig(file, raw, append(sets, "device="+*benchDevice))
 	if err != nil {
 		b.Fatal(err)
 	}
