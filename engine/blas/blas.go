@@ -370,6 +370,20 @@ const threadedWork = 1 << 24
 // at load); 0 until OpenBLAS is loaded.
 var blasThreads atomic.Int32
 
+// singleThreaded puts OpenBLAS on one thread for a call of work
+// multiply-adds below threadedWork and returns the count to restore after
+// it, or 0 when nothing changed. Goroutines calling OpenBLAS at once may
+// see each other's setting: that changes how many threads a product gets,
+// never its result.
+func singleThreaded(work int) int32 {
+	t := blasThreads.Load()
+	if t <= 1 || work >= threadedWork || setThreadsHot == nil {
+		return 0
+	}
+	setThreadsHot(1)
+	return t
+}
+
 // gemm calls the CBLAS routine cblasGemm when a row-major call is valid and
 // large enough for OpenBLAS (see gemmOK), else gonum's routine goGemm.
 func gemm[T float32 | float64](
@@ -383,8 +397,7 @@ func gemm[T float32 | float64](
 	}
 	ta, _ := cblasTrans(tA)
 	tb, _ := cblasTrans(tB)
-	if t := blasThreads.Load(); t > 1 && m*n*k < threadedWork && setThreadsHot != nil {
-		setThreadsHot(1)
+	if t := singleThreaded(m * n * k); t > 0 {
 		defer setThreadsHot(t)
 	}
 	cblasGemm(cblasRowMajor, ta, tb, int32(m), int32(n), int32(k), alpha, &a[0], int32(lda), &b[0], int32(ldb), beta, &c[0], int32(ldc))
@@ -430,8 +443,7 @@ func gemv[T float32 | float64](
 		return
 	}
 	ta, _ := cblasTrans(tA)
-	if t := blasThreads.Load(); t > 1 && m*n < threadedWork && setThreadsHot != nil {
-		setThreadsHot(1)
+	if t := singleThreaded(m * n); t > 0 {
 		defer setThreadsHot(t)
 	}
 	cblasGemv(cblasRowMajor, ta, int32(m), int32(n), alpha, &a[0], int32(lda), &x[0], int32(incX), beta, &y[0], int32(incY))

@@ -5,6 +5,7 @@ import (
 
 	gblas "gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
+	G "gorgonia.org/gorgonia"
 
 	"genxai/engine"
 )
@@ -75,10 +76,8 @@ type gemmTileJob struct {
 	s             engine.GemmShape
 	a, b, c       []float32
 	lda, ldb, ldc int
-	blas          interface {
-		Sgemm(tA, tB gblas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
-	}
-	cols int
+	blas          G.BLAS
+	cols          int
 }
 
 func (j *gemmTileJob) do(_, lo, hi int) {
