@@ -29,6 +29,8 @@ type Device struct {
 	MemoryBytes uint64
 	// ComputeCapability is "major.minor", e.g. "9.0".
 	ComputeCapability string
+	// PeakFLOPS and PeakBandwidth are DeviceInfo's (0 when unknown).
+	PeakFLOPS, PeakBandwidth float64
 }
 
 // String describes d in one line: name, memory in GiB, compute capability.
@@ -107,6 +109,8 @@ func probe(load func() (*Driver, error)) (res probeResult) {
 			Name:              info.Name,
 			MemoryBytes:       info.TotalMem,
 			ComputeCapability: fmt.Sprintf("%d.%d", info.Major, info.Minor),
+			PeakFLOPS:         info.PeakFLOPS(),
+			PeakBandwidth:     info.PeakBandwidth(),
 		})
 	}
 	return res

@@ -13,7 +13,10 @@ const (
 	attrMaxBlockDimX       = 2
 	attrMaxGridDimX        = 5
 	attrMaxSharedPerBlock  = 8
+	attrClockRate          = 13
 	attrMultiprocessors    = 16
+	attrMemoryClockRate    = 36
+	attrMemoryBusWidth     = 37
 	attrComputeCapMajor    = 75
 	attrComputeCapMinor    = 76
 )
@@ -85,6 +88,8 @@ func (d *Driver) deviceInfo(dev int32) (DeviceInfo, error) {
 	info.Multiprocessors = attr(attrMultiprocessors)
 	info.MaxThreadsPerBlock = attr(attrMaxThreadsPerBlock)
 	info.MaxSharedPerBlock = attr(attrMaxSharedPerBlock)
+	info.ClockKHz, info.MemoryClockKHz = attr(attrClockRate), attr(attrMemoryClockRate)
+	info.MemoryBusWidth = attr(attrMemoryBusWidth)
 	info.MaxBlock = Dim3{uint32(attr(attrMaxBlockDimX)), uint32(attr(attrMaxBlockDimX + 1)), uint32(attr(attrMaxBlockDimX + 2))}
 	info.MaxGrid = Dim3{uint32(attr(attrMaxGridDimX)), uint32(attr(attrMaxGridDimX + 1)), uint32(attr(attrMaxGridDimX + 2))}
 	return info, nil

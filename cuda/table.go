@@ -62,6 +62,39 @@ type DeviceInfo struct {
 	MaxSharedPerBlock int
 	// DriverVersion is the driver's CUDA version, 1000·major + 10·minor.
 	DriverVersion int
+	// ClockKHz is the SMs' peak clock, MemoryClockKHz the memory's, and
+	// MemoryBusWidth the memory bus in bits (0 when the driver does not say).
+	ClockKHz, MemoryClockKHz, MemoryBusWidth int
+}
+
+// fp32Lanes returns the FP32 lanes (FMA units) of one SM of compute
+// capability major.minor, from the CUDA C++ Programming Guide's table of
+// arithmetic throughput per SM: 64 on 6.0, 7.x and 8.0 (P100, V100, T4,
+// A100), 128 on the others since 6.1 (consumer Pascal, 8.6–8.9 Ampere and
+// Ada, 9.0 Hopper, Blackwell); 0 when unknown.
+func fp32Lanes(major, minor int) int {
+	switch {
+	case major == 6 && minor == 0, major == 7, major == 8 && minor == 0:
+		return 64
+	case major >= 6:
+		return 128
+	}
+	return 0
+}
+
+// PeakFLOPS is the device's peak FP32 rate without tensor cores (a fused
+// multiply-add counts as two operations): SMs × FP32 lanes × 2 × clock.
+// genxai computes in FP32 (TF32 only when asked), so this is the roof its
+// products run against; 0 when the driver gave no clock.
+func (d DeviceInfo) PeakFLOPS() float64 {
+	return float64(d.Multiprocessors) * float64(fp32Lanes(d.Major, d.Minor)) * 2 * float64(d.ClockKHz) * 1e3
+}
+
+// PeakBandwidth is the device memory's peak rate in bytes per second:
+// two transfers per memory clock (double data rate) over the bus; 0 when
+// the driver gave no memory clock or bus width.
+func (d DeviceInfo) PeakBandwidth() float64 {
+	return 2 * float64(d.MemoryClockKHz) * 1e3 * float64(d.MemoryBusWidth) / 8
 }
 
 // Hopper is the DeviceInfo of an H100/H200 class device (compute capability
@@ -71,6 +104,7 @@ func Hopper() DeviceInfo {
 		Name: "genxai fake H200", Major: 9, Minor: 0, TotalMem: 141 << 30, Multiprocessors: 132,
 		MaxThreadsPerBlock: 1024, MaxBlock: Dim3{1024, 1024, 64}, MaxGrid: Dim3{1<<31 - 1, 65535, 65535},
 		MaxSharedPerBlock: 48 << 10, DriverVersion: 12040,
+		ClockKHz: 1980000, MemoryClockKHz: 3201000, MemoryBusWidth: 6144,
 	}
 }
 

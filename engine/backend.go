@@ -183,3 +183,6 @@ const (
 // added in order, so the result has the same bits whatever the number of
 // workers (and an axis of at most ReduceChunk values is summed plainly).
 const ReduceChunk = 1024
+
+// FLOPs is the floating-point operations of one product, 2·M·N·K.
+func (s GemmShape) FLOPs() float64 { return 2 * float64(s.M) * float64(s.N) * float64(s.K) }

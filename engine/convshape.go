@@ -77,3 +77,10 @@ func (s ConvShape) Check() error {
 	}
 	return nil
 }
+
+// FLOPs is the floating-point operations of the convolution's product, or
+// of either of its gradients (each is one product of the same three sizes):
+// 2·N·O·C·KH·KW·OH·OW.
+func (s ConvShape) FLOPs() float64 {
+	return 2 * float64(s.N) * float64(s.O) * float64(s.Rows()) * float64(s.Cols())
+}

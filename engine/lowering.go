@@ -47,6 +47,10 @@ type Lowering struct {
 	// scratch (arbitrary contents on entry). out shares memory with no
 	// operand. It runs on every Run of the plan and must not allocate.
 	Run func(be Backend, in []Buffer, out Buffer, scratch []Buffer)
+	// FLOPs is the floating-point operations of the op's products (a
+	// convolution's, 2·m·n·k per product), for Plan.Cost; 0 for an op
+	// whose work is elementwise.
+	FLOPs float64
 }
 
 // lowered emits the lowering of a node whose op is Lowerable: one program
@@ -88,5 +92,6 @@ func (l *lowerer) lowered(n *G.Node, op Lowerable) error {
 		lw.Run(p.be, ins, p.buf(out), scratch)
 		return nil
 	})
+	l.costs(lw.FLOPs)
 	return nil
 }

@@ -68,6 +68,8 @@ type instr struct {
 	name          string
 	reads, writes []int
 	run           func(p *Plan) error
+	flops         float64 // of its products (see Plan.Cost)
+	stateBytes    int     // of the state it touches outside the storages (an optimizer's moments)
 }
 
 type leaf struct {

@@ -67,6 +67,7 @@ func (l *lowerer) gemm(n *G.Node) (bool, error) {
 			p.be.Gemm(g, p.buf(in[0]), p.buf(in[1]), p.buf(out))
 			return nil
 		})
+		l.costs(g.FLOPs())
 		return true, nil
 	}
 	sa, sb, sc := g.Sizes()
@@ -74,6 +75,7 @@ func (l *lowerer) gemm(n *G.Node) (bool, error) {
 		p.be.GemmBatched(g, batch, p.buf(in[0]), sa, p.buf(in[1]), sb, p.buf(out), sc)
 		return nil
 	})
+	l.costs(float64(batch) * g.FLOPs())
 	return true, nil
 }
 

@@ -102,6 +102,7 @@ func lower(be Backend, g *G.ExprGraph, spec lowering) (*Plan, error) {
 		}
 	}
 	l.p.profileIfStarted()
+	l.p.countIfStarted()
 	return l.p, nil
 }
 

@@ -67,6 +67,11 @@ func (l *lowerer) trainStep(t TrainSpec) error {
 			p.be.Update(t.update(par, p.args), rw.buf, p.buf(g), m.buf, vb, p.buf(p.clip))
 			return nil
 		})
+		moments := len(par.M)
+		if v != nil {
+			moments += len(par.V)
+		}
+		p.prog[len(p.prog)-1].stateBytes = 4 * moments
 	}
 	for _, r := range t.Running {
 		mean, ok1 := p.of[r.Mean]

@@ -38,6 +38,7 @@ func convBuffers(be engine.Backend, s engine.ConvShape, sc []engine.Buffer) (pat
 func (g convGeom) lowerForward() lowering {
 	s := g.shape()
 	return lowering{
+		flops:      s.FLOPs(),
 		scratchFor: func(be engine.Backend) []int { return convScratch(be, s, false) },
 		run: func(be engine.Backend, in []engine.Buffer, y engine.Buffer, sc []engine.Buffer) {
 			patches, _ := convBuffers(be, s, sc)
@@ -49,6 +50,7 @@ func (g convGeom) lowerForward() lowering {
 func (g convGeom) lowerInputGrad() lowering {
 	s := g.shape()
 	return lowering{
+		flops:      s.FLOPs(),
 		scratchFor: func(be engine.Backend) []int { return convScratch(be, s, false) },
 		run: func(be engine.Backend, in []engine.Buffer, dx engine.Buffer, sc []engine.Buffer) {
 			patches, _ := convBuffers(be, s, sc)
@@ -60,6 +62,7 @@ func (g convGeom) lowerInputGrad() lowering {
 func (g convGeom) lowerWeightGrad() lowering {
 	s := g.shape()
 	return lowering{
+		flops:      s.FLOPs(),
 		scratchFor: func(be engine.Backend) []int { return convScratch(be, s, true) },
 		run: func(be engine.Backend, in []engine.Buffer, dw engine.Buffer, sc []engine.Buffer) {
 			patches, products := convBuffers(be, s, sc)

@@ -91,6 +91,7 @@ type lowering struct {
 	scratch    []int
 	scratchFor func(be engine.Backend) []int // engine.Lowering.ScratchFor
 	run        func(be engine.Backend, in []engine.Buffer, out engine.Buffer, scratch []engine.Buffer)
+	flops      float64 // engine.Lowering.FLOPs
 }
 
 // ownOp is a Gorgonia op built from an opSpec. Do allocates a new result
@@ -190,7 +191,7 @@ func (op *ownOp) Lower(in [][]int) (engine.Lowering, error) {
 		return engine.Lowering{}, err
 	}
 	lw := op.spec.lower(shapes)
-	return engine.Lowering{Out: []int(out), Side: lw.side, Scratch: lw.scratch, ScratchFor: lw.scratchFor, Run: lw.run}, nil
+	return engine.Lowering{Out: []int(out), Side: lw.side, Scratch: lw.scratch, ScratchFor: lw.scratchFor, Run: lw.run, FLOPs: lw.flops}, nil
 }
 
 // Do computes the op into a new tensor.

@@ -108,18 +108,11 @@ func Run(ctx context.Context, req Request) (map[string]any, error) {
 			return nil, fmt.Errorf("resuming %s: %w", req.Resume, err)
 		}
 	}
-	device, why, err := ResolveDevice(c.String("device"), c.String("train.executor"))
+	m, err := UseMachine(c, log)
 	if err != nil {
 		return nil, err
 	}
-	if n := c.Int("train.threads"); n > 0 {
-		runtime.GOMAXPROCS(n)
-	}
-	if n := c.Int("train.blas_threads"); n > 0 {
-		blas.SetThreads(n)
-	}
-	blasName := blas.Use()
-	fmt.Fprintf(log, "%s\nBLAS: %s\n", why, blasName)
+	device, why, blasName := m.Device, m.Why, m.BLAS
 
 	task, err := req.NewTask(c, OptimConfigFrom(c), c.String("train.executor"))
 	if err != nil {
@@ -249,4 +242,29 @@ func finish(ctx context.Context, task Task, pos Position) (*Outcome, error) {
 		epochs++
 	}
 	return &Outcome{Epochs: epochs, Steps: pos.Step, Final: eval}, nil
+}
+
+// Machine is what a run runs on: the device the config's device key
+// resolved to and why, and the BLAS in use.
+type Machine struct {
+	Device, Why, BLAS string
+}
+
+// UseMachine resolves the config's device for its executor, applies
+// train.threads and train.blas_threads, installs the BLAS and logs the
+// device choice and the BLAS: the start of every run and bench.
+func UseMachine(c *config.Config, log io.Writer) (Machine, error) {
+	device, why, err := ResolveDevice(c.String("device"), c.String("train.executor"))
+	if err != nil {
+		return Machine{}, err
+	}
+	if n := c.Int("train.threads"); n > 0 {
+		runtime.GOMAXPROCS(n)
+	}
+	if n := c.Int("train.blas_threads"); n > 0 {
+		blas.SetThreads(n)
+	}
+	m := Machine{Device: device, Why: why, BLAS: blas.Use()}
+	fmt.Fprintf(log, "%s\nBLAS: %s\n", why, m.BLAS)
+	return m, nil
 }

@@ -25,6 +25,9 @@ func init() {
 			}
 			for _, d := range devs {
 				fmt.Fprintf(w, "GPU %d: %s, %.1f GiB, compute capability %s (driver %d)\n", d.Index, d.Name, float64(d.MemoryBytes)/(1<<30), d.ComputeCapability, driver)
+				if d.PeakFLOPS > 0 || d.PeakBandwidth > 0 {
+					fmt.Fprintf(w, "GPU %d peaks: %.1f TFLOP/s FP32 without tensor cores, %.2f TB/s memory (from the driver's clocks; what genxai bench measures against)\n", d.Index, d.PeakFLOPS/1e12, d.PeakBandwidth/1e12)
+				}
 			}
 			for _, l := range cuda.Libraries() {
 				fmt.Fprintln(w, l)

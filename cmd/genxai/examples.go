@@ -22,6 +22,9 @@ var examples = map[string]string{
 	"augment": `  genxai augment -c configs/augment-breast-cancer.yaml --out runs/augment-bc
   genxai augment -c configs/augment-breast-cancer.yaml --set seeds=2 --out runs/augment-bc-quick --force
   genxai augment -c configs/augment-breast-cancer.yaml --out runs/augment-bc --export runs/augment-bc-data`,
+	"bench": `  genxai bench -c configs/vae-fashion-mlp.yaml
+  genxai bench -c configs/cnn-fashion.yaml --device cuda --steps 200 --json
+  genxai bench -c configs/ar-shakespeare.yaml --set train.executor=tape --steps 10 --rounds 3`,
 	"compare": `  genxai compare -c configs/compare-digits.yaml --out runs/compare-digits
   genxai compare -c configs/compare-breast-cancer.yaml --seeds 3 --out runs/compare-bc-quick
   genxai compare -c configs/compare-fashion.yaml --set models=[gmm,cvae,logreg] --set cvae_samples=1 --out runs/compare-fashion-cvae`,
