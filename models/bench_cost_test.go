@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"genxai/train"
 )
 
 // TestBenchCountsTheProducts: genxai bench's FLOPs per step are the
@@ -67,5 +69,32 @@ func TestBenchFloor(t *testing.T) {
 	r.setFloor()
 	if math.Abs(r.FloorMS-0.2) > 1e-12 || !strings.Contains(r.String(), "reaches 40.0% of it") {
 		t.Errorf("memory bound: floor %g ms, want 0.2; report:\n%s", r.FloorMS, r)
+	}
+}
+
+// TestBenchSettlesLateResults: train.Bench keeps the Loop's contract with
+// steps whose results come later (the CUDA backend's captured step): a
+// step is queued only once every step but the one before it was read, each
+// result is read once, and every round ends with its last step read (so
+// its clock covers the device's work); a late NaN loss is an error.
+func TestBenchSettlesLateResults(t *testing.T) {
+	c := loadConfig(t, digitsVAE, "device=cpu")
+	task, err := NewVAETask(c, train.OptimConfigFrom(c), "plan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer task.Close()
+	late := lateResults{Task: task, t: t, unread: map[int64]bool{}, nanAt: -1}
+	o := train.BenchOptions{Warmup: 2, Steps: 3, Rounds: 2, BatchSize: 64, LR: 1e-3, Seed: 1}
+	res, err := train.Bench(context.Background(), late, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(late.unread) != 0 || res.Steps != 8 || len(res.RoundMS) != 2 {
+		t.Errorf("after the bench: unread %v, %d steps, rounds %v", late.unread, res.Steps, res.RoundMS)
+	}
+	late.nanAt = 5
+	if _, err := train.Bench(context.Background(), late, o); err == nil || !strings.Contains(err.Error(), "NaN") {
+		t.Errorf("a late NaN loss: err = %v", err)
 	}
 }
