@@ -1,28 +1,147 @@
 #!/usr/bin/env bash
-# GPU check: the CUDA host layer (driver bindings, cuBLAS, the function
-# table), the kernel conformance suite and a training step of every model
-# family against the CPU (go test ./cuda under GENXAI_GPU=1), the same
-# conformance tests under compute-sanitizer's memcheck and racecheck when the
-# machine has it, and configs/vae-fashion-mlp.yaml trained on the GPU
-# (issue target: test_loss ≤ 246). Not in it yet: the speed comparison with
-# PyTorch on the same GPU. Two steps, because the GPU machine has no Go
-# toolchain and no network:
+# GPU check, in two parts that each fit one call of the device tool:
 #
-#   scripts/gpu-check.sh build     here: CGO_ENABLED=0 test binary of ./cuda
-#                                  and the genxai binary, into tmp/gpu-check/
-#                                  (ignored by .gitignore's /tmp/)
-#   scripts/gpu-check.sh run       on the GPU machine, from the repository root:
-#                                  runs them with GENXAI_GPU=1 and writes
-#                                  report.txt and the logs to $OUT (or ./gpu-out)
+# correct: the CUDA host layer (driver bindings, cuBLAS, the function table),
+#   the kernel conformance suite and a training step of every model family
+#   against the CPU (go test ./cuda under GENXAI_GPU=1), the same conformance
+#   tests under compute-sanitizer's memcheck and racecheck when the machine
+#   has it, and configs/vae-fashion-mlp.yaml trained on the GPU (issue
+#   target: test_loss <= 246).
+# speed: the training step of the VAE, the CNN classifier, the conditional
+#   DCGAN and the transformer (configs/vae-fashion-mlp, cnn-fashion,
+#   cgan-fashion, ar-shakespeare) timed by `genxai bench --device cuda`
+#   beside the PyTorch peers (scripts/bench/*_torch.py --device cuda, eager,
+#   then torch.compile(mode="reduce-overhead")) on the same GPU, genxai and
+#   eager in alternating rounds, and scripts/bench/gpu_report.py's table:
+#   throughput ratios against the issue's targets (VAE >= 1.5x eager, the
+#   others >= 1.0x) and the fraction of the roofline floor each side reaches.
 #
-# With the device tool: build here, then run with carry ["tmp/gpu-check"] (about
-# 52 MB) and the command `scripts/gpu-check.sh run` (timeout_s 600; the parts
-# have timeouts of 180, 2 × 80 and 200 s).
-# Record each run (date, device, results) in docs/gpu.md.
+# The GPU machine has no Go toolchain and no network, so:
+#
+#   scripts/gpu-check.sh build          here: CGO_ENABLED=0 test binary of
+#                                       ./cuda and the genxai binary, gzipped,
+#                                       and Fashion-MNIST, into tmp/gpu-check/
+#                                       (ignored by .gitignore's /tmp/)
+#   scripts/gpu-check.sh run [PART]     on the GPU machine, from the
+#                                       repository root: PART is correct,
+#                                       speed or all (default all); writes
+#                                       report.txt and the logs to $OUT (or
+#                                       ./gpu-out)
+#
+# With the device tool: build here, then run with carry ["tmp/gpu-check"]
+# (about 52 MB) and the command `scripts/gpu-check.sh run correct`
+# (timeout_s 600; its parts have timeouts of 180, 2 x 80 and 200 s), then
+# `scripts/gpu-check.sh run speed` (timeout_s 600; it skips what would not
+# finish within SPEED_BUDGET seconds, default 540). Record each run (date,
+# device, results) in docs/gpu.md.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bin=tmp/gpu-check
+
+# correct runs the correctness part of `run` (see the top), adding to
+# $report and setting rc.
+correct() {
+  # The test binary runs in its package folder (for any testdata).
+  (cd cuda && GENXAI_GPU=1 timeout 180 "$bin/cuda.test" -test.v -test.count=1 2>&1) >"$out/cuda-tests.log"
+  local trc=$?
+  [ $trc -ne 0 ] && rc=$trc
+  {
+    echo "--- go test ./cuda with GENXAI_GPU=1: exit $trc"
+    grep -E '^(\s*--- (PASS|FAIL|SKIP)|PASS|FAIL|ok)' "$out/cuda-tests.log"
+  } >>"$report"
+  local sanitizer
+  sanitizer=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer 2>/dev/null || true)
+  for tool in memcheck racecheck; do
+    if [ -z "$sanitizer" ]; then
+      echo "--- compute-sanitizer $tool: not on this machine, skipped" >>"$report"
+      continue
+    fi
+    (cd cuda && GENXAI_GPU=1 timeout 80 "$sanitizer" --tool "$tool" --error-exitcode 3 "$bin/cuda.test" \
+      -test.run 'TestBackendConformanceOnGPU' -test.count=1 2>&1) >"$out/sanitizer-$tool.log"
+    local src=$?
+    [ $src -ne 0 ] && rc=$src
+    { echo "--- compute-sanitizer $tool over the conformance suite: exit $src"; tail -3 "$out/sanitizer-$tool.log"; } >>"$report"
+  done
+  if [ -f "$data/train-images-idx3-ubyte.gz" ]; then
+    local start vrc
+    start=$(date +%s)
+    timeout 200 "$bin/genxai" train -c configs/vae-fashion-mlp.yaml --set device=cuda \
+      --set data.path="$data" --out "$out/vae-fashion-mlp" --force >"$out/vae-train.log" 2>&1
+    vrc=$?
+    [ $vrc -ne 0 ] && rc=$vrc
+    {
+      echo "--- vae-fashion-mlp trained with device=cuda: exit $vrc, $(($(date +%s) - start)) s (target test_loss <= 246)"
+      grep -o '"test_loss": *[0-9.]*' "$out/vae-fashion-mlp/summary.json" 2>/dev/null || tail -3 "$out/vae-train.log"
+    } >>"$report"
+  else
+    echo "--- vae-fashion-mlp on the GPU: no Fashion-MNIST carried, skipped" >>"$report"
+  fi
+}
+
+# speed runs the speed part of `run` (see the top): for each step, ROUNDS
+# (default 3) alternating rounds of genxai bench and the PyTorch eager peer,
+# then one torch.compile run, each result a JSON line in $out/speed.jsonl;
+# a part that would not finish within SPEED_BUDGET seconds of the part's
+# start is skipped and said so.
+speed() {
+  # DEVICE=cpu, STEPS=N and WARMUP=N rehearse the part on a machine without a GPU.
+  local py=${PYTHON:-python3} rounds=${ROUNDS:-3} budget=${SPEED_BUDGET:-540} device=${DEVICE:-cuda}
+  local start results=$out/speed.jsonl
+  start=$(date +%s)
+  : >"$results"
+  echo "--- speed: genxai bench --device $device beside PyTorch on the same GPU (logs in speed-*.log)" >>"$report"
+  if ! "$py" -c 'import sys, torch; assert sys.argv[1] == "cpu" or torch.cuda.is_available()' "$device" 2>>"$out/speed-torch.log"; then
+    echo "PyTorch with CUDA is not importable by $py here (see speed-torch.log); genxai's side only" >>"$report"
+    py=""
+  fi
+  left() { echo $((budget - ($(date +%s) - start))); }
+  for s in vae cnn dcgan transformer; do
+    local cfg sets=() steps peer_args=()
+    case $s in
+    vae) cfg=configs/vae-fashion-mlp.yaml steps=500 ;;
+    cnn) cfg=configs/cnn-fashion.yaml steps=200 ;;
+    dcgan) cfg=configs/cgan-fashion.yaml steps=100 sets=(--set 'metrics.classifier_run=""') ;;
+    # The corpus of models.BenchmarkTransformerStep (the config's Tiny
+    # Shakespeare lives outside the repository and does not travel).
+    transformer) cfg=configs/ar-shakespeare.yaml steps=100 sets=(--set data.path=data/corpus/genxai.txt) peer_args=(data/corpus/genxai.txt) ;;
+    esac
+    [ "$s" = transformer ] || sets+=(--set "data.path=$data")
+    steps=${STEPS:-$steps}
+    for r in $(seq "$rounds"); do
+      if [ "$(left)" -lt 40 ]; then
+        echo "$s round $r: skipped, out of the speed budget" >>"$report"
+        break
+      fi
+      run_genxai() {
+        timeout 120 "$bin/genxai" bench -c "$cfg" "${sets[@]}" --device "$device" --steps "$steps" --rounds 3 --warmup "${WARMUP:-20}" --json 2>>"$out/speed-genxai.log" |
+          "${py:-python3}" -c 'import json, sys; d = json.loads(sys.stdin.read()); d.update(side="genxai", step=sys.argv[1], round=int(sys.argv[2])); print(json.dumps(d))' "$s" "$r" >>"$results" ||
+          { rc=1; echo "$s round $r: genxai bench failed (speed-genxai.log)" >>"$report"; }
+      }
+      run_eager() {
+        [ -n "$py" ] || return 0
+        timeout 120 "$py" "scripts/bench/${s}_torch.py" 1 "$steps" "${peer_args[@]}" --device "$device" --json 2>>"$out/speed-torch.log" |
+          grep '^{' >>"$results" || echo "$s round $r: the PyTorch eager peer failed (speed-torch.log)" >>"$report"
+      }
+      # Alternate which side goes first, so a drift falls on both.
+      if [ $((r % 2)) = 1 ]; then run_genxai; run_eager; else run_eager; run_genxai; fi
+    done
+    if [ -n "$py" ] && [ "$(left)" -ge 150 ]; then
+      timeout 240 "$py" "scripts/bench/${s}_torch.py" 1 "$steps" "${peer_args[@]}" --device "$device" --compile --json 2>>"$out/speed-torch.log" |
+        grep '^{' >>"$results"
+      case ${PIPESTATUS[0]} in
+      0) ;;
+      3) echo "$s: torch.compile is not available in this PyTorch" >>"$report" ;;
+      *) echo "$s: the torch.compile peer failed or ran out of time (speed-torch.log)" >>"$report" ;;
+      esac
+    elif [ -n "$py" ]; then
+      echo "$s: torch.compile skipped, $(left) s left of the speed budget" >>"$report"
+    fi
+  done
+  "${py:-python3}" scripts/bench/gpu_report.py "$results" >>"$report" 2>&1 ||
+    { echo "gpu_report.py failed; the raw results:"; cat "$results"; } >>"$report"
+  echo "speed part: $(($(date +%s) - start)) s" >>"$report"
+}
 
 case "${1:-}" in
 build)
@@ -41,50 +160,24 @@ build)
   du -sh "$bin"; ls -l "$bin"
   ;;
 run)
+  part=${2:-all}
+  case $part in correct | speed | all) ;; *) echo "gpu-check: unknown part '$part' (correct, speed or all)" >&2; exit 2 ;; esac
   out=${OUT:-$root/gpu-out}
   mkdir -p "$out"
   report=$out/report.txt
   [ -f "$bin/cuda.test.gz" ] || { echo "no $bin/cuda.test.gz: run 'scripts/gpu-check.sh build' first and carry $bin" >&2; exit 2; }
   for f in cuda.test genxai; do gunzip -c "$bin/$f.gz" >"$out/$f" && chmod +x "$out/$f" || exit 2; done
-  bin_packed=$bin bin=$out
+  data=$root/$bin/data
+  bin=$out
+  rc=0
   {
-    echo "gpu-check, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-    nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1 || echo "nvidia-smi failed"
+    echo "gpu-check $part, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max.mem --format=csv,noheader 2>&1 || echo "nvidia-smi failed"
     echo "--- genxai devices"
     "$bin/genxai" devices 2>&1
   } >"$report"
-  # The test binary runs in its package folder (for any testdata).
-  (cd cuda && GENXAI_GPU=1 timeout 180 "$bin/cuda.test" -test.v -test.count=1 2>&1) >"$out/cuda-tests.log"
-  rc=$?
-  {
-    echo "--- go test ./cuda with GENXAI_GPU=1: exit $rc"
-    grep -E '^(\s*--- (PASS|FAIL|SKIP)|PASS|FAIL|ok)' "$out/cuda-tests.log"
-  } >>"$report"
-  sanitizer=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer 2>/dev/null || true)
-  for tool in memcheck racecheck; do
-    if [ -z "$sanitizer" ]; then
-      echo "--- compute-sanitizer $tool: not on this machine, skipped" >>"$report"
-      continue
-    fi
-    (cd cuda && GENXAI_GPU=1 timeout 80 "$sanitizer" --tool "$tool" --error-exitcode 3 "$bin/cuda.test" \
-      -test.run 'TestBackendConformanceOnGPU' -test.count=1 2>&1) >"$out/sanitizer-$tool.log"
-    src=$?
-    [ $src -ne 0 ] && rc=$src
-    { echo "--- compute-sanitizer $tool over the conformance suite: exit $src"; tail -3 "$out/sanitizer-$tool.log"; } >>"$report"
-  done
-  if [ -f "$root/$bin_packed/data/train-images-idx3-ubyte.gz" ]; then
-    start=$(date +%s)
-    timeout 200 "$bin/genxai" train -c configs/vae-fashion-mlp.yaml --set device=cuda \
-      --set data.path="$root/$bin_packed/data" --out "$out/vae-fashion-mlp" --force >"$out/vae-train.log" 2>&1
-    vrc=$?
-    [ $vrc -ne 0 ] && rc=$vrc
-    {
-      echo "--- vae-fashion-mlp trained with device=cuda: exit $vrc, $(( $(date +%s) - start )) s (target test_loss <= 246)"
-      grep -o '"test_loss": *[0-9.]*' "$out/vae-fashion-mlp/summary.json" 2>/dev/null || tail -3 "$out/vae-train.log"
-    } >>"$report"
-  else
-    echo "--- vae-fashion-mlp on the GPU: no Fashion-MNIST carried, skipped" >>"$report"
-  fi
+  [ "$part" = speed ] || correct
+  [ "$part" = correct ] || speed
   cat "$report"
   exit $rc
   ;;
