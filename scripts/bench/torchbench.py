@@ -97,6 +97,8 @@ class Bench:
             sys.stderr.write("torchbench: --device cuda: PyTorch %s (CUDA %s) sees no GPU (torch.cuda.is_available() is False); "
                              "run on the GPU machine or use --device cpu\n" % (torch.__version__, torch.version.cuda or "none: a CPU build"))
             sys.exit(2)
+        # The legacy flags only: PyTorch 2.9 and later deprecate them for
+        # fp32_precision, but refuse (also inside Inductor) a mix of the two.
         torch.backends.cuda.matmul.allow_tf32 = self.args.tf32
         torch.backends.cudnn.allow_tf32 = self.args.tf32
         torch.backends.cudnn.benchmark = True
@@ -107,7 +109,8 @@ class Bench:
                   "tf32_matmul=%s tf32_cudnn=%s cudnn_benchmark=%s" % (
                       torch.__version__, torch.version.cuda, torch.backends.cudnn.version(), props.name,
                       props.major, props.minor, props.total_memory / 2**30,
-                      torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32,
+                      read_flag(lambda: torch.backends.cuda.matmul.allow_tf32),
+                      read_flag(lambda: torch.backends.cudnn.allow_tf32),
                       torch.backends.cudnn.benchmark))
 
     def info(self, line):
@@ -119,7 +122,7 @@ class Bench:
         """Says why the compiled peer cannot run and exits with status 3."""
         sys.stderr.write("torchbench: %s_torch.py --compile unavailable: %s\n" % (self.name, reason))
         if self.args.json:
-            print(json.dumps(dict(self.record, ms=None, flops=None, unavailable=reason)), flush=True)
+            print(json.dumps(dict({"flops": None}, **self.record, ms=None, unavailable=reason)), flush=True)
         sys.exit(UNAVAILABLE)
 
     def sync(self):
@@ -173,6 +176,15 @@ def setup(name, batch, corpus=None):
     for peers that take one), sets threads, seed and device; returns the
     Bench."""
     return Bench(name, batch, corpus)
+
+
+def read_flag(get):
+    """A backend flag's value as it reads back, or why it does not (the
+    report line must not end the run)."""
+    try:
+        return get()
+    except Exception as err:  # PyTorch's TF32 getters raise RuntimeError on mixed APIs
+        return "unreadable(%s)" % type(err).__name__
 
 
 def mark_step_begin(compiled):
