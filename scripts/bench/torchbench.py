@@ -30,6 +30,7 @@ import json
 import os
 import sys
 import time
+import traceback
 
 import torch
 
@@ -68,7 +69,7 @@ class Bench:
         parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
         parser.add_argument("--compile", action="store_true",
                             help='torch.compile(mode="reduce-overhead") on the forward and loss')
-        parser.add_argument("--tf32", action="store_true", help="allow TF32 in matrix products and convolutions (cuda)")
+        parser.add_argument("--tf32", action="store_true", help="allow TF32 in matrix products and convolutions (cuda; no effect on the CPU)")
         parser.add_argument("--json", action="store_true", help="print one JSON line with the result")
         self.args = parser.parse_args()
         self.name, self.batch = name, batch
@@ -76,7 +77,7 @@ class Bench:
         self.device = torch.device(self.args.device)
         self.side = "pytorch-compile" if self.args.compile else "pytorch-eager"
         self.record = {"side": self.side, "step": name, "device": self.args.device, "gpu": None,
-                       "torch": torch.__version__, "tf32": self.args.tf32, "batch": batch,
+                       "torch": torch.__version__, "tf32": self.args.tf32 and self.args.device == "cuda", "batch": batch,
                        "steps": self.args.steps, "threads": self.args.threads}
         if self.args.compile and not hasattr(torch, "compile"):
             self.unavailable("PyTorch %s has no torch.compile (it needs PyTorch 2.0 or later)" % torch.__version__)
@@ -153,7 +154,10 @@ class Bench:
         except Exception as err:  # a compiler's error can be of any type
             if not self.args.compile:
                 raise
-            self.unavailable("compilation failed: %s: %s" % (type(err).__name__, str(err).strip().splitlines()[0] if str(err).strip() else ""))
+            traceback.print_exc()
+            # Dynamo's first line names the backend, the next the cause.
+            lines = [l.strip() for l in str(err).splitlines() if l.strip()][:2]
+            self.unavailable(("compilation failed: %s: %s" % (type(err).__name__, " ".join(lines)))[:300])
         self.record["warmup_steps"], self.record["warmup_s"] = warmup, round(time.perf_counter() - t0, 3)
         steps = self.args.steps
         self.sync()
