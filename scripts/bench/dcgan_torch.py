@@ -8,15 +8,19 @@ A step: generate 64 fakes, one discriminator update on 64 real + 64 fake in one
 batch, one generator update on fresh noise through the frozen discriminator
 (non-saturating loss, Adam 4e-4, beta1 0.5; the discriminator's weight
 gradients are not computed there, as genxai differentiates only the
-generator's parameters). Prints milliseconds per step. Usage: dcgan_torch.py THREADS STEPS"""
+generator's parameters). Prints milliseconds per step.
+Usage: dcgan_torch.py THREADS STEPS [--device cpu|cuda] [--compile] [--tf32] [--json]
+(the options: scripts/bench/torchbench.py; under --compile the two loss
+functions below, each with its networks' forward passes, are compiled)."""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 import torchbench
 
-threads, steps = torchbench.setup()
 B, Z, K = 64, 64, 10
+bench = torchbench.setup("dcgan", batch=B)
+dev = bench.device
 
 class Gen(nn.Module):
     def __init__(self):
@@ -46,26 +50,34 @@ class Disc(nn.Module):
         h = F.leaky_relu(self.c2(h), 0.2).flatten(1)
         return self.fc(h).squeeze(1) + (self.embed(y) * h).sum(1)
 
-G, D = Gen(), Disc()
+G, D = Gen().to(dev), Disc().to(dev)
 og = torch.optim.Adam(G.parameters(), lr=4e-4, betas=(0.5, 0.999))
 od = torch.optim.Adam(D.parameters(), lr=4e-4, betas=(0.5, 0.999))
-real = torch.rand(B, 1, 28, 28) * 2 - 1
-y = F.one_hot(torch.randint(0, K, (B,)), K).float()
-sign = torch.cat([torch.ones(B), -torch.ones(B)])
+real = torch.rand(B, 1, 28, 28, device=dev) * 2 - 1
+y = F.one_hot(torch.randint(0, K, (B,), device=dev), K).float()
+sign = torch.cat([torch.ones(B, device=dev), -torch.ones(B, device=dev)])
 
-def step():
+def d_loss(z):
+    """The discriminator's loss on 64 real and 64 fresh fakes from noise z."""
     with torch.no_grad():
-        fake = G(torch.randn(B, Z), y)
+        fake = G(z, y)
     logits = D(torch.cat([real, fake]), torch.cat([y, y]))
-    dloss = F.softplus(-sign * logits).sum() / B
-    od.zero_grad()
-    dloss.backward()
-    od.step()
-    D.requires_grad_(False)
-    gloss = F.softplus(-D(G(torch.randn(B, Z), y), y)).mean()
-    og.zero_grad()
-    gloss.backward()
-    og.step()
-    D.requires_grad_(True)
+    return F.softplus(-sign * logits).sum() / B
 
-torchbench.time_steps(step, steps, warmup=3)
+def g_loss(z):
+    """The generator's non-saturating loss on fakes from noise z."""
+    return F.softplus(-D(G(z, y), y)).mean()
+
+def make_step(d_loss, g_loss):
+    def step():
+        od.zero_grad()
+        d_loss(torch.randn(B, Z, device=dev)).backward()
+        od.step()
+        D.requires_grad_(False)
+        og.zero_grad()
+        g_loss(torch.randn(B, Z, device=dev)).backward()
+        og.step()
+        D.requires_grad_(True)
+    return step
+
+bench.run(make_step, d_loss, g_loss, warmup=3)

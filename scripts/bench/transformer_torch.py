@@ -5,9 +5,10 @@ MLP, tied output layer, gradient clipping at 1) on random tokens. The
 vocabulary is that of the benchmark's corpus, its distinct characters as
 genxai counts them (data/corpus/genxai.txt unless CORPUS is given). Attention
 is written out (masked softmax of Q K^T / sqrt(d)) as genxai computes it.
-Prints milliseconds per step. Usage: transformer_torch.py THREADS STEPS [CORPUS]"""
+Prints milliseconds per step.
+Usage: transformer_torch.py THREADS STEPS [CORPUS] [--device cpu|cuda] [--compile] [--tf32] [--json]
+(the options: scripts/bench/torchbench.py)."""
 import os
-import sys
 import math
 import torch
 import torch.nn as nn
@@ -15,11 +16,12 @@ import torch.nn.functional as F
 
 import torchbench
 
-threads, steps = torchbench.setup()
-corpus = sys.argv[3] if len(sys.argv) > 3 else os.path.join(os.path.dirname(__file__), "../../data/corpus/genxai.txt")
-with open(corpus, encoding="utf-8") as f:
-    V = len(set(f.read()))
 T, C, H, L, B = 64, 128, 4, 4, 12
+bench = torchbench.setup("transformer", batch=B,
+                         corpus=os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../data/corpus/genxai.txt"))
+dev = bench.device
+with open(bench.corpus, encoding="utf-8") as f:
+    V = len(set(f.read()))
 
 class Block(nn.Module):
     def __init__(self):
@@ -48,19 +50,23 @@ class GPT(nn.Module):
         self.ln = nn.LayerNorm(C)
 
     def forward(self, idx):
-        x = self.wte(idx) + self.wpe(torch.arange(T))
+        x = self.wte(idx) + self.wpe(torch.arange(T, device=idx.device))
         return self.ln(self.blocks(x)) @ self.wte.weight.T
 
-model = GPT()
+model = GPT().to(dev)
 opt = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.99), weight_decay=0.1)
-idx = torch.randint(0, V, (B, T))
-tgt = torch.randint(0, V, (B, T))
+idx = torch.randint(0, V, (B, T), device=dev)
+tgt = torch.randint(0, V, (B, T), device=dev)
 
-def step():
-    loss = F.cross_entropy(model(idx).view(-1, V), tgt.view(-1))
-    opt.zero_grad()
-    loss.backward()
-    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-    opt.step()
+def loss_fn(idx, tgt):
+    return F.cross_entropy(model(idx).view(-1, V), tgt.view(-1))
 
-torchbench.time_steps(step, steps, warmup=3)
+def make_step(loss_fn):
+    def step():
+        opt.zero_grad()
+        loss_fn(idx, tgt).backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+    return step
+
+bench.run(make_step, loss_fn, warmup=3)

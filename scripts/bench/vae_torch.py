@@ -1,13 +1,16 @@
 """PyTorch peer of models.BenchmarkVAEStep: one Adam step of the Fashion-MNIST
 MLP VAE (784-400-20-400-784, batch 128, Bernoulli likelihood) on random pixels.
-Prints milliseconds per step. Usage: vae_torch.py THREADS STEPS"""
+Prints milliseconds per step.
+Usage: vae_torch.py THREADS STEPS [--device cpu|cuda] [--compile] [--tf32] [--json]
+(the options: scripts/bench/torchbench.py)."""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 import torchbench
 
-threads, steps = torchbench.setup()
+bench = torchbench.setup("vae", batch=128)
+dev = bench.device
 
 class VAE(nn.Module):
     def __init__(self):
@@ -24,17 +27,21 @@ class VAE(nn.Module):
         z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
         return self.fc4(F.relu(self.fc3(z))), mu, logvar
 
-model = VAE()
+model = VAE().to(dev)
 opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-x = torch.rand(128, 784)
+x = torch.rand(128, 784, device=dev)
 
-def step():
+def loss_fn(x):
     logits, mu, logvar = model(x)
     bce = F.binary_cross_entropy_with_logits(logits, x, reduction="sum")
     kld = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
-    loss = (bce + kld) / x.shape[0]
-    opt.zero_grad()
-    loss.backward()
-    opt.step()
+    return (bce + kld) / x.shape[0]
 
-torchbench.time_steps(step, steps, warmup=10)
+def make_step(loss_fn):
+    def step():
+        opt.zero_grad()
+        loss_fn(x).backward()
+        opt.step()
+    return step
+
+bench.run(make_step, loss_fn, warmup=10)
