@@ -96,9 +96,10 @@ speed() {
     py=""
   fi
   left() { echo $((budget - ($(date +%s) - start))); }
-  for s in vae cnn dcgan transformer; do
-    local cfg sets=() steps peer_args=()
-    case $s in
+  # step_settings sets cfg, sets, steps and peer_args for step $1.
+  step_settings() {
+    sets=() peer_args=()
+    case $1 in
     vae) cfg=configs/vae-fashion-mlp.yaml steps=500 ;;
     cnn) cfg=configs/cnn-fashion.yaml steps=200 ;;
     dcgan) cfg=configs/cgan-fashion.yaml steps=100 sets=(--set 'metrics.classifier_run=""') ;;
@@ -106,37 +107,49 @@ speed() {
     # Shakespeare lives outside the repository and does not travel).
     transformer) cfg=configs/ar-shakespeare.yaml steps=100 sets=(--set data.path=data/corpus/genxai.txt) peer_args=(data/corpus/genxai.txt) ;;
     esac
-    [ "$s" = transformer ] || sets+=(--set "data.path=$data")
+    [ "$1" = transformer ] || sets+=(--set "data.path=$data")
     steps=${STEPS:-$steps}
+  }
+  local s r cfg sets steps peer_args
+  run_genxai() {
+    timeout 120 "$bin/genxai" bench -c "$cfg" "${sets[@]}" --device "$device" --steps "$steps" --rounds 3 --warmup "${WARMUP:-20}" --json 2>>"$out/speed-genxai.log" |
+      "${py:-python3}" -c 'import json, sys; d = json.loads(sys.stdin.read()); d.update(side="genxai", step=sys.argv[1], round=int(sys.argv[2])); print(json.dumps(d))' "$s" "$r" >>"$results" ||
+      { rc=1; echo "$s round $r: genxai bench failed (speed-genxai.log)" >>"$report"; }
+  }
+  run_eager() {
+    [ -n "$py" ] || return 0
+    timeout 120 "$py" "scripts/bench/${s}_torch.py" 1 "$steps" "${peer_args[@]}" --device "$device" --json 2>>"$out/speed-torch.log" |
+      grep '^{' >>"$results" || echo "$s round $r: the PyTorch eager peer failed (speed-torch.log)" >>"$report"
+  }
+  # First genxai against eager PyTorch, the targets, for every
+  # step; then the compiled peers (tens of seconds of compilation each) in
+  # the time left.
+  for s in vae cnn dcgan transformer; do
+    step_settings "$s"
     for r in $(seq "$rounds"); do
       if [ "$(left)" -lt 40 ]; then
         echo "$s round $r: skipped, out of the speed budget" >>"$report"
         break
       fi
-      run_genxai() {
-        timeout 120 "$bin/genxai" bench -c "$cfg" "${sets[@]}" --device "$device" --steps "$steps" --rounds 3 --warmup "${WARMUP:-20}" --json 2>>"$out/speed-genxai.log" |
-          "${py:-python3}" -c 'import json, sys; d = json.loads(sys.stdin.read()); d.update(side="genxai", step=sys.argv[1], round=int(sys.argv[2])); print(json.dumps(d))' "$s" "$r" >>"$results" ||
-          { rc=1; echo "$s round $r: genxai bench failed (speed-genxai.log)" >>"$report"; }
-      }
-      run_eager() {
-        [ -n "$py" ] || return 0
-        timeout 120 "$py" "scripts/bench/${s}_torch.py" 1 "$steps" "${peer_args[@]}" --device "$device" --json 2>>"$out/speed-torch.log" |
-          grep '^{' >>"$results" || echo "$s round $r: the PyTorch eager peer failed (speed-torch.log)" >>"$report"
-      }
       # Alternate which side goes first, so a drift falls on both.
       if [ $((r % 2)) = 1 ]; then run_genxai; run_eager; else run_eager; run_genxai; fi
     done
-    if [ -n "$py" ] && [ "$(left)" -ge 150 ]; then
-      timeout 240 "$py" "scripts/bench/${s}_torch.py" 1 "$steps" "${peer_args[@]}" --device "$device" --compile --json 2>>"$out/speed-torch.log" |
-        grep '^{' >>"$results"
-      case ${PIPESTATUS[0]} in
-      0) ;;
-      3) echo "$s: torch.compile is not available in this PyTorch" >>"$report" ;;
-      *) echo "$s: the torch.compile peer failed or ran out of time (speed-torch.log)" >>"$report" ;;
-      esac
-    elif [ -n "$py" ]; then
+  done
+  for s in vae cnn dcgan transformer; do
+    [ -n "$py" ] || break
+    step_settings "$s"
+    local t=$(($(left) - 10))
+    if [ "$t" -lt 60 ]; then
       echo "$s: torch.compile skipped, $(left) s left of the speed budget" >>"$report"
+      continue
     fi
+    timeout "$((t < 240 ? t : 240))" "$py" "scripts/bench/${s}_torch.py" 1 "$steps" "${peer_args[@]}" --device "$device" --compile --json 2>>"$out/speed-torch.log" |
+      grep '^{' >>"$results"
+    case ${PIPESTATUS[0]} in
+    0) ;;
+    3) echo "$s: torch.compile is not usable here (speed-torch.log says why)" >>"$report" ;;
+    *) echo "$s: the torch.compile peer failed or ran out of time (speed-torch.log)" >>"$report" ;;
+    esac
   done
   "${py:-python3}" scripts/bench/gpu_report.py "$results" >>"$report" 2>&1 ||
     { echo "gpu_report.py failed; the raw results:"; cat "$results"; } >>"$report"

@@ -85,7 +85,7 @@ def fraction(floor_ms, side):
 def step_table(step, rows):
     """The markdown section of one step from its result rows."""
     genxai_rows = [r for r in rows if r.get("side") == "genxai"]
-    floors = [r["floor_ms"] for r in genxai_rows if isinstance(r.get("floor_ms"), (int, float))]
+    floors = [r["floor_ms"] for r in genxai_rows if isinstance(r.get("floor_ms"), (int, float)) and r["floor_ms"] > 0]
     floor_ms = statistics.median(floors) if floors else None
     executors = sorted({r.get("executor", "") for r in genxai_rows}) or [""]
     genxai = {e: Side([r for r in genxai_rows if r.get("executor", "") == e]) for e in executors}
