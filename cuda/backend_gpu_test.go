@@ -50,3 +50,21 @@ func TestTrainingStepOnGPU(t *testing.T) {
 		t.Run(name, func(t *testing.T) { matchCPU(t, onGPU(t), m, 3, 1e-4) })
 	}
 }
+
+// TestFirstStepOnGPU: every model's first-step loss and parameter gradients
+// on the GPU within 1e-4 relative per tensor of the CPU plan's (the issue's
+// bar).
+func TestFirstStepOnGPU(t *testing.T) {
+	for name, m := range trainModels {
+		t.Run(name, func(t *testing.T) { matchFirstStep(t, onGPU(t), m, 1e-4) })
+	}
+}
+
+// TestLossCurvesOnGPU: 200 steps of every model, captured and replayed on
+// the GPU with late loss reads, follow the CPU's loss curve within 2% per
+// window of ten steps (the bar).
+func TestLossCurvesOnGPU(t *testing.T) {
+	for name, m := range trainModels {
+		t.Run(name, func(t *testing.T) { matchCurves(t, onGPU(t), m, 200, 0.02) })
+	}
+}
