@@ -2,14 +2,22 @@ package cuda_test
 
 import (
 	"os"
+	"sync"
 	"testing"
 
 	"genxai/cuda"
 	"genxai/engine/enginetest"
 )
 
-// onGPU returns the backend on device 0 (kernels compiled by NVRTC into a
-// fresh cache), or skips without GENXAI_GPU=1 (scripts/gpu-check.sh sets it).
+// gpuCache is the kernel cache of every backend onGPU opens in this test
+// process: the first compiles each kernel with NVRTC, the later ones load
+// it from the cache (both paths of NVRTCCompiler run), and the suite does
+// not spend its time limit recompiling.
+var gpuCache = sync.OnceValues(func() (string, error) { return os.MkdirTemp("", "genxai-gpu-test-") })
+
+// onGPU returns the backend on device 0 (kernels compiled by NVRTC into the
+// process's cache), or skips without GENXAI_GPU=1 (scripts/gpu-check.sh
+// sets it).
 func onGPU(t *testing.T) *cuda.Backend {
 	t.Helper()
 	if os.Getenv("GENXAI_GPU") != "1" {
@@ -19,7 +27,12 @@ func onGPU(t *testing.T) *cuda.Backend {
 	if err != nil {
 		t.Fatalf("GENXAI_GPU=1 but no GPU: %v", err)
 	}
-	be, err := cuda.NewBackend(ctx, cuda.BackendOptions{Compiler: cuda.NVRTCCompiler(ctx.Info(), t.TempDir()), OwnContext: true})
+	cache, err := gpuCache()
+	if err != nil {
+		_ = ctx.Close()
+		t.Fatal(err)
+	}
+	be, err := cuda.NewBackend(ctx, cuda.BackendOptions{Compiler: cuda.NVRTCCompiler(ctx.Info(), cache), OwnContext: true})
 	if err != nil {
 		_ = ctx.Close()
 		t.Fatal(err)
