@@ -183,9 +183,29 @@ run)
   data=$root/$bin/data
   bin=$out
   rc=0
+  # cuBLAS and NVRTC: genxai searches the loader path and the toolkit's
+  # folders itself; a machine with only the driver and PyTorch's wheels has
+  # them in site-packages/nvidia/{cublas,cuda_nvrtc}/lib, named here (and on
+  # the loader path, for NVRTC's builtins library).
+  wheel_libs=$("${PYTHON:-python3}" -c '
+import os
+try:
+    import nvidia
+    for root in nvidia.__path__:
+        for sub in ("cublas", "cuda_nvrtc", "cuda_runtime"):
+            d = os.path.join(root, sub, "lib")
+            if os.path.isdir(d):
+                print(d)
+except ImportError:
+    pass' 2>/dev/null | paste -sd: -)
+  if [ -n "$wheel_libs" ]; then
+    export GENXAI_CUDA_LIBS=${GENXAI_CUDA_LIBS:+$GENXAI_CUDA_LIBS:}$wheel_libs
+    export LD_LIBRARY_PATH=${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}$wheel_libs
+  fi
   {
     echo "gpu-check $part, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
     nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max.mem --format=csv,noheader 2>&1 || echo "nvidia-smi failed"
+    echo "GENXAI_CUDA_LIBS=${GENXAI_CUDA_LIBS:-} (PyTorch's wheels: ${wheel_libs:-none})"
     echo "--- genxai devices"
     "$bin/genxai" devices 2>&1
   } >"$report"
