@@ -3,6 +3,7 @@ package cuda_test
 import (
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	"genxai/cuda"
@@ -118,6 +119,63 @@ func BenchmarkReplayHost(b *testing.B) {
 				r.next()
 			}
 			b.ReportMetric(float64(r.step.Trainer.(interface{ Plan() *engine.Plan }).Plan().Steps()), "program-steps")
+		})
+	}
+}
+
+// TestReplayedCallsCheckedOnFake: a replayed step still checks its kernel
+// calls against the captured sequence although it builds none of their
+// arguments: a call of another kernel, or a missing one, abandons the step
+// (EndStep asks for it again, capture is off for the plan with one log
+// line naming the call) and the step run again eagerly gives the CPU
+// backend's result.
+func TestReplayedCallsCheckedOnFake(t *testing.T) {
+	for _, c := range []struct {
+		name, log string
+		calls     func(h *hookStep, be *cuda.Backend, run int)
+	}{
+		{"another kernel", "call 1 is softmax", func(h *hookStep, be *cuda.Backend, run int) {
+			x, _, z := h.inputs(be, run)
+			be.Softmax(x, 1, hookN, z)
+		}},
+		{"a missing call", "the step made 1 calls", func(h *hookStep, be *cuda.Backend, run int) {
+			h.inputs(be, run)
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			logged := captureLog(t)
+			be, _ := onFake(t, nil)
+			h := newHookStep(be)
+			key := new(int)
+			for run := range 5 {
+				be.BeginStep(key, true)
+				if run < 4 {
+					h.calls(be, run, false, false)
+				} else {
+					c.calls(h, be, run)
+				}
+				again, err := be.EndStep(key)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if again != (run == 4) {
+					t.Fatalf("run %d: again = %v", run, again)
+				}
+				if again {
+					h.calls(be, run, false, false)
+				}
+				got := make([]float32, hookN)
+				if err := be.Download(got, h.z); err != nil {
+					t.Fatal(err)
+				}
+				h.check(t, run, got)
+			}
+			if be.Replays() != 3 || strings.Count(logged.String(), "\n") != 1 || !strings.Contains(logged.String(), c.log) {
+				t.Fatalf("%d graph launches, want 3; log %q, want one line with %q", be.Replays(), logged, c.log)
+			}
+			if err := be.ReleaseStep(key); err != nil {
+				t.Fatal(err)
+			}
 		})
 	}
 }

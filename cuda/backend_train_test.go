@@ -39,6 +39,14 @@ var trainModels = map[string]trainModel{
 		}
 		return m.Net, m.Loss, nil, nil
 	},
+	"classifier-cnn": func(s *nets.Store) (*nets.Net, *G.Node, []engine.RandomInput, error) {
+		m, err := nets.NewClassifier(s, nets.ClassifierConfig{Arch: "cnn", C: 1, H: 8, W: 8, Classes: 10,
+			Channels: []int{4, 6}, Hidden: []int{12}, Activation: "relu", Dropout: 0.1, BatchNorm: true}, 6, true)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		return m.Net, m.Loss, nil, nil
+	},
 	"transformer": func(s *nets.Store) (*nets.Net, *G.Node, []engine.RandomInput, error) {
 		m, err := nets.NewTransformer(s, nets.TransformerConfig{Vocab: 11, Block: 6, Layers: 2, Heads: 2, Embed: 8, Dropout: 0.1}, 3, true)
 		if err != nil {
@@ -247,6 +255,12 @@ func TestTrainingStepOnFake(t *testing.T) {
 			}
 			if strings.HasPrefix(name, "dcgan") {
 				kernels = append(kernels, "im2col", "col2im")
+			}
+			if name == "classifier-cnn" {
+				kernels = append(kernels, "im2col", "max_pool", "max_pool_grad", "bn_grad")
+			}
+			if name == "transformer" {
+				kernels = append(kernels, "layer_norm", "layer_norm_dx", "softmax")
 			}
 			for _, k := range kernels {
 				if !slices.ContainsFunc(f.Trace(), func(op string) bool { return strings.Contains(op, " launch "+k) }) {
