@@ -152,6 +152,19 @@ type quietDriver struct {
 	quiet bool
 }
 
+// onQuietFake is onFake over a quietDriver (quiet until the test's end
+// once the caller sets it).
+func onQuietFake(t testing.TB) (*cuda.Backend, *quietDriver) {
+	t.Helper()
+	var q *quietDriver
+	be, _ := onFakeVia(t, func(f *fakecuda.Fake) cuda.Context {
+		q = &quietDriver{Fake: f}
+		return q
+	}, nil, cuda.BackendOptions{})
+	t.Cleanup(func() { q.quiet = false }) // before the backend and the fake close
+	return be, q
+}
+
 func (q *quietDriver) LaunchGraph(x cuda.GraphExec, s cuda.Stream) error {
 	if q.quiet {
 		return nil

@@ -7,32 +7,8 @@ import (
 	"testing"
 
 	"genxai/cuda"
-	"genxai/cuda/fakecuda"
-	"genxai/cuda/fakecuda/cpukernels"
 	"genxai/engine"
 )
-
-// onQuietFake is onFake over a quietDriver (quiet off until the caller
-// sets it).
-func onQuietFake(t testing.TB) (*cuda.Backend, *quietDriver) {
-	t.Helper()
-	f := fakecuda.New(cuda.Hopper())
-	q := &quietDriver{Fake: f}
-	be, err := cuda.NewBackend(q, cuda.BackendOptions{Compiler: cpukernels.Install(f, nil)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		q.quiet = false
-		if err := be.Close(); err != nil {
-			t.Errorf("closing the backend: %v", err)
-		}
-		if err := f.Close(); err != nil {
-			t.Errorf("closing the fake: %v", err)
-		}
-	})
-	return be, q
-}
 
 // replayRig is a model's training step through the plan on the CUDA
 // backend over a quiet fake, its graphs captured: next launches one
