@@ -36,6 +36,7 @@ type Backend struct {
 	mods   map[string]Module        // loaded units by name
 	funcs  map[string]Function      // kernels by name
 	chains map[*engine.Chain]string // chain → kernel name, memoized
+	scales map[uint32]*engine.Chain // scaleChain's chains by beta's bits
 	live   map[*buffer]struct{}     // buffers not yet freed (Close frees them)
 	stage  staging
 	clip   clipScratch
@@ -68,7 +69,7 @@ type BackendOptions struct {
 // handle; kernels are compiled later, at first use.
 func NewBackend(ctx Context, o BackendOptions) (*Backend, error) {
 	b := &Backend{ctx: ctx, compile: o.Compiler, eager: o.NoCapture, mods: map[string]Module{}, funcs: map[string]Function{},
-		chains: map[*engine.Chain]string{}, live: map[*buffer]struct{}{}, steps: map[any]*stepGraph{}}
+		chains: map[*engine.Chain]string{}, scales: map[uint32]*engine.Chain{}, live: map[*buffer]struct{}{}, steps: map[any]*stepGraph{}}
 	if b.compile == nil {
 		b.compile = NVRTCCompiler(ctx.Info(), "")
 	}
@@ -149,6 +150,7 @@ func (b *Backend) Close() error {
 	}
 	clear(b.funcs)
 	clear(b.chains)
+	clear(b.scales)
 	if b.blas != nil {
 		errs = append(errs, b.blas.Close())
 		b.blas = nil

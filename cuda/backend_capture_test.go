@@ -192,7 +192,20 @@ func newHookStep(be *cuda.Backend) *hookStep {
 // calls makes run i's calls on e (the CUDA backend or the reference): with
 // peek a Download in the middle, with read a ReadBack of z at the end.
 func (h *hookStep) calls(e engine.Backend, i int, peek, read bool) {
-	x, y, z := h.x, h.y, h.z
+	x, y, z := h.inputs(e, i)
+	if peek {
+		e.Download(make([]float32, hookN), y)
+	}
+	e.Elementwise(h.add, 1, hookN, []engine.Buffer{x, y}, []engine.Buffer{z})
+	if read {
+		h.be.ReadBack(z)
+	}
+}
+
+// inputs makes run i's first calls on e, the upload of x and the draws
+// into y, and returns e's x, y and z.
+func (h *hookStep) inputs(e engine.Backend, i int) (x, y, z engine.Buffer) {
+	x, y, z = h.x, h.y, h.z
 	if e == h.ref {
 		x, y, z = h.rx, h.ry, h.rz
 	}
@@ -201,13 +214,7 @@ func (h *hookStep) calls(e engine.Backend, i int, peek, read bool) {
 	}
 	e.Upload(x, h.data)
 	e.Random(engine.Normal, engine.RandomKey{Seed: 9, Step: uint64(i), Tensor: 3}, 0, 1, y)
-	if peek {
-		e.Download(make([]float32, hookN), y)
-	}
-	e.Elementwise(h.add, 1, hookN, []engine.Buffer{x, y}, []engine.Buffer{z})
-	if read {
-		h.be.ReadBack(z)
-	}
+	return x, y, z
 }
 
 // check requires got to be the reference's z of run i, bit for bit.

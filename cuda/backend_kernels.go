@@ -2,27 +2,11 @@ package cuda
 
 import (
 	"fmt"
+	"math"
 
 	"genxai/cuda/kernels"
 	"genxai/engine"
 )
-
-// rule returns the launch of the fixed kernel name for sizes.
-func rule(name string, sizes ...int) kernels.Launch {
-	k, ok := kernels.Lookup(name)
-	if !ok {
-		panic("cuda: no kernel " + name + " in cuda/kernels.Table")
-	}
-	return k.Rule.Launch(sizes...)
-}
-
-// run launches the fixed kernel name over the rule's sizes.
-func (b *Backend) run(name string, sizes []int, args ...any) {
-	b.launch(name, rule(name, sizes...), args...)
-}
-
-// sz is a size list for run.
-func sz(s ...int) []int { return s }
 
 // Gemm multiplies row-major matrices with cuBLAS (MatMul).
 func (b *Backend) Gemm(s engine.GemmShape, a, bm, c engine.Buffer) {
@@ -33,17 +17,9 @@ func (b *Backend) Gemm(s engine.GemmShape, a, bm, c engine.Buffer) {
 // call (MatMulStridedBatched; a stride of 0 reuses the operand).
 func (b *Backend) GemmBatched(s engine.GemmShape, batch int, a engine.Buffer, strideA int, bm engine.Buffer, strideB int, c engine.Buffer, strideC int) {
 	na, nb, nc := s.Sizes()
-	pa := b.ptr("Gemm A", a, -1)
-	pb := b.ptr("Gemm B", bm, -1)
-	pc := b.ptr("Gemm C", c, -1)
-	for _, o := range []struct {
-		what           string
-		have, n, strid int
-	}{{"A", a.Len(), na, strideA}, {"B", bm.Len(), nb, strideB}, {"C", c.Len(), nc, strideC}} {
-		if batch > 0 && o.n > 0 && (batch-1)*o.strid+o.n > o.have {
-			panic(fmt.Sprintf("cuda: Gemm: %s of %d values is too short for %d products of %d values %d apart", o.what, o.have, batch, o.n, o.strid))
-		}
-	}
+	pa := b.gemmOperand("A", a, batch, na, strideA)
+	pb := b.gemmOperand("B", bm, batch, nb, strideB)
+	pc := b.gemmOperand("C", c, batch, nc, strideC)
 	if batch <= 0 || s.M == 0 || s.N == 0 || b.failed() {
 		return
 	}
@@ -63,6 +39,16 @@ func (b *Backend) GemmBatched(s engine.GemmShape, batch int, a engine.Buffer, st
 	b.fail(MatMulStridedBatched(b.blas, s.TransA, s.TransB, s.M, s.N, s.K, s.Alpha, pa, strideA, pb, strideB, s.Beta, pc, strideC, batch))
 }
 
+// gemmOperand returns the address of operand what of a GemmBatched after
+// checking that it holds batch matrices of n values stride apart.
+func (b *Backend) gemmOperand(what string, x engine.Buffer, batch, n, stride int) DevicePtr {
+	p := b.ptrAt("Gemm", what, -1, x, -1)
+	if batch > 0 && n > 0 && (batch-1)*stride+n > x.Len() {
+		panic(fmt.Sprintf("cuda: Gemm: %s of %d values is too short for %d products of %d values %d apart", what, x.Len(), batch, n, stride))
+	}
+	return p
+}
+
 // scale multiplies n values at p by beta (zeroes them when beta is 0, as
 // BLAS ignores C's content then).
 func (b *Backend) scale(p DevicePtr, n int, beta float32) {
@@ -72,18 +58,25 @@ func (b *Backend) scale(p DevicePtr, n int, beta float32) {
 		}
 		return
 	}
-	c := scaleChain(beta)
-	name, err := b.chainKernel(c)
+	name, err := b.chainKernel(b.scaleChain(beta))
 	if b.fail(err) {
 		return
 	}
-	b.launch(name, kernels.Elements.Launch(n), int64(n), int32(n), p, p)
+	if k, ok := b.kernel(name, kernels.Elements.Launch(n)); ok {
+		k.with(int64(n), int32(n), p, p)
+	}
 }
 
-// scaleChain is the chain y = beta·x.
-func scaleChain(beta float32) *engine.Chain {
+// scaleChain returns the chain y = beta·x, one per beta (so chainKernel
+// finds it by pointer).
+func (b *Backend) scaleChain(beta float32) *engine.Chain {
+	bits := math.Float32bits(beta)
+	if c, ok := b.scales[bits]; ok {
+		return c
+	}
 	c := engine.NewChain(engine.Full)
 	c.Output(c.Binary(engine.OpMul, 0, c.Const(beta)))
+	b.scales[bits] = c
 	return c
 }
 
@@ -94,13 +87,11 @@ func (b *Backend) Elementwise(c *engine.Chain, rows, cols int, in []engine.Buffe
 		panic(fmt.Sprintf("cuda: Elementwise: the chain has %d inputs and %d outputs, given %d and %d", len(c.Inputs), len(c.Outputs), len(in), len(out)))
 	}
 	n := rows * cols
-	args := make([]any, 0, 2+len(in)+len(out))
-	args = append(args, int64(n), int32(cols))
 	for i, x := range in {
-		args = append(args, b.ptr(fmt.Sprintf("Elementwise input %d", i), x, c.Inputs[i].Len(rows, cols)))
+		b.ptrAt("Elementwise", "input", i, x, c.Inputs[i].Len(rows, cols))
 	}
 	for i, x := range out {
-		args = append(args, b.ptr(fmt.Sprintf("Elementwise output %d", i), x, n))
+		b.ptrAt("Elementwise", "output", i, x, n)
 	}
 	if n == 0 || b.failed() {
 		return
@@ -109,7 +100,19 @@ func (b *Backend) Elementwise(c *engine.Chain, rows, cols int, in []engine.Buffe
 	if b.fail(err) {
 		return
 	}
-	b.launch(name, kernels.Elements.Launch(n), args...)
+	k, ok := b.kernel(name, kernels.Elements.Launch(n))
+	if !ok {
+		return
+	}
+	args := make([]any, 0, 2+len(in)+len(out))
+	args = append(args, int64(n), int32(cols))
+	for _, x := range in {
+		args = append(args, x.(*buffer).p)
+	}
+	for _, x := range out {
+		args = append(args, x.(*buffer).p)
+	}
+	k.with(args...)
 }
 
 // Strided runs strided_copy over the copy's index space.
@@ -119,12 +122,16 @@ func (b *Backend) Strided(s engine.Strided, src, dst engine.Buffer) {
 	if se > src.Len() || de > dst.Len() {
 		panic(fmt.Sprintf("cuda: Strided: the copy reads %d and writes %d values, the buffers hold %d and %d", se, de, src.Len(), dst.Len()))
 	}
+	k, ok := b.fixed("strided_copy", s.Len())
+	if !ok {
+		return
+	}
 	add := int32(0)
 	if s.Add {
 		add = 1
 	}
 	d, st, t := s.Dims, s.Src, s.Dst
-	b.run("strided_copy", sz(s.Len()), ps, pd, int32(d[0]), int32(d[1]), int32(d[2]), int32(d[3]),
+	k.with(ps, pd, int32(d[0]), int32(d[1]), int32(d[2]), int32(d[3]),
 		int64(st[0]), int64(st[1]), int64(st[2]), int64(st[3]), int64(t[0]), int64(t[1]), int64(t[2]), int64(t[3]),
 		int64(s.SrcOff), int64(s.DstOff), add)
 }
@@ -137,33 +144,47 @@ func (b *Backend) Reduce(op engine.ReduceOp, x engine.Buffer, outer, axis, inner
 		panic(fmt.Sprintf("cuda: Reduce: unknown operation %d", op))
 	}
 	if inner == 1 {
-		b.run("reduce_rows", sz(outer), px, py, int32(outer), int64(axis), int32(op))
+		if k, ok := b.fixed("reduce_rows", outer); ok {
+			k.with(px, py, int32(outer), int64(axis), int32(op))
+		}
 		return
 	}
 	if inner == 0 {
 		return
 	}
-	b.run("reduce_cols", sz(outer, inner), px, py, int32(outer), int64(axis), int64(inner), int32(op))
+	if k, ok := b.fixed("reduce_cols", outer, inner); ok {
+		k.with(px, py, int32(outer), int64(axis), int64(inner), int32(op))
+	}
 }
 
-// rowKernel runs one of the softmax kernels (x or y, dy; rows, cols; out).
-func (b *Backend) rowKernel(name string, rows, cols int, out engine.Buffer, in ...engine.Buffer) {
-	args := make([]any, 0, len(in)+3)
-	for i, x := range in {
-		args = append(args, b.ptr(fmt.Sprintf("%s input %d", name, i), x, rows*cols))
+// rowKernel runs one of the softmax kernels (x or y, then dy when given;
+// rows, cols; out).
+func (b *Backend) rowKernel(name string, rows, cols int, out, x, dy engine.Buffer) {
+	n := rows * cols
+	px, po := b.ptrAt(name, "input", 0, x, n), b.ptrAt(name, "output", -1, out, n)
+	var pdy DevicePtr
+	if dy != nil {
+		pdy = b.ptrAt(name, "input", 1, dy, n)
 	}
-	args = append(args, int32(rows), int32(cols), b.ptr(name+" output", out, rows*cols))
-	b.run(name, sz(rows), args...)
+	k, ok := b.fixed(name, rows)
+	if !ok {
+		return
+	}
+	if dy == nil {
+		k.with(px, int32(rows), int32(cols), po)
+		return
+	}
+	k.with(px, pdy, int32(rows), int32(cols), po)
 }
 
 // Softmax runs softmax, one block per row.
 func (b *Backend) Softmax(x engine.Buffer, rows, cols int, y engine.Buffer) {
-	b.rowKernel("softmax", rows, cols, y, x)
+	b.rowKernel("softmax", rows, cols, y, x, nil)
 }
 
 // LogSoftmax runs log_softmax.
 func (b *Backend) LogSoftmax(x engine.Buffer, rows, cols int, y engine.Buffer) {
-	b.rowKernel("log_softmax", rows, cols, y, x)
+	b.rowKernel("log_softmax", rows, cols, y, x, nil)
 }
 
 // SoftmaxGrad runs softmax_grad.

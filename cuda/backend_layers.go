@@ -15,8 +15,10 @@ func (b *Backend) conv(name string, s engine.ConvShape, src, dst engine.Buffer, 
 	if err := s.Check(); err != nil {
 		panic("cuda: " + name + ": " + err.Error())
 	}
-	b.run(name, sz(threads), b.ptr(name+" input", src, srcLen), b.ptr(name+" output", dst, dstLen),
-		int32(s.N), int32(s.C), int32(s.H), int32(s.W), int32(s.KH), int32(s.KW), int32(s.Stride), int32(s.Pad))
+	ps, pd := b.ptrAt(name, "input", -1, src, srcLen), b.ptrAt(name, "output", -1, dst, dstLen)
+	if k, ok := b.fixed(name, threads); ok {
+		k.with(ps, pd, int32(s.N), int32(s.C), int32(s.H), int32(s.W), int32(s.KH), int32(s.KW), int32(s.Stride), int32(s.Pad))
+	}
 }
 
 // im2col runs im2col over the whole batch, one thread per patch value:
@@ -106,44 +108,59 @@ func poolCheck(name string, planes, h, w, k, least int) {
 func (b *Backend) MaxPool2D(x engine.Buffer, planes, h, w, k int, y engine.Buffer) {
 	poolCheck("MaxPool2D", planes, h, w, k, k)
 	ny := planes * (h / k) * (w / k)
-	b.run("max_pool", sz(ny), b.ptr("MaxPool2D x", x, planes*h*w), int32(planes), int32(h), int32(w), int32(k),
-		b.ptr("MaxPool2D y", y, ny))
+	px, py := b.ptr("MaxPool2D x", x, planes*h*w), b.ptr("MaxPool2D y", y, ny)
+	if c, ok := b.fixed("max_pool", ny); ok {
+		c.with(px, int32(planes), int32(h), int32(w), int32(k), py)
+	}
 }
 
 // MaxPool2DGrad runs max_pool_grad, one thread per value of dx.
 func (b *Backend) MaxPool2DGrad(x, y, dy engine.Buffer, planes, h, w, k int, dx engine.Buffer) {
 	poolCheck("MaxPool2DGrad", planes, h, w, k, k)
 	nx, ny := planes*h*w, planes*(h/k)*(w/k)
-	b.run("max_pool_grad", sz(nx), b.ptr("MaxPool2DGrad x", x, nx), b.ptr("MaxPool2DGrad y", y, ny),
-		b.ptr("MaxPool2DGrad dy", dy, ny), int32(planes), int32(h), int32(w), int32(k), b.ptr("MaxPool2DGrad dx", dx, nx))
+	px, py := b.ptr("MaxPool2DGrad x", x, nx), b.ptr("MaxPool2DGrad y", y, ny)
+	pdy, pdx := b.ptr("MaxPool2DGrad dy", dy, ny), b.ptr("MaxPool2DGrad dx", dx, nx)
+	if c, ok := b.fixed("max_pool_grad", nx); ok {
+		c.with(px, py, pdy, int32(planes), int32(h), int32(w), int32(k), pdx)
+	}
 }
 
 // Upsample runs upsample, one thread per output value.
 func (b *Backend) Upsample(x engine.Buffer, planes, h, w, k int, y engine.Buffer) {
 	poolCheck("Upsample", planes, h, w, k, 0)
 	ny := planes * h * w * k * k
-	b.run("upsample", sz(ny), b.ptr("Upsample x", x, planes*h*w), int32(planes), int32(h), int32(w), int32(k),
-		b.ptr("Upsample y", y, ny))
+	px, py := b.ptr("Upsample x", x, planes*h*w), b.ptr("Upsample y", y, ny)
+	if c, ok := b.fixed("upsample", ny); ok {
+		c.with(px, int32(planes), int32(h), int32(w), int32(k), py)
+	}
 }
 
 // UpsampleGrad runs upsample_grad, one thread per value of dx.
 func (b *Backend) UpsampleGrad(dy engine.Buffer, planes, h, w, k int, dx engine.Buffer) {
 	poolCheck("UpsampleGrad", planes, h, w, k, 0)
 	nx := planes * h * w
-	b.run("upsample_grad", sz(nx), b.ptr("UpsampleGrad dy", dy, nx*k*k), int32(planes), int32(h), int32(w), int32(k),
-		b.ptr("UpsampleGrad dx", dx, nx))
+	pdy, pdx := b.ptr("UpsampleGrad dy", dy, nx*k*k), b.ptr("UpsampleGrad dx", dx, nx)
+	if c, ok := b.fixed("upsample_grad", nx); ok {
+		c.with(pdy, int32(planes), int32(h), int32(w), int32(k), pdx)
+	}
 }
 
 // Gather runs gather, one thread per output value. An id that is not an
 // integer in [0, vocab) gives a row of NaNs (a kernel cannot panic).
 func (b *Backend) Gather(table engine.Buffer, vocab, dim int, ids engine.Buffer, n int, dst engine.Buffer) {
-	b.run("gather", sz(n*dim), b.ptr("Gather table", table, vocab*dim), int32(vocab), int32(dim),
-		b.ptr("Gather ids", ids, n), int32(n), b.ptr("Gather out", dst, n*dim))
+	pt, pi := b.ptr("Gather table", table, vocab*dim), b.ptr("Gather ids", ids, n)
+	po := b.ptr("Gather out", dst, n*dim)
+	if c, ok := b.fixed("gather", n*dim); ok {
+		c.with(pt, int32(vocab), int32(dim), pi, int32(n), po)
+	}
 }
 
 // ScatterAdd runs scatter_add, one thread per column walking the ids in
 // order (no atomics: the CPU backend's sums). Invalid ids are skipped.
 func (b *Backend) ScatterAdd(dout engine.Buffer, ids engine.Buffer, n int, table engine.Buffer, vocab, dim int) {
-	b.run("scatter_add", sz(dim), b.ptr("ScatterAdd dout", dout, n*dim), b.ptr("ScatterAdd ids", ids, n), int32(n),
-		b.ptr("ScatterAdd table", table, vocab*dim), int32(vocab), int32(dim))
+	pd, pi := b.ptr("ScatterAdd dout", dout, n*dim), b.ptr("ScatterAdd ids", ids, n)
+	pt := b.ptr("ScatterAdd table", table, vocab*dim)
+	if c, ok := b.fixed("scatter_add", dim); ok {
+		c.with(pd, pi, int32(n), pt, int32(vocab), int32(dim))
+	}
 }

@@ -21,14 +21,29 @@ func (x *buffer) Len() int { return x.n }
 // that it holds want values (want < 0: any length); what names the kernel
 // and operand for the panic.
 func (b *Backend) ptr(what string, x engine.Buffer, want int) DevicePtr {
+	return b.ptrAt(what, "", -1, x, want)
+}
+
+// ptrAt is ptr for an operand named by parts: the kernel op, then role
+// when not "", then index when not negative ("Elementwise input 2"). The
+// name is put together only when the check fails, so a call checks its
+// operands without allocating.
+func (b *Backend) ptrAt(op, role string, index int, x engine.Buffer, want int) DevicePtr {
 	bb, ok := x.(*buffer)
+	if ok && bb.be == b && (want < 0 || bb.n == want) {
+		return bb.p
+	}
+	what := op
+	if role != "" {
+		what += " " + role
+	}
+	if index >= 0 {
+		what += fmt.Sprintf(" %d", index)
+	}
 	if !ok || bb.be != b {
 		panic(fmt.Sprintf("cuda: %s: a %T is not a buffer of this CUDA backend", what, x))
 	}
-	if want >= 0 && bb.n != want {
-		panic(fmt.Sprintf("cuda: %s: buffer of %d values where the shape needs %d", what, bb.n, want))
-	}
-	return bb.p
+	panic(fmt.Sprintf("cuda: %s: buffer of %d values where the shape needs %d", what, bb.n, want))
 }
 
 // Alloc returns a buffer of n zeros (a device allocation cleared on the

@@ -107,24 +107,51 @@ func (b *Backend) chainKernel(c *engine.Chain) (string, error) {
 	return u.Name, nil
 }
 
-// launch runs kernel name with launch l and args (checked against the
-// table's parameters when the kernel is a fixed one); an empty launch does
-// nothing. Errors are kept (see Backend).
-func (b *Backend) launch(name string, l kernels.Launch, args ...any) {
-	if b.failed() || l.Empty() {
-		return
+// kcall is a kernel launch that goes to the driver now (Backend.fixed,
+// Backend.kernel). Its arguments are built only once it is known to, so
+// the calls of a replayed step, checked against the capture and skipped,
+// box no argument and allocate nothing.
+type kcall struct {
+	b    *Backend
+	name string
+	l    kernels.Launch
+}
+
+// fixed is kernel for the fixed kernel name of kernels.Table, launched with
+// its rule over sizes.
+func (b *Backend) fixed(name string, sizes ...int) (kcall, bool) {
+	k, ok := kernels.Lookup(name)
+	if !ok {
+		panic("cuda: no kernel " + name + " in cuda/kernels.Table")
 	}
-	if k, ok := kernels.Lookup(name); ok {
+	return b.kernel(name, k.Rule.Launch(sizes...))
+}
+
+// kernel returns the call of kernel name (fixed or a chain's) with launch
+// l, and whether it goes to the driver now: not when l is empty (it is
+// then no call of the step), the backend failed, or the step is replayed
+// (the call is checked against the captured sequence, see issue) or was
+// abandoned.
+func (b *Backend) kernel(name string, l kernels.Launch) (kcall, bool) {
+	if b.failed() || l.Empty() || !b.issue(name) {
+		return kcall{}, false
+	}
+	return kcall{b: b, name: name, l: l}, true
+}
+
+// with launches the call with args (checked against the table's parameters
+// when the kernel is a fixed one), loading its unit at first use. Errors
+// are kept (see Backend).
+func (c kcall) with(args ...any) {
+	b := c.b
+	if k, ok := kernels.Lookup(c.name); ok {
 		checkArgs(k, args)
 	}
-	if !b.issue(name) {
-		return
-	}
-	f, err := b.function(name)
+	f, err := b.function(c.name)
 	if b.fail(err) || b.cur.mode == stepAbandoned {
 		return
 	}
-	b.fail(b.ctx.Launch(f, dim(l.Grid), dim(l.Block), 0, b.stream, args...))
+	b.fail(b.ctx.Launch(f, dim(c.l.Grid), dim(c.l.Block), 0, b.stream, args...))
 }
 
 // dim converts a rule's shape.

@@ -24,7 +24,9 @@ func (b *Backend) Random(kind engine.RandomKind, k engine.RandomKey, a, bb float
 		return
 	}
 	key := b.scalars([stepWords]uint32{uint32(k.Seed), uint32(k.Seed >> 32), uint32(k.Step), uint32(k.Step >> 32)})
-	b.run("random_fill", sz((n+3)/4), po, int64(n), int32(kind), k.Tensor, key, a, bb)
+	if c, ok := b.fixed("random_fill", (n+3)/4); ok {
+		c.with(po, int64(n), int32(kind), k.Tensor, key, a, bb)
+	}
 }
 
 // Update runs update_sgd or update_adam over the parameter; the learning
@@ -48,15 +50,19 @@ func (b *Backend) Update(u engine.Update, w, g, m, v, scale engine.Buffer) {
 	switch u.Kind {
 	case engine.SGD:
 		step := b.scalars([stepWords]uint32{f(float32(u.LR))})
-		b.run("update_sgd", sz(n), pw, pg, pm, ps, int64(n), float32(u.WeightDecay), float32(u.Momentum), step)
+		if k, ok := b.fixed("update_sgd", n); ok {
+			k.with(pw, pg, pm, ps, int64(n), float32(u.WeightDecay), float32(u.Momentum), step)
+		}
 	case engine.Adam, engine.AdamW:
 		a := u.AdamArgs()
-		dec := int32(0)
-		if a.Decoupled {
-			dec = 1
-		}
 		step := b.scalars([stepWords]uint32{f(a.StepSize), f(a.SqrtBC2), f(a.Decay)})
-		b.run("update_adam", sz(n), pw, pg, pm, pv, ps, int64(n), a.WD, a.B1, a.B2, a.Eps, step, dec)
+		if k, ok := b.fixed("update_adam", n); ok {
+			dec := int32(0)
+			if a.Decoupled {
+				dec = 1
+			}
+			k.with(pw, pg, pm, pv, ps, int64(n), a.WD, a.B1, a.B2, a.Eps, step, dec)
+		}
 	}
 }
 
@@ -65,11 +71,7 @@ func (b *Backend) Update(u engine.Update, w, g, m, v, scale engine.Buffer) {
 // upload it once) into kernels.ClipBlocks partial sums, then clip_finish.
 func (b *Backend) ClipScale(grads []engine.Buffer, maxNorm float64, out engine.Buffer) {
 	po := b.ptr("ClipScale out", out, engine.ClipValues)
-	table := make([]uint64, 2*len(grads))
-	for i, g := range grads {
-		table[i] = uint64(b.ptr(fmt.Sprintf("ClipScale gradient %d", i), g, -1))
-		table[len(grads)+i] = uint64(g.Len())
-	}
+	table := b.clip.fill(b, grads)
 	if b.failed() {
 		return
 	}
@@ -77,8 +79,12 @@ func (b *Backend) ClipScale(grads []engine.Buffer, maxNorm float64, out engine.B
 	if b.fail(err) {
 		return
 	}
-	b.run("clip_sumsq", nil, pt, pl, int32(len(grads)), pp)
-	b.run("clip_finish", nil, pp, int32(kernels.ClipBlocks), maxNorm, po)
+	if k, ok := b.fixed("clip_sumsq"); ok {
+		k.with(pt, pl, int32(len(grads)), pp)
+	}
+	if k, ok := b.fixed("clip_finish"); ok {
+		k.with(pp, int32(kernels.ClipBlocks), maxNorm, po)
+	}
 }
 
 // clipScratch is ClipScale's device memory: the table of gradient
@@ -87,6 +93,18 @@ type clipScratch struct {
 	table, partial DevicePtr
 	cap            int      // uint64 slots of table
 	last           []uint64 // the table's content
+	next           []uint64 // the call's table (fill), reused
+}
+
+// fill returns the table of grads (addresses, then lengths) in memory the
+// scratch reuses, after checking that each is a buffer of b.
+func (c *clipScratch) fill(b *Backend, grads []engine.Buffer) []uint64 {
+	c.next = slices.Grow(c.next[:0], 2*len(grads))[:2*len(grads)]
+	for i, g := range grads {
+		c.next[i] = uint64(b.ptrAt("ClipScale", "gradient", i, g, -1))
+		c.next[len(grads)+i] = uint64(g.Len())
+	}
+	return c.next
 }
 
 // prepare uploads table if it differs from the last one and returns the
@@ -140,6 +158,6 @@ func (c *clipScratch) free(ctx Context) error {
 			*p = 0
 		}
 	}
-	c.cap, c.last = 0, nil
+	c.cap, c.last, c.next = 0, nil, nil
 	return errJoin(errs...)
 }

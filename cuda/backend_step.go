@@ -340,7 +340,9 @@ func (b *Backend) leaveStep(what string) {
 // issue reports whether the step's call op (a kernel or copy name) goes to
 // the driver now: it does while eager or capturing (recorded for the
 // replays' check), and is checked against the captured sequence and skipped
-// while replaying (the graph makes it).
+// while replaying (the graph makes it). Kernel methods ask it (through
+// Backend.kernel) before building a launch's arguments, so a replayed call
+// costs its operand checks and this one, and allocates nothing.
 func (b *Backend) issue(op string) bool {
 	switch b.cur.mode {
 	case stepCapture:

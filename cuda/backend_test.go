@@ -27,9 +27,16 @@ func onFake(t testing.TB, inner cuda.Compiler) (*cuda.Backend, *fakecuda.Fake) {
 // onFakeOpts is onFake with backend options (their Compiler is replaced).
 func onFakeOpts(t testing.TB, inner cuda.Compiler, o cuda.BackendOptions) (*cuda.Backend, *fakecuda.Fake) {
 	t.Helper()
+	return onFakeVia(t, func(f *fakecuda.Fake) cuda.Context { return f }, inner, o)
+}
+
+// onFakeVia is onFakeOpts with the backend on the context via returns for
+// the fake (the fake itself, or a driver wrapping it).
+func onFakeVia(t testing.TB, via func(*fakecuda.Fake) cuda.Context, inner cuda.Compiler, o cuda.BackendOptions) (*cuda.Backend, *fakecuda.Fake) {
+	t.Helper()
 	f := fakecuda.New(cuda.Hopper())
 	o.Compiler = cpukernels.Install(f, inner)
-	be, err := cuda.NewBackend(f, o)
+	be, err := cuda.NewBackend(via(f), o)
 	if err != nil {
 		t.Fatal(err)
 	}

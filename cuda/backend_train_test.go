@@ -39,6 +39,21 @@ var trainModels = map[string]trainModel{
 		}
 		return m.Net, m.Loss, nil, nil
 	},
+	"classifier-cnn": func(s *nets.Store) (*nets.Net, *G.Node, []engine.RandomInput, error) {
+		m, err := nets.NewClassifier(s, nets.ClassifierConfig{Arch: "cnn", C: 1, H: 8, W: 8, Classes: 10,
+			Channels: []int{4, 6}, Hidden: []int{12}, Activation: "relu", Dropout: 0.1, BatchNorm: true}, 6, true)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		return m.Net, m.Loss, nil, nil
+	},
+	"transformer": func(s *nets.Store) (*nets.Net, *G.Node, []engine.RandomInput, error) {
+		m, err := nets.NewTransformer(s, nets.TransformerConfig{Vocab: 11, Block: 6, Layers: 2, Heads: 2, Embed: 8, Dropout: 0.1}, 3, true)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		return m.Net, m.Loss, nil, nil
+	},
 	"dcgan-d": func(s *nets.Store) (*nets.Net, *G.Node, []engine.RandomInput, error) {
 		m, err := nets.NewGANDiscriminatorStep(s, dcgan, 4)
 		if err != nil {
@@ -67,10 +82,20 @@ func trainSteps(t *testing.T, be engine.Backend, m trainModel, steps int) (map[s
 	return trainStepsHow(t, be, m, steps, false)
 }
 
-// trainStepsHow is trainSteps; with launched, each step is queued as the
-// train loop queues it (train.OptimizeStep) and a step whose result comes
-// later is read after the next step was queued and its batch written.
-func trainStepsHow(t *testing.T, be engine.Backend, m trainModel, steps int, launched bool) (map[string][]float32, []float64) {
+// trainRig is a model's training step prepared through the plan on a
+// backend, with the run's state in a workspace on it.
+type trainRig struct {
+	net    *nets.Net
+	store  *nets.Store
+	ws     *engine.Workspace
+	step   *train.Step
+	rng    *rand.Rand
+	inputs [][]float32 // the batch's inputs (not stored, not drawn)
+}
+
+// newTrainRig prepares m's training step on be (Adam with clipping);
+// close releases it.
+func newTrainRig(t testing.TB, be engine.Backend, m trainModel) *trainRig {
 	t.Helper()
 	store := nets.NewStore(3)
 	n, loss, random, err := m(store)
@@ -80,71 +105,100 @@ func trainStepsHow(t *testing.T, be engine.Backend, m trainModel, steps int, lau
 	if err != nil {
 		t.Fatal(err)
 	}
-	ws := engine.NewWorkspace(be)
-	defer ws.Close()
+	r := &trainRig{net: n, store: store, ws: engine.NewWorkspace(be), rng: rand.New(rand.NewPCG(5, 6))}
 	for _, name := range store.SortedNames() {
-		ws.Add(name, store.Data(name))
+		r.ws.Add(name, store.Data(name))
 	}
-	s, err := train.Prepare(n, loss, nil, "plan", train.OptimConfig{Kind: "adam", Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, GradClip: 1}, ws, 0, random...)
+	r.step, err = train.Prepare(n, loss, nil, "plan", train.OptimConfig{Kind: "adam", Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, GradClip: 1}, r.ws, 0, random...)
 	if err != nil {
+		r.ws.Close()
 		t.Fatal(err)
 	}
-	defer s.Trainer.Close()
-	rng := rand.New(rand.NewPCG(5, 6))
 	drawn := map[*G.Node]bool{}
-	for _, r := range random {
-		drawn[r.Node] = true
+	for _, in := range random {
+		drawn[in.Node] = true
 	}
 	stored := map[*float32]bool{}
 	for _, name := range store.SortedNames() {
 		stored[&store.Data(name)[0]] = true
 	}
+	for _, node := range n.G.AllNodes() {
+		if d := engine.Float32s(node); node.Op() == nil && len(d) > 0 && !stored[&d[0]] && !drawn[node] {
+			r.inputs = append(r.inputs, d)
+		}
+	}
+	return r
+}
+
+// fill writes a fresh batch into the graph's inputs.
+func (r *trainRig) fill() {
+	for _, d := range r.inputs {
+		for i := range d {
+			d[i] = r.rng.Float32()
+		}
+	}
+}
+
+// args are the arguments of global step step as train.OptimizeStep gives
+// them to the trainer (the optimizer counts the update).
+func (r *trainRig) args(step int) engine.StepArgs {
+	key := train.StepKey(train.StepInput{Seed: 7, Step: int64(step)}, r.step.Stream)
+	return engine.StepArgs{Key: key, LR: 1e-2, Update: r.step.Opt.Next()}
+}
+
+// close frees the trainer and the workspace.
+func (r *trainRig) close() {
+	r.step.Trainer.Close()
+	r.ws.Close()
+}
+
+// trainStepsHow is trainSteps; with launched, each step is queued as the
+// train loop queues it (train.OptimizeStep) and a step whose result comes
+// later is read after the next step was queued and its batch written.
+func trainStepsHow(t *testing.T, be engine.Backend, m trainModel, steps int, launched bool) (map[string][]float32, []float64) {
+	t.Helper()
+	r := newTrainRig(t, be, m)
+	defer r.close()
 	var losses []float64
 	var later func() (train.StepResult, error)
 	settle := func() {
 		if later == nil {
 			return
 		}
-		r, err := later()
+		res, err := later()
 		if err != nil {
 			t.Fatalf("%s step %d read back: %v", be.Name(), len(losses), err)
 		}
-		losses, later = append(losses, r.Loss), nil
+		losses, later = append(losses, res.Loss), nil
 	}
 	for step := range steps {
-		for _, node := range n.G.AllNodes() { // a fresh batch
-			if d := engine.Float32s(node); node.Op() == nil && len(d) > 0 && !stored[&d[0]] && !drawn[node] {
-				for i := range d {
-					d[i] = rng.Float32()
-				}
-			}
-		}
+		r.fill()
 		in := train.StepInput{Seed: 7, Step: int64(step), LR: 1e-2}
 		if launched {
-			r, err := train.OptimizeStep(s, in)
+			res, err := train.OptimizeStep(r.step, in)
 			if err != nil {
 				t.Fatalf("%s step %d: %v", be.Name(), step, err)
 			}
 			settle()
-			later = r.Later
+			later = res.Later
 			if later == nil {
-				losses = append(losses, r.Loss)
+				losses = append(losses, res.Loss)
 			}
 			continue
 		}
-		l, _, err := s.Run(in, in.LR, 0)
+		l, _, err := r.step.Run(in, in.LR, 0)
 		if err != nil {
 			t.Fatalf("%s step %d: %v", be.Name(), step, err)
 		}
 		losses = append(losses, l)
 	}
 	settle()
-	if err := ws.Sync(); err != nil {
+	if err := r.ws.Sync(); err != nil {
 		t.Fatal(err)
 	}
 	out := map[string][]float32{}
-	for _, name := range store.SortedNames() {
-		out[name] = append([]float32(nil), store.Data(name)...)
+	for _, name := range r.store.SortedNames() {
+		out[name] = append([]float32(nil), r.store.Data(name)...)
 	}
 	return out, losses
 }
@@ -201,6 +255,12 @@ func TestTrainingStepOnFake(t *testing.T) {
 			}
 			if strings.HasPrefix(name, "dcgan") {
 				kernels = append(kernels, "im2col", "col2im")
+			}
+			if name == "classifier-cnn" {
+				kernels = append(kernels, "im2col", "max_pool", "max_pool_grad", "bn_grad")
+			}
+			if name == "transformer" {
+				kernels = append(kernels, "layer_norm", "layer_norm_dx", "softmax")
 			}
 			for _, k := range kernels {
 				if !slices.ContainsFunc(f.Trace(), func(op string) bool { return strings.Contains(op, " launch "+k) }) {

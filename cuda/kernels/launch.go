@@ -46,12 +46,18 @@ const ClipBlocks = 64
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
+// ruleSizes is how many sizes each rule takes.
+var ruleSizes = [...]int{Elements: 1, Rows: 1, Columns32: 2, Tiles16: 3, ClipGrid: 0, OneWarp: 0}
+
 // Launch returns the launch for the sizes the rule documents. A launch of
-// zero blocks (an empty problem) must be skipped by the caller.
+// zero blocks (an empty problem) must be skipped by the caller. It does not
+// allocate (the backend calls it for every kernel of a replayed step).
 func (r Rule) Launch(sizes ...int) Launch {
-	need := map[Rule]int{Elements: 1, Rows: 1, Columns32: 2, Tiles16: 3, ClipGrid: 0, OneWarp: 0}[r]
-	if len(sizes) != need {
-		panic(fmt.Sprintf("kernels: launch rule %d takes %d sizes, got %v", r, need, sizes))
+	if int(r) >= len(ruleSizes) {
+		panic(fmt.Sprintf("kernels: no launch rule %d", r))
+	}
+	if len(sizes) != ruleSizes[r] {
+		panic(fmt.Sprintf("kernels: launch rule %d takes %d sizes, got %d", r, ruleSizes[r], len(sizes)))
 	}
 	switch r {
 	case Elements:
