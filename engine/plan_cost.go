@@ -1,7 +1,5 @@
 package engine
 
-import "sync"
-
 // Cost is what one Run of a plan asks of the machine, for comparing a
 // measured step time with the least time the hardware could take for it
 // (genxai bench; scripts/gpu-check.sh's speed comparison with PyTorch):
@@ -52,40 +50,23 @@ func (p *Plan) Cost() Cost {
 	return c
 }
 
-// counted are the plans built since StartCounting, with their Runs then.
-var counted struct {
-	sync.Mutex
-	on    bool
-	plans []*Plan
-}
+// counted are the plans built since StartCounting.
+var counted watch
 
 // StartCounting makes the plans built from now on count toward
 // StopCounting's total: genxai bench counts the cost of a task's training
 // steps, whatever plans the task runs per step (a GAN runs three).
-func StartCounting() {
-	counted.Lock()
-	defer counted.Unlock()
-	counted.on, counted.plans = true, nil
-}
+func StartCounting() { counted.start() }
 
 // StopCounting ends what StartCounting began and returns the cost of every
 // Run of the plans built since (Plan.Cost times their Runs).
 func StopCounting() Cost {
-	counted.Lock()
-	defer counted.Unlock()
 	var total Cost
-	for _, p := range counted.plans {
+	for _, p := range counted.stop() {
 		total = total.Add(p.Cost().Scale(float64(p.runs)))
 	}
-	counted.on, counted.plans = false, nil
 	return total
 }
 
 // countIfStarted registers a new plan while StartCounting holds.
-func (p *Plan) countIfStarted() {
-	counted.Lock()
-	defer counted.Unlock()
-	if counted.on {
-		counted.plans = append(counted.plans, p)
-	}
-}
+func (p *Plan) countIfStarted() { counted.add(p) }

@@ -8,44 +8,64 @@ import (
 	"time"
 )
 
-// profiled are the plans built since StartProfile, for StopProfile.
-var profiled struct {
+// watch collects the plans built while it is on: the profile's
+// (StartProfile) and the cost count's (StartCounting).
+type watch struct {
 	sync.Mutex
 	on    bool
 	plans []*Plan
 }
 
+// start turns w on with no plans.
+func (w *watch) start() {
+	w.Lock()
+	defer w.Unlock()
+	w.on, w.plans = true, nil
+}
+
+// stop turns w off and returns the plans it collected.
+func (w *watch) stop() []*Plan {
+	w.Lock()
+	defer w.Unlock()
+	ps := w.plans
+	w.on, w.plans = false, nil
+	return ps
+}
+
+// add collects p while w is on and reports whether it did.
+func (w *watch) add(p *Plan) bool {
+	w.Lock()
+	defer w.Unlock()
+	if w.on {
+		w.plans = append(w.plans, p)
+	}
+	return w.on
+}
+
+// profiled are the plans built since StartProfile, for StopProfile.
+var profiled watch
+
 // StartProfile makes every plan built from now on time its program steps
 // (see Plan.Profile), until StopProfile: the step benchmarks of models use
 // it (-plan-profile) to say which kernels a whole training step spends its
 // time in, whatever the model's plans.
-func StartProfile() {
-	profiled.Lock()
-	defer profiled.Unlock()
-	profiled.on, profiled.plans = true, nil
-}
+func StartProfile() { profiled.start() }
 
 // StopProfile ends what StartProfile began and returns the times of every
 // plan built since, summed by step name, longest first.
 func StopProfile() []InstrTime {
-	profiled.Lock()
-	defer profiled.Unlock()
 	var all []InstrTime
-	for _, p := range profiled.plans {
+	for _, p := range profiled.stop() {
 		all = append(all, p.Times()...)
 	}
-	profiled.on, profiled.plans = false, nil
 	return sumTimes(all)
 }
 
 // profileIfStarted turns profiling on for a new plan while StartProfile
 // holds.
 func (p *Plan) profileIfStarted() {
-	profiled.Lock()
-	defer profiled.Unlock()
-	if profiled.on {
+	if profiled.add(p) {
 		p.Profile(true)
-		profiled.plans = append(profiled.plans, p)
 	}
 }
 
