@@ -237,31 +237,20 @@ const (
 // Config returns the model configuration.
 func (t *GANTask) Config() nets.GANConfig { return t.cfg }
 
-// fillNoise draws z ~ N(0, I) and, for a conditional GAN, writes one-hot
-// labels (and label planes when labelMap is non-nil) for classes.
+// fillNoise draws z ~ N(0, I).
 func fillNoise(z []float32, rng *rand.Rand) {
 	for i := range z {
 		z[i] = float32(rng.NormFloat64())
 	}
 }
 
-func fillLabels(label, labelMap []float32, classes []int, k, hw, offset int) {
+// fillLabels writes the one-hot labels of classes into rows offset… of
+// label (k classes a row).
+func fillLabels(label []float32, classes []int, k, offset int) {
 	for i, c := range classes {
-		row := offset + i
-		if label != nil {
-			for j := 0; j < k; j++ {
-				label[row*k+j] = 0
-			}
-			label[row*k+c] = 1
-		}
-		if labelMap != nil {
-			planes := labelMap[row*k*hw : (row+1)*k*hw]
-			clear(planes)
-			p := planes[c*hw : (c+1)*hw]
-			for j := range p {
-				p[j] = 1
-			}
-		}
+		row := label[(offset+i)*k : (offset+i+1)*k]
+		clear(row)
+		row[c] = 1
 	}
 }
 
@@ -272,7 +261,6 @@ func fillLabels(label, labelMap []float32, classes []int, k, hw, offset int) {
 // as in the data.
 func (t *GANTask) Step(in train.StepInput) (train.StepResult, error) {
 	B, d, k := t.batch, t.cfg.C*t.cfg.H*t.cfg.W, t.cfg.Classes
-	hw := t.cfg.H * t.cfg.W
 	var dLoss, dNorm float64
 	for s := 0; s < t.dSteps; s++ {
 		idx := in.Batch
@@ -288,7 +276,7 @@ func (t *GANTask) Step(in train.StepInput) (train.StepResult, error) {
 		// Generated images from the training-mode generator.
 		t.fakeEx.SetRandomKey(train.StepKey(in, ganStreamFake+uint32(s)))
 		if k > 0 {
-			fillLabels(t.fake.Net.InputData("label"), nil, labels, k, hw, 0)
+			fillLabels(t.fake.Net.InputData("label"), labels, k, 0)
 		}
 		if err := t.fakeEx.Run(); err != nil {
 			return train.StepResult{}, err
@@ -309,9 +297,9 @@ func (t *GANTask) Step(in train.StepInput) (train.StepResult, error) {
 			}
 		}
 		if k > 0 {
-			lab, lmap := t.dStep.Net.InputData("label"), t.dStep.Net.InputData("label_map")
-			fillLabels(lab, lmap, labels, k, hw, 0)
-			fillLabels(lab, lmap, labels, k, hw, B)
+			lab := t.dStep.Net.InputData("label")
+			fillLabels(lab, labels, k, 0)
+			fillLabels(lab, labels, k, B)
 		}
 		// Each discriminator update of the step is a draw of its own.
 		loss, norm, err := t.dTrain.Run(in, in.LR*t.dLRScale, uint32(s))
@@ -325,7 +313,7 @@ func (t *GANTask) Step(in train.StepInput) (train.StepResult, error) {
 	labels := make([]int, n)
 	t.trainSet.GatherLabels(in.Batch, labels)
 	if k > 0 {
-		fillLabels(t.gStep.Net.InputData("label"), t.gStep.Net.InputData("label_map"), labels, k, hw, 0)
+		fillLabels(t.gStep.Net.InputData("label"), labels, k, 0)
 	}
 	w := t.gStep.Net.InputData("row_weight")
 	clear(w)
@@ -363,7 +351,7 @@ func GenerateGAN(g *nets.GANGenerator, ex engine.Executor, cfg nets.GANConfig, c
 		if cfg.Conditional() {
 			lab := g.Net.InputData("label")
 			clear(lab)
-			fillLabels(lab, nil, classes[start:end], cfg.Classes, cfg.H*cfg.W, 0)
+			fillLabels(lab, classes[start:end], cfg.Classes, 0)
 		}
 		if err := ex.Run(); err != nil {
 			return nil, err

@@ -130,22 +130,11 @@ func TestGANShapesAndGradients(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fillCond := func(n *Net, rng *rand.Rand, rows int) {
+		fillCond := func(n *Net, rng *rand.Rand) {
 			if !cfg.Conditional() {
 				return
 			}
 			fillOneHot(n.InputData("label"), cfg.Classes, rng)
-			if lm := n.InputData("label_map"); lm != nil {
-				lab := n.InputData("label")
-				hw := cfg.H * cfg.W
-				for r := 0; r < rows; r++ {
-					for c := 0; c < cfg.Classes; c++ {
-						for j := 0; j < hw; j++ {
-							lm[(r*cfg.Classes+c)*hw+j] = lab[r*cfg.Classes+c]
-						}
-					}
-				}
-			}
 		}
 		var gParams G.Nodes
 		for i, name := range g.Net.ParamNames() {
@@ -155,14 +144,14 @@ func TestGANShapesAndGradients(t *testing.T) {
 		}
 		modelGradCheck(t, "gan generator step "+cfg.Arch, g.Net, g.Loss, gParams, func(rng *rand.Rand) {
 			fillNormal(g.Net.InputData("z"), rng, 1)
-			fillCond(g.Net, rng, 2)
+			fillCond(g.Net, rng)
 			for i, w := 0, g.Net.InputData("row_weight"); i < len(w); i++ {
 				w[i] = 0.5
 			}
 		})
 		modelGradCheck(t, "gan discriminator step "+cfg.Arch, d.Net, d.Loss, d.Net.Params(), func(rng *rand.Rand) {
 			fillNormal(d.Net.InputData("x"), rng, 0.5)
-			fillCond(d.Net, rng, 4)
+			fillCond(d.Net, rng)
 			copy(d.Net.InputData("sign"), []float32{1, 1, -1, -1})
 			for i, w := 0, d.Net.InputData("row_weight"); i < len(w); i++ {
 				w[i] = 0.5

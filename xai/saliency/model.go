@@ -167,7 +167,8 @@ func buildModel(run *models.Run, o Options, randomize bool, seed int64) (*model,
 	return nil, run.Expect("explain saliency", "classifier", "gan", "vae")
 }
 
-// ganCondition fills a conditional discriminator's label inputs for a row.
+// ganCondition fills a conditional discriminator's label input for a row
+// (its label planes are computed from it in the graph).
 func ganCondition(d *nets.GANDiscriminatorStep, cfg nets.GANConfig) func(slot, class int) {
 	return func(slot, class int) {
 		k := cfg.Classes
@@ -176,14 +177,6 @@ func ganCondition(d *nets.GANDiscriminatorStep, cfg nets.GANConfig) func(slot, c
 		row := label[slot*k : (slot+1)*k]
 		clear(row)
 		row[class] = 1
-		if d.LabelMap != nil {
-			hw := cfg.H * cfg.W
-			planes := engine.Float32s(d.LabelMap)[slot*k*hw : (slot+1)*k*hw]
-			clear(planes)
-			for j := class * hw; j < (class+1)*hw; j++ {
-				planes[j] = 1
-			}
-		}
 	}
 }
 
