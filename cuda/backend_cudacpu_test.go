@@ -22,19 +22,7 @@ import (
 func onHarness(t *testing.T, h *kernels.Harness, reverse bool) *cuda.Backend {
 	t.Helper()
 	f := fakecuda.New(cuda.Hopper())
-	be, err := cuda.NewBackend(f, cuda.BackendOptions{Compiler: cukernels.Install(f, h, reverse)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := be.Close(); err != nil {
-			t.Errorf("closing the backend: %v", err)
-		}
-		if err := f.Close(); err != nil {
-			t.Errorf("closing the fake: %v", err)
-		}
-	})
-	return be
+	return newOnFake(t, f, cuda.BackendOptions{Compiler: cukernels.Install(f, h, reverse)})
 }
 
 // modelChains runs one training step of every model on the fake with the
@@ -77,7 +65,11 @@ func TestTrainingStepOnHarness(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer h.Close()
-	t.Logf("harness with %d chain launches' kernels built by g++ in %v", len(chains), h.BuildTime)
+	distinct := map[string]bool{}
+	for _, c := range chains {
+		distinct[kernels.ChainKernelName(c)] = true
+	}
+	t.Logf("harness with the fixed units and %d chains built by g++ in %v", len(distinct), h.BuildTime)
 	for _, name := range names {
 		for _, order := range []struct {
 			name    string

@@ -29,6 +29,13 @@ func onFakeOpts(t testing.TB, inner cuda.Compiler, o cuda.BackendOptions) (*cuda
 	t.Helper()
 	f := fakecuda.New(cuda.Hopper())
 	o.Compiler = cpukernels.Install(f, inner)
+	return newOnFake(t, f, o), f
+}
+
+// newOnFake opens a CUDA backend on f; the cleanup closes both and fails
+// the test on any error, leak included.
+func newOnFake(t testing.TB, f *fakecuda.Fake, o cuda.BackendOptions) *cuda.Backend {
+	t.Helper()
 	be, err := cuda.NewBackend(f, o)
 	if err != nil {
 		t.Fatal(err)
@@ -41,7 +48,7 @@ func onFakeOpts(t testing.TB, inner cuda.Compiler, o cuda.BackendOptions) (*cuda
 			t.Errorf("closing the fake: %v", err)
 		}
 	})
-	return be, f
+	return be
 }
 
 func TestBackendConformanceOnFake(t *testing.T) {

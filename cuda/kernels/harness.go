@@ -156,27 +156,15 @@ func (h *Harness) dispatch() string {
 
 // dispatchArg is the C expression passing argument k of kind kind.
 func dispatchArg(kind ParamKind, k int) string {
-	switch kind {
-	case In, Out:
-		return fmt.Sprintf("a.F(%d)", k)
-	case I32:
-		return fmt.Sprintf("a.a[%d].i", k)
-	case I64:
-		return fmt.Sprintf("a.a[%d].I", k)
-	case U32:
-		return fmt.Sprintf("a.a[%d].u", k)
-	case F32:
-		return fmt.Sprintf("a.a[%d].s", k)
-	case F64:
-		return fmt.Sprintf("a.a[%d].D", k)
-	case F64In, F64Out:
-		return fmt.Sprintf("a.D(%d)", k)
-	case PtrIn:
-		return fmt.Sprintf("a.P(%d)", k)
-	case U32In:
-		return fmt.Sprintf("(const u32*)a.F(%d)", k)
-	}
-	return fmt.Sprintf("a.L(%d)", k)
+	return fmt.Sprintf(dispatchExpr[kind], k)
+}
+
+// dispatchExpr is, per parameter kind, the C expression reading argument
+// %d of a request (harness.cpp's Args).
+var dispatchExpr = [...]string{
+	In: "a.F(%d)", Out: "a.F(%d)", U32In: "(const u32*)a.F(%d)", F64In: "a.D(%d)", F64Out: "a.D(%d)",
+	I64In: "a.L(%d)", PtrIn: "a.P(%d)",
+	I32: "a.a[%d].i", I64: "a.a[%d].I", U32: "a.a[%d].u", F32: "a.a[%d].s", F64: "a.a[%d].D",
 }
 
 // Params returns the parameters of kernel name and whether the harness
@@ -232,6 +220,12 @@ func (h *Harness) Run(name string, l Launch, reverse bool, mem [][]byte, args []
 		put(uint32(r.Alloc))
 		put(r.Off)
 	}
+	// scalar writes v with its tag; the parameter must be of kind want.
+	scalar := func(tag byte, want, kind ParamKind, v any) bool {
+		put(tag)
+		put(v)
+		return kind == want
+	}
 	for i, a := range args {
 		ok := false
 		switch v := a.(type) {
@@ -247,25 +241,15 @@ func (h *Harness) Run(name string, l Launch, reverse bool, mem [][]byte, args []
 				ref(r)
 			}
 		case int32:
-			ok = ps[i].Kind == I32
-			put(byte('i'))
-			put(v)
+			ok = scalar('i', I32, ps[i].Kind, v)
 		case int64:
-			ok = ps[i].Kind == I64
-			put(byte('I'))
-			put(v)
+			ok = scalar('I', I64, ps[i].Kind, v)
 		case uint32:
-			ok = ps[i].Kind == U32
-			put(byte('u'))
-			put(v)
+			ok = scalar('u', U32, ps[i].Kind, v)
 		case float32:
-			ok = ps[i].Kind == F32
-			put(byte('s'))
-			put(v)
+			ok = scalar('s', F32, ps[i].Kind, v)
 		case float64:
-			ok = ps[i].Kind == F64
-			put(byte('D'))
-			put(v)
+			ok = scalar('D', F64, ps[i].Kind, v)
 		}
 		if !ok {
 			return fmt.Errorf("harness: %s argument %d (%s) is a %T, the kernel takes %s", name, i, ps[i].Name, a, ps[i].Kind.CType())
