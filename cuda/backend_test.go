@@ -36,7 +36,15 @@ func onFakeVia(t testing.TB, via func(*fakecuda.Fake) cuda.Context, inner cuda.C
 	t.Helper()
 	f := fakecuda.New(cuda.Hopper())
 	o.Compiler = cpukernels.Install(f, inner)
-	be, err := cuda.NewBackend(via(f), o)
+	return newOnFake(t, via(f), f, o), f
+}
+
+// newOnFake opens a CUDA backend on ctx, the fake f or a driver wrapping
+// it; the cleanup closes both and fails the test on any error, leak
+// included.
+func newOnFake(t testing.TB, ctx cuda.Context, f *fakecuda.Fake, o cuda.BackendOptions) *cuda.Backend {
+	t.Helper()
+	be, err := cuda.NewBackend(ctx, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +56,7 @@ func onFakeVia(t testing.TB, via func(*fakecuda.Fake) cuda.Context, inner cuda.C
 			t.Errorf("closing the fake: %v", err)
 		}
 	})
-	return be, f
+	return be
 }
 
 func TestBackendConformanceOnFake(t *testing.T) {

@@ -101,7 +101,7 @@ func (w worst) log(t *testing.T) {
 
 func TestHarnessChains(t *testing.T) {
 	h := startHarness(t)
-	t.Logf("harness built by g++ in %v", buildTime.Round(10*time.Millisecond))
+	t.Logf("harness built by g++ in %v", h.BuildTime.Round(10*time.Millisecond))
 	rng := rand.New(rand.NewPCG(1, 2))
 	w := worst{}
 	for _, c := range harnessChains() {

@@ -3,40 +3,27 @@
 package kernels
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/binary"
-	"fmt"
 	"math"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"strings"
+	"slices"
 	"sync"
 	"testing"
-	"time"
+	"unsafe"
 
 	"genxai/engine"
 )
 
-// The CPU harness (layer 3 of docs/cuda.md): the .cu text built by g++
-// against cpu/cudacpu.h under AddressSanitizer and UBSan, one process per
-// test binary, driven over pipes.
+// The kernel tests drive one CPU harness (harness.go) per test binary,
+// passing each buffer argument as its own allocation.
 
-// harness is a running harness process.
-type harness struct {
-	cmd    *exec.Cmd
-	w      *bufio.Writer
-	r      *bufio.Reader
-	stderr *bytes.Buffer
-	params map[string][]Param
-}
+// harness is the running harness of the test binary.
+type harness struct{ *Harness }
 
 var (
 	harnessOnce sync.Once
-	harnessRun  *harness
+	harnessRun  *Harness
 	harnessErr  error
-	harnessDir  string
 )
 
 // harnessChains are the generated chains linked into the harness.
@@ -48,230 +35,74 @@ func harnessChains() []*engine.Chain {
 
 // startHarness builds and starts the harness once per test binary; it
 // skips the test when g++ is absent.
-func startHarness(t *testing.T) *harness {
+func startHarness(t *testing.T) harness {
 	t.Helper()
 	if _, err := exec.LookPath("g++"); err != nil {
 		t.Skip("g++ absent: the CPU execution of the CUDA kernels is skipped (apt-get install g++)")
 	}
-	harnessOnce.Do(func() { harnessRun, harnessErr = buildHarness() })
+	harnessOnce.Do(func() { harnessRun, harnessErr = BuildHarness(harnessChains()) })
 	if harnessErr != nil {
 		t.Fatal(harnessErr)
 	}
-	return harnessRun
+	return harness{harnessRun}
 }
-
-// dispatchArg is the C expression passing argument k of kind kind.
-func dispatchArg(kind ParamKind, k int) string {
-	switch kind {
-	case In, Out:
-		return fmt.Sprintf("a.F(%d)", k)
-	case I32:
-		return fmt.Sprintf("a.a[%d].i", k)
-	case I64:
-		return fmt.Sprintf("a.a[%d].I", k)
-	case U32:
-		return fmt.Sprintf("a.a[%d].u", k)
-	case F32:
-		return fmt.Sprintf("a.a[%d].s", k)
-	case F64:
-		return fmt.Sprintf("a.a[%d].D", k)
-	case F64In, F64Out:
-		return fmt.Sprintf("a.D(%d)", k)
-	case PtrIn:
-		return fmt.Sprintf("a.P(%d)", k)
-	case U32In: // passed as float32 bit patterns
-		return fmt.Sprintf("(const u32*)a.F(%d)", k)
-	}
-	return fmt.Sprintf("a.L(%d)", k)
-}
-
-func buildHarness() (*harness, error) {
-	dir, err := os.MkdirTemp("", "genxai-cudacpu-")
-	if err != nil {
-		return nil, err
-	}
-	harnessDir = dir
-	params := map[string][]Param{}
-	var units, disp strings.Builder
-	for _, u := range Units() {
-		units.WriteString(u.Source)
-	}
-	for _, k := range Table {
-		params[k.Name] = k.Params
-	}
-	for _, c := range harnessChains() {
-		units.WriteString(ChainSource(c))
-		params[ChainKernelName(c)] = ChainParams(c)
-	}
-	disp.WriteString("std::function<void()> dispatch(const std::string& name, Args& a) {\n")
-	for name, ps := range params {
-		args := make([]string, len(ps))
-		for i, p := range ps {
-			args[i] = dispatchArg(p.Kind, i)
-		}
-		fmt.Fprintf(&disp, "  if (name == %q) return [&a] { %s(%s); };\n", name, name, strings.Join(args, ", "))
-	}
-	disp.WriteString("  return nullptr;\n}\n")
-	header, err := os.ReadFile("cpu/cudacpu.h")
-	if err != nil {
-		return nil, err
-	}
-	main, err := os.ReadFile("cpu/harness.cpp")
-	if err != nil {
-		return nil, err
-	}
-	for name, text := range map[string]string{"cudacpu.h": string(header), "harness.cpp": string(main),
-		"units.inc": units.String(), "dispatch.inc": disp.String()} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-			return nil, err
-		}
-	}
-	bin := filepath.Join(dir, "harness")
-	start := time.Now()
-	cc := exec.Command("g++", "-std=c++17", "-O1", "-g", "-fsanitize=address,undefined", "-fno-sanitize-recover=all",
-		"-ffp-contract=off", "-fno-omit-frame-pointer", "-Wall", "-Wno-unused-function", "-o", bin, "harness.cpp")
-	cc.Dir = dir
-	if out, err := cc.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("building the CPU harness with g++ in %s: %v\n%s", dir, err, out)
-	}
-	buildTime = time.Since(start)
-	h := &harness{cmd: exec.Command(bin), stderr: &bytes.Buffer{}, params: params}
-	h.cmd.Stderr = h.stderr
-	// Fibers switch stacks: tell ASan not to treat that as stack overflow.
-	h.cmd.Env = append(os.Environ(), "ASAN_OPTIONS=detect_leaks=0:detect_stack_use_after_return=0")
-	in, err := h.cmd.StdinPipe()
-	if err != nil {
-		return nil, err
-	}
-	out, err := h.cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := h.cmd.Start(); err != nil {
-		return nil, err
-	}
-	h.w, h.r = bufio.NewWriter(in), bufio.NewReader(out)
-	return h, nil
-}
-
-var buildTime time.Duration
 
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if harnessRun != nil {
-		harnessRun.cmd.Process.Kill()
-		harnessRun.cmd.Wait()
-	}
-	if harnessDir != "" {
-		os.RemoveAll(harnessDir)
+		harnessRun.Close()
 	}
 	os.Exit(code)
 }
 
+// bytesOf is the memory of a slice of fixed-size values, shared with it.
+func bytesOf[T any](v []T) []byte {
+	if len(v) == 0 {
+		return []byte{}
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), len(v)*int(unsafe.Sizeof(v[0])))
+}
+
 // call launches kernel name over l in the given thread order; buffer
-// arguments ([]float32, []float64, [][]float32) receive the kernel's
-// results in place. The arguments' Go types are checked against the
-// kernel's parameters.
-func (h *harness) call(t *testing.T, name string, l Launch, reverse bool, args ...any) {
+// arguments ([]float32, []float64, []int64, [][]float32) are allocations
+// of their own and receive the kernel's results in place. The arguments'
+// Go types are checked against the kernel's parameters.
+func (h harness) call(t *testing.T, name string, l Launch, reverse bool, args ...any) {
 	t.Helper()
-	ps, ok := h.params[name]
+	ps, ok := h.Params(name)
 	if !ok || len(ps) != len(args) {
 		t.Fatalf("harness: kernel %s takes %d parameters, got %d arguments", name, len(ps), len(args))
 	}
-	le := binary.LittleEndian
-	w := h.w
-	put := func(v any) { binary.Write(w, le, v) }
-	put(uint32(len(name)))
-	w.WriteString(name)
-	for _, v := range l.Grid {
-		put(uint32(v))
+	var mem [][]byte
+	alloc := func(b []byte) Ref {
+		mem = append(mem, b)
+		return Ref{Alloc: len(mem) - 1}
 	}
-	for _, v := range l.Block {
-		put(uint32(v))
-	}
-	put(map[bool]uint32{false: 0, true: 1}[reverse])
-	put(uint32(len(args)))
+	run := make([]any, len(args))
 	for i, a := range args {
-		want := map[ParamKind]string{In: "f", Out: "f", I32: "i", I64: "I", U32: "u", F32: "s", F64: "D",
-			F64In: "d", F64Out: "d", PtrIn: "p", I64In: "l", U32In: "f"}[ps[i].Kind]
-		var tag string
+		var kinds []ParamKind
 		switch v := a.(type) {
 		case []float32:
-			tag = "f"
-			put(byte('f'))
-			put(uint64(len(v)))
-			put(v)
+			kinds, run[i] = []ParamKind{In, Out, U32In}, alloc(bytesOf(v))
 		case []float64:
-			tag = "d"
-			put(byte('d'))
-			put(uint64(len(v)))
-			put(v)
+			kinds, run[i] = []ParamKind{F64In, F64Out}, alloc(bytesOf(v))
 		case []int64:
-			tag = "l"
-			put(byte('l'))
-			put(uint64(len(v)))
-			put(v)
+			kinds, run[i] = []ParamKind{I64In}, alloc(bytesOf(v))
 		case [][]float32:
-			tag = "p"
-			put(byte('p'))
-			put(uint32(len(v)))
-			for _, b := range v {
-				put(byte('f'))
-				put(uint64(len(b)))
-				put(b)
+			refs := make([]Ref, len(v))
+			for j, b := range v {
+				refs[j] = alloc(bytesOf(b))
 			}
-		case int32:
-			tag = "i"
-			put(byte('i'))
-			put(v)
-		case int64:
-			tag = "I"
-			put(byte('I'))
-			put(v)
-		case uint32:
-			tag = "u"
-			put(byte('u'))
-			put(v)
-		case float32:
-			tag = "s"
-			put(byte('s'))
-			put(v)
-		case float64:
-			tag = "D"
-			put(byte('D'))
-			put(v)
+			kinds, run[i] = []ParamKind{PtrIn}, refs
+		default:
+			kinds, run[i] = []ParamKind{ps[i].Kind}, a // Run checks the scalars
 		}
-		if tag != want {
+		if !slices.Contains(kinds, ps[i].Kind) {
 			t.Fatalf("harness: %s argument %d (%s) is a %T, the kernel takes %s", name, i, ps[i].Name, a, ps[i].Kind.CType())
 		}
 	}
-	if err := w.Flush(); err != nil {
-		t.Fatalf("harness: writing %s: %v; its stderr:\n%s", name, err, h.stderr)
-	}
-	var status uint32
-	if err := binary.Read(h.r, le, &status); err != nil {
-		t.Fatalf("harness died running %s (%v); its stderr:\n%s", name, err, h.stderr)
-	}
-	if status != 0 {
-		msg := make([]byte, status)
-		h.r.Read(msg)
-		t.Fatalf("harness: %s", msg)
-	}
-	for _, a := range args {
-		var err error
-		switch v := a.(type) {
-		case []float32, []float64:
-			err = binary.Read(h.r, le, v)
-		case [][]float32:
-			for _, b := range v {
-				if err == nil {
-					err = binary.Read(h.r, le, b)
-				}
-			}
-		}
-		if err != nil {
-			t.Fatalf("harness: reading %s's results: %v; stderr:\n%s", name, err, h.stderr)
-		}
+	if err := h.Run(name, l, reverse, mem, run); err != nil {
+		t.Fatal(err)
 	}
 }
 
