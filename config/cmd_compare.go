@@ -49,6 +49,7 @@ func CompareSchema() Schema {
 		IntKey("cvae_samples", 10, "class-conditional VAE: importance samples K per row and class when scoring (the importance-weighted bound of Burda et al. 2016; 1 is the plain ELBO)").Range(1, 10000),
 		FloatKey("cvae_min_sigma", 0.05, "class-conditional VAE: floor of the Gaussian likelihood's learned per-feature standard deviations (features are z-scored or principal components)").GreaterThan(0),
 		FloatKey("alpha", 0.05, "significance level of the paired t-test that decides which family wins at a size").GreaterThan(0).LessThan(1),
+		StringKey(DeviceKey, "auto", "where the class-conditional VAE trains and scores: auto (a GPU when one answers, else the CPU), cpu or cuda; the other models are host code").OneOf("auto", "cpu", "cuda"),
 		outKey("compare"),
 		forceKey(),
 	}

@@ -63,6 +63,10 @@ func deviceKey() Key {
 	return StringKey(DeviceKey, DeviceOfRun, "where the model runs: run (the run's own device setting), auto (a GPU when one answers, else the CPU), cpu or cuda").OneOf(DeviceOfRun, "auto", "cpu", "cuda")
 }
 
+// RunDeviceKey is the device key of a command that runs trained models and
+// is configured outside this package (genxai augment).
+func RunDeviceKey() Key { return deviceKey() }
+
 // outKey returns the run-directory key; prefix names the default directory.
 func outKey(prefix string) Key {
 	return StringKey("out", "", "run directory (empty: runs/"+prefix+"-<time>)")

@@ -13,16 +13,17 @@ import (
 	"golang.org/x/term"
 
 	"genxai/config"
+	"genxai/models"
 	"genxai/runs"
 	"genxai/xai/augment"
 )
 
 func init() {
-	var cfgPath, out, export string
+	var cfgPath, out, export, device string
 	var force bool
 	var sets []string
 	cmd := &cobra.Command{
-		Use:   "augment -c configs/augment-NAME.yaml [--set key=value]... [--out DIR] [--export DIR]",
+		Use:   "augment -c configs/augment-NAME.yaml [--set key=value]... [--device run|auto|cpu|cuda] [--out DIR] [--export DIR]",
 		Short: "Measure whether generated data helps an SVM trained on few real examples",
 		Long: `augment draws n real labelled examples per class, maps them to features (raw,
 PCA, or the embedding of a trained classifier run), takes a generator (a
@@ -48,11 +49,15 @@ saying which setting and why; the CSV loads in genxai svm --train.`,
 			if cfgPath == "" {
 				return fmt.Errorf("say which study to run: -c configs/augment-breast-cancer.yaml")
 			}
+			if device != "" {
+				sets = append(sets, config.DeviceKey+"="+device)
+			}
 			return runAugment(cmd, cfgPath, sets, out, export, force)
 		},
 	}
 	cmd.Flags().StringVarP(&cfgPath, "config", "c", "", "YAML config file")
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "override a config key: --set seeds=3 (repeatable)")
+	cmd.Flags().StringVar(&device, "device", "", "where the GAN and classifier runs run: run (each run's own device setting), auto (a GPU when one answers, else the CPU), cpu or cuda; default: the config's device key")
 	cmd.Flags().StringVar(&out, "out", "", "run directory (default runs/augment-<name>-<time>)")
 	cmd.Flags().StringVar(&export, "export", "", "also write the best augmented setting's training set (real + synthetic rows) to this directory")
 	cmd.Flags().BoolVar(&force, "force", false, forceDoc)
@@ -64,6 +69,7 @@ func runAugment(cmd *cobra.Command, cfgPath string, sets []string, out, export s
 	if err != nil {
 		return err
 	}
+	models.UseDevice(c.String(config.DeviceKey), cmd.ErrOrStderr())
 	if out == "" {
 		name := strings.TrimSuffix(filepath.Base(cfgPath), filepath.Ext(cfgPath))
 		name = strings.TrimPrefix(name, "augment-")

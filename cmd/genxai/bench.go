@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"genxai/config"
 	"genxai/models"
 )
 
@@ -34,7 +35,7 @@ report as one JSON line instead (what scripts/gpu-check.sh records).`,
 				return fmt.Errorf("say which config to time: -c configs/vae-fashion-mlp.yaml")
 			}
 			if device != "" {
-				sets = append(sets, "device="+device)
+				sets = append(sets, config.DeviceKey+"="+device)
 			}
 			c, err := models.LoadConfig(cfgPath, sets)
 			if err != nil {
@@ -63,7 +64,7 @@ report as one JSON line instead (what scripts/gpu-check.sh records).`,
 	f := cmd.Flags()
 	f.StringVarP(&cfgPath, "config", "c", "", "YAML training config")
 	f.StringArrayVar(&sets, "set", nil, "override a config key: --set train.batch_size=256 (repeatable)")
-	f.StringVar(&device, "device", "", "auto (a GPU when one answers, else the CPU), cpu or cuda; default: the config's device")
+	f.StringVar(&device, "device", "", deviceDoc)
 	f.IntVar(&o.Steps, "steps", 50, "timed steps per round")
 	f.IntVar(&o.Rounds, "rounds", 5, "timed rounds; the median is reported")
 	f.IntVar(&o.Warmup, "warmup", 10, "untimed steps first")

@@ -15,6 +15,7 @@ import (
 
 	"genxai/configs"
 	"genxai/data"
+	"genxai/config"
 	"genxai/models"
 	"genxai/report"
 	"genxai/runs"
@@ -22,11 +23,11 @@ import (
 )
 
 func init() {
-	var out string
+	var out, device string
 	var force, quick bool
 	var sets []string
 	cmd := &cobra.Command{
-		Use:   "demo [--out DIR] [--quick]",
+		Use:   "demo [--out DIR] [--quick] [--device auto|cpu|cuda]",
 		Short: "The whole product on embedded data, in about two minutes on two cores, with one report",
 		Long: `Run every part of genxai on data that ships inside the binary (no download,
 no GPU), each part in its own run directory under --out (default runs/demo):
@@ -50,10 +51,16 @@ again replaces an earlier demo in --out; anything else there is replaced only
 with --force.
 
 --quick runs only the VAE (configs/vae-digits.yaml, about ten seconds), into
---out itself, as the demo did before: CI uses it.`,
+--out itself, as the demo did before: CI uses it.
+
+--device puts every part that trains or runs a network on that device (the
+configs say auto: a GPU when one answers, else the CPU).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if quick {
+				if device != "" {
+					sets = append(sets, config.DeviceKey+"="+device)
+				}
 				c, err := models.ParseConfig("configs/vae-digits.yaml (embedded)", configs.VAEDigits, sets)
 				if err != nil {
 					return err
@@ -63,13 +70,14 @@ with --force.
 			if len(sets) > 0 {
 				return fmt.Errorf("--set applies to --quick only (the VAE's config); the full demo's parts have fixed configs in configs/demo-*.yaml")
 			}
-			return runDemo(cmd.Context(), out, force, cmd.OutOrStdout())
+			return runDemo(cmd.Context(), out, device, force, cmd.OutOrStdout())
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "runs/demo", "directory of the demo's runs")
 	cmd.Flags().BoolVar(&force, "force", false, forceDoc)
 	cmd.Flags().BoolVar(&quick, "quick", false, "train only the VAE, into --out (the demo CI runs)")
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "override a key of the VAE's config, with --quick (repeatable)")
+	cmd.Flags().StringVar(&device, "device", "", deviceDoc)
 	rootCmd.AddCommand(cmd)
 }
 
@@ -99,10 +107,11 @@ var demoParts = []demoPart{
 	{name: "logreg", what: "logistic regression odds ratios on the breast-cancer table", args: []string{"glassbox", "logreg", "--train", "builtin:breast_cancer", "--split", "--l2", "1", "--standardize"}},
 }
 
-// runDemo makes every part under out, writes out/report.html and prints its
-// path last. Each part's output goes to out/demo-log.txt; a failing part's
-// output is printed.
-func runDemo(ctx context.Context, out string, force bool, w io.Writer) error {
+// runDemo makes every part under out (on device when not "": see
+// demoPart.run), writes out/report.html and prints its path last. Each
+// part's output goes to out/demo-log.txt; a failing part's output is
+// printed.
+func runDemo(ctx context.Context, out, device string, force bool, w io.Writer) error {
 	wasDemo := heldCommand(out) == "demo"
 	if !wasDemo && !force {
 		for _, p := range demoParts {
@@ -134,7 +143,7 @@ func runDemo(ctx context.Context, out string, force bool, w io.Writer) error {
 		fmt.Fprintf(w, "[%2d/%d] %-15s %s … ", i+1, len(demoParts), p.name, p.what)
 		fmt.Fprintf(&log, "==== %s: %s\n", p.name, p.what)
 		n := log.Len()
-		if err := p.run(ctx, out, &log); err != nil {
+		if err := p.run(ctx, out, device, &log); err != nil {
 			fmt.Fprintln(w, "failed")
 			w.Write(log.Bytes()[n:])
 			return fmt.Errorf("demo part %s (%s): %w", p.name, filepath.Join(out, p.name), err)
@@ -167,8 +176,11 @@ func runDemo(ctx context.Context, out string, force bool, w io.Writer) error {
 }
 
 // run makes the part in out/name, with force (it replaces the part of an
-// earlier demo; runDemo has refused anything else), its output going to log.
-func (p demoPart) run(ctx context.Context, out string, log io.Writer) error {
+// earlier demo; runDemo has refused anything else), its output going to log;
+// a device other than "" goes to the config's device key of a training
+// part and to --device of an explain or augment part (the glass-box parts
+// run no network).
+func (p demoPart) run(ctx context.Context, out, device string, log io.Writer) error {
 	sub := filepath.Join(out, p.name)
 	fill := func(ss []string) []string {
 		r := make([]string, len(ss))
@@ -178,13 +190,20 @@ func (p demoPart) run(ctx context.Context, out string, log io.Writer) error {
 		return r
 	}
 	if p.config != nil {
-		c, err := models.ParseConfig("configs for the demo's "+p.name+" (embedded)", p.config, fill(p.sets))
+		sets := fill(p.sets)
+		if device != "" {
+			sets = append(sets, config.DeviceKey+"="+device)
+		}
+		c, err := models.ParseConfig("configs for the demo's "+p.name+" (embedded)", p.config, sets)
 		if err != nil {
 			return err
 		}
 		return runTraining(ctx, train.Request{Config: c, OutDir: sub, Overwrite: true, Command: "train", Log: log})
 	}
 	args := append(fill(p.args), "--out", sub, "--force")
+	if device != "" && (p.args[0] == "explain" || p.args[0] == "augment") {
+		args = append(args, "--device", device)
+	}
 	rootCmd.SetArgs(args)
 	rootCmd.SetOut(log)
 	rootCmd.SetErr(log)

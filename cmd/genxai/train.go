@@ -11,24 +11,25 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"genxai/config"
 	"genxai/models"
 	"genxai/report"
 	"genxai/train"
 )
 
 func init() {
-	var cfgPath, out, resume string
+	var cfgPath, out, resume, device string
 	var force bool
 	var sets []string
 	cmd := &cobra.Command{
-		Use:   "train -c FILE [--set key=value]... [--out DIR] [--resume DIR]",
+		Use:   "train -c FILE [--set key=value]... [--device auto|cpu|cuda] [--out DIR] [--resume DIR]",
 		Short: "Train a model from a YAML config",
 		Long: `Train a model from a YAML config, writing a run directory (run.json,
 config.yaml, metrics.jsonl, pictures, checkpoint.safetensors, summary.json).
 The directory is locked while a run writes it: a second writer is refused.
 
 Settings come from the file, then GENXAI_* environment variables
-(GENXAI_TRAIN_LR=3e-4 sets train.lr), then --set flags. With --resume DIR the run
+(GENXAI_TRAIN_LR=3e-4 sets train.lr), then --set flags, then --device (the config's device key). With --resume DIR the run
 continues from DIR's checkpoint with DIR's config (or -c FILE) plus --set
 overrides. A resume may change only train.steps, train.epochs, the learning-rate
 schedule (train.lr, train.schedule, train.min_lr, train.warmup_steps),
@@ -49,6 +50,9 @@ checkpoint and exits with status 130.`,
 			if cfgPath == "" {
 				cfgPath = filepath.Join(resume, "config.yaml")
 			}
+			if device != "" {
+				sets = append(sets, config.DeviceKey+"="+device)
+			}
 			c, err := models.LoadConfig(cfgPath, sets)
 			if err != nil {
 				return err
@@ -60,9 +64,14 @@ checkpoint and exits with status 130.`,
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "override a config key: --set train.lr=3e-4 (repeatable)")
 	cmd.Flags().StringVar(&out, "out", "", "run directory (default runs/<kind>-<time>, or the resumed directory)")
 	cmd.Flags().StringVar(&resume, "resume", "", "continue the run in this directory from its checkpoint")
+	cmd.Flags().StringVar(&device, "device", "", deviceDoc)
 	cmd.Flags().BoolVar(&force, "force", false, forceDoc)
 	rootCmd.AddCommand(cmd)
 }
+
+// deviceDoc is the help of the --device flag of the commands that train a
+// model (train, demo, bench): the config's device key.
+const deviceDoc = "where to train: auto (a GPU when one answers, else the CPU), cpu or cuda; default: the config's device key"
 
 // forceDoc is the help of the --force flag of every command whose --out is a
 // run directory (runs.Create).

@@ -43,6 +43,7 @@ func Schema() config.Schema {
 			config.BoolKey("svm.standardize", true, "standardize the SVM's inputs with statistics of its training set (real + synthetic)"),
 			config.IntKey("test.max_rows", 2000, "cap on the test rows (a fixed random subset, the same for every run; 0 = all)").AtLeast(0),
 			config.FloatKey("report.alpha", 0.05, "significance level of the paired t-test behind the verdicts").GreaterThan(0).LessThan(1),
+			config.RunDeviceKey(),
 		},
 		Validate: validate,
 	}

@@ -92,6 +92,9 @@ type GANGenerator struct {
 	// Unfinished is true when the run has a checkpoint but no summary.json:
 	// its training was interrupted, and the last checkpoint is used.
 	Unfinished bool
+	// Device is where the generator runs (cpu or cuda; genxai augment's
+	// device key, or the run's own device setting).
+	Device string
 
 	gen      *nets.GANGenerator
 	exec     engine.Executor
@@ -122,7 +125,11 @@ func OpenGANGenerator(run string) (*GANGenerator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("generator.gan_run %q: %w", run, err)
 	}
-	return &GANGenerator{Run: run, Config: cfg, gen: g, exec: ex, Unfinished: unfinished(run),
+	device, _, err := r.Device()
+	if err != nil {
+		return nil, fmt.Errorf("generator.gan_run %q: %w", run, err)
+	}
+	return &GANGenerator{Run: run, Config: cfg, gen: g, exec: ex, Unfinished: unfinished(run), Device: device,
 		Shape: ImageShape{C: cfg.C, H: cfg.H, W: cfg.W, Classes: cfg.Classes, ClassNames: names}}, nil
 }
 
@@ -231,6 +238,8 @@ type Embedder struct {
 	Dim int
 	// Unfinished is true when the run has a checkpoint but no summary.json.
 	Unfinished bool
+	// Device is where the classifier runs (as GANGenerator.Device).
+	Device string
 
 	model *nets.Classifier
 	exec  engine.Executor
@@ -262,7 +271,11 @@ func OpenEmbedder(run string) (*Embedder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("features.classifier_run %q: %w", run, err)
 	}
-	return &Embedder{Run: run, Config: cfg, Shape: shape, Dim: m.Features.Shape()[1], Unfinished: unfinished(run), model: m, exec: ex}, nil
+	device, _, err := r.Device()
+	if err != nil {
+		return nil, fmt.Errorf("features.classifier_run %q: %w", run, err)
+	}
+	return &Embedder{Run: run, Config: cfg, Shape: shape, Dim: m.Features.Shape()[1], Unfinished: unfinished(run), Device: device, model: m, exec: ex}, nil
 }
 
 // Embed returns the n×Dim embedding of the n images in X (row-major, C·H·W

@@ -366,7 +366,7 @@ func (r *Results) Summary() map[string]any {
 		"seeds":       r.Settings.Seeds,
 		"per_n":       perN,
 		"seconds":     r.Seconds,
-		"device":      "cpu",
+		"device":      r.Device,
 	}
 	if r.Settings.GeneratorKind == "gan" {
 		out["gan_run"] = r.Settings.GANRun

@@ -101,9 +101,13 @@ type Results struct {
 	EmbeddingDim int
 	// Warnings are the study's warnings (Study.Warnings).
 	Warnings []string
-	Trials   []Trial
-	Cells    []Cell
-	Seconds  float64
+	// Device is where the study's networks ran: the GAN's and the
+	// classifier's device, cpu when it runs none (GMMs and SVMs are
+	// host code).
+	Device  string
+	Trials  []Trial
+	Cells   []Cell
+	Seconds float64
 }
 
 // Study is an augmentation study ready to run: its settings checked, its
@@ -260,12 +264,15 @@ func (st *Study) Run(opt Options) (*Results, error) {
 	start := time.Now()
 	s, ds := st.Settings, st.Data
 	res := &Results{Settings: s, Dataset: ds.Name, Classes: ds.ClassNames, PoolRows: ds.PoolN, TestRows: ds.TestN, RawDim: ds.D, Warnings: st.Warnings}
+	res.Device = "cpu"
 	if st.GAN != nil {
 		res.GANArch = st.GAN.Config.Arch
 		res.GANLatent = st.GAN.Config.Latent
+		res.Device = st.GAN.Device
 	}
 	if st.Embedder != nil {
 		res.EmbeddingDim = st.Embedder.Dim
+		res.Device = st.Embedder.Device
 	}
 	perRep := len(s.Ratios)
 	if s.GeneratorKind == "gmm" {

@@ -28,6 +28,7 @@ type CVAEOptions struct {
 	WeightDecay float64 // L2 added to the gradient (Adam's weight decay)
 	Samples     int     // importance samples per (row, class) when scoring
 	MinSigma    float64 // floor of the Gaussian likelihood's standard deviations
+	Device      string  // auto, cpu or cuda ("": cpu), see train.ResolveDevice
 }
 
 // CVAEClassifier is a trained class-conditional VAE (nets.CVAE) used as a
@@ -82,7 +83,11 @@ func FitCVAE(X []float64, n, d int, y []int, k int, o CVAEOptions, seed int64) (
 	if m.eval, err = nets.NewCVAE(store, m.cfg, cvaeEvalBatch, false); err != nil {
 		return nil, err
 	}
-	if m.ws, err = train.NewWorkspace(cvaeExecutor, "cpu", store); err != nil {
+	device := o.Device
+	if device == "" {
+		device = "cpu"
+	}
+	if m.ws, err = train.NewWorkspace(cvaeExecutor, device, store); err != nil {
 		return nil, err
 	}
 	oc := train.OptimConfig{Kind: "adam", Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: o.WeightDecay, GradClip: 10}

@@ -71,6 +71,8 @@ type Results struct {
 	Cells      []Cell
 	Crossovers []Crossover
 	Seconds    float64
+	// Device and DeviceWhy are the Study's.
+	Device, DeviceWhy string
 
 	fixed map[string]bool // sizes where every seed drew the same rows (Study.Fixed)
 }
@@ -315,6 +317,7 @@ func (r *Results) Summary() map[string]any {
 		"dataset": r.Dataset, "classes": len(r.Classes), "pool_rows": r.PoolRows, "test_rows": r.TestRows,
 		"features": r.Features, "sizes": labels, "sizes_skipped": r.Skipped, "seeds": r.Settings.Seeds,
 		"models": r.Settings.Models, "accuracy": acc, "crossover": xs, "fits": len(r.Trials), "seconds": r.Seconds,
+		"device": r.Device, "device_reason": r.DeviceWhy,
 	}
 }
 

@@ -29,6 +29,7 @@ import (
 	"strings"
 	"time"
 
+	"genxai/train"
 	"genxai/xai/augment"
 	"genxai/xai/progress"
 )
@@ -68,6 +69,9 @@ type Study struct {
 	Sizes []Size
 	// Skipped are the sizes of Settings.Sizes larger than the smallest class.
 	Skipped []int
+	// Device is where the class-conditional VAE trains (cpu or cuda; cpu
+	// when the models hold none), and DeviceWhy says why.
+	Device, DeviceWhy string
 
 	byClass [][]int
 	pca     *augment.PCA
@@ -89,7 +93,13 @@ func Open(s Settings) (*Study, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := &Study{Settings: s, Data: ds, byClass: ds.PoolByClass(), dim: ds.D}
+	st := &Study{Settings: s, Data: ds, byClass: ds.PoolByClass(), dim: ds.D, Device: "cpu", DeviceWhy: "no model of the study runs a network"}
+	if slices.Contains(s.Models, "cvae") {
+		if st.Device, st.DeviceWhy, err = train.ResolveDevice(s.CVAE.Device, cvaeExecutor); err != nil {
+			return nil, err
+		}
+		st.Settings.CVAE.Device = st.Device
+	}
 	smallest := ds.PoolN
 	for _, idx := range st.byClass {
 		smallest = min(smallest, len(idx))
@@ -159,7 +169,7 @@ func (st *Study) Run(ctx context.Context, meter *progress.Meter) (*Results, erro
 	total := int64(len(st.Sizes) * s.Seeds * len(s.Models))
 	var done int64
 	res := &Results{Settings: s, Dataset: st.Data.Name, Classes: st.Data.ClassNames, PoolRows: st.Data.PoolN,
-		TestRows: st.Data.TestN, Features: st.dim, Sizes: st.Sizes, Skipped: st.Skipped}
+		TestRows: st.Data.TestN, Features: st.dim, Sizes: st.Sizes, Skipped: st.Skipped, Device: st.Device, DeviceWhy: st.DeviceWhy}
 	for si, size := range st.Sizes {
 		for rep := 0; rep < s.Seeds; rep++ {
 			seed := s.Seed + int64(rep)
@@ -314,5 +324,8 @@ func (st *Study) Describe(w io.Writer) {
 		st.Data.Name, st.Data.Classes, st.Data.PoolN, st.Data.TestN, st.dim, labels, st.Settings.Seeds, st.Settings.Models)
 	if len(st.Skipped) > 0 {
 		fmt.Fprintf(w, "compare: sizes %v left out: above the smallest class of the pool\n", st.Skipped)
+	}
+	if slices.Contains(st.Settings.Models, "cvae") {
+		fmt.Fprintf(w, "compare: the class-conditional VAE runs on %s (%s)\n", st.Device, st.DeviceWhy)
 	}
 }

@@ -53,7 +53,7 @@ func FromConfig(c *config.Config) Settings {
 		LogRegL2: c.Float("logreg_l2"), SVMC: c.Float("svm_c"), SVMGamma: c.String("svm_gamma"), Alpha: c.Float("alpha"),
 		CVAE: CVAEOptions{Hidden: c.Ints("cvae_hidden"), Latent: c.Int("cvae_latent"), Steps: c.Int("cvae_steps"),
 			Batch: c.Int("cvae_batch"), LR: c.Float("cvae_lr"), WeightDecay: c.Float("cvae_weight_decay"),
-			Samples: c.Int("cvae_samples"), MinSigma: c.Float("cvae_min_sigma")},
+			Samples: c.Int("cvae_samples"), MinSigma: c.Float("cvae_min_sigma"), Device: c.String(config.DeviceKey)},
 	}
 	slices.Sort(s.Sizes)
 	s.Sizes = slices.Compact(s.Sizes)
