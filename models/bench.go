@@ -21,6 +21,7 @@ type BenchReport struct {
 	Why      string `json:"device_reason"`
 	GPU      string `json:"gpu,omitempty"`
 	Executor string `json:"executor"`
+	TF32     bool   `json:"tf32"` // the config's tf32 (cuBLAS on TF32 tensor cores; the floor stays FP32's)
 	BLAS     string `json:"blas"`
 	Batch    int    `json:"batch"`
 	Warmup   int    `json:"warmup"`
@@ -74,7 +75,7 @@ func Bench(ctx context.Context, c *config.Config, name string, o BenchOptions) (
 		return BenchReport{}, err
 	}
 	rep := BenchReport{
-		Config: name, Kind: f.Kind, Device: m.Device, Why: m.Why, BLAS: m.BLAS,
+		Config: name, Kind: f.Kind, Device: m.Device, Why: m.Why, BLAS: m.BLAS, TF32: c.Bool("tf32"),
 		Batch: c.Int("train.batch_size"), Warmup: o.Warmup, Steps: o.Steps, Rounds: o.Rounds,
 	}
 	engine.StartCounting()

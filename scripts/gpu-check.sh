@@ -151,6 +151,21 @@ speed() {
     *) echo "$s: the torch.compile peer failed or ran out of time (speed-torch.log)" >>"$report" ;;
     esac
   done
+  # Last, in what time is left: one TF32 round of each step, both sides
+  # (genxai's tf32 key, the peers' --tf32), reported apart from the FP32
+  # rows the targets are about.
+  for s in vae cnn dcgan transformer; do
+    step_settings "$s"
+    if [ "$(left)" -lt 40 ]; then
+      echo "$s: the TF32 round skipped, $(left) s left of the speed budget" >>"$report"
+      continue
+    fi
+    sets+=(--set tf32=true)
+    r=1
+    run_genxai
+    [ -z "$py" ] || timeout 120 "$py" "scripts/bench/${s}_torch.py" 1 "$steps" "${peer_args[@]}" --device "$device" --tf32 --json 2>>"$out/speed-torch.log" |
+      grep '^{' >>"$results" || echo "$s: the PyTorch eager TF32 peer failed (speed-torch.log)" >>"$report"
+  done
   "${py:-python3}" scripts/bench/gpu_report.py "$results" >>"$report" 2>&1 ||
     { echo "gpu_report.py failed; the raw results:"; cat "$results"; } >>"$report"
   echo "speed part: $(($(date +%s) - start)) s" >>"$report"

@@ -12,14 +12,14 @@ import (
 
 // ResumableKeys are the config keys a resumed run may change from its
 // checkpoint's config: how long to train, the learning-rate schedule,
-// logging, threads, device and executor. Any other change (seed, model,
+// logging, threads, device (and TF32) and executor. Any other change (seed, model,
 // data, batch size, optimizer, …) would make the continued run a different
 // run from the one checkpointed, so Run refuses it.
 var ResumableKeys = []string{
 	"train.steps", "train.epochs",
 	"train.lr", "train.schedule", "train.min_lr", "train.warmup_steps",
 	"train.log_every", "train.keep_images", "train.threads", "train.blas_threads",
-	"device", "train.executor",
+	"device", "tf32", "train.executor",
 }
 
 // Change is one config key that differs between a checkpoint and the config

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"genxai/config"
+	"genxai/cuda"
 	"genxai/engine/blas"
 	"genxai/runs"
 	"genxai/runs/checkpoint"
@@ -251,8 +252,8 @@ type Machine struct {
 }
 
 // UseMachine resolves the config's device for its executor, applies
-// train.threads and train.blas_threads, installs the BLAS and logs the
-// device choice and the BLAS: the start of every run and bench.
+// train.threads, train.blas_threads and tf32, installs the BLAS and logs
+// the device choice and the BLAS: the start of every run and bench.
 func UseMachine(c *config.Config, log io.Writer) (Machine, error) {
 	device, why, err := ResolveDevice(c.String("device"), c.String("train.executor"))
 	if err != nil {
@@ -264,6 +265,7 @@ func UseMachine(c *config.Config, log io.Writer) (Machine, error) {
 	if n := c.Int("train.blas_threads"); n > 0 {
 		blas.SetThreads(n)
 	}
+	cuda.UseTF32(c.Bool("tf32"))
 	m := Machine{Device: device, Why: why, BLAS: blas.Use()}
 	fmt.Fprintf(log, "%s\nBLAS: %s\n", why, m.BLAS)
 	return m, nil

@@ -87,10 +87,18 @@ def step_table(step, rows):
     genxai_rows = [r for r in rows if r.get("side") == "genxai"]
     floors = [r["floor_ms"] for r in genxai_rows if isinstance(r.get("floor_ms"), (int, float)) and r["floor_ms"] > 0]
     floor_ms = statistics.median(floors) if floors else None
-    executors = sorted({r.get("executor", "") for r in genxai_rows}) or [""]
-    genxai = {e: Side([r for r in genxai_rows if r.get("executor", "") == e]) for e in executors}
+    # genxai's rows by executor and TF32; each group is compared with the
+    # peers of the same precision.
+    groups = sorted({(r.get("executor", ""), bool(r.get("tf32"))) for r in genxai_rows}) or [("", False)]
+    genxai = {g: Side([r for r in genxai_rows if (r.get("executor", ""), bool(r.get("tf32"))) == g]) for g in groups}
     peers = {side: Side([r for r in rows if r.get("side") == side and not r.get("tf32")]) for side, _ in PEERS}
     peers_tf32 = {side: Side([r for r in rows if r.get("side") == side and r.get("tf32")]) for side, _ in PEERS}
+    peers_of = {False: peers, True: peers_tf32}
+
+    def label_of(group):
+        e, tf32 = group
+        parts = [p for p in (e, "TF32" if tf32 else "") if p]
+        return "genxai" + (" (%s)" % ", ".join(parts) if parts else "")
     first = next(iter(rows))
     batch = first.get("batch", DASH)
     gpu = next((r["gpu"] for r in rows if r.get("gpu")), None) or "on " + "/".join(
@@ -101,12 +109,12 @@ def step_table(step, rows):
         "%g" % target if target else DASH), ""]
     out.append("| side | ms (median) | rounds min–max (n) | genxai ÷ eager | genxai ÷ compile | floor reached |")
     out.append("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for e, g in genxai.items():
+    for grp, g in genxai.items():
         cells = []
         for side, _ in PEERS:
-            r = ratio(peers[side], g)
+            r = ratio(peers_of[grp[1]][side], g)
             cells.append("%.2f×" % r if r is not None else DASH)
-        label = "genxai" + (" (%s)" % e if e else "")
+        label = label_of(grp)
         out.append("| %s | %s | %s | %s | %s | %s |" % (
             label, fmt_ms(g.ms) if g.ms is not None else DASH, g.spread(), cells[0], cells[1], fraction(floor_ms, g)))
     for group, suffix in ((peers, ""), (peers_tf32, ", TF32")):
@@ -120,9 +128,11 @@ def step_table(step, rows):
                 ms = "unavailable (%s)" % p.unavailable if p.unavailable else DASH
             out.append("| %s%s | %s | %s | | | %s |" % (name, suffix, ms, p.spread(), fraction(floor_ms, p)))
     out.append("")
-    for e, g in genxai.items():
+    for grp, g in genxai.items():
+        if grp[1]:
+            continue  # the targets are FP32's
         r = ratio(peers["pytorch-eager"], g)
-        label = "genxai" + (" (%s)" % e if e else "")
+        label = label_of(grp)
         if r is None or target is None:
             verdict = DASH + " (a side is missing)"
         else:
