@@ -13,9 +13,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"genxai/config"
 	"genxai/configs"
 	"genxai/data"
-	"genxai/config"
 	"genxai/models"
 	"genxai/report"
 	"genxai/runs"
