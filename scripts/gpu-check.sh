@@ -174,8 +174,8 @@ speed() {
 case "${1:-}" in
 build)
   set -e
+  rm -rf "$bin"
   mkdir -p "$bin"
-  rm -f "$bin"/*
   CGO_ENABLED=0 go test -c -ldflags="-s -w" -o "$bin/cuda.test" ./cuda
   CGO_ENABLED=0 go build -ldflags="-s -w" -o "$bin/genxai" ./cmd/genxai
   # Compressed: the device tool carries at most 64 MiB, the two binaries
