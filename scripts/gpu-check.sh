@@ -42,12 +42,16 @@ bin=tmp/gpu-check
 # correct runs the correctness part of `run` (see the top), adding to
 # $report and setting rc.
 correct() {
+  # DEVICE=cpu and STEPS=N rehearse the part on a machine without a GPU:
+  # the GPU tests skip, the training runs N steps on the CPU.
+  local device=${DEVICE:-cuda} gpu=1
+  [ "$device" = cuda ] || gpu=0
   # The test binary runs in its package folder (for any testdata).
-  (cd cuda && GENXAI_GPU=1 timeout 180 "$bin/cuda.test" -test.v -test.count=1 2>&1) >"$out/cuda-tests.log"
+  (cd cuda && GENXAI_GPU=$gpu timeout 180 "$bin/cuda.test" -test.v -test.count=1 2>&1) >"$out/cuda-tests.log"
   local trc=$?
   [ $trc -ne 0 ] && rc=$trc
   {
-    echo "--- go test ./cuda with GENXAI_GPU=1: exit $trc"
+    echo "--- go test ./cuda with GENXAI_GPU=$gpu: exit $trc"
     grep -E '^(\s*--- (PASS|FAIL|SKIP)|PASS|FAIL|ok)' "$out/cuda-tests.log"
   } >>"$report"
   local sanitizer
@@ -66,12 +70,12 @@ correct() {
   if [ -f "$data/train-images-idx3-ubyte.gz" ]; then
     local start vrc
     start=$(date +%s)
-    timeout 200 "$bin/genxai" train -c configs/vae-fashion-mlp.yaml --set device=cuda \
+    timeout 200 "$bin/genxai" train -c configs/vae-fashion-mlp.yaml --device "$device" ${STEPS:+--set train.steps=$STEPS} \
       --set data.path="$data" --out "$out/vae-fashion-mlp" --force >"$out/vae-train.log" 2>&1
     vrc=$?
     [ $vrc -ne 0 ] && rc=$vrc
     {
-      echo "--- vae-fashion-mlp trained with device=cuda: exit $vrc, $(($(date +%s) - start)) s (target test_loss <= 246)"
+      echo "--- vae-fashion-mlp trained with device=$device: exit $vrc, $(($(date +%s) - start)) s (target test_loss <= 246)"
       grep -o '"test_loss": *[0-9.]*' "$out/vae-fashion-mlp/summary.json" 2>/dev/null || tail -3 "$out/vae-train.log"
     } >>"$report"
   else
@@ -85,7 +89,8 @@ correct() {
 # a part that would not finish within SPEED_BUDGET seconds of the part's
 # start is skipped and said so.
 speed() {
-  # DEVICE=cpu, STEPS=N and WARMUP=N rehearse the part on a machine without a GPU.
+  # DEVICE=cpu, STEPS=N and WARMUP=N rehearse the part on a machine without
+  # a GPU (.ci/run does).
   local py=${PYTHON:-python3} rounds=${ROUNDS:-3} budget=${SPEED_BUDGET:-540} device=${DEVICE:-cuda}
   local start results=$out/speed.jsonl
   start=$(date +%s)
