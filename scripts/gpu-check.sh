@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # GPU check, in two parts that each fit one call of the device tool:
 #
-# correct: the CUDA host layer (driver bindings, cuBLAS, the function table),
-#   the kernel conformance suite and a training step of every model family
-#   against the CPU (go test ./cuda under GENXAI_GPU=1), the same conformance
-#   tests under compute-sanitizer's memcheck and racecheck when the machine
-#   has it, and configs/vae-fashion-mlp.yaml trained on the GPU (issue
-#   target: test_loss <= 246).
+# correct: the kernel conformance suite under compute-sanitizer's memcheck
+#   and racecheck when the machine has it, then the CUDA host layer (driver
+#   bindings, cuBLAS, the function table), the conformance suite, and every
+#   model family's first-step gradients, three steps and 200-step loss
+#   curves against the CPU (go test ./cuda under GENXAI_GPU=1), and
+#   configs/vae-fashion-mlp.yaml trained on the GPU (issue target:
+#   test_loss <= 246).
 # speed: the training step of the VAE, the CNN classifier, the conditional
 #   DCGAN and the transformer (configs/vae-fashion-mlp, cnn-fashion,
 #   cgan-fashion, ar-shakespeare) timed by `genxai bench --device cuda`
@@ -46,6 +47,21 @@ correct() {
   # the GPU tests skip, the training runs N steps on the CPU.
   local device=${DEVICE:-cuda} gpu=1
   [ "$device" = cuda ] || gpu=0
+  # First the kernels under compute-sanitizer (memory errors and races make
+  # every later result suspect), then the whole test binary.
+  local sanitizer
+  sanitizer=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer 2>/dev/null || true)
+  for tool in memcheck racecheck; do
+    if [ -z "$sanitizer" ]; then
+      echo "--- compute-sanitizer $tool: not on this machine, skipped" >>"$report"
+      continue
+    fi
+    (cd cuda && GENXAI_GPU=$gpu timeout 80 "$sanitizer" --tool "$tool" --error-exitcode 3 "$bin/cuda.test" \
+      -test.run 'TestBackendConformanceOnGPU' -test.count=1 2>&1) >"$out/sanitizer-$tool.log"
+    local src=$?
+    [ $src -ne 0 ] && rc=$src
+    { echo "--- compute-sanitizer $tool over the conformance suite: exit $src"; tail -3 "$out/sanitizer-$tool.log"; } >>"$report"
+  done
   # The test binary runs in its package folder (for any testdata).
   (cd cuda && GENXAI_GPU=$gpu timeout 180 "$bin/cuda.test" -test.v -test.count=1 2>&1) >"$out/cuda-tests.log"
   local trc=$?
@@ -54,19 +70,6 @@ correct() {
     echo "--- go test ./cuda with GENXAI_GPU=$gpu: exit $trc"
     grep -E '^(\s*--- (PASS|FAIL|SKIP)|PASS|FAIL|ok)' "$out/cuda-tests.log"
   } >>"$report"
-  local sanitizer
-  sanitizer=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer 2>/dev/null || true)
-  for tool in memcheck racecheck; do
-    if [ -z "$sanitizer" ]; then
-      echo "--- compute-sanitizer $tool: not on this machine, skipped" >>"$report"
-      continue
-    fi
-    (cd cuda && GENXAI_GPU=1 timeout 80 "$sanitizer" --tool "$tool" --error-exitcode 3 "$bin/cuda.test" \
-      -test.run 'TestBackendConformanceOnGPU' -test.count=1 2>&1) >"$out/sanitizer-$tool.log"
-    local src=$?
-    [ $src -ne 0 ] && rc=$src
-    { echo "--- compute-sanitizer $tool over the conformance suite: exit $src"; tail -3 "$out/sanitizer-$tool.log"; } >>"$report"
-  done
   if [ -f "$data/train-images-idx3-ubyte.gz" ]; then
     local start vrc
     start=$(date +%s)
@@ -85,9 +88,9 @@ correct() {
 
 # speed runs the speed part of `run` (see the top): for each step, ROUNDS
 # (default 3) alternating rounds of genxai bench and the PyTorch eager peer,
-# then one torch.compile run, each result a JSON line in $out/speed.jsonl;
-# a part that would not finish within SPEED_BUDGET seconds of the part's
-# start is skipped and said so.
+# then for each step one torch.compile run, then one TF32 round of both
+# sides, each result a JSON line in $out/speed.jsonl; what would not finish
+# within SPEED_BUDGET seconds of the part's start is skipped and said so.
 speed() {
   # DEVICE=cpu, STEPS=N and WARMUP=N rehearse the part on a machine without
   # a GPU (.ci/run does).
