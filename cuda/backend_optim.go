@@ -67,7 +67,7 @@ func (b *Backend) Update(u engine.Update, w, g, m, v, scale engine.Buffer) {
 }
 
 // ClipScale runs clip_sumsq over a device table of the gradients' addresses
-// and lengths (uploaded only when the list changes, so a plan's steps
+// and lengths (uploaded the first time a list is seen, so a plan's steps
 // upload it once) into kernels.ClipBlocks partial sums, then clip_finish.
 func (b *Backend) ClipScale(grads []engine.Buffer, maxNorm float64, out engine.Buffer) {
 	po := b.ptr("ClipScale out", out, engine.ClipValues)
@@ -87,13 +87,22 @@ func (b *Backend) ClipScale(grads []engine.Buffer, maxNorm float64, out engine.B
 	}
 }
 
-// clipScratch is ClipScale's device memory: the table of gradient
-// addresses then lengths, and the partial sums.
+// clipScratch is ClipScale's device memory: the tables of gradient
+// addresses then lengths, one per distinct list of gradients (a GAN's
+// discriminator and generator plans each have theirs), and the partial
+// sums. A table is never overwritten or freed before the backend closes:
+// a captured step's graph keeps reading the table it was captured with,
+// whatever other plans clip in between.
 type clipScratch struct {
-	table, partial DevicePtr
-	cap            int      // uint64 slots of table
-	last           []uint64 // the table's content
-	next           []uint64 // the call's table (fill), reused
+	partial DevicePtr
+	tables  []clipTable
+	next    []uint64 // the call's table (fill), reused
+}
+
+// clipTable is one uploaded table and its content.
+type clipTable struct {
+	content []uint64
+	dev     DevicePtr
 }
 
 // fill returns the table of grads (addresses, then lengths) in memory the
@@ -107,8 +116,9 @@ func (c *clipScratch) fill(b *Backend, grads []engine.Buffer) []uint64 {
 	return c.next
 }
 
-// prepare uploads table if it differs from the last one and returns the
-// device addresses of the pointer and length halves and of the partials.
+// prepare finds table among the uploaded ones, or uploads it (which a
+// captured or replayed step cannot hold: the step is left), and returns the
+// device addresses of its pointer and length halves and of the partials.
 func (c *clipScratch) prepare(b *Backend, table []uint64) (ptrs, lens, partial DevicePtr, err error) {
 	if c.partial == 0 {
 		if c.partial, err = b.ctx.Alloc(8 * kernels.ClipBlocks); err != nil {
@@ -118,46 +128,41 @@ func (c *clipScratch) prepare(b *Backend, table []uint64) (ptrs, lens, partial D
 	if len(table) == 0 {
 		return 0, 0, c.partial, nil
 	}
-	if !slices.Equal(table, c.last) {
-		b.leaveStep("a new gradient table")
-		if b.cur.mode == stepAbandoned {
-			return 0, 0, 0, nil
-		}
-		if len(table) > c.cap {
-			if c.table != 0 {
-				if err = b.ctx.Free(c.table); err != nil {
-					return 0, 0, 0, err
-				}
-				c.table, c.cap = 0, 0
-			}
-			if c.table, err = b.ctx.Alloc(8 * len(table)); err != nil {
-				return 0, 0, 0, err
-			}
-			c.cap = len(table)
-		}
-		slot, err := b.stage.take(b.ctx, b.stream, 8*len(table))
-		if err != nil {
-			return 0, 0, 0, err
-		}
-		copy(unsafe.Slice((*uint64)(unsafe.Pointer(&slot[0])), len(table)), table)
-		if err = b.ctx.CopyHtoD(c.table, slot, b.stream); err != nil {
-			return 0, 0, 0, err
-		}
-		c.last = append(c.last[:0], table...)
-	}
 	half := DevicePtr(4 * len(table))
-	return c.table, c.table + half, c.partial, nil
+	for _, t := range c.tables {
+		if slices.Equal(t.content, table) {
+			return t.dev, t.dev + half, c.partial, nil
+		}
+	}
+	b.leaveStep("a new gradient table")
+	if b.cur.mode == stepAbandoned {
+		return 0, 0, 0, nil
+	}
+	dev, err := b.ctx.Alloc(8 * len(table))
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	c.tables = append(c.tables, clipTable{content: slices.Clone(table), dev: dev})
+	slot, err := b.stage.take(b.ctx, b.stream, 8*len(table))
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	copy(unsafe.Slice((*uint64)(unsafe.Pointer(&slot[0])), len(table)), table)
+	if err = b.ctx.CopyHtoD(dev, slot, b.stream); err != nil {
+		return 0, 0, 0, err
+	}
+	return dev, dev + half, c.partial, nil
 }
 
 // free releases the scratch memory.
 func (c *clipScratch) free(ctx Context) error {
 	var errs []error
-	for _, p := range []*DevicePtr{&c.table, &c.partial} {
-		if *p != 0 {
-			errs = append(errs, ctx.Free(*p))
-			*p = 0
-		}
+	for _, t := range c.tables {
+		errs = append(errs, ctx.Free(t.dev))
 	}
-	c.cap, c.last, c.next = 0, nil, nil
+	if c.partial != 0 {
+		errs = append(errs, ctx.Free(c.partial))
+	}
+	c.partial, c.tables, c.next = 0, nil, nil
 	return errJoin(errs...)
 }

@@ -143,7 +143,7 @@ func NewGANTask(c *config.Config, opt train.OptimConfig, executor string) (*GANT
 			gParams = append(gParams, p)
 		}
 	}
-	if t.ws, err = train.NewWorkspace(executor, c.String("device"), t.store); err != nil {
+	if t.ws, err = taskWorkspace(executor, c.String("device"), t.store); err != nil {
 		return nil, err
 	}
 	if t.dTrain, err = train.Prepare(t.dStep.Net, t.dStep.Loss, nil, executor, opt, t.ws, ganStreamD); err != nil {
@@ -259,9 +259,17 @@ func fillLabels(label []float32, classes []int, k, offset int) {
 // others draw theirs from the step's random source. Generated images are
 // conditioned on the labels of the real batch, so classes appear as often
 // as in the data.
+//
+// On a device that queues steps (train.Step.Launch: the CUDA backend's
+// captured steps) the last discriminator update and the generator update
+// are launched without waiting, and their losses come with the step's
+// result later (StepResult.Later): the host then waits once per step, for
+// the generated images, instead of three times. The earlier updates of
+// d_steps > 1 wait for their results, as a plan's launched values must be
+// read before its step after next is launched.
 func (t *GANTask) Step(in train.StepInput) (train.StepResult, error) {
 	B, d, k := t.batch, t.cfg.C*t.cfg.H*t.cfg.W, t.cfg.Classes
-	var dLoss, dNorm float64
+	var dStep train.LaunchedStep
 	for s := 0; s < t.dSteps; s++ {
 		idx := in.Batch
 		if s > 0 {
@@ -302,11 +310,15 @@ func (t *GANTask) Step(in train.StepInput) (train.StepResult, error) {
 			fillLabels(lab, labels, k, B)
 		}
 		// Each discriminator update of the step is a draw of its own.
-		loss, norm, err := t.dTrain.Run(in, in.LR*t.dLRScale, uint32(s))
+		var err error
+		if s == t.dSteps-1 {
+			dStep, err = t.dTrain.Launch(in, in.LR*t.dLRScale, uint32(s))
+		} else {
+			_, _, err = t.dTrain.Run(in, in.LR*t.dLRScale, uint32(s))
+		}
 		if err != nil {
 			return train.StepResult{}, err
 		}
-		dLoss, dNorm = loss, norm
 	}
 	// Generator update.
 	n := len(in.Batch)
@@ -320,14 +332,28 @@ func (t *GANTask) Step(in train.StepInput) (train.StepResult, error) {
 	for i := 0; i < n; i++ {
 		w[i] = 1 / float32(n)
 	}
-	gLoss, gNorm, err := t.gTrain.Run(in, in.LR, 0)
+	gStep, err := t.gTrain.Launch(in, in.LR, 0)
 	if err != nil {
 		return train.StepResult{}, err
 	}
-	t.dSum += dLoss
-	t.gSum += gLoss
-	t.lossN++
-	return train.StepResult{Loss: gLoss, Metrics: map[string]float64{"d_loss": dLoss, "g_loss": gLoss, "d_grad_norm": dNorm, "g_grad_norm": gNorm}}, nil
+	done := func() (train.StepResult, error) {
+		dLoss, dNorm, err := dStep.Done()
+		if err != nil {
+			return train.StepResult{}, err
+		}
+		gLoss, gNorm, err := gStep.Done()
+		if err != nil {
+			return train.StepResult{}, err
+		}
+		t.dSum += dLoss
+		t.gSum += gLoss
+		t.lossN++
+		return train.StepResult{Loss: gLoss, Metrics: map[string]float64{"d_loss": dLoss, "g_loss": gLoss, "d_grad_norm": dNorm, "g_grad_norm": gNorm}}, nil
+	}
+	if dStep.Ready() && gStep.Ready() {
+		return done()
+	}
+	return train.StepResult{Later: done}, nil
 }
 
 // Generate draws one image per entry of classes (ignored, and its length

@@ -98,9 +98,19 @@ func (r *Run) Device() (device, why string, err error) {
 	return r.device, r.deviceWhy, nil
 }
 
-// resolveDevice is train.ResolveDevice; tests replace it to put a run on a
-// fake GPU.
+// resolveDevice is train.ResolveDevice; tests replace it to put a run or a
+// training task on a fake GPU.
 var resolveDevice = train.ResolveDevice
+
+// taskWorkspace is train.NewWorkspace with the device resolved by
+// resolveDevice: the workspace of a training task.
+func taskWorkspace(kind, device string, st *nets.Store) (*engine.Workspace, error) {
+	dev, _, err := resolveDevice(device, kind)
+	if err != nil {
+		return nil, err
+	}
+	return train.WorkspaceOn(kind, dev, st)
+}
 
 // deviceChoice is the device a command asked for with UseDevice.
 var deviceChoice struct {

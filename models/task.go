@@ -41,7 +41,7 @@ type netTask struct {
 // executor for each evaluation graph, returned in the order given.
 func (t *netTask) prepare(net *nets.Net, loss *G.Node, oc train.OptimConfig, random []engine.RandomInput, evals ...*nets.Net) ([]engine.Executor, error) {
 	var err error
-	if t.ws, err = train.NewWorkspace(t.executor, t.device, t.store); err != nil {
+	if t.ws, err = taskWorkspace(t.executor, t.device, t.store); err != nil {
 		return nil, err
 	}
 	if t.train, err = train.Prepare(net, loss, nil, t.executor, oc, t.ws, 0, random...); err != nil {

@@ -59,8 +59,17 @@ func ResolveDevice(device, kind string) (dev, why string, err error) {
 // on the chosen device's backend (see engine.Workspace).
 func NewWorkspace(kind, device string, st *nets.Store) (*engine.Workspace, error) {
 	dev, _, err := ResolveDevice(device, kind)
-	if err != nil || kind != "plan" {
+	if err != nil {
 		return nil, err
+	}
+	return WorkspaceOn(kind, dev, st)
+}
+
+// WorkspaceOn is NewWorkspace on a device already resolved: cpu, or cuda
+// (or any backend registered with the engine under that name).
+func WorkspaceOn(kind, dev string, st *nets.Store) (*engine.Workspace, error) {
+	if kind != "plan" {
+		return nil, nil
 	}
 	be, err := engine.OpenBackend(dev)
 	if err != nil {
@@ -137,29 +146,55 @@ func StepKey(in StepInput, stream uint32) engine.RandomKey {
 // device that runs it while the host goes on (engine.Launcher: the CUDA
 // backend's captured step), they come later (StepResult.Later).
 func OptimizeStep(s *Step, in StepInput) (StepResult, error) {
-	l, ok := s.Trainer.(engine.Launcher)
-	if !ok {
-		loss, norm, err := s.Run(in, in.LR, 0)
-		if err != nil {
-			return StepResult{}, err
-		}
-		return stepResult(loss, norm), nil
-	}
-	h, err := l.Launch(s.args(in, in.LR, 0))
+	l, err := s.Launch(in, in.LR, 0)
 	if err != nil {
 		return StepResult{}, err
 	}
 	done := func() (StepResult, error) {
-		loss, norm, err := l.Done(h)
+		loss, norm, err := l.Done()
 		if err != nil {
 			return StepResult{}, err
 		}
 		return stepResult(loss, norm), nil
 	}
-	if h.Ready() {
+	if l.Ready() {
 		return done()
 	}
 	return StepResult{Later: done}, nil
+}
+
+// LaunchedStep is a step of a Step queued by Launch.
+type LaunchedStep struct {
+	l          engine.Launcher // nil: the step ran at once
+	h          engine.Launched
+	loss, norm float64
+}
+
+// Ready reports whether the step's values are known already (Done does not
+// wait).
+func (l LaunchedStep) Ready() bool { return l.l == nil || l.h.Ready() }
+
+// Done waits for the step and returns its loss and gradient norm. A Step's
+// launched values must be read before its step after next is launched
+// (engine.Launcher).
+func (l LaunchedStep) Done() (loss, gradNorm float64, err error) {
+	if l.l == nil {
+		return l.loss, l.norm, nil
+	}
+	return l.l.Done(l.h)
+}
+
+// Launch is Run, except that on a Trainer that queues steps on a device
+// (engine.Launcher) it returns before the step has run, and the loss and
+// norm come from Done.
+func (s *Step) Launch(in StepInput, lr float64, draw uint32) (LaunchedStep, error) {
+	l, ok := s.Trainer.(engine.Launcher)
+	if !ok {
+		loss, norm, err := s.Run(in, lr, draw)
+		return LaunchedStep{loss: loss, norm: norm}, err
+	}
+	h, err := l.Launch(s.args(in, lr, draw))
+	return LaunchedStep{l: l, h: h}, err
 }
 
 // stepResult is a single-network step's report.
