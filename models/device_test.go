@@ -5,9 +5,11 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -83,83 +85,119 @@ func fakeGPU(t *testing.T) *fakecuda.Fake {
 	return f
 }
 
-// TestGANStepLateOnTheDevice: on a device that queues steps, a GAN step's
-// three plans are captured as CUDA graphs and replayed (the discriminator's
-// and the generator's updates each keep their own gradient table), the
-// updates are launched and their losses reported later (the host waits
-// once per step, for the generated images), and the steps equal the CPU's:
-// every loss and gradient norm, and every tensor of the Store after six
-// steps, within 1e-4 relative.
-func TestGANStepLateOnTheDevice(t *testing.T) {
-	run := func(device string) (*GANTask, []float64, int) {
-		c := loadConfig(t, digitsGAN, "device="+device, `metrics.classifier_run=""`)
-		task, err := NewGANTask(c, train.OptimConfigFrom(c), "plan")
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { task.Close() })
-		var losses []float64
-		late := 0
-		var pending func() (train.StepResult, error)
-		settle := func() {
-			if pending != nil {
-				r, err := pending()
-				if err != nil {
-					t.Fatal(err)
+// TestTasksOnTheDevice: each family's training task on a device that
+// queues steps (a CUDA backend on the fake driver) has every plan of its
+// step captured as a CUDA graph and replayed (a GAN's discriminator and
+// generator updates keep a gradient table each), reports its losses later
+// (a GAN launches both updates and waits once per step, for the generated
+// images), and equals the CPU's task: every loss and gradient norm, and
+// every tensor of the Store after six steps, within 1e-4 relative.
+func TestTasksOnTheDevice(t *testing.T) {
+	for _, c := range []struct {
+		name, yaml string
+		plans      int // plans a step runs, each captured at steps 2 and 3 and replayed after
+		sets       []string
+	}{
+		{"vae", digitsVAE, 1, nil},
+		{"classifier", digitsCNN, 1, nil},
+		{"gan", digitsGAN, 3, []string{`metrics.classifier_run=""`}},
+		{"lm", tinyLM, 1, nil},
+		{"forecaster", tinyForecaster, 1, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cpuTask, want, lateCPU := runTask(t, c.yaml, "cpu", c.sets)
+			f := fakeGPU(t)
+			gpuTask, got, lateGPU := runTask(t, c.yaml, "cuda", c.sets)
+			if n := f.Calls("cuGraphLaunch"); n != c.plans*(taskSteps-1) {
+				t.Errorf("%d graph launches in %d steps, want %d: a plan of the step is not captured", n, taskSteps, c.plans*(taskSteps-1))
+			}
+			if lateCPU != 0 || lateGPU < taskSteps-2 {
+				t.Errorf("steps with late results: %d on the CPU (want 0), %d of %d on the fake GPU", lateCPU, lateGPU, taskSteps)
+			}
+			for i, key := range slices.Sorted(maps.Keys(want)) {
+				for s := range want[key] {
+					w, g := want[key][s], got[key][s]
+					if d := math.Abs(g-w) / math.Max(math.Abs(w), 1e-30); d > 1e-4 {
+						t.Errorf("step %d, %s (%d): %v on the fake GPU, %v on the CPU", s, key, i, g, w)
+					}
 				}
-				losses, pending = append(losses, r.Loss, r.Metrics["d_loss"], r.Metrics["d_grad_norm"], r.Metrics["g_grad_norm"]), nil
 			}
+			for _, name := range cpuTask.Store().SortedNames() {
+				a, b := cpuTask.Store().Data(name), gpuTask.Store().Data(name)
+				var diff, scale float64
+				for i := range a {
+					diff = math.Max(diff, math.Abs(float64(a[i]-b[i])))
+					scale = math.Max(scale, math.Abs(float64(a[i])))
+				}
+				if diff > 1e-4*math.Max(scale, 1e-6) {
+					t.Errorf("%s: %.3g apart (scale %.3g) after %d steps", name, diff, scale, taskSteps)
+				}
+			}
+		})
+	}
+}
+
+// taskSteps is the number of steps runTask runs.
+const taskSteps = 6
+
+// runTask builds the training task of a config on device and runs
+// taskSteps steps as the Loop does (a late result read after the next step
+// is queued); it returns the task (synced), each step's loss and metrics
+// by name, and how many steps reported late.
+func runTask(t *testing.T, yaml, device string, sets []string) (train.Task, map[string][]float64, int) {
+	t.Helper()
+	c := loadConfig(t, yaml, append(sets, "device="+device)...)
+	f, err := Lookup(c.String("model.kind"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, err := f.NewTask(c, train.OptimConfigFrom(c), "plan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { task.Close() })
+	out := map[string][]float64{}
+	record := func(r train.StepResult) {
+		out["loss"] = append(out["loss"], r.Loss)
+		for k, v := range r.Metrics {
+			out[k] = append(out[k], v)
 		}
-		for step := range 6 {
-			idx := make([]int, 16)
-			for i := range idx {
-				idx[i] = step*16 + i
-			}
-			r, err := task.Step(train.StepInput{Batch: idx, Step: int64(step), LR: 2e-4, Rng: train.StepRand(6, int64(step)), Seed: 6})
+	}
+	late := 0
+	var pending func() (train.StepResult, error)
+	settle := func() {
+		if pending != nil {
+			r, err := pending()
 			if err != nil {
 				t.Fatal(err)
 			}
-			settle()
-			if pending = r.Later; pending == nil {
-				losses = append(losses, r.Loss, r.Metrics["d_loss"], r.Metrics["d_grad_norm"], r.Metrics["g_grad_norm"])
-			} else {
-				late++
-			}
+			record(r)
+			pending = nil
 		}
-		settle()
-		if err := task.Sync(); err != nil {
+	}
+	batch := c.Int("train.batch_size")
+	seed := int64(c.Int("seed"))
+	for step := range taskSteps {
+		idx := make([]int, batch)
+		for i := range idx {
+			idx[i] = (step*batch + i) % task.TrainSize()
+		}
+		r, err := task.Step(train.StepInput{Batch: idx, Step: int64(step), LR: c.Float("train.lr"), Rng: train.StepRand(seed, int64(step)), Seed: seed})
+		if err != nil {
 			t.Fatal(err)
 		}
-		return task, losses, late
-	}
-	cpuTask, want, lateCPU := run("cpu")
-	f := fakeGPU(t)
-	gpuTask, got, lateGPU := run("cuda")
-	// Each of the step's three plans (the generated images, the
-	// discriminator's and the generator's updates) runs its first step
-	// eagerly, captures the next two and replays its graphs after that.
-	if n := f.Calls("cuGraphLaunch"); n != 3*(6-1) {
-		t.Errorf("%d graph launches in six steps, want %d: a plan of the GAN step is not captured", n, 3*(6-1))
-	}
-	if lateCPU != 0 || lateGPU < 3 {
-		t.Errorf("steps with late results: %d on the CPU (want 0), %d of 6 on the fake GPU (want the captured ones)", lateCPU, lateGPU)
-	}
-	for i := range want {
-		if d := math.Abs(got[i]-want[i]) / math.Max(math.Abs(want[i]), 1e-30); d > 1e-4 {
-			t.Errorf("step %d, %s: %v on the fake GPU, %v on the CPU", i/4, [4]string{"g_loss", "d_loss", "d_grad_norm", "g_grad_norm"}[i%4], got[i], want[i])
+		settle()
+		if pending = r.Later; pending == nil {
+			record(r)
+		} else {
+			late++
 		}
 	}
-	for _, name := range cpuTask.Store().SortedNames() {
-		a, b := cpuTask.Store().Data(name), gpuTask.Store().Data(name)
-		var diff, scale float64
-		for i := range a {
-			diff = math.Max(diff, math.Abs(float64(a[i]-b[i])))
-			scale = math.Max(scale, math.Abs(float64(a[i])))
-		}
-		if diff > 1e-4*math.Max(scale, 1e-6) {
-			t.Errorf("%s: %.3g apart (scale %.3g) after six steps", name, diff, scale)
-		}
+	settle()
+	if err := task.Sync(); err != nil {
+		t.Fatal(err)
 	}
+	return task, out, late
 }
 
 // decodePNG reads the picture at path.
