@@ -90,8 +90,9 @@ func fakeGPU(t *testing.T) *fakecuda.Fake {
 // step captured as a CUDA graph and replayed (a GAN's discriminator and
 // generator updates keep a gradient table each), reports its losses later
 // (a GAN launches both updates and waits once per step, for the generated
-// images), and equals the CPU's task: every loss and gradient norm, and
-// every tensor of the Store after six steps, within 1e-4 relative.
+// images), and equals the CPU's task: every loss and gradient norm, every
+// tensor of the Store after six steps and every metric of the evaluation
+// that follows them, within 1e-4 relative.
 func TestTasksOnTheDevice(t *testing.T) {
 	for _, c := range []struct {
 		name, yaml string
@@ -105,15 +106,16 @@ func TestTasksOnTheDevice(t *testing.T) {
 		{"forecaster", tinyForecaster, 1, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			cpuTask, want, lateCPU := runTask(t, c.yaml, "cpu", c.sets)
+			cpuTask, want, lateCPU, _ := runTask(t, c.yaml, "cpu", c.sets, nil)
 			f := fakeGPU(t)
-			gpuTask, got, lateGPU := runTask(t, c.yaml, "cuda", c.sets)
-			if n := f.Calls("cuGraphLaunch"); n != c.plans*(taskSteps-1) {
+			gpuTask, got, lateGPU, n := runTask(t, c.yaml, "cuda", c.sets, f)
+			if n != c.plans*(taskSteps-1) {
 				t.Errorf("%d graph launches in %d steps, want %d: a plan of the step is not captured", n, taskSteps, c.plans*(taskSteps-1))
 			}
 			if lateCPU != 0 || lateGPU < taskSteps-2 {
 				t.Errorf("steps with late results: %d on the CPU (want 0), %d of %d on the fake GPU", lateCPU, lateGPU, taskSteps)
 			}
+			t.Logf("compared: %v", slices.Sorted(maps.Keys(want)))
 			for i, key := range slices.Sorted(maps.Keys(want)) {
 				for s := range want[key] {
 					w, g := want[key][s], got[key][s]
@@ -142,16 +144,18 @@ const taskSteps = 6
 
 // runTask builds the training task of a config on device and runs
 // taskSteps steps as the Loop does (a late result read after the next step
-// is queued); it returns the task (synced), each step's loss and metrics
-// by name, and how many steps reported late.
-func runTask(t *testing.T, yaml, device string, sets []string) (train.Task, map[string][]float64, int) {
+// is queued), then its evaluation; it returns the task (synced), each
+// step's loss and metrics and the evaluation's by name, how many steps
+// reported late, and the graph launches of the steps on the fake f (0 when
+// nil).
+func runTask(t *testing.T, yaml, device string, sets []string, f *fakecuda.Fake) (train.Task, map[string][]float64, int, int) {
 	t.Helper()
 	c := loadConfig(t, yaml, append(sets, "device="+device)...)
-	f, err := Lookup(c.String("model.kind"))
+	fam, err := Lookup(c.String("model.kind"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	task, err := f.NewTask(c, train.OptimConfigFrom(c), "plan")
+	task, err := fam.NewTask(c, train.OptimConfigFrom(c), "plan")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +201,19 @@ func runTask(t *testing.T, yaml, device string, sets []string) (train.Task, map[
 	if err := task.Sync(); err != nil {
 		t.Fatal(err)
 	}
-	return task, out, late
+	launches := 0
+	if f != nil {
+		launches = f.Calls("cuGraphLaunch")
+	}
+	// The evaluation's plans run on the same backend, between steps.
+	eval, err := task.Evaluate(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range eval {
+		out["eval "+k] = []float64{v}
+	}
+	return task, out, late, launches
 }
 
 // decodePNG reads the picture at path.
