@@ -41,6 +41,7 @@ type Backend struct {
 	stage  staging
 	clip   clipScratch
 
+	blasWork  DevicePtr          // cuBLAS's workspace (blasWorkspace bytes)
 	steps     map[any]*stepGraph // plans' captured steps (backend_step.go)
 	cur       stepState          // the step in progress
 	eagerSlot DevicePtr          // per-step scalars of calls outside a captured step
@@ -48,6 +49,16 @@ type Backend struct {
 }
 
 var _ engine.Backend = (*Backend)(nil)
+
+// blasWorkspace is the size of cuBLAS's workspace on a device: 32 MiB on
+// Hopper and later, 4 MiB before, the sizes NVIDIA's cuBLAS documentation
+// recommends for cublasSetWorkspace (the latter is cuBLAS's default pool).
+func blasWorkspace(d DeviceInfo) int {
+	if d.Major >= 9 {
+		return 32 << 20
+	}
+	return 4 << 20
+}
 
 // BackendOptions configure NewBackend.
 type BackendOptions struct {
@@ -80,6 +91,12 @@ func NewBackend(ctx Context, o BackendOptions) (*Backend, error) {
 	if b.blas, err = ctx.NewBLAS(); err == nil {
 		if err = b.blas.SetStream(b.stream); err == nil {
 			err = b.blas.SetTF32(o.TF32)
+		}
+	}
+	if err == nil {
+		n := blasWorkspace(ctx.Info())
+		if b.blasWork, err = ctx.Alloc(n); err == nil {
+			err = b.blas.SetWorkspace(b.blasWork, n)
 		}
 	}
 	if err != nil {
@@ -154,6 +171,10 @@ func (b *Backend) Close() error {
 	if b.blas != nil {
 		errs = append(errs, b.blas.Close())
 		b.blas = nil
+	}
+	if b.blasWork != 0 {
+		errs = append(errs, b.ctx.Free(b.blasWork))
+		b.blasWork = 0
 	}
 	if b.stream != 0 {
 		errs = append(errs, b.ctx.DestroyStream(b.stream))

@@ -28,6 +28,12 @@ func OpFor(transposed bool) Op {
 type BLAS interface {
 	// SetStream routes later calls to s (cublasSetStream_v2).
 	SetStream(s Stream) error
+	// SetWorkspace gives the handle bytes of device memory at p as its
+	// workspace (cublasSetWorkspace_v2), so that the calls a CUDA graph
+	// captures allocate nothing (before CUDA 12.2 cuBLAS allocated a new
+	// workspace for every capture). SetStream resets it: call it after.
+	// A cuBLAS without the call keeps its own pool (no error).
+	SetWorkspace(p DevicePtr, bytes int) error
 	// SetTF32 allows TF32 tensor cores for float32 GEMM (cublasSetMathMode
 	// CUBLAS_TF32_TENSOR_OP_MATH) or forbids them (CUBLAS_DEFAULT_MATH).
 	SetTF32(on bool) error

@@ -49,6 +49,9 @@ type Cublas struct {
 	GetVersion  func(h uintptr, v *int32) int32
 	GetProperty func(prop int32, v *int32) int32
 	Sgemm       func(h uintptr, ta, tb int32, m, n, k int32, alpha *float32, a uint64, lda int32, b uint64, ldb int32, beta *float32, c uint64, ldc int32) int32
+	// SetWorkspace is nil where the library lacks cublasSetWorkspace_v2
+	// (cuBLAS before 11.0).
+	SetWorkspace func(h uintptr, p uint64, bytes uintptr) int32
 
 	SgemmStridedBatchedSym uintptr
 }
@@ -77,6 +80,11 @@ func bindCublas(l *dl.Library) (*Cublas, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	if _, err := purego.Dlsym(l.Handle(), "cublasSetWorkspace_v2"); err == nil {
+		if err := l.Bind(&b.SetWorkspace, "cublasSetWorkspace_v2"); err != nil {
+			return nil, err
+		}
 	}
 	if ccall.Available {
 		if p, err := purego.Dlsym(l.Handle(), "cublasSgemmStridedBatched"); err == nil {
@@ -151,6 +159,13 @@ func (b *realBLAS) call(name string, f func() int32) error {
 
 func (b *realBLAS) SetStream(s Stream) error {
 	return b.call("cublasSetStream_v2", func() int32 { return b.lib.SetStream(b.h, uintptr(s)) })
+}
+
+func (b *realBLAS) SetWorkspace(p DevicePtr, bytes int) error {
+	if b.lib.SetWorkspace == nil {
+		return nil
+	}
+	return b.call("cublasSetWorkspace_v2", func() int32 { return b.lib.SetWorkspace(b.h, uint64(p), uintptr(bytes)) })
 }
 
 func (b *realBLAS) SetTF32(on bool) error {

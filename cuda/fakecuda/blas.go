@@ -11,9 +11,10 @@ import (
 // stream (captured like any other work). It has no default stream:
 // SetStream must come first.
 type fakeBLAS struct {
-	f      *Fake
-	stream cuda.Stream
-	tf32   bool
+	f         *Fake
+	stream    cuda.Stream
+	tf32      bool
+	workspace int // bytes of the workspace SetWorkspace gave (SetStream resets it)
 }
 
 // NewBLAS creates a BLAS handle.
@@ -42,7 +43,36 @@ func (b *fakeBLAS) live(call string, set func()) error {
 }
 
 func (b *fakeBLAS) SetStream(s cuda.Stream) error {
-	return b.live("cublasSetStream_v2", func() { b.stream = s })
+	return b.live("cublasSetStream_v2", func() { b.stream, b.workspace = s, 0 })
+}
+
+// SetWorkspace checks that the workspace is live device memory and keeps
+// its size (Workspace); like cuBLAS, SetStream resets it.
+func (b *fakeBLAS) SetWorkspace(p cuda.DevicePtr, bytes int) error {
+	var err error
+	if e := b.live("cublasSetWorkspace_v2", func() {
+		if _, err = b.f.mem.span(p, bytes); err == nil {
+			b.workspace = bytes
+		}
+	}); e != nil {
+		return e
+	}
+	if err != nil {
+		return cuda.CublasError("cublasSetWorkspace_v2", cuda.CublasStatusInvalidValue, err.Error())
+	}
+	return nil
+}
+
+// Workspace returns the largest workspace a live BLAS handle has, in bytes
+// (0 where none was given: cuBLAS's own pool; −1 without a handle).
+func (f *Fake) Workspace() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := -1
+	for b := range f.blases {
+		n = max(n, b.workspace)
+	}
+	return n
 }
 
 func (b *fakeBLAS) SetTF32(on bool) error {
