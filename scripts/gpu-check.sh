@@ -174,6 +174,10 @@ speed() {
     [ -z "$py" ] || timeout 120 "$py" "scripts/bench/${s}_torch.py" 1 "$steps" "${peer_args[@]}" --device "$device" --tf32 --json 2>>"$out/speed-torch.log" |
       grep '^{' >>"$results" || echo "$s: the PyTorch eager TF32 peer failed (speed-torch.log)" >>"$report"
   done
+  # A plan whose step is not captured runs call by call, far slower: say so.
+  if grep -q "not captured into a CUDA graph" "$out/speed-genxai.log" 2>/dev/null; then
+    { echo "genxai plans not captured (their steps ran call by call):"; grep "not captured into a CUDA graph" "$out/speed-genxai.log" | sort | uniq -c; } >>"$report"
+  fi
   "${py:-python3}" scripts/bench/gpu_report.py "$results" >>"$report" 2>&1 ||
     { echo "gpu_report.py failed; the raw results:"; cat "$results"; } >>"$report"
   echo "speed part: $(($(date +%s) - start)) s" >>"$report"
