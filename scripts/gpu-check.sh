@@ -80,6 +80,7 @@ correct() {
     {
       echo "--- vae-fashion-mlp trained with device=$device: exit $vrc, $(($(date +%s) - start)) s (target test_loss <= 246)"
       grep -o '"test_loss": *[0-9.]*' "$out/vae-fashion-mlp/summary.json" 2>/dev/null || tail -3 "$out/vae-train.log"
+      grep "not captured into a CUDA graph" "$out/vae-train.log" | sort | uniq -c
     } >>"$report"
   else
     echo "--- vae-fashion-mlp on the GPU: no Fashion-MNIST carried, skipped" >>"$report"
