@@ -187,7 +187,7 @@ func (b *Backend) prepareCapture(g *stepGraph) error {
 			}
 		}
 		for i := range g.done {
-			if g.done[i], err = b.ctx.NewEvent(); err != nil {
+			if g.done[i], err = b.ctx.NewEvent(false); err != nil { // only waited on
 				return err
 			}
 		}

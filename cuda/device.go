@@ -26,6 +26,7 @@ const (
 	streamNonBlocking    = 1 // CU_STREAM_NON_BLOCKING
 	captureModeGlobal    = 0 // CU_STREAM_CAPTURE_MODE_GLOBAL
 	eventDefault         = 0 // CU_EVENT_DEFAULT (timing on)
+	eventDisableTiming   = 2 // CU_EVENT_DISABLE_TIMING
 	maxCapturedLogLength = 512
 )
 
@@ -233,9 +234,13 @@ func (c *realContext) Launch(f Function, grid, block Dim3, sharedBytes int, s St
 	})
 }
 
-func (c *realContext) NewEvent() (Event, error) {
+func (c *realContext) NewEvent(timing bool) (Event, error) {
 	var e uintptr
-	err := c.cur("cuEventCreate", func() Result { return c.d.CuEventCreate(&e, eventDefault) })
+	flags := uint32(eventDisableTiming)
+	if timing {
+		flags = eventDefault
+	}
+	err := c.cur("cuEventCreate", func() Result { return c.d.CuEventCreate(&e, flags) })
 	return Event(e), err
 }
 

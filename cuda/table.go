@@ -164,8 +164,10 @@ type Context interface {
 	// uint32, int64, uint64, float32 or float64, in the kernel's order.
 	Launch(f Function, grid, block Dim3, sharedBytes int, s Stream, args ...any) error
 
-	// NewEvent creates a timing event (cuEventCreate).
-	NewEvent() (Event, error)
+	// NewEvent creates an event (cuEventCreate): with timing, ElapsedMs
+	// measures between two; without (CU_EVENT_DISABLE_TIMING), recording
+	// and waiting cost less, the choice for events only waited on.
+	NewEvent(timing bool) (Event, error)
 	// RecordEvent records e on s (cuEventRecord).
 	RecordEvent(e Event, s Stream) error
 	// SyncEvent waits until e's work is done (cuEventSynchronize).

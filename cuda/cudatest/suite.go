@@ -263,9 +263,9 @@ func captureRefusals(t *testing.T, c cuda.Context) {
 func events(t *testing.T, c cuda.Context) {
 	k := newKit(t, c, 1<<16, 1)
 	defer k.free(t, c)
-	a, err := c.NewEvent()
+	a, err := c.NewEvent(true)
 	must(t, err)
-	b, err := c.NewEvent()
+	b, err := c.NewEvent(true)
 	must(t, err)
 	_, err = c.ElapsedMs(a, b)
 	if err == nil {

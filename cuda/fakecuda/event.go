@@ -8,6 +8,7 @@ import (
 
 // event is an event's latest record: a marker in a stream.
 type event struct {
+	noTiming bool    // created without timing: ElapsedMs refuses it
 	marker   *op     // the queued record, nil before the first record
 	stream   *stream // where it was last recorded
 	captured bool    // last recorded while its stream captured
@@ -24,14 +25,14 @@ func (f *Fake) event(call string, h cuda.Event) (*event, error) {
 	return e, nil
 }
 
-// NewEvent creates an event.
-func (f *Fake) NewEvent() (cuda.Event, error) {
+// NewEvent creates an event, with timing or without.
+func (f *Fake) NewEvent(timing bool) (cuda.Event, error) {
 	defer f.mu.Unlock()
 	if err := f.enter("cuEventCreate"); err != nil {
 		return 0, err
 	}
 	h := cuda.Event(f.next())
-	f.events[h] = &event{}
+	f.events[h] = &event{noTiming: !timing}
 	return h, nil
 }
 
@@ -41,12 +42,13 @@ func (f *Fake) NewEvent() (cuda.Event, error) {
 func (f *Fake) RecordEvent(eh cuda.Event, sh cuda.Stream) error {
 	const call = "cuEventRecord"
 	return f.onStream(call, sh, func(s *stream) error {
-		if _, err := f.event(call, eh); err != nil {
+		old, err := f.event(call, eh)
+		if err != nil {
 			return err
 		}
 		// A fresh record: a marker still queued from an earlier record
 		// completes that one, not this.
-		e := &event{stream: s}
+		e := &event{stream: s, noTiming: old.noTiming}
 		f.events[eh] = e
 		if s.capture != nil {
 			e.captured = true
@@ -94,6 +96,8 @@ func (f *Fake) ElapsedMs(start, end cuda.Event) (float32, error) {
 			return 0, err
 		}
 		switch {
+		case e.noTiming:
+			return 0, cuda.Errorf(call, cuda.ErrorInvalidHandle, "fakecuda: event %#x was created without timing", uintptr(h))
 		case e.captured:
 			return 0, cuda.Errorf(call, cuda.ErrorCapturedEvent, "fakecuda: event %#x was recorded during a capture", uintptr(h))
 		case e.marker == nil:

@@ -79,7 +79,7 @@ func TestLeaksAtClose(t *testing.T) {
 	must(t, err)
 	_, err = f.NewStream()
 	must(t, err)
-	_, err = f.NewEvent()
+	_, err = f.NewEvent(true)
 	must(t, err)
 	_, err = f.LoadModule([]byte(cudatest.ScalePTX))
 	must(t, err)
@@ -295,7 +295,7 @@ func TestReplayNeedsLiveMemoryAndCode(t *testing.T) {
 func TestCapturedEvents(t *testing.T) {
 	x := newFixture(t)
 	defer x.close(t)
-	e, err := x.f.NewEvent()
+	e, err := x.f.NewEvent(true)
 	must(t, err)
 	defer func() { must(t, x.f.DestroyEvent(e)) }()
 	must(t, x.f.BeginCapture(x.s))
@@ -317,9 +317,9 @@ func TestCapturedEvents(t *testing.T) {
 func TestEventTiming(t *testing.T) {
 	x := newFixture(t)
 	defer x.close(t)
-	a, err := x.f.NewEvent()
+	a, err := x.f.NewEvent(true)
 	must(t, err)
-	b, err := x.f.NewEvent()
+	b, err := x.f.NewEvent(true)
 	must(t, err)
 	must(t, x.f.RecordEvent(a, x.s))
 	for i := 0; i < 4; i++ {
@@ -334,8 +334,17 @@ func TestEventTiming(t *testing.T) {
 	if math.Abs(float64(ms)-0.005) > 1e-6 { // four memsets and the end marker
 		t.Errorf("elapsed %v ms, want 0.005", ms)
 	}
+	// An event made without timing is waited on as any other, but not timed,
+	// also after it is recorded again.
+	c, err := x.f.NewEvent(false)
+	must(t, err)
+	must(t, x.f.RecordEvent(c, x.s))
+	must(t, x.f.SyncEvent(c))
+	_, err = x.f.ElapsedMs(a, c)
+	wantErr(t, "timing an event made without timing", err, cuda.ErrorInvalidHandle)
 	must(t, x.f.DestroyEvent(a))
 	must(t, x.f.DestroyEvent(b))
+	must(t, x.f.DestroyEvent(c))
 }
 
 func TestBLASRules(t *testing.T) {
