@@ -121,7 +121,7 @@ func (r *BenchReport) setFloor() {
 func (r BenchReport) String() string {
 	s := fmt.Sprintf("%s (%s) on %s, %s executor, batch %d: %.3f ms per step (median of %d rounds of %d steps after %d warm-up), %.0f examples/s\n",
 		r.Config, r.Kind, r.Device, r.Executor, r.Batch, r.MS, r.Rounds, r.Steps, r.Warmup, r.ExamplesPerSecond)
-	s += fmt.Sprintf("rounds (ms per step):")
+	s += "rounds (ms per step):"
 	for _, ms := range r.RoundMS {
 		s += fmt.Sprintf(" %.3f", ms)
 	}
