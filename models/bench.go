@@ -62,6 +62,9 @@ type BenchOptions struct {
 // directory is written; the weights are the fresh initialisation's. name
 // stands for the config in the report.
 func Bench(ctx context.Context, c *config.Config, name string, o BenchOptions) (BenchReport, error) {
+	if o.Steps < 1 || o.Rounds < 1 || o.Warmup < 0 {
+		return BenchReport{}, fmt.Errorf("bench: --steps %d, --rounds %d, --warmup %d: steps and rounds must be at least 1, warm-up at least 0", o.Steps, o.Rounds, o.Warmup)
+	}
 	log := o.Log
 	if log == nil {
 		log = io.Discard
